@@ -1,0 +1,57 @@
+#pragma once
+// DropCounters: why packets were dropped, counted per reason (exported as metrics).
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace rtcgate {
+
+enum class DropReason : uint8_t {
+  kUnknownSource,   // no session for this 5-tuple / ufrag
+  kBadStun,
+  kStunAuth,
+  kBadDtls,
+  kBadRtp,
+  kBadRtcp,
+  kSrtpAuth,
+  kSrtpReplay,
+  kNotReady,        // media before DTLS finished
+  kUnknownFirstByte,
+  kPoolExhausted,
+  kCount,
+};
+
+constexpr std::string_view dropReasonName(DropReason r) noexcept {
+  switch (r) {
+    case DropReason::kUnknownSource: return "unknown_source";
+    case DropReason::kBadStun: return "bad_stun";
+    case DropReason::kStunAuth: return "stun_auth";
+    case DropReason::kBadDtls: return "bad_dtls";
+    case DropReason::kBadRtp: return "bad_rtp";
+    case DropReason::kBadRtcp: return "bad_rtcp";
+    case DropReason::kSrtpAuth: return "srtp_auth";
+    case DropReason::kSrtpReplay: return "srtp_replay";
+    case DropReason::kNotReady: return "not_ready";
+    case DropReason::kUnknownFirstByte: return "unknown_first_byte";
+    case DropReason::kPoolExhausted: return "pool_exhausted";
+    case DropReason::kCount: break;
+  }
+  return "unknown";
+}
+
+class DropCounters {
+ public:
+  void count(DropReason r) noexcept { ++counts_[static_cast<size_t>(r)]; }
+  uint64_t get(DropReason r) const noexcept { return counts_[static_cast<size_t>(r)]; }
+  uint64_t total() const noexcept {
+    uint64_t t = 0;
+    for (auto c : counts_) t += c;
+    return t;
+  }
+
+ private:
+  std::array<uint64_t, static_cast<size_t>(DropReason::kCount)> counts_{};
+};
+
+}  // namespace rtcgate

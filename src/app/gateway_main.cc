@@ -1,11 +1,120 @@
 #include "app/gateway_main.h"
 
-#include <cstdio>
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "api/health_handler.h"
+#include "app/config.h"
+#include "app/worker.h"
+#include "base/log.h"
+#include "net/event_loop.h"
+#include "net/http_server.h"
 
 namespace rtcgate::app {
 
-int gatewayMain(int /*argc*/, char** /*argv*/) {
-  std::puts("rtcgate 0.1.0");
+namespace {
+
+net::EventLoop* gControlLoop = nullptr;
+
+void onSignal(int) {
+  if (gControlLoop) gControlLoop->context().stop();
+}
+
+// Fills `config` from the command line (after the file named by --config), or exits.
+int parseCommandLine(int argc, char** argv, Config& config) {
+  CLI::App cli{"rtcgate — WebRTC gateway and media server"};
+  std::string configFile;
+  std::string workers;
+  cli.add_option("-c,--config", configFile, "TOML config file (see config/rtcgate.toml); options below override it")
+      ->check(CLI::ExistingFile);
+  auto* httpOpt = cli.add_option("--http-listen", "HTTP listen address ip:port for WHIP/WHEP, API and demo page"
+                                                  " (default 127.0.0.1:8080)");
+  auto* udpIpOpt = cli.add_option("--udp-listen-ip", "IP the media UDP sockets bind to (default 127.0.0.1)");
+  auto* udpPortOpt = cli.add_option("--udp-port", "UDP port of the first media worker; worker i uses port+i;"
+                                                  " 0 = free ports (default 40000)");
+  auto* workersOpt = cli.add_option("--workers", "media worker threads, one UDP port each; 0 = one per core");
+  auto* advOpt = cli.add_option("--advertised-ip", "IP announced in ICE candidates (repeatable; for NAT/cloud)");
+  auto* certOpt = cli.add_option("--cert", "DTLS certificate PEM file (default: generated at start)");
+  auto* keyOpt = cli.add_option("--key", "DTLS private key PEM file");
+  auto* logOpt = cli.add_option("--log-level", "trace, debug, info, warn or error (default info)");
+  try {
+    cli.parse(argc, argv);
+    if (!configFile.empty()) loadConfigFile(configFile, config);
+    if (*httpOpt) config.httpListen = httpOpt->as<std::string>();
+    if (*udpIpOpt) config.udpListenIp = udpIpOpt->as<std::string>();
+    if (*udpPortOpt) config.udpPort = udpPortOpt->as<uint16_t>();
+    if (*workersOpt) config.workers = workersOpt->as<unsigned>();
+    if (*advOpt) config.advertisedIps = advOpt->as<std::vector<std::string>>();
+    if (*certOpt) config.certFile = certOpt->as<std::string>();
+    if (*keyOpt) config.keyFile = keyOpt->as<std::string>();
+    if (*logOpt) config.logLevel = logOpt->as<std::string>();
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rtcgate: %s\n", e.what());
+    return 2;
+  }
+  return -1;
+}
+
+}  // namespace
+
+int gatewayMain(int argc, char** argv) {
+  Config config;
+  if (int rc = parseCommandLine(argc, argv, config); rc >= 0) return rc;
+  initLogging(config.logLevel);
+
+  HostPort http;
+  try {
+    http = parseHostPort(config.httpListen);
+  } catch (const std::exception& e) {
+    spdlog::error("http_listen: {}", e.what());
+    return 2;
+  }
+  const auto httpAddr = SocketAddress::parse(http.host, http.port);
+  if (!httpAddr) {
+    spdlog::error("http_listen: '{}' is not an IP address", http.host);
+    return 2;
+  }
+
+  const unsigned workerCount = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned i = 0; i < workerCount; ++i) {
+    const uint16_t port = config.udpPort ? static_cast<uint16_t>(config.udpPort + i) : 0;
+    const auto udpAddr = SocketAddress::parse(config.udpListenIp, port);
+    if (!udpAddr) {
+      spdlog::error("udp_listen_ip: '{}' is not an IP address", config.udpListenIp);
+      return 2;
+    }
+    auto worker = std::make_unique<Worker>(i);
+    if (auto st = worker->start(*udpAddr); !st.ok()) {
+      spdlog::error("worker {}: cannot bind UDP {}: {}", i, udpAddr->toString(), st.error().message);
+      return 1;
+    }
+    spdlog::info("worker {}: media UDP port {}", i, worker->udpAddress().toString());
+    workers.push_back(std::move(worker));
+  }
+
+  net::EventLoop control("rtc-control");
+  net::HttpServer server(control);
+  api::HealthHandler health;
+  server.route(net::HttpMethod::get, "/healthz", health);
+  if (auto st = server.listen(*httpAddr); !st.ok()) {
+    spdlog::error("http: cannot listen on {}: {}", httpAddr->toString(), st.error().message);
+    return 1;
+  }
+  spdlog::info("HTTP listening on http://{}", server.localAddress().toString());
+
+  gControlLoop = &control;
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  control.runHere();
+  spdlog::info("shutting down");
+  server.close();
+  for (auto& w : workers) w->stop();
   return 0;
 }
 

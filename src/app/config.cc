@@ -1,0 +1,85 @@
+#include "app/config.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace rtcgate::app {
+
+namespace {
+
+template <typename T>
+void take(const toml::table& t, std::string_view key, T& out) {
+  if (const auto* node = t.get(key)) {
+    auto v = node->value<T>();
+    if (!v) throw std::runtime_error("config: '" + std::string(key) + "' has the wrong type");
+    out = *v;
+  }
+}
+
+}  // namespace
+
+void loadConfigFile(const std::string& path, Config& config) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw std::runtime_error("config " + path + ": " + std::string(e.description()) + " at line " +
+                             std::to_string(e.source().begin.line));
+  }
+  static const std::vector<std::string_view> kKnown = {"http_listen", "udp_listen_ip", "udp_port", "workers",
+                                                       "advertised_ips", "cert_file", "key_file", "log_level"};
+  for (const auto& [key, node] : root) {
+    if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end())
+      throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
+  }
+  take(root, "http_listen", config.httpListen);
+  take(root, "udp_listen_ip", config.udpListenIp);
+  int64_t port = config.udpPort;
+  take(root, "udp_port", port);
+  if (port < 0 || port > 65535) throw std::runtime_error("config: udp_port out of range");
+  config.udpPort = static_cast<uint16_t>(port);
+  int64_t workers = config.workers;
+  take(root, "workers", workers);
+  if (workers < 0 || workers > 256) throw std::runtime_error("config: workers out of range");
+  config.workers = static_cast<unsigned>(workers);
+  if (const auto* arr = root.get_as<toml::array>("advertised_ips")) {
+    config.advertisedIps.clear();
+    for (const auto& n : *arr) {
+      auto s = n.value<std::string>();
+      if (!s) throw std::runtime_error("config: advertised_ips must be strings");
+      config.advertisedIps.push_back(*s);
+    }
+  }
+  take(root, "cert_file", config.certFile);
+  take(root, "key_file", config.keyFile);
+  take(root, "log_level", config.logLevel);
+}
+
+HostPort parseHostPort(const std::string& text) {
+  std::string host;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      throw std::invalid_argument("expected [ipv6]:port, got '" + text + "'");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) throw std::invalid_argument("expected ip:port, got '" + text + "'");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  size_t used = 0;
+  unsigned long p = 0;
+  try {
+    p = std::stoul(port, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (port.empty() || used != port.size() || p > 65535) throw std::invalid_argument("bad port in '" + text + "'");
+  return {host, static_cast<uint16_t>(p)};
+}
+
+}  // namespace rtcgate::app

@@ -1,0 +1,39 @@
+#pragma once
+// Config: every setting of the gateway, typed, with its default; filled from the TOML file
+// and then the command line (the command line wins).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rtcgate::app {
+
+struct Config {
+  // HTTP (WHIP/WHEP, admin API, demo page) listen address.
+  std::string httpListen = "127.0.0.1:8080";
+  // Address the media workers' UDP sockets bind to.
+  std::string udpListenIp = "127.0.0.1";
+  // UDP port of the first media worker; worker i uses udpPort + i. 0 = any free port.
+  uint16_t udpPort = 40000;
+  // Media worker threads; 0 = one per core.
+  unsigned workers = 0;
+  // Addresses put in ICE candidates (NAT/cloud public IPs). Empty = the listen address.
+  std::vector<std::string> advertisedIps;
+  // DTLS certificate and key (PEM). Empty = a fresh ECDSA P-256 certificate at start.
+  std::string certFile;
+  std::string keyFile;
+  std::string logLevel = "info";
+};
+
+// Loads `path` into `config` (keys it does not set keep their value). Throws
+// std::runtime_error with a line/column message on a bad file or an unknown key.
+void loadConfigFile(const std::string& path, Config& config);
+
+// "ip:port" or "[v6]:port" → parts; throws std::invalid_argument on a bad form.
+struct HostPort {
+  std::string host;
+  uint16_t port;
+};
+HostPort parseHostPort(const std::string& text);
+
+}  // namespace rtcgate::app

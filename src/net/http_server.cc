@@ -1,0 +1,155 @@
+#include "net/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/beast/core.hpp>
+#include <chrono>
+
+namespace rtcgate::net {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+
+HttpResponse makeResponse(const HttpRequest& request, http::status status, std::string body,
+                          std::string_view contentType) {
+  HttpResponse res{status, request.version()};
+  res.set(http::field::server, "rtcgate");
+  res.set(http::field::content_type, contentType);
+  res.keep_alive(request.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+namespace {
+
+// One HTTP connection: read a request, dispatch, write, repeat while keep-alive.
+class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(tcp::socket socket, HttpServer& server, HttpLimits limits)
+      : stream_(std::move(socket)), server_(server), limits_(limits) {}
+
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(limits_.maxBodyBytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(std::chrono::seconds(limits_.idleTimeoutSeconds));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == boost::asio::error::eof) {
+      return shutdown();
+    }
+    if (ec == http::error::body_limit) {
+      HttpRequest req = parser_->release();
+      return write(makeResponse(req, http::status::payload_too_large, "request body too large\n"), false);
+    }
+    if (ec) {
+      if (ec != boost::asio::error::operation_aborted && ec != boost::asio::error::connection_reset) {
+        HttpRequest req;
+        req.version(11);
+        return write(makeResponse(req, http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n"),
+                     false);
+      }
+      return shutdown();
+    }
+    HttpRequest req = parser_->release();
+    HttpResponse res = server_.dispatch(req);
+    const bool keep = res.keep_alive();
+    write(std::move(res), keep);
+  }
+
+  void write(HttpResponse res, bool keepAlive) {
+    auto shared = std::make_shared<HttpResponse>(std::move(res));
+    shared->keep_alive(keepAlive);
+    http::async_write(stream_, *shared,
+                      [self = shared_from_this(), shared, keepAlive](beast::error_code ec, size_t) {
+                        if (ec || !keepAlive) return self->shutdown();
+                        self->read();
+                      });
+  }
+
+  void shutdown() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpServer& server_;
+  HttpLimits limits_;
+};
+
+std::string_view pathOf(std::string_view target) {
+  const auto q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(EventLoop& loop, HttpLimits limits)
+    : loop_(loop), limits_(limits), acceptor_(loop.context()) {}
+
+HttpServer::~HttpServer() { close(); }
+
+void HttpServer::route(HttpMethod method, std::string prefix, HttpHandler& handler) {
+  routes_.push_back({false, method, std::move(prefix), &handler});
+}
+
+void HttpServer::routeAnyMethod(std::string prefix, HttpHandler& handler) {
+  routes_.push_back({true, HttpMethod::unknown, std::move(prefix), &handler});
+}
+
+Status HttpServer::listen(const SocketAddress& address) {
+  boost::system::error_code ec;
+  const auto ip = boost::asio::ip::make_address(address.ipString(), ec);
+  if (ec) return Error{Error::Code::kMalformed, "bad HTTP listen address"};
+  const tcp::endpoint ep(ip, address.port());
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error{Error::Code::kInternal, "cannot listen on the HTTP address (in use?)"};
+  const auto bound = acceptor_.local_endpoint();
+  local_ = *SocketAddress::parse(bound.address().to_string(), bound.port());
+  accept();
+  return {};
+}
+
+void HttpServer::close() {
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+}
+
+void HttpServer::accept() {
+  acceptor_.async_accept(loop_.context(),
+                         [this](beast::error_code ec, tcp::socket socket) {
+                           if (ec == boost::asio::error::operation_aborted) return;
+                           if (!ec) std::make_shared<HttpConnection>(std::move(socket), *this, limits_)->start();
+                           accept();
+                         });
+}
+
+HttpResponse HttpServer::dispatch(const HttpRequest& request) {
+  const std::string_view path = pathOf(request.target());
+  for (const auto& r : routes_) {
+    if (!r.anyMethod && r.method != request.method()) continue;
+    if (path.substr(0, r.prefix.size()) != r.prefix) continue;
+    try {
+      return r.handler->handle(request, path.substr(r.prefix.size()));
+    } catch (const std::exception& e) {
+      spdlog::error("http: handler for {} failed: {}", r.prefix, e.what());
+      return makeResponse(request, http::status::internal_server_error, "internal error\n");
+    }
+  }
+  return makeResponse(request, http::status::not_found, "no such resource\n");
+}
+
+}  // namespace rtcgate::net

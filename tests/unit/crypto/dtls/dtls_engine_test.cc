@@ -5,7 +5,6 @@
 #include <chrono>
 #include <thread>
 
-#include "base/byte_reader.h"
 #include "unit/crypto/dtls/dtls_test_peer.h"
 #include "wire/dtls/record.h"
 
@@ -230,40 +229,10 @@ TEST(DtlsEngine, GarbageIsRejectedWithoutStateChange) {
   EXPECT_EQ(p.server.state(), DtlsState::kConnected);
 }
 
-// Builds `hello` again with a supported_versions extension (RFC 8446 §4.2.1) listing
-// DTLS 1.3 (0xfefc) and DTLS 1.2 (0xfefd), fixing every enclosing length.
-std::vector<uint8_t> offerDtls13(std::span<const uint8_t> hello) {
-  auto rec = wd::Record::parse(hello);
-  auto hs = wd::HandshakeHeader::parse(rec->fragment);
-  EXPECT_EQ(hs->fragmentLength, hs->length);
-  std::vector<uint8_t> body(hs->body.begin(), hs->body.end());
-  ByteReader r(hs->body);
-  uint8_t n8 = 0;
-  uint16_t n16 = 0;
-  EXPECT_TRUE(r.skip(2 + 32) && r.readU8(n8) && r.skip(n8) && r.readU8(n8) && r.skip(n8) && r.readU16(n16) &&
-              r.skip(n16) && r.readU8(n8) && r.skip(n8));
-  const size_t extLenAt = r.position();
-  EXPECT_TRUE(r.readU16(n16));
-  EXPECT_EQ(n16, r.remaining());
-  const std::vector<uint8_t> ext = {0x00, 0x2b, 0x00, 0x05, 0x04, 0xfe, 0xfc, 0xfe, 0xfd};
-  body.insert(body.end(), ext.begin(), ext.end());
-  storeU16(&body[extLenAt], static_cast<uint16_t>(n16 + ext.size()));
-  wd::HandshakeHeader h = *hs;
-  h.length = h.fragmentLength = static_cast<uint32_t>(body.size());
-  h.body = body;
-  std::vector<uint8_t> fragment(wd::kHandshakeHeaderSize + body.size());
-  EXPECT_TRUE(h.serializeTo(fragment).ok());
-  wd::Record out = *rec;
-  out.fragment = fragment;
-  std::vector<uint8_t> datagram(out.sizeOnWire());
-  EXPECT_TRUE(out.serializeTo(datagram).ok());
-  return datagram;
-}
-
 TEST(DtlsEngine, ClientHelloOfferingDtls13GetsDtls12) {
   EnginePair p;
   ASSERT_TRUE(p.client.start().ok());
-  const auto hello = offerDtls13(p.clientListener.outbox.front());
+  const auto hello = test::offerDtls13(p.clientListener.outbox.front());
   ASSERT_TRUE(wd::peekClientHello(hello).ok());
   ASSERT_TRUE(p.server.onData(hello).ok());
   EXPECT_EQ(p.server.state(), DtlsState::kConnecting) << p.server.reason();

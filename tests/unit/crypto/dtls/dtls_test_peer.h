@@ -1,6 +1,8 @@
 #pragma once
 // Test helpers: a recording DtlsListener and a client/server engine pair joined in memory.
 
+#include <gtest/gtest.h>
+
 #include <deque>
 #include <functional>
 #include <memory>
@@ -8,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "base/byte_reader.h"
 #include "base/clock.h"
 #include "crypto/dtls/certificate.h"
 #include "crypto/dtls/dtls_context.h"
 #include "crypto/dtls/dtls_engine.h"
+#include "wire/dtls/record.h"
 
 namespace rtcgate::crypto::dtls::test {
 
@@ -102,5 +106,35 @@ struct EnginePair {
   DtlsEngine client;
   DtlsEngine server;
 };
+
+// Builds `hello` again with a supported_versions extension (RFC 8446 §4.2.1) listing
+// DTLS 1.3 (0xfefc) and DTLS 1.2 (0xfefd), fixing every enclosing length.
+inline std::vector<uint8_t> offerDtls13(std::span<const uint8_t> hello) {
+  auto rec = wire::dtls::Record::parse(hello);
+  auto hs = wire::dtls::HandshakeHeader::parse(rec->fragment);
+  EXPECT_EQ(hs->fragmentLength, hs->length);
+  std::vector<uint8_t> body(hs->body.begin(), hs->body.end());
+  ByteReader r(hs->body);
+  uint8_t n8 = 0;
+  uint16_t n16 = 0;
+  EXPECT_TRUE(r.skip(2 + 32) && r.readU8(n8) && r.skip(n8) && r.readU8(n8) && r.skip(n8) && r.readU16(n16) &&
+              r.skip(n16) && r.readU8(n8) && r.skip(n8));
+  const size_t extLenAt = r.position();
+  EXPECT_TRUE(r.readU16(n16));
+  EXPECT_EQ(n16, r.remaining());
+  const std::vector<uint8_t> ext = {0x00, 0x2b, 0x00, 0x05, 0x04, 0xfe, 0xfc, 0xfe, 0xfd};
+  body.insert(body.end(), ext.begin(), ext.end());
+  storeU16(&body[extLenAt], static_cast<uint16_t>(n16 + ext.size()));
+  wire::dtls::HandshakeHeader h = *hs;
+  h.length = h.fragmentLength = static_cast<uint32_t>(body.size());
+  h.body = body;
+  std::vector<uint8_t> fragment(wire::dtls::kHandshakeHeaderSize + body.size());
+  EXPECT_TRUE(h.serializeTo(fragment).ok());
+  wire::dtls::Record out = *rec;
+  out.fragment = fragment;
+  std::vector<uint8_t> datagram(out.sizeOnWire());
+  EXPECT_TRUE(out.serializeTo(datagram).ok());
+  return datagram;
+}
 
 }  // namespace rtcgate::crypto::dtls::test

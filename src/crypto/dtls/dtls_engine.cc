@@ -232,7 +232,8 @@ std::optional<int64_t> DtlsEngine::nextTimeoutUs() const noexcept {
 void DtlsEngine::onTimer() {
   if (state_ != DtlsState::kConnecting && state_ != DtlsState::kConnected) return;
   if (state_ == DtlsState::kConnecting && clock_.nowUs() >= handshakeDeadlineUs_) {
-    return fail("handshake timeout");
+    // Tell "peer never finished" apart from "signaling never gave us its fingerprint".
+    return fail(handshakeDone_ ? "handshake timeout (no remote fingerprint)" : "handshake timeout");
   }
   ERR_clear_error();
   // Retransmits the last flight if OpenSSL's timer expired; -1 after too many tries.

@@ -176,6 +176,19 @@ TEST(DtlsEngine, GivesUpAfterHandshakeTimeout) {
   EXPECT_FALSE(p.client.nextTimeoutUs());
 }
 
+TEST(DtlsEngine, MissingFingerprintTimesOut) {
+  EnginePair p;
+  ASSERT_TRUE(p.client.start().ok());
+  p.pump();
+  ASSERT_EQ(p.server.state(), DtlsState::kConnecting);
+  ASSERT_TRUE(p.server.nextTimeoutUs());
+  p.clock.advanceUs(DtlsEngine::kHandshakeTimeoutUs);
+  p.server.onTimer();
+  EXPECT_EQ(p.server.state(), DtlsState::kFailed);
+  EXPECT_EQ(p.server.reason(), "handshake timeout (no remote fingerprint)");
+  EXPECT_FALSE(p.serverListener.keys);
+}
+
 TEST(DtlsEngine, CloseNotifyReachesPeer) {
   EnginePair p;
   connect(p);

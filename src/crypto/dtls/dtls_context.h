@@ -24,6 +24,7 @@ class DtlsContext {
   static Result<std::unique_ptr<DtlsContext>> create(std::shared_ptr<const Certificate> certificate,
                                                      const DtlsContextOptions& options = {});
 
+  // Public for make_unique only; the Token keeps construction inside create().
   struct Token {
    private:
     friend class DtlsContext;

@@ -162,6 +162,21 @@ TEST(DtlsEngine, LostServerFlightIsRetransmitted) {
   EXPECT_EQ(p.server.state(), DtlsState::kConnected) << p.server.reason();
 }
 
+TEST(DtlsEngine, LostFinalServerFlightIsResentByConnectedServer) {
+  EnginePair p;
+  p.setCorrectFingerprints();
+  ASSERT_TRUE(p.client.start().ok());
+  // Server datagrams: [0] ServerHello..ServerHelloDone, [1] ChangeCipherSpec + Finished.
+  p.pump([](bool toServer, size_t index) { return !toServer && index == 1; });
+  ASSERT_EQ(p.server.state(), DtlsState::kConnected);
+  ASSERT_EQ(p.client.state(), DtlsState::kConnecting);
+  std::this_thread::sleep_for(std::chrono::milliseconds(130));
+  p.client.onTimer();  // resends its second flight; the server answers from kConnected
+  p.pump();
+  EXPECT_EQ(p.client.state(), DtlsState::kConnected) << p.client.reason();
+  expectMirroredKeys(p, SrtpProfile::kAeadAes128Gcm);
+}
+
 TEST(DtlsEngine, GivesUpAfterHandshakeTimeout) {
   EnginePair p;
   ASSERT_TRUE(p.client.start().ok());

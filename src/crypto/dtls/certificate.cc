@@ -12,7 +12,9 @@ namespace {
 constexpr long kNotBeforeSeconds = -30L * 24 * 3600;
 constexpr long kNotAfterSeconds = 365L * 24 * 3600;
 
-Error internal(const char* m) { return Error{Error::Code::kInternal, m}; }
+Error internal(const char* m) {
+  return Error{Error::Code::kInternal, m};
+}
 
 // A positive 63-bit random serial (RFC 5280 §4.1.2.2 wants positive and unique).
 bool setRandomSerial(X509* cert) {
@@ -49,7 +51,8 @@ using FilePtr = std::unique_ptr<FILE, FileCloser>;
 
 }  // namespace
 
-Certificate::Certificate(Token, X509Ptr cert, EvpPkeyPtr key) : cert_(std::move(cert)), key_(std::move(key)) {}
+Certificate::Certificate(Token, X509Ptr cert, EvpPkeyPtr key)
+    : cert_(std::move(cert)), key_(std::move(key)) {}
 
 Result<std::unique_ptr<Certificate>> Certificate::fromParts(X509Ptr cert, EvpPkeyPtr key) {
   if (X509_check_private_key(cert.get(), key.get()) != 1) {

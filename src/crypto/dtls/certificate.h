@@ -18,7 +18,8 @@ class Certificate {
   // from 30 days ago (clock skew) to one year ahead.
   static Result<std::unique_ptr<Certificate>> generate();
   // Loads a PEM certificate and its PEM private key; fails if they do not match.
-  static Result<std::unique_ptr<Certificate>> loadPem(const std::string& certPath, const std::string& keyPath);
+  static Result<std::unique_ptr<Certificate>> loadPem(const std::string& certPath,
+                                                      const std::string& keyPath);
 
   // Public for make_unique only; the Token keeps construction inside the factories.
   struct Token {

@@ -15,9 +15,13 @@ constexpr const char* kGroups = "X25519:P-256:P-384";
 
 // Self-signed peer certificates are the norm in WebRTC: the chain cannot be verified, the
 // fingerprint from the signaling channel authenticates the peer instead.
-int acceptAnyCertificate(int /*preverifyOk*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+int acceptAnyCertificate(int /*preverifyOk*/, X509_STORE_CTX* /*ctx*/) {
+  return 1;
+}
 
-Error internal(const char* m) { return Error{Error::Code::kInternal, m}; }
+Error internal(const char* m) {
+  return Error{Error::Code::kInternal, m};
+}
 
 bool configureProtocol(SSL_CTX* ctx) {
   if (SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) != 1 ||

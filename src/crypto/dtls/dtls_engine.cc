@@ -26,11 +26,16 @@ std::optional<SrtpProfile> profileFromId(unsigned long id) noexcept {
 
 std::string_view dtlsStateName(DtlsState state) noexcept {
   switch (state) {
-    case DtlsState::kNew: return "new";
-    case DtlsState::kConnecting: return "connecting";
-    case DtlsState::kConnected: return "connected";
-    case DtlsState::kFailed: return "failed";
-    case DtlsState::kClosed: return "closed";
+    case DtlsState::kNew:
+      return "new";
+    case DtlsState::kConnecting:
+      return "connecting";
+    case DtlsState::kConnected:
+      return "connected";
+    case DtlsState::kFailed:
+      return "failed";
+    case DtlsState::kClosed:
+      return "closed";
   }
   return "unknown";
 }
@@ -63,7 +68,9 @@ DtlsEngine::DtlsEngine(DtlsContext& context, DtlsRole role, Clock& clock, DtlsLi
   }
 }
 
-DtlsEngine::~DtlsEngine() { OPENSSL_cleanse(&keys_, sizeof keys_); }
+DtlsEngine::~DtlsEngine() {
+  OPENSSL_cleanse(&keys_, sizeof keys_);
+}
 
 unsigned DtlsEngine::timerCallback(SSL* /*ssl*/, unsigned timerUs) {
   // 0 means "first flight": start short (a lost first flight costs 100 ms, not 1 s),
@@ -80,7 +87,8 @@ void DtlsEngine::setMtu(size_t mtu) noexcept {
 }
 
 Status DtlsEngine::setRemoteFingerprint(std::string_view algorithm, std::string_view hexValue) {
-  if (state_ == DtlsState::kFailed || state_ == DtlsState::kClosed) return Error::state("dtls engine finished");
+  if (state_ == DtlsState::kFailed || state_ == DtlsState::kClosed)
+    return Error::state("dtls engine finished");
   const auto alg = parseFingerprintAlgorithm(algorithm);
   if (!alg) return Error::unsupported("fingerprint algorithm unsupported");
   auto fp = parseFingerprint(*alg, hexValue);
@@ -120,7 +128,8 @@ Status DtlsEngine::onData(std::span<const uint8_t> datagram) {
     state_ = DtlsState::kConnecting;
     handshakeDeadlineUs_ = clock_.nowUs() + kHandshakeTimeoutUs;
   }
-  if (BIO_write(readBio_, datagram.data(), static_cast<int>(datagram.size())) != static_cast<int>(datagram.size())) {
+  if (BIO_write(readBio_, datagram.data(), static_cast<int>(datagram.size())) !=
+      static_cast<int>(datagram.size())) {
     return reject(Error{Error::Code::kInternal, "dtls read buffer refused datagram"});
   }
   drive();

@@ -11,18 +11,24 @@ std::optional<DtlsSetup> parseDtlsSetup(std::string_view value) noexcept {
 
 std::string_view dtlsSetupName(DtlsSetup setup) noexcept {
   switch (setup) {
-    case DtlsSetup::kActpass: return "actpass";
-    case DtlsSetup::kActive: return "active";
-    case DtlsSetup::kPassive: return "passive";
+    case DtlsSetup::kActpass:
+      return "actpass";
+    case DtlsSetup::kActive:
+      return "active";
+    case DtlsSetup::kPassive:
+      return "passive";
   }
   return "actpass";
 }
 
 DtlsSetup answerSetup(DtlsSetup remoteOffer, DtlsSetup preferred) noexcept {
   switch (remoteOffer) {
-    case DtlsSetup::kActive: return DtlsSetup::kPassive;
-    case DtlsSetup::kPassive: return DtlsSetup::kActive;
-    case DtlsSetup::kActpass: break;
+    case DtlsSetup::kActive:
+      return DtlsSetup::kPassive;
+    case DtlsSetup::kPassive:
+      return DtlsSetup::kActive;
+    case DtlsSetup::kActpass:
+      break;
   }
   return preferred == DtlsSetup::kActive ? DtlsSetup::kActive : DtlsSetup::kPassive;
 }

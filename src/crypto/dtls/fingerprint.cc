@@ -26,11 +26,16 @@ constexpr std::array<AlgorithmInfo, 5> kAlgorithms = {{
 
 const EVP_MD* digestFor(FingerprintAlgorithm a) noexcept {
   switch (a) {
-    case FingerprintAlgorithm::kSha1: return EVP_sha1();
-    case FingerprintAlgorithm::kSha224: return EVP_sha224();
-    case FingerprintAlgorithm::kSha256: return EVP_sha256();
-    case FingerprintAlgorithm::kSha384: return EVP_sha384();
-    case FingerprintAlgorithm::kSha512: return EVP_sha512();
+    case FingerprintAlgorithm::kSha1:
+      return EVP_sha1();
+    case FingerprintAlgorithm::kSha224:
+      return EVP_sha224();
+    case FingerprintAlgorithm::kSha256:
+      return EVP_sha256();
+    case FingerprintAlgorithm::kSha384:
+      return EVP_sha384();
+    case FingerprintAlgorithm::kSha512:
+      return EVP_sha512();
   }
   return nullptr;
 }
@@ -47,7 +52,9 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) noexcept {
 
 }  // namespace
 
-std::string Fingerprint::toSdpValue() const { return toHex(digest(), ':', true); }
+std::string Fingerprint::toSdpValue() const {
+  return toHex(digest(), ':', true);
+}
 
 std::optional<FingerprintAlgorithm> parseFingerprintAlgorithm(std::string_view name) noexcept {
   for (const auto& info : kAlgorithms) {

@@ -22,8 +22,8 @@ Result<Record> Record::parse(std::span<const uint8_t> data) noexcept {
   uint16_t seqHi = 0;
   uint32_t seqLo = 0;
   uint16_t length = 0;
-  if (!r.readU8(type) || !r.readU16(version) || !r.readU16(epoch) || !r.readU16(seqHi) ||
-      !r.readU32(seqLo) || !r.readU16(length)) {
+  if (!r.readU8(type) || !r.readU16(version) || !r.readU16(epoch) || !r.readU16(seqHi) || !r.readU32(seqLo) ||
+      !r.readU16(length)) {
     return Error::truncated("dtls record header truncated");
   }
   if (!knownContentType(type)) return Error::malformed("dtls record content type unknown");

@@ -32,8 +32,8 @@ enum class HandshakeType : uint8_t {
   kFinished = 20,
 };
 
-constexpr size_t kRecordHeaderSize = 13;      // type, version, epoch, seq(48), length
-constexpr size_t kHandshakeHeaderSize = 12;   // type, length, message_seq, frag off, frag len
+constexpr size_t kRecordHeaderSize = 13;     // type, version, epoch, seq(48), length
+constexpr size_t kHandshakeHeaderSize = 12;  // type, length, message_seq, frag off, frag len
 constexpr uint16_t kDtls10Version = 0xfeff;
 constexpr uint16_t kDtls12Version = 0xfefd;
 // RFC 6347 §4.1 (via RFC 5246 §6.2.3): a ciphertext fragment is at most 2^14 + 2048 bytes.
@@ -85,10 +85,10 @@ Result<size_t> validateDatagram(std::span<const uint8_t> datagram) noexcept;
 // The handshake message header of RFC 6347 §4.2.2, with the fragment it carries.
 struct HandshakeHeader {
   HandshakeType type = HandshakeType::kClientHello;
-  uint32_t length = 0;          // of the whole message (24 bits)
+  uint32_t length = 0;  // of the whole message (24 bits)
   uint16_t messageSeq = 0;
-  uint32_t fragmentOffset = 0;  // 24 bits
-  uint32_t fragmentLength = 0;  // 24 bits
+  uint32_t fragmentOffset = 0;    // 24 bits
+  uint32_t fragmentLength = 0;    // 24 bits
   std::span<const uint8_t> body;  // fragmentLength bytes
 
   // Parses the first handshake message of a plaintext handshake record's fragment.

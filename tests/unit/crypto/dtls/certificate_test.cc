@@ -84,7 +84,8 @@ TEST(Certificate, LoadsPemPairAndRejectsMismatch) {
   EXPECT_EQ((*loaded)->sdpFingerprint(), cert->sdpFingerprint());
   EXPECT_FALSE(Certificate::loadPem(certPath, otherKeyPath).ok());
   EXPECT_FALSE(Certificate::loadPem(keyPath, keyPath).ok());
-  EXPECT_EQ(Certificate::loadPem((dir / "missing.pem").string(), keyPath).error().code, Error::Code::kNotFound);
+  EXPECT_EQ(Certificate::loadPem((dir / "missing.pem").string(), keyPath).error().code,
+            Error::Code::kNotFound);
   std::filesystem::remove_all(dir);
 }
 

@@ -14,7 +14,9 @@ namespace {
 using test::EnginePair;
 namespace wd = rtcgate::wire::dtls;
 
-std::vector<uint8_t> toVector(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> toVector(std::span<const uint8_t> s) {
+  return {s.begin(), s.end()};
+}
 
 void expectMirroredKeys(const EnginePair& p, SrtpProfile profile) {
   ASSERT_TRUE(p.clientListener.keys && p.serverListener.keys);
@@ -67,7 +69,8 @@ TEST(DtlsEngine, ClientOfferingOnlyAesCm) {
 }
 
 TEST(DtlsEngine, ClientOfferingOnlyGcm) {
-  EnginePair p({SrtpProfile::kAeadAes128Gcm}, {SrtpProfile::kAes128CmHmacSha1_80, SrtpProfile::kAeadAes128Gcm});
+  EnginePair p({SrtpProfile::kAeadAes128Gcm},
+               {SrtpProfile::kAes128CmHmacSha1_80, SrtpProfile::kAeadAes128Gcm});
   connect(p);
   expectMirroredKeys(p, SrtpProfile::kAeadAes128Gcm);
 }

@@ -61,7 +61,8 @@ inline std::unique_ptr<DtlsContext> makeContext(std::shared_ptr<const Certificat
 // Client and server engines with their own certificates, delivering through queues so no
 // engine is re-entered from its own callback.
 struct EnginePair {
-  explicit EnginePair(std::vector<SrtpProfile> clientProfiles = {}, std::vector<SrtpProfile> serverProfiles = {})
+  explicit EnginePair(std::vector<SrtpProfile> clientProfiles = {},
+                      std::vector<SrtpProfile> serverProfiles = {})
       : clientCert(makeCertificate()),
         serverCert(makeCertificate()),
         clientCtx(makeContext(clientCert, std::move(clientProfiles))),

@@ -45,8 +45,10 @@ TEST(Fingerprint, AlgorithmsByRfc8122Name) {
 }
 
 TEST(Fingerprint, ComparisonNeedsSameAlgorithmAndBytes) {
-  auto a = parseFingerprint(FingerprintAlgorithm::kSha1, "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33");
-  auto b = parseFingerprint(FingerprintAlgorithm::kSha1, "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:34");
+  auto a = parseFingerprint(FingerprintAlgorithm::kSha1,
+                            "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33");
+  auto b = parseFingerprint(FingerprintAlgorithm::kSha1,
+                            "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:34");
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_FALSE(fingerprintsEqual(*a, *b));
   EXPECT_TRUE(fingerprintsEqual(*a, *a));

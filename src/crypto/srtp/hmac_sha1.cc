@@ -8,20 +8,17 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace rtcgate::crypto::srtp {
 
-struct HmacSha1::KeyedStates {
-  SHA_CTX inner;
-  SHA_CTX outer;
-};
+static_assert(sizeof(SHA_CTX) == HmacSha1::kStateSize, "HmacSha1::kStateSize must match SHA_CTX");
 
-HmacSha1::HmacSha1(std::unique_ptr<KeyedStates> states) noexcept : states_(std::move(states)) {}
-HmacSha1::HmacSha1(HmacSha1&&) noexcept = default;
-HmacSha1& HmacSha1::operator=(HmacSha1&&) noexcept = default;
 HmacSha1::~HmacSha1() {
-  if (states_) OPENSSL_cleanse(states_.get(), sizeof(KeyedStates));
+  OPENSSL_cleanse(inner_.data(), inner_.size());
+  OPENSSL_cleanse(outer_.data(), outer_.size());
 }
 
 Result<HmacSha1> HmacSha1::create(std::span<const uint8_t> key) noexcept {
@@ -38,25 +35,31 @@ Result<HmacSha1> HmacSha1::create(std::span<const uint8_t> key) noexcept {
     ipad[i] = static_cast<uint8_t>(block[i] ^ 0x36);
     opad[i] = static_cast<uint8_t>(block[i] ^ 0x5c);
   }
-  std::unique_ptr<KeyedStates> states(new (std::nothrow) KeyedStates);
-  if (!states) return Error{Error::Code::kInternal, "out of memory"};
-  bool ok = SHA1_Init(&states->inner) == 1 && SHA1_Update(&states->inner, ipad.data(), kBlock) == 1 &&
-            SHA1_Init(&states->outer) == 1 && SHA1_Update(&states->outer, opad.data(), kBlock) == 1;
+  SHA_CTX inner;
+  SHA_CTX outer;
+  const bool ok = SHA1_Init(&inner) == 1 && SHA1_Update(&inner, ipad.data(), kBlock) == 1 &&
+                  SHA1_Init(&outer) == 1 && SHA1_Update(&outer, opad.data(), kBlock) == 1;
+  HmacSha1 mac;
+  std::memcpy(mac.inner_.data(), &inner, kStateSize);
+  std::memcpy(mac.outer_.data(), &outer, kStateSize);
+  OPENSSL_cleanse(&inner, sizeof inner);
+  OPENSSL_cleanse(&outer, sizeof outer);
   OPENSSL_cleanse(block.data(), kBlock);
   OPENSSL_cleanse(ipad.data(), kBlock);
   OPENSSL_cleanse(opad.data(), kBlock);
   if (!ok) return Error{Error::Code::kInternal, "SHA1 init failed"};
-  return HmacSha1(std::move(states));
+  return mac;
 }
 
 void HmacSha1::compute(std::span<const uint8_t> part1, std::span<const uint8_t> part2,
                        uint8_t (&digest)[kDigestLength]) const noexcept {
-  SHA_CTX ctx = states_->inner;
+  SHA_CTX ctx;
+  std::memcpy(&ctx, inner_.data(), kStateSize);
   SHA1_Update(&ctx, part1.data(), part1.size());
   SHA1_Update(&ctx, part2.data(), part2.size());
   uint8_t innerDigest[kDigestLength];
   SHA1_Final(innerDigest, &ctx);
-  ctx = states_->outer;
+  std::memcpy(&ctx, outer_.data(), kStateSize);
   SHA1_Update(&ctx, innerDigest, kDigestLength);
   SHA1_Final(digest, &ctx);
 }

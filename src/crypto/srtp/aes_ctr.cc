@@ -6,7 +6,9 @@
 
 namespace rtcgate::crypto::srtp {
 
-void AesCtr::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const noexcept { EVP_CIPHER_CTX_free(ctx); }
+void AesCtr::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const noexcept {
+  EVP_CIPHER_CTX_free(ctx);
+}
 
 Result<AesCtr> AesCtr::create(std::span<const uint8_t> key) noexcept {
   if (key.size() != kKeyLength) return Error::malformed("AES-CTR key must be 16 bytes");

@@ -34,7 +34,9 @@ EVP_CIPHER_CTX* newKeyedCtx(std::span<const uint8_t> key, int encrypt) noexcept 
 
 }  // namespace
 
-void AesGcm::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const noexcept { EVP_CIPHER_CTX_free(ctx); }
+void AesGcm::CtxDeleter::operator()(evp_cipher_ctx_st* ctx) const noexcept {
+  EVP_CIPHER_CTX_free(ctx);
+}
 
 Result<AesGcm> AesGcm::create(std::span<const uint8_t> key) noexcept {
   if (key.size() != kKeyLength) return Error::malformed("AES-GCM key must be 16 bytes");

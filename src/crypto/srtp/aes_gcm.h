@@ -24,11 +24,11 @@ class AesGcm {
   static Result<AesGcm> create(std::span<const uint8_t> key) noexcept;
 
   // Encrypts `data` in place and writes the tag to `tag`.
-  bool seal(const uint8_t* iv, std::span<const uint8_t> aad1, std::span<const uint8_t> aad2,
-            uint8_t* data, size_t length, uint8_t* tag) noexcept;
+  bool seal(const uint8_t* iv, std::span<const uint8_t> aad1, std::span<const uint8_t> aad2, uint8_t* data,
+            size_t length, uint8_t* tag) noexcept;
   // Decrypts `data` in place; false when the tag does not verify (data is then garbage).
-  bool open(const uint8_t* iv, std::span<const uint8_t> aad1, std::span<const uint8_t> aad2,
-            uint8_t* data, size_t length, const uint8_t* tag) noexcept;
+  bool open(const uint8_t* iv, std::span<const uint8_t> aad1, std::span<const uint8_t> aad2, uint8_t* data,
+            size_t length, const uint8_t* tag) noexcept;
 
  private:
   struct CtxDeleter {

@@ -13,10 +13,10 @@ class ReplayWindow {
   static constexpr uint64_t kSize = 64;
 
   enum class Verdict : uint8_t {
-    kNewer,    // above the highest index: the window will slide
-    kInside,   // inside the window and not seen yet
-    kReplay,   // inside the window and already seen
-    kTooOld,   // below the window: cannot tell, so rejected
+    kNewer,   // above the highest index: the window will slide
+    kInside,  // inside the window and not seen yet
+    kReplay,  // inside the window and already seen
+    kTooOld,  // below the window: cannot tell, so rejected
   };
 
   bool started() const noexcept { return started_; }

@@ -19,7 +19,9 @@ struct MasterKeySalt {
   size_t saltLength = 0;
 
   std::span<const uint8_t> keySpan() const noexcept { return key; }
-  std::span<const uint8_t> saltSpan() const noexcept { return std::span<const uint8_t>(salt).first(saltLength); }
+  std::span<const uint8_t> saltSpan() const noexcept {
+    return std::span<const uint8_t>(salt).first(saltLength);
+  }
 };
 
 // The client's and the server's write keys.

@@ -11,7 +11,9 @@ namespace {
 
 constexpr size_t kRtpFixedHeader = 12;
 
-constexpr Error replayError(const char* m) { return Error{Error::Code::kReplay, m}; }
+constexpr Error replayError(const char* m) {
+  return Error{Error::Code::kReplay, m};
+}
 
 Result<PacketCipher> makeCipher(SrtpProfile profile, const SessionKeys& keys) {
   PacketCipher cipher;

@@ -39,8 +39,7 @@ class SrtpSession {
   static constexpr size_t kMaxOverhead = 20;      // tail room protectRtcp may need
 
   static Result<SrtpSession> create(SrtpProfile profile, std::span<const uint8_t> masterKey,
-                                    std::span<const uint8_t> masterSalt,
-                                    size_t maxSsrcs = kDefaultMaxSsrcs);
+                                    std::span<const uint8_t> masterSalt, size_t maxSsrcs = kDefaultMaxSsrcs);
   // From already-derived session keys (the RFC 7714 test vectors give these directly).
   static Result<SrtpSession> createWithSessionKeys(SrtpProfile profile, const DerivedKeys& keys,
                                                    size_t maxSsrcs = kDefaultMaxSsrcs);
@@ -61,10 +60,8 @@ class SrtpSession {
   SrtpSession(SrtpProfile profile, size_t maxSsrcs);
 
   bool gcm() const noexcept { return profile_ == SrtpProfile::kAeadAes128Gcm; }
-  bool sealRtp(uint8_t* packet, size_t headerLength, size_t length, uint32_t ssrc,
-               uint64_t index) noexcept;
-  Status openRtp(uint8_t* packet, size_t headerLength, size_t length, uint32_t ssrc,
-                 uint64_t index) noexcept;
+  bool sealRtp(uint8_t* packet, size_t headerLength, size_t length, uint32_t ssrc, uint64_t index) noexcept;
+  Status openRtp(uint8_t* packet, size_t headerLength, size_t length, uint32_t ssrc, uint64_t index) noexcept;
   bool sealRtcp(uint8_t* packet, size_t length, uint32_t ssrc, uint32_t index) noexcept;
   Status openRtcp(uint8_t* packet, size_t length, uint32_t ssrc, uint32_t indexWord) noexcept;
 

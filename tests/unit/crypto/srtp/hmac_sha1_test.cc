@@ -23,7 +23,8 @@ std::string mac(const std::vector<uint8_t>& key, std::string_view data, size_t s
 TEST(HmacSha1Test, Rfc2202Vectors) {
   const std::string_view hiThere = "Hi There";
   for (size_t split = 0; split <= hiThere.size(); ++split) {
-    EXPECT_EQ(mac(std::vector<uint8_t>(20, 0x0b), hiThere, split), "b617318655057264e28bc0b6fb378c8ef146be00");
+    EXPECT_EQ(mac(std::vector<uint8_t>(20, 0x0b), hiThere, split),
+              "b617318655057264e28bc0b6fb378c8ef146be00");
   }
   const std::string_view jefe = "what do ya want for nothing?";
   EXPECT_EQ(mac({'J', 'e', 'f', 'e'}, jefe, 5), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");

@@ -10,7 +10,9 @@
 namespace rtcgate::crypto::srtp {
 namespace {
 
-std::vector<uint8_t> hex(const char* s) { return fromHex(s); }
+std::vector<uint8_t> hex(const char* s) {
+  return fromHex(s);
+}
 
 // RFC 3711 Appendix B.2: AES-CM keystream for session key/salt with SSRC 0, ROC 0, SEQ 0.
 TEST(AesCtrTest, Rfc3711AppendixB2Keystream) {
@@ -19,7 +21,9 @@ TEST(AesCtrTest, Rfc3711AppendixB2Keystream) {
   const auto iv = hex("F0F1F2F3F4F5F6F7F8F9FAFBFCFD0000");
   std::vector<uint8_t> stream(16 * 0xff02, 0);
   ASSERT_TRUE(cipher->apply(iv.data(), stream.data(), stream.size()));
-  auto block = [&](size_t n) { return toHex(std::span<const uint8_t>(stream).subspan(16 * n, 16), '\0', true); };
+  auto block = [&](size_t n) {
+    return toHex(std::span<const uint8_t>(stream).subspan(16 * n, 16), '\0', true);
+  };
   EXPECT_EQ(block(0x0000), "E03EAD0935C95E80E166B16DD92B4EB4");
   EXPECT_EQ(block(0x0001), "D23513162B02D0F72A43A2FE4A5F97AB");
   EXPECT_EQ(block(0x0002), "41E95B3BB0A2E8DD477901E4FCA894C0");
@@ -39,7 +43,9 @@ TEST(AesCtrTest, IvIsResetPerCall) {
   EXPECT_EQ(toHex(std::span<const uint8_t>(b).first(16), '\0', true), "E03EAD0935C95E80E166B16DD92B4EB4");
 }
 
-TEST(AesCtrTest, RejectsWrongKeyLength) { EXPECT_FALSE(AesCtr::create(hex("0011")).ok()); }
+TEST(AesCtrTest, RejectsWrongKeyLength) {
+  EXPECT_FALSE(AesCtr::create(hex("0011")).ok());
+}
 
 // RFC 3711 Appendix B.3: key derivation with kdr = 0.
 TEST(KeyDerivationTest, Rfc3711AppendixB3) {
@@ -80,7 +86,9 @@ TEST(KeyDerivationTest, SessionKeysForBothProfiles) {
 TEST(KeyDerivationTest, RejectsWrongLengths) {
   const auto key = hex("E1F97A0D3E018BE0D64FA32C06DE4139");
   EXPECT_FALSE(deriveSessionKeys(SrtpProfile::kAeadAes128Gcm, key, hex("0EC675AD498AFEEBB6960B3AABE6")).ok());
-  EXPECT_FALSE(deriveSessionKeys(SrtpProfile::kAes128CmHmacSha1_80, hex("E1F9"), hex("0EC675AD498AFEEBB6960B3AABE6")).ok());
+  EXPECT_FALSE(
+      deriveSessionKeys(SrtpProfile::kAes128CmHmacSha1_80, hex("E1F9"), hex("0EC675AD498AFEEBB6960B3AABE6"))
+          .ok());
 }
 
 }  // namespace

@@ -43,8 +43,8 @@ uint64_t estimate(const ReplayWindow& w, uint16_t seq) {
 TEST(EstimateRtpIndexTest, RolloverGuesses) {
   EXPECT_EQ(estimate(ReplayWindow{}, 65530), 65530u);  // first packet: ROC 0
   EXPECT_EQ(estimate(at(65530), 65535), 65535u);
-  EXPECT_EQ(estimate(at(65530), 2), 65536u + 2);              // wrapped: ROC + 1
-  EXPECT_EQ(estimate(at(65536 + 3), 65533), 65533u);          // late from before the wrap: ROC - 1
+  EXPECT_EQ(estimate(at(65530), 2), 65536u + 2);      // wrapped: ROC + 1
+  EXPECT_EQ(estimate(at(65536 + 3), 65533), 65533u);  // late from before the wrap: ROC - 1
   EXPECT_EQ(estimate(at((5ull << 16) | 100), 50), (5ull << 16) | 50);
   EXPECT_EQ(estimate(at((5ull << 16) | 40000), 7232), (5ull << 16) | 7232);
   EXPECT_EQ(estimate(at((5ull << 16) | 40000), 7231), (6ull << 16) | 7231);

@@ -29,11 +29,13 @@ TEST(SrtpContextTest, SplitsKeyingMaterial) {
   EXPECT_EQ(keys->server.salt[0], 45);
   EXPECT_EQ(keys->server.saltSpan().back(), 56);
 
-  auto cm = splitKeyingMaterial(SrtpProfile::kAes128CmHmacSha1_80, material(SrtpProfile::kAes128CmHmacSha1_80));
+  auto cm =
+      splitKeyingMaterial(SrtpProfile::kAes128CmHmacSha1_80, material(SrtpProfile::kAes128CmHmacSha1_80));
   ASSERT_TRUE(cm.ok());
   EXPECT_EQ(cm->client.salt[0], 33);
   EXPECT_EQ(cm->server.salt[0], 47);
-  EXPECT_FALSE(splitKeyingMaterial(SrtpProfile::kAeadAes128Gcm, material(SrtpProfile::kAes128CmHmacSha1_80)).ok());
+  EXPECT_FALSE(
+      splitKeyingMaterial(SrtpProfile::kAeadAes128Gcm, material(SrtpProfile::kAes128CmHmacSha1_80)).ok());
 }
 
 TEST(SrtpContextTest, ClientAndServerTalkToEachOther) {

@@ -44,7 +44,8 @@ class LibSrtp {
   bool protect(std::vector<uint8_t>& p, bool rtcp) {
     int length = static_cast<int>(p.size());
     p.resize(p.size() + SRTP_MAX_TRAILER_LEN);
-    const auto status = rtcp ? srtp_protect_rtcp(session_, p.data(), &length) : srtp_protect(session_, p.data(), &length);
+    const auto status =
+        rtcp ? srtp_protect_rtcp(session_, p.data(), &length) : srtp_protect(session_, p.data(), &length);
     p.resize(static_cast<size_t>(length));
     return status == srtp_err_status_ok;
   }
@@ -116,7 +117,9 @@ Stream rolloverStream() {
 class InteropTest : public ::testing::TestWithParam<SrtpProfile> {};
 INSTANTIATE_TEST_SUITE_P(Profiles, InteropTest,
                          ::testing::Values(SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAes128CmHmacSha1_80),
-                         [](const auto& info) { return info.param == SrtpProfile::kAeadAes128Gcm ? "Gcm" : "CmSha1"; });
+                         [](const auto& info) {
+                           return info.param == SrtpProfile::kAeadAes128Gcm ? "Gcm" : "CmSha1";
+                         });
 
 TEST_P(InteropTest, OursToLibsrtpRtpAcrossRollover) {
   auto tx = ours(GetParam());

@@ -55,8 +55,8 @@ TEST(SrtpNoAllocTest, PacketPathDoesNotAllocate) {
     auto rx = SrtpSession::create(profile, key, salt);
     ASSERT_TRUE(tx.ok() && rx.ok());
     // Buffers are made up front; only the SRTP calls run while counting.
-    std::vector<std::vector<uint8_t>> rtp;
-    std::vector<std::vector<uint8_t>> rtcp;
+    std::vector<std::vector<uint8_t> > rtp;
+    std::vector<std::vector<uint8_t> > rtcp;
     for (uint16_t i = 0; i < 50; ++i) {
       rtp.push_back(test::makeRtp(static_cast<uint16_t>(65520 + i), 1 + i % 3, 1188));
       rtp.back().resize(rtp.back().size() + SrtpSession::kMaxOverhead);

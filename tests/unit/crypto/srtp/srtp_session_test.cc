@@ -17,7 +17,9 @@ using Code = Error::Code;
 
 constexpr SrtpProfile kProfiles[] = {SrtpProfile::kAeadAes128Gcm, SrtpProfile::kAes128CmHmacSha1_80};
 
-std::vector<uint8_t> masterKey() { return fromHex("E1F97A0D3E018BE0D64FA32C06DE4139"); }
+std::vector<uint8_t> masterKey() {
+  return fromHex("E1F97A0D3E018BE0D64FA32C06DE4139");
+}
 std::vector<uint8_t> masterSalt(SrtpProfile p) {
   auto salt = fromHex("0EC675AD498AFEEBB6960B3AABE6");
   salt.resize(masterSaltLength(p));
@@ -51,7 +53,8 @@ constexpr const char* kRfc7714Srtp =
     "8040f17b8041f8d35501a0b2f24de3a3fb34de6cacba861c9d7e4bcabe633bd50d294e6f42a5f47a51c7d19b36de3adf"
     "8833899d7f27beb16a9152cf765ee4390cce";
 constexpr const char* kRfc7714Rtcp =
-    "81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61deadbeefdeadbeefdeadbeefdeadbeefdeadbeef";
+    "81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61deadbeefdeadbeefdeadbeefdeadbeefdeadbee"
+    "f";
 
 // RFC 7714 §16.1.1: SSRC 0x5501a0b2, ROC 0, SEQ 0xf17b.
 TEST(SrtpSessionTest, Rfc7714Section16ProtectAndUnprotect) {
@@ -85,8 +88,9 @@ TEST(SrtpSessionTest, Rfc7714Section17Unprotect) {
 }
 
 class SrtpProfileTest : public ::testing::TestWithParam<SrtpProfile> {};
-INSTANTIATE_TEST_SUITE_P(Profiles, SrtpProfileTest, ::testing::ValuesIn(kProfiles),
-                         [](const auto& info) { return std::string(profileName(info.param)) == "AEAD_AES_128_GCM" ? "Gcm" : "CmSha1"; });
+INSTANTIATE_TEST_SUITE_P(Profiles, SrtpProfileTest, ::testing::ValuesIn(kProfiles), [](const auto& info) {
+  return std::string(profileName(info.param)) == "AEAD_AES_128_GCM" ? "Gcm" : "CmSha1";
+});
 
 Result<size_t> protect(SrtpSession& s, std::vector<uint8_t>& packet, bool rtcp = false) {
   const size_t length = packet.size();
@@ -125,7 +129,8 @@ TEST_P(SrtpProfileTest, CsrcsAndExtensionAreAuthenticatedNotEncrypted) {
   // CC = 2, X = 1 with a one-word extension: header is 12 + 8 + 4 + 4 = 28 bytes.
   std::vector<uint8_t> plain = makeRtp(7, 0xabcdef01, 0);
   plain[0] = 0x92;
-  const uint8_t tail[] = {0, 0, 0, 1, 0, 0, 0, 2, 0xbe, 0xde, 0, 1, 0x10, 0xaa, 0, 0, 'p', 'a', 'y', 'l', 'o', 'a', 'd'};
+  const uint8_t tail[] = {0,    0,    0, 1, 0,   0,   0,   2,   0xbe, 0xde, 0,  1,
+                          0x10, 0xaa, 0, 0, 'p', 'a', 'y', 'l', 'o',  'a',  'd'};
   plain.insert(plain.end(), std::begin(tail), std::end(tail));
   auto packet = plain;
   ASSERT_TRUE(protect(tx, packet).ok());
@@ -182,7 +187,8 @@ TEST_P(SrtpProfileTest, TamperedPacketsFailAuthentication) {
   // Failed packets did not move the windows: the genuine ones still pass.
   EXPECT_TRUE(unprotect(rx, rtp).ok());
   EXPECT_TRUE(unprotect(rx, rtcp, true).ok());
-  auto wrongKey = SrtpSession::create(GetParam(), fromHex("00000000000000000000000000000000"), masterSalt(GetParam()));
+  auto wrongKey =
+      SrtpSession::create(GetParam(), fromHex("00000000000000000000000000000000"), masterSalt(GetParam()));
   ASSERT_TRUE(wrongKey.ok());
   EXPECT_EQ(unprotect(*wrongKey, rtp).error().code, Code::kAuthFailed);
 }

@@ -304,3 +304,50 @@ TEST_P(SrtpProfileTest, SsrcTableIsCapped) {
 
 }  // namespace
 }  // namespace rtcgate::crypto::srtp
+
+namespace rtcgate::crypto::srtp {
+namespace {
+
+// The sender estimates the index like a receiver, so re-protecting an older sequence number
+// after the wrap (a retransmission on the same SSRC) reuses its original ROC.
+TEST(SrtpSessionSendTest, RetransmissionAfterWrapKeepsItsRoc) {
+  for (auto profile : kProfiles) {
+    auto tx = makeSession(profile);
+    std::vector<uint8_t> first;
+    for (uint16_t seq : {65534, 65535, 0, 1}) {
+      auto p = makeRtp(seq, 3);
+      ASSERT_TRUE(protect(tx, p).ok());
+      if (seq == 65535) first = p;
+    }
+    auto again = makeRtp(65535, 3);
+    ASSERT_TRUE(protect(tx, again).ok());
+    EXPECT_EQ(again, first) << profileName(profile);
+  }
+}
+
+// RFC 3711 §3.4: an SRTCP packet with E = 0 is authenticated but not encrypted.
+TEST(SrtpSessionSendTest, UnencryptedSrtcpIsAcceptedWhenAuthentic) {
+  const auto profile = SrtpProfile::kAes128CmHmacSha1_80;
+  auto keys = deriveSessionKeys(profile, masterKey(), masterSalt(profile));
+  ASSERT_TRUE(keys.ok());
+  auto mac = HmacSha1::create(keys->rtcp.authKey);
+  ASSERT_TRUE(mac.ok());
+  const auto plain = makeRtcp(0x1234);
+  auto packet = plain;
+  const uint8_t word[4] = {0x00, 0x00, 0x00, 0x07};  // E = 0, index 7
+  packet.insert(packet.end(), std::begin(word), std::end(word));
+  uint8_t digest[HmacSha1::kDigestLength];
+  mac->compute(packet, {}, digest);
+  packet.insert(packet.end(), digest, digest + 10);
+  auto rx = makeSession(profile);
+  auto tampered = packet;
+  tampered[12] ^= 1;
+  EXPECT_EQ(unprotect(rx, tampered, true).error().code, Code::kAuthFailed);
+  auto in = rx.unprotectRtcp(packet, packet.size());
+  ASSERT_TRUE(in.ok());
+  packet.resize(*in);
+  EXPECT_EQ(packet, plain);
+}
+
+}  // namespace
+}  // namespace rtcgate::crypto::srtp

@@ -145,6 +145,18 @@ TEST(AnswerBuilder, RecvonlyOfferGetsSendonlyWithOurSsrcs) {
   EXPECT_EQ(a.sdp.find("a=ssrc-group:FID 1111"), std::string::npos);
 }
 
+TEST(AnswerBuilder, AudioRedWhenEnabled) {
+  auto o = options();
+  o.audioRed = true;
+  auto a = answer(fixture("chromium-sendonly-offer.sdp"), o);
+  const auto& audio = a.session.media[0];
+  ASSERT_EQ(audio.codecs.size(), 2u);
+  EXPECT_EQ(audio.codecs[0].name, "red");
+  EXPECT_EQ(audio.codecs[0].pt, 63);
+  EXPECT_EQ(audio.codecs[0].fmtp, "111/111");
+  EXPECT_NE(a.sdp.find("m=audio 40000 UDP/TLS/RTP/SAVPF 63 111\r\n"), std::string::npos);
+}
+
 TEST(AnswerBuilder, ActiveRoleAndActiveOffer) {
   auto o = options();
   o.setupForActpass = Setup::kActive;

@@ -22,7 +22,8 @@ SdpResult<std::optional<std::vector<std::string>>> bundleMids(const SessionDescr
 // Why we cannot carry `m` at all (empty when it is an audio/video RTP section we may try).
 std::string unusableReason(const MediaSection& m, const std::vector<std::string>& bundle) {
   if (m.kind != "audio" && m.kind != "video") return "unsupported media kind " + m.kind;
-  if (m.port == 0) return "rejected by the offerer (port 0)";
+  // RFC 9143 §7.3.3: a bundle-only section has port 0 yet is offered for use.
+  if (m.port == 0 && !m.attributes.has("bundle-only")) return "rejected by the offerer (port 0)";
   if (m.proto.find("RTP/SAVP") == std::string::npos) return "unsupported protocol " + m.proto;
   auto mid = m.mid();
   if (!mid || mid->empty()) return "no a=mid";
@@ -53,6 +54,31 @@ const LocalSendTrack* pickSendTrack(const std::vector<LocalSendTrack>& tracks, s
     }
   }
   return nullptr;
+}
+
+// RFC 9143 §9.2: each mid identifies one section; a repeated one cannot be answered.
+SdpResult<bool> checkUniqueMids(const SessionDescription& offer) {
+  std::vector<std::string_view> seen;
+  for (const auto& m : offer.media) {
+    auto mid = m.mid();
+    if (!mid) continue;
+    if (std::find(seen.begin(), seen.end(), *mid) != seen.end())
+      return sdpError("duplicate a=mid:" + std::string(*mid), m.line);
+    seen.push_back(*mid);
+  }
+  return true;
+}
+
+// The first section we could carry; its ICE and DTLS attributes speak for the bundle.
+SdpResult<const MediaSection*> firstUsableSection(const SessionDescription& offer,
+                                                  const std::vector<std::string>& mids) {
+  std::string reasons;
+  for (const auto& m : offer.media) {
+    std::string why = unusableReason(m, mids);
+    if (why.empty()) return &m;
+    reasons += (reasons.empty() ? "" : "; ") + std::string("m=") + m.kind + ": " + why;
+  }
+  return sdpError("no m-line we can accept: " + reasons);
 }
 
 }  // namespace
@@ -108,49 +134,34 @@ SdpResult<Answer> AnswerBuilder::build(const SessionDescription& offer) const {
   if (!bundle->has_value()) return sdpError("offer lacks a=group:BUNDLE");
   const auto& mids = **bundle;
   if (offer.media.empty()) return sdpError("offer has no m= lines");
+  auto unique = checkUniqueMids(offer);
+  if (!unique) return unique.error();
 
   Answer answer;
   NegotiatedSession& session = answer.session;
-  std::string reasons;
-  const MediaSection* first = nullptr;
-  for (const auto& m : offer.media) {
-    std::string why = unusableReason(m, mids);
-    if (why.empty() && first == nullptr) first = &m;
-    if (!why.empty()) reasons += (reasons.empty() ? "" : "; ") + std::string("m=") + m.kind + ": " + why;
-  }
-  if (first == nullptr) return sdpError("no m-line we can accept: " + reasons);
-  auto transport = readTransport(offer, *first, session);
+  auto first = firstUsableSection(offer, mids);
+  if (!first) return first.error();
+  auto transport = readTransport(offer, *first.value(), session);
   if (!transport) return transport.error();
-
   SectionTransport st;
   st.localSetup = session.remoteSetup == Setup::kActpass ? options_.setupForActpass
                   : session.remoteSetup == Setup::kActive ? Setup::kPassive
                                                            : Setup::kActive;
   session.localDtlsRole = st.localSetup == Setup::kActive ? DtlsRole::kClient : DtlsRole::kServer;
 
-  std::vector<std::string> seenMids;
-  for (const auto& m : offer.media) {
-    auto mid = m.mid();
-    if (!mid) continue;
-    if (std::find(seenMids.begin(), seenMids.end(), *mid) != seenMids.end())
-      return sdpError("duplicate a=mid:" + std::string(*mid), m.line);
-    seenMids.emplace_back(*mid);
-  }
   std::vector<bool> used(options_.sendTracks.size(), false);
-  bool candidatesWritten = false;
-  reasons.clear();
+  std::string reasons;
   for (const auto& m : offer.media) {
     if (!unusableReason(m, mids).empty()) {
       answer.description.media.push_back(MediaNegotiator::rejected(m));
       continue;
     }
     if (!m.attributes.has("rtcp-mux")) return sdpError("offer lacks a=rtcp-mux (required)", m.line);
-    st.withCandidates = options_.candidatesInAllSections || !candidatesWritten;
+    st.withCandidates = options_.candidatesInAllSections || session.media.empty();
     const LocalSendTrack* track = pickSendTrack(options_.sendTracks, used, offer, m);
     auto section = MediaNegotiator(offer, options_, st).negotiate(m, track);
     if (!section) return section.error();
     if (section->media) {
-      candidatesWritten = true;
       session.media.push_back(std::move(*section->media));
     } else {
       reasons += (reasons.empty() ? "" : "; ") + section->rejectReason;

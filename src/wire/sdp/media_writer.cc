@@ -95,7 +95,8 @@ MediaSection MediaNegotiator::write(const MediaSection& offered, const Negotiate
   out.attributes.add("mid", media.mid);
   for (const auto& a : offered.attributes.all("extmap")) {
     auto e = Extmap::parse(a->value);
-    if (!e || media.extensions.count(e->uri) == 0) continue;
+    auto it = e ? media.extensions.find(e->uri) : media.extensions.end();
+    if (it == media.extensions.end() || it->second != e->id) continue;
     if (e->direction) e->direction = reverseDirection(*e->direction);
     e->attributes.clear();
     out.attributes.add("extmap", e->toString());

@@ -38,6 +38,16 @@ void expectReparses(const Answer& a) {
   EXPECT_EQ(again.value(), a.description);
 }
 
+std::string without(std::string text, const std::string& prefix) {
+  for (size_t p; (p = text.find(prefix)) != std::string::npos;) text.erase(p, text.find("\r\n", p) + 2 - p);
+  return text;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  for (size_t p = 0; (p = text.find(from, p)) != std::string::npos; p += to.size()) text.replace(p, from.size(), to);
+  return text;
+}
+
 TEST(AnswerBuilder, SendonlyOfferGetsVp8AndOpusWithOfferPayloadTypes) {
   auto a = answer(fixture("chromium-sendonly-offer.sdp"));
   expectReparses(a);
@@ -195,20 +205,24 @@ TEST(AnswerBuilder, RejectsVideoWithoutCommonCodecButAnswersAudio) {
   EXPECT_EQ(a.session.bundleMids, (std::vector<std::string>{"0"}));
 }
 
+TEST(AnswerBuilder, SendrecvOfferWithOurTrackAndBundleOnlySection) {
+  std::string offer = replaced(fixture("chromium-sendonly-offer.sdp"), "a=sendonly", "a=sendrecv");
+  offer = replaced(offer, "m=video 9 ", "m=video 0 ");
+  offer = replaced(offer, "a=mid:1\r\n", "a=mid:1\r\na=bundle-only\r\n");
+  auto o = options();
+  o.sendTracks = {{"1", "video", {7, 8, "c", "s", "v"}}};
+  auto a = answer(offer, o);
+  ASSERT_EQ(a.session.media.size(), 2u);
+  EXPECT_EQ(a.session.media[0].direction, Direction::kRecvOnly);
+  EXPECT_EQ(a.session.media[1].direction, Direction::kSendRecv);
+  EXPECT_EQ(a.session.media[1].remoteSsrcs.size(), 2u);
+  EXPECT_NE(a.sdp.find("a=ssrc-group:FID 7 8\r\n"), std::string::npos);
+}
+
 void expectAnswerError(const std::string& offer, const std::string& reason) {
   auto a = AnswerBuilder(options()).build(offer);
   ASSERT_FALSE(a.ok()) << reason;
   EXPECT_EQ(a.error().toString(), reason);
-}
-
-std::string without(std::string text, const std::string& prefix) {
-  for (size_t p; (p = text.find(prefix)) != std::string::npos;) text.erase(p, text.find("\r\n", p) + 2 - p);
-  return text;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  for (size_t p = 0; (p = text.find(from, p)) != std::string::npos; p += to.size()) text.replace(p, from.size(), to);
-  return text;
 }
 
 TEST(AnswerBuilder, ReportsSpecificErrors) {

@@ -129,6 +129,9 @@ SdpResult<Answer> AnswerBuilder::build(std::string_view offerText) const {
 }
 
 SdpResult<Answer> AnswerBuilder::build(const SessionDescription& offer) const {
+  // Our own identity must be complete, or the answer would be one no browser accepts.
+  if (options_.iceUfrag.size() < 4 || options_.icePwd.size() < 22 || options_.fingerprint.empty())
+    return sdpError("answer options lack local ICE credentials or certificate fingerprint");
   auto bundle = bundleMids(offer);
   if (!bundle) return bundle.error();
   if (!bundle->has_value()) return sdpError("offer lacks a=group:BUNDLE");

@@ -18,6 +18,7 @@ struct Answer {
   NegotiatedSession session;
 };
 
+// Builds answers with one fixed set of options; cheap to create per offer.
 class AnswerBuilder {
  public:
   explicit AnswerBuilder(const AnswerOptions& options) : options_(options) {}

@@ -25,6 +25,7 @@ struct SectionAnswer {
   std::string rejectReason;
 };
 
+// Negotiates the sections of one offer; lives only for the duration of a build().
 class MediaNegotiator {
  public:
   MediaNegotiator(const SessionDescription& offer, const AnswerOptions& options, const SectionTransport& transport)

@@ -244,6 +244,11 @@ TEST(AnswerBuilder, ReportsSpecificErrors) {
              "m=video 9 UDP/TLS/RTP/SAVPF 50\r\na=mid:1\r\na=rtcp-mux\r\na=rtpmap:50 HEVC/90000\r\n";
   expectAnswerError(noCodecs, "no common audio codec; no common video codec");
   expectAnswerError(replaced(offer, "a=mid:1", "a=mid:0"), "line 41: duplicate a=mid:0");
+  AnswerOptions incomplete = options();
+  incomplete.fingerprint.clear();
+  auto bad = AnswerBuilder(incomplete).build(offer);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().reason, "answer options lack local ICE credentials or certificate fingerprint");
   expectAnswerError("v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio\r\n", "line 5: m= line has no port");
 }
 

@@ -80,7 +80,9 @@ BENCHMARK(BM_StunBuildSuccess);
 
 class NullListener : public transport::ice::IceListener {
  public:
-  void onIceSend(std::span<const uint8_t> d, const SocketAddress&) override { benchmark::DoNotOptimize(d.data()); }
+  void onIceSend(std::span<const uint8_t> d, const SocketAddress&) override {
+    benchmark::DoNotOptimize(d.data());
+  }
   void onIceStateChanged(transport::ice::IceState, std::string_view) override {}
   void onIceSelected(const SocketAddress&) override {}
 };

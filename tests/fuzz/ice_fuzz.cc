@@ -73,9 +73,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FakeClock clock;
   NullListener listener;
   IceLiteAgent lite(clock, listener, kLite, kPeer);
-  IceClientAgent client(clock, listener, IceClientConfig{.local = kPeer, .remote = kLite,
-                                                         .remoteAddress = *SocketAddress::parse("10.0.0.1", 3478),
-                                                         .tieBreaker = 7});
+  IceClientAgent client(clock, listener,
+                        IceClientConfig{.local = kPeer,
+                                        .remote = kLite,
+                                        .remoteAddress = *SocketAddress::parse("10.0.0.1", 3478),
+                                        .tieBreaker = 7});
   client.start();
   const auto from = SocketAddress::ipv4(0x0A000002, 5000);
   const std::span<const uint8_t> in(data, size);

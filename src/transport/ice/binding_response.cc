@@ -8,7 +8,8 @@ using wire::stun::StunBuilder;
 using wire::stun::StunClass;
 
 Result<std::span<uint8_t>> buildBindingSuccess(std::span<uint8_t> buf, const wire::stun::StunMessage& req,
-                                               const SocketAddress& mapped, wire::stun::IntegrityKey& key) noexcept {
+                                               const SocketAddress& mapped,
+                                               wire::stun::IntegrityKey& key) noexcept {
   StunBuilder b(buf, req.method(), StunClass::kSuccess, req.transactionId());
   b.addXorMappedAddress(mapped);
   b.addMessageIntegrity(key);

@@ -17,7 +17,8 @@ inline constexpr size_t kMaxResponseSize = 256;
 // Success response with XOR-MAPPED-ADDRESS = the request's source, MESSAGE-INTEGRITY with
 // `key` (the responder's pwd) and FINGERPRINT (RFC 8445 §7.3.1).
 Result<std::span<uint8_t>> buildBindingSuccess(std::span<uint8_t> buf, const wire::stun::StunMessage& req,
-                                               const SocketAddress& mapped, wire::stun::IntegrityKey& key) noexcept;
+                                               const SocketAddress& mapped,
+                                               wire::stun::IntegrityKey& key) noexcept;
 
 // Error response; `key` is null when the request did not authenticate (400/401 carry no
 // MESSAGE-INTEGRITY, RFC 8489 §9.1.3). `unknown` fills UNKNOWN-ATTRIBUTES for 420.

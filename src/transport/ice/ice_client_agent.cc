@@ -144,14 +144,17 @@ void IceClientAgent::handleStun(std::span<const uint8_t> data, const SocketAddre
     return;
   }
   switch (msg->messageClass()) {
-    case StunClass::kRequest: handleRequest(*msg, from); return;
+    case StunClass::kRequest:
+      handleRequest(*msg, from);
+      return;
     case StunClass::kSuccess:
       if (matchResponse(*msg, from)) handleSuccess(*msg);
       return;
     case StunClass::kError:
       if (matchResponse(*msg, from)) handleError(*msg);
       return;
-    case StunClass::kIndication: return;  // keepalive
+    case StunClass::kIndication:
+      return;  // keepalive
   }
 }
 
@@ -272,9 +275,10 @@ void IceClientAgent::maybeConnect() noexcept {
   }
 }
 
-void IceClientAgent::sendError(const StunMessage& msg, const SocketAddress& to, ErrorCode code, bool authenticated,
-                               std::span<const uint16_t> unknown) noexcept {
-  auto built = buildBindingError(responseBuf_, msg, code, authenticated ? &creds_->localKey() : nullptr, unknown);
+void IceClientAgent::sendError(const StunMessage& msg, const SocketAddress& to, ErrorCode code,
+                               bool authenticated, std::span<const uint16_t> unknown) noexcept {
+  auto built =
+      buildBindingError(responseBuf_, msg, code, authenticated ? &creds_->localKey() : nullptr, unknown);
   if (built.ok()) listener_.onIceSend(*built, to);
 }
 

@@ -28,9 +28,9 @@ struct IceClientConfig {
   bool controlling = true;
   uint64_t tieBreaker = 0;  // 0: random (RFC 8445 §16.1)
   uint32_t priority = kPrflxPriority;
-  int64_t initialRtoUs = 100'000;  // clamped to 100..500 ms; each retransmit doubles, up to 500 ms
-  int maxTransmissions = 7;        // Rc of RFC 8489 §6.2.1
-  int64_t consentIntervalUs = 5'000'000;   // randomised 0.8..1.2 (RFC 7675 §5.1)
+  int64_t initialRtoUs = 100'000;         // clamped to 100..500 ms; each retransmit doubles, up to 500 ms
+  int maxTransmissions = 7;               // Rc of RFC 8489 §6.2.1
+  int64_t consentIntervalUs = 5'000'000;  // randomised 0.8..1.2 (RFC 7675 §5.1)
   int64_t consentTimeoutUs = 30'000'000;
 };
 
@@ -110,7 +110,7 @@ class IceClientAgent {
   IceState state_ = IceState::kNew;
   std::optional<SocketAddress> selected_;
   std::optional<SocketAddress> validated_;  // remote address of the last successful check
-  bool nominatedByPeer_ = false;             // controlled role: peer sent USE-CANDIDATE
+  bool nominatedByPeer_ = false;            // controlled role: peer sent USE-CANDIDATE
   int64_t lastResponseUs_ = 0;
   int64_t nextConsentUs_ = 0;
   uint64_t requestsSent_ = 0;

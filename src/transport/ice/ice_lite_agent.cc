@@ -139,7 +139,9 @@ void IceLiteAgent::restart(IceCredentials newLocal, IceCredentials newRemote) {
   pending_ = std::move(creds);
 }
 
-void IceLiteAgent::close() noexcept { setState(IceState::kClosed, "closed"); }
+void IceLiteAgent::close() noexcept {
+  setState(IceState::kClosed, "closed");
+}
 
 void IceLiteAgent::sendError(const StunMessage& msg, const SocketAddress& to, ErrorCode code,
                              wire::stun::IntegrityKey* key, std::span<const uint16_t> unknown) noexcept {

@@ -5,7 +5,9 @@
 
 namespace rtcgate::wire::stun {
 namespace {
-constexpr size_t padded(size_t n) noexcept { return (n + 3) & ~size_t{3}; }
+constexpr size_t padded(size_t n) noexcept {
+  return (n + 3) & ~size_t{3};
+}
 }  // namespace
 
 StunBuilder::StunBuilder(std::span<uint8_t> out, uint16_t method, StunClass cls,
@@ -90,7 +92,8 @@ void StunBuilder::addMessageIntegrity(IntegrityKey& key) noexcept {
   const size_t attrOffset = w_.size();
   uint8_t* p = beginAttribute(static_cast<uint16_t>(AttributeType::kMessageIntegrity), kHmacSha1Size);
   if (p == nullptr) return;
-  const auto st = computeMessageIntegrity(w_.written(), attrOffset, key, std::span<uint8_t, kHmacSha1Size>(p, kHmacSha1Size));
+  const auto st = computeMessageIntegrity(w_.written(), attrOffset, key,
+                                          std::span<uint8_t, kHmacSha1Size>(p, kHmacSha1Size));
   if (!st.ok() && !failed_) {
     failed_ = true;
     error_ = st.error();

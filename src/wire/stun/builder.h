@@ -18,7 +18,8 @@ namespace rtcgate::wire::stun {
 // Failed adds (no space) latch; finish() reports them. No allocation.
 class StunBuilder {
  public:
-  StunBuilder(std::span<uint8_t> out, uint16_t method, StunClass cls, std::span<const uint8_t, kTransactionIdSize> tid) noexcept;
+  StunBuilder(std::span<uint8_t> out, uint16_t method, StunClass cls,
+              std::span<const uint8_t, kTransactionIdSize> tid) noexcept;
 
   // Padding byte value (RFC 8489 §14 lets senders choose; RFC 5769 vectors use spaces).
   void setPaddingByte(uint8_t b) noexcept { padding_ = b; }
@@ -35,8 +36,12 @@ class StunBuilder {
   void addIceControlling(uint64_t tieBreaker) noexcept { addU64(AttributeType::kIceControlling, tieBreaker); }
   void addIceControlled(uint64_t tieBreaker) noexcept { addU64(AttributeType::kIceControlled, tieBreaker); }
   void addUseCandidate() noexcept { addFlag(AttributeType::kUseCandidate); }
-  void addMappedAddress(const SocketAddress& a) noexcept { addAddress(AttributeType::kMappedAddress, a, false); }
-  void addXorMappedAddress(const SocketAddress& a) noexcept { addAddress(AttributeType::kXorMappedAddress, a, true); }
+  void addMappedAddress(const SocketAddress& a) noexcept {
+    addAddress(AttributeType::kMappedAddress, a, false);
+  }
+  void addXorMappedAddress(const SocketAddress& a) noexcept {
+    addAddress(AttributeType::kXorMappedAddress, a, true);
+  }
   // ERROR-CODE (§14.8); an empty reason uses the standard phrase for `code`.
   void addErrorCode(uint16_t code, std::string_view reason = {}) noexcept;
   void addUnknownAttributes(std::span<const uint16_t> types) noexcept;

@@ -12,7 +12,9 @@
 
 namespace rtcgate::wire::stun {
 
-void IntegrityKey::Deleter::operator()(evp_mac_ctx_st* ctx) const noexcept { EVP_MAC_CTX_free(ctx); }
+void IntegrityKey::Deleter::operator()(evp_mac_ctx_st* ctx) const noexcept {
+  EVP_MAC_CTX_free(ctx);
+}
 
 IntegrityKey::IntegrityKey() noexcept = default;
 IntegrityKey::~IntegrityKey() = default;
@@ -44,7 +46,8 @@ Status IntegrityKey::compute(std::span<const uint8_t> head, std::span<const uint
   if (!ctx_) return Error::state("stun: integrity key not set");
   size_t outLen = 0;
   // A null key re-initialises with the stored key: no re-keying per message.
-  if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1 || EVP_MAC_update(ctx_.get(), head.data(), head.size()) != 1 ||
+  if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx_.get(), head.data(), head.size()) != 1 ||
       EVP_MAC_update(ctx_.get(), tail.data(), tail.size()) != 1 ||
       EVP_MAC_final(ctx_.get(), out.data(), &outLen, out.size()) != 1 || outLen != kHmacSha1Size) {
     return Error{Error::Code::kInternal, "stun: HMAC failed"};
@@ -54,7 +57,8 @@ Status IntegrityKey::compute(std::span<const uint8_t> head, std::span<const uint
 
 Status computeMessageIntegrity(std::span<const uint8_t> message, size_t attrOffset, IntegrityKey& key,
                                std::span<uint8_t, kHmacSha1Size> out) noexcept {
-  if (attrOffset < kHeaderSize || attrOffset > message.size()) return Error::malformed("stun: integrity offset");
+  if (attrOffset < kHeaderSize || attrOffset > message.size())
+    return Error::malformed("stun: integrity offset");
   // §14.5: the length field counts up to and including MESSAGE-INTEGRITY, and later
   // attributes (FINGERPRINT) are left out of the hash.
   std::array<uint8_t, kHeaderSize> header;
@@ -80,7 +84,9 @@ Status verifyMessageIntegrity(const StunMessage& msg, std::string_view password)
   return verifyMessageIntegrity(msg, key);
 }
 
-uint32_t computeFingerprint(std::span<const uint8_t> prefix) noexcept { return crc32(prefix) ^ kFingerprintXor; }
+uint32_t computeFingerprint(std::span<const uint8_t> prefix) noexcept {
+  return crc32(prefix) ^ kFingerprintXor;
+}
 
 Status verifyFingerprint(const StunMessage& msg) noexcept {
   const auto fp = msg.fingerprint();

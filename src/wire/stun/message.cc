@@ -9,7 +9,9 @@ namespace {
 
 constexpr size_t kAttrHeaderSize = 4;
 
-constexpr size_t padded(size_t n) noexcept { return (n + 3) & ~size_t{3}; }
+constexpr size_t padded(size_t n) noexcept {
+  return (n + 3) & ~size_t{3};
+}
 
 std::string_view asText(std::span<const uint8_t> v) noexcept {
   return {reinterpret_cast<const char*>(v.data()), v.size()};
@@ -38,22 +40,38 @@ bool AttributeIterator::next(StunAttribute& out) noexcept {
 
 std::optional<StunMessage::Slot> StunMessage::slotOf(uint16_t type) noexcept {
   switch (static_cast<AttributeType>(type)) {
-    case AttributeType::kMappedAddress: return Slot::kMapped;
-    case AttributeType::kXorMappedAddress: return Slot::kXorMapped;
-    case AttributeType::kUsername: return Slot::kUsername;
-    case AttributeType::kMessageIntegrity: return Slot::kIntegrity;
-    case AttributeType::kMessageIntegritySha256: return Slot::kIntegrity256;
-    case AttributeType::kErrorCode: return Slot::kErrorCode;
-    case AttributeType::kUnknownAttributes: return Slot::kUnknownAttrs;
-    case AttributeType::kSoftware: return Slot::kSoftware;
-    case AttributeType::kRealm: return Slot::kRealm;
-    case AttributeType::kNonce: return Slot::kNonce;
-    case AttributeType::kPriority: return Slot::kPriority;
-    case AttributeType::kUseCandidate: return Slot::kUseCandidate;
-    case AttributeType::kIceControlled: return Slot::kControlled;
-    case AttributeType::kIceControlling: return Slot::kControlling;
-    case AttributeType::kFingerprint: return Slot::kFingerprint;
-    default: return std::nullopt;
+    case AttributeType::kMappedAddress:
+      return Slot::kMapped;
+    case AttributeType::kXorMappedAddress:
+      return Slot::kXorMapped;
+    case AttributeType::kUsername:
+      return Slot::kUsername;
+    case AttributeType::kMessageIntegrity:
+      return Slot::kIntegrity;
+    case AttributeType::kMessageIntegritySha256:
+      return Slot::kIntegrity256;
+    case AttributeType::kErrorCode:
+      return Slot::kErrorCode;
+    case AttributeType::kUnknownAttributes:
+      return Slot::kUnknownAttrs;
+    case AttributeType::kSoftware:
+      return Slot::kSoftware;
+    case AttributeType::kRealm:
+      return Slot::kRealm;
+    case AttributeType::kNonce:
+      return Slot::kNonce;
+    case AttributeType::kPriority:
+      return Slot::kPriority;
+    case AttributeType::kUseCandidate:
+      return Slot::kUseCandidate;
+    case AttributeType::kIceControlled:
+      return Slot::kControlled;
+    case AttributeType::kIceControlling:
+      return Slot::kControlling;
+    case AttributeType::kFingerprint:
+      return Slot::kFingerprint;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -61,21 +79,34 @@ std::optional<StunMessage::Slot> StunMessage::slotOf(uint16_t type) noexcept {
 bool StunMessage::validLength(uint16_t type, std::span<const uint8_t> v) noexcept {
   switch (static_cast<AttributeType>(type)) {
     case AttributeType::kMappedAddress:
-    case AttributeType::kXorMappedAddress: return validAddress(v);
-    case AttributeType::kUsername: return v.size() <= kMaxUsernameSize;
-    case AttributeType::kMessageIntegrity: return v.size() == kHmacSha1Size;
-    case AttributeType::kMessageIntegritySha256: return v.size() >= 16 && v.size() <= 32 && v.size() % 4 == 0;
-    case AttributeType::kErrorCode: return v.size() >= 4 && v.size() <= 4 + 763;
-    case AttributeType::kUnknownAttributes: return v.size() % 2 == 0;
-    case AttributeType::kSoftware: return v.size() <= 763;
-    case AttributeType::kRealm: return v.size() <= 763;
-    case AttributeType::kNonce: return v.size() <= 763;
+    case AttributeType::kXorMappedAddress:
+      return validAddress(v);
+    case AttributeType::kUsername:
+      return v.size() <= kMaxUsernameSize;
+    case AttributeType::kMessageIntegrity:
+      return v.size() == kHmacSha1Size;
+    case AttributeType::kMessageIntegritySha256:
+      return v.size() >= 16 && v.size() <= 32 && v.size() % 4 == 0;
+    case AttributeType::kErrorCode:
+      return v.size() >= 4 && v.size() <= 4 + 763;
+    case AttributeType::kUnknownAttributes:
+      return v.size() % 2 == 0;
+    case AttributeType::kSoftware:
+      return v.size() <= 763;
+    case AttributeType::kRealm:
+      return v.size() <= 763;
+    case AttributeType::kNonce:
+      return v.size() <= 763;
     case AttributeType::kPriority:
-    case AttributeType::kFingerprint: return v.size() == 4;
-    case AttributeType::kUseCandidate: return v.empty();
+    case AttributeType::kFingerprint:
+      return v.size() == 4;
+    case AttributeType::kUseCandidate:
+      return v.empty();
     case AttributeType::kIceControlled:
-    case AttributeType::kIceControlling: return v.size() == 8;
-    default: return true;
+    case AttributeType::kIceControlling:
+      return v.size() == 8;
+    default:
+      return true;
   }
 }
 
@@ -84,7 +115,8 @@ bool StunMessage::record(uint16_t type, size_t valueOffset, size_t length) noexc
   const auto slot = slotOf(type);
   if (!slot) {
     if (isComprehensionRequired(type) && unknownCount_ < kMaxUnknown &&
-        std::find(unknown_.begin(), unknown_.begin() + unknownCount_, type) == unknown_.begin() + unknownCount_) {
+        std::find(unknown_.begin(), unknown_.begin() + unknownCount_, type) ==
+            unknown_.begin() + unknownCount_) {
       unknown_[unknownCount_++] = type;
     }
     return true;
@@ -145,7 +177,9 @@ std::optional<StunAttribute> StunMessage::find(uint16_t type) const noexcept {
   return std::nullopt;
 }
 
-uint16_t StunMessage::loadU16At(size_t off) const noexcept { return loadU16(data_.data() + off); }
+uint16_t StunMessage::loadU16At(size_t off) const noexcept {
+  return loadU16(data_.data() + off);
+}
 
 size_t StunMessage::offsetOf(AttributeType type) const noexcept {
   const auto slot = slotOf(static_cast<uint16_t>(type));

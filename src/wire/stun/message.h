@@ -80,12 +80,16 @@ class StunMessage {
   std::optional<uint64_t> iceControlling() const noexcept { return u64(AttributeType::kIceControlling); }
   bool useCandidate() const noexcept { return has(AttributeType::kUseCandidate); }
   std::optional<uint32_t> fingerprint() const noexcept;
-  std::span<const uint8_t> messageIntegrity() const noexcept { return value(AttributeType::kMessageIntegrity); }
+  std::span<const uint8_t> messageIntegrity() const noexcept {
+    return value(AttributeType::kMessageIntegrity);
+  }
   std::span<const uint8_t> messageIntegritySha256() const noexcept {
     return value(AttributeType::kMessageIntegritySha256);
   }
   // UNKNOWN-ATTRIBUTES (RFC 8489 §14.9) of an error response: number of types and each one.
-  size_t unknownAttributesCount() const noexcept { return value(AttributeType::kUnknownAttributes).size() / 2; }
+  size_t unknownAttributesCount() const noexcept {
+    return value(AttributeType::kUnknownAttributes).size() / 2;
+  }
   uint16_t unknownAttributeAt(size_t i) const noexcept;
 
   // Offsets of the attribute headers the integrity checks need (0 when absent).
@@ -98,8 +102,22 @@ class StunMessage {
  private:
   // Indexes of the attributes whose positions parse() records.
   enum class Slot : uint8_t {
-    kMapped, kXorMapped, kUsername, kIntegrity, kIntegrity256, kErrorCode, kUnknownAttrs, kSoftware,
-    kRealm, kNonce, kPriority, kUseCandidate, kControlled, kControlling, kFingerprint, kCount,
+    kMapped,
+    kXorMapped,
+    kUsername,
+    kIntegrity,
+    kIntegrity256,
+    kErrorCode,
+    kUnknownAttrs,
+    kSoftware,
+    kRealm,
+    kNonce,
+    kPriority,
+    kUseCandidate,
+    kControlled,
+    kControlling,
+    kFingerprint,
+    kCount,
   };
   static std::optional<Slot> slotOf(uint16_t type) noexcept;
   static bool validLength(uint16_t type, std::span<const uint8_t> v) noexcept;

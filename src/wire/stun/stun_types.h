@@ -13,7 +13,7 @@ inline constexpr size_t kHeaderSize = 20;
 inline constexpr size_t kTransactionIdSize = 12;
 inline constexpr size_t kHmacSha1Size = 20;
 inline constexpr uint32_t kFingerprintXor = 0x5354554E;  // RFC 8489 §14.7
-inline constexpr size_t kMaxUsernameSize = 513;           // RFC 8489 §14.3
+inline constexpr size_t kMaxUsernameSize = 513;          // RFC 8489 §14.3
 
 // The 96-bit transaction id of a STUN message (RFC 8489 §5).
 using TransactionId = std::array<uint8_t, kTransactionIdSize>;
@@ -61,7 +61,9 @@ enum class ErrorCode : uint16_t {
 };
 
 // RFC 8489 §14: types 0x0000-0x7FFF must be understood by the receiver.
-constexpr bool isComprehensionRequired(uint16_t type) noexcept { return type < 0x8000; }
+constexpr bool isComprehensionRequired(uint16_t type) noexcept {
+  return type < 0x8000;
+}
 
 // Message type field from method and class (RFC 8489 §5, figure 3 bit layout).
 constexpr uint16_t makeMessageType(uint16_t method, StunClass cls) noexcept {
@@ -79,13 +81,20 @@ constexpr StunClass classOf(uint16_t type) noexcept {
 // Default reason phrases for the error codes above (RFC 8489 §14.8).
 constexpr std::string_view errorReasonPhrase(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::kTryAlternate: return "Try Alternate";
-    case ErrorCode::kBadRequest: return "Bad Request";
-    case ErrorCode::kUnauthorized: return "Unauthorized";
-    case ErrorCode::kUnknownAttribute: return "Unknown Attribute";
-    case ErrorCode::kStaleNonce: return "Stale Nonce";
-    case ErrorCode::kRoleConflict: return "Role Conflict";
-    case ErrorCode::kServerError: return "Server Error";
+    case ErrorCode::kTryAlternate:
+      return "Try Alternate";
+    case ErrorCode::kBadRequest:
+      return "Bad Request";
+    case ErrorCode::kUnauthorized:
+      return "Unauthorized";
+    case ErrorCode::kUnknownAttribute:
+      return "Unknown Attribute";
+    case ErrorCode::kStaleNonce:
+      return "Stale Nonce";
+    case ErrorCode::kRoleConflict:
+      return "Role Conflict";
+    case ErrorCode::kServerError:
+      return "Server Error";
   }
   return "Error";
 }

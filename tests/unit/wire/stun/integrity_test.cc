@@ -21,7 +21,8 @@ TEST(Crc32, KnownValues) {
 }
 
 TEST(StunIntegrity, Rfc5769VectorsVerify) {
-  for (const auto& bytes : {test::rfc5769Request(), test::rfc5769Ipv4Response(), test::rfc5769Ipv6Response()}) {
+  for (const auto& bytes :
+       {test::rfc5769Request(), test::rfc5769Ipv4Response(), test::rfc5769Ipv6Response()}) {
     auto m = StunMessage::parse(bytes);
     ASSERT_TRUE(m.ok());
     EXPECT_TRUE(verifyFingerprint(*m).ok());

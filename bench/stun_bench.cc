@@ -41,6 +41,7 @@ std::vector<uint8_t> chromiumRequest() {
   return buf;
 }
 
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark naming
 void BM_StunCheck(benchmark::State& state) {
   const auto req = chromiumRequest();
   IntegrityKey key;
@@ -55,6 +56,7 @@ void BM_StunCheck(benchmark::State& state) {
 }
 BENCHMARK(BM_StunCheck);
 
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark naming
 void BM_StunParseOnly(benchmark::State& state) {
   const auto req = chromiumRequest();
   for (auto _ : state) {
@@ -64,6 +66,7 @@ void BM_StunParseOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_StunParseOnly);
 
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark naming
 void BM_StunBuildSuccess(benchmark::State& state) {
   const auto req = chromiumRequest();
   const auto m = StunMessage::parse(req);
@@ -88,6 +91,7 @@ class NullListener : public transport::ice::IceListener {
 };
 
 // Everything the media worker does per check: parse, FINGERPRINT, USERNAME, HMAC, answer.
+// NOLINTNEXTLINE(readability-identifier-naming): Google Benchmark naming
 void BM_IceLiteHandleRequest(benchmark::State& state) {
   const auto req = chromiumRequest();
   SteadyClock clock;

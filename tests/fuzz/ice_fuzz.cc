@@ -62,6 +62,7 @@ void resign(std::vector<uint8_t>& msg, IntegrityKey& key, bool integrity) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the libFuzzer entry point
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static IntegrityKey liteKey = [] {
     IntegrityKey k;

@@ -58,6 +58,7 @@ void rebuild(const StunMessage& m, IntegrityKey& key) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the libFuzzer entry point
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::span<const uint8_t> in(data, size);
   (void)looksLikeStun(in);

@@ -92,11 +92,9 @@ bool StunMessage::validLength(uint16_t type, std::span<const uint8_t> v) noexcep
     case AttributeType::kUnknownAttributes:
       return v.size() % 2 == 0;
     case AttributeType::kSoftware:
-      return v.size() <= 763;
     case AttributeType::kRealm:
-      return v.size() <= 763;
     case AttributeType::kNonce:
-      return v.size() <= 763;
+      return v.size() <= 763;  // §14.10-14.12: fewer than 128 characters, up to 763 bytes
     case AttributeType::kPriority:
     case AttributeType::kFingerprint:
       return v.size() == 4;

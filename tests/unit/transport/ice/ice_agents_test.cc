@@ -236,6 +236,9 @@ TEST(IceAgents, TwoClientsResolveRoleConflict) {
   EXPECT_EQ(a.state(), IceState::kConnected);
   EXPECT_EQ(b.state(), IceState::kConnected);
   EXPECT_EQ(lb.lastReason(), "nominated by peer");
+  // B switched on A's check (lower tie-breaker); A answered B's stale controlling check with 487.
+  EXPECT_EQ(a.drops().get(IceDropReason::kRoleConflict), 1U);
+  EXPECT_EQ(b.drops().get(IceDropReason::kStaleTransaction), 1U);
 }
 
 }  // namespace

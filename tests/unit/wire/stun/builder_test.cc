@@ -96,6 +96,7 @@ TEST(StunBuilder, RoundTripsEveryAttribute) {
   EXPECT_TRUE(m->useCandidate());
   EXPECT_TRUE(verifyMessageIntegrity(*m, key).ok());
   EXPECT_TRUE(verifyFingerprint(*m).ok());
+  for (size_t n = 0; n < out->size(); ++n) EXPECT_FALSE(StunMessage::parse(out->first(n)).ok()) << n;
 }
 
 TEST(StunBuilder, ReportsNoSpaceAtEverySize) {

@@ -95,12 +95,23 @@ void BM_RtcpCompoundParse(benchmark::State& state) {
     rtcp::RtcpPacketRef ref;
     while (it.next(ref)) {
       switch (ref.kind()) {
-        case rtcp::RtcpKind::kSr: benchmark::DoNotOptimize(rtcp::SenderReport::parse(ref.packet).ok()); break;
-        case rtcp::RtcpKind::kRr: benchmark::DoNotOptimize(rtcp::ReceiverReport::parse(ref.packet).ok()); break;
-        case rtcp::RtcpKind::kSdes: benchmark::DoNotOptimize(rtcp::Sdes::parse(ref.packet).ok()); break;
-        case rtcp::RtcpKind::kNack: benchmark::DoNotOptimize(rtcp::Nack::parse(ref.packet).ok()); break;
-        case rtcp::RtcpKind::kRemb: benchmark::DoNotOptimize(rtcp::Remb::parse(ref.packet).ok()); break;
-        default: break;
+        case rtcp::RtcpKind::kSr:
+          benchmark::DoNotOptimize(rtcp::SenderReport::parse(ref.packet).ok());
+          break;
+        case rtcp::RtcpKind::kRr:
+          benchmark::DoNotOptimize(rtcp::ReceiverReport::parse(ref.packet).ok());
+          break;
+        case rtcp::RtcpKind::kSdes:
+          benchmark::DoNotOptimize(rtcp::Sdes::parse(ref.packet).ok());
+          break;
+        case rtcp::RtcpKind::kNack:
+          benchmark::DoNotOptimize(rtcp::Nack::parse(ref.packet).ok());
+          break;
+        case rtcp::RtcpKind::kRemb:
+          benchmark::DoNotOptimize(rtcp::Remb::parse(ref.packet).ok());
+          break;
+        default:
+          break;
       }
     }
   }

@@ -57,20 +57,31 @@ void iterateTwcc(std::span<const uint8_t> packet) {
 
 void dispatch(const RtcpPacketRef& ref) {
   switch (ref.kind()) {
-    case RtcpKind::kSr: return roundTrip<SenderReport>(ref.packet);
-    case RtcpKind::kRr: return roundTrip<ReceiverReport>(ref.packet);
-    case RtcpKind::kSdes: return roundTrip<Sdes>(ref.packet);
-    case RtcpKind::kBye: return roundTrip<Bye>(ref.packet);
-    case RtcpKind::kApp: return roundTrip<App>(ref.packet);
-    case RtcpKind::kNack: return roundTrip<Nack>(ref.packet);
+    case RtcpKind::kSr:
+      return roundTrip<SenderReport>(ref.packet);
+    case RtcpKind::kRr:
+      return roundTrip<ReceiverReport>(ref.packet);
+    case RtcpKind::kSdes:
+      return roundTrip<Sdes>(ref.packet);
+    case RtcpKind::kBye:
+      return roundTrip<Bye>(ref.packet);
+    case RtcpKind::kApp:
+      return roundTrip<App>(ref.packet);
+    case RtcpKind::kNack:
+      return roundTrip<Nack>(ref.packet);
     case RtcpKind::kTransportCc:
       iterateTwcc(ref.packet);
       return roundTrip<TransportFeedback>(ref.packet);
-    case RtcpKind::kPli: return roundTrip<Pli>(ref.packet);
-    case RtcpKind::kFir: return roundTrip<Fir>(ref.packet);
-    case RtcpKind::kRemb: return roundTrip<Remb>(ref.packet);
-    case RtcpKind::kXr: return roundTrip<Xr>(ref.packet);
-    case RtcpKind::kUnknown: return;
+    case RtcpKind::kPli:
+      return roundTrip<Pli>(ref.packet);
+    case RtcpKind::kFir:
+      return roundTrip<Fir>(ref.packet);
+    case RtcpKind::kRemb:
+      return roundTrip<Remb>(ref.packet);
+    case RtcpKind::kXr:
+      return roundTrip<Xr>(ref.packet);
+    case RtcpKind::kUnknown:
+      return;
   }
 }
 

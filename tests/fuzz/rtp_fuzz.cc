@@ -38,14 +38,16 @@ void rebuild(const RtpPacketView& v) {
   check(n.ok() && *n == out.size());
   auto w = RtpPacketView::parse(out);
   check(w.ok());
-  check(w->ssrc() == v.ssrc() && w->sequenceNumber() == v.sequenceNumber() && w->payloadSize() == v.payloadSize());
+  check(w->ssrc() == v.ssrc() && w->sequenceNumber() == v.sequenceNumber() &&
+        w->payloadSize() == v.payloadSize());
   check(w->marker() == v.marker() && w->payloadType() == v.payloadType() && w->csrcCount() == v.csrcCount());
   auto a = v.extensions();
   ExtensionElement x;
   while (a.next(x)) {
     const auto got = w->findExtension(x.id);
     const auto want = v.findExtension(x.id);
-    check(got.size() == want.size() && (want.empty() || std::memcmp(got.data(), want.data(), want.size()) == 0));
+    check(got.size() == want.size() &&
+          (want.empty() || std::memcmp(got.data(), want.data(), want.size()) == 0));
   }
 }
 

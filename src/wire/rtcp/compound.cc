@@ -7,12 +7,18 @@ namespace rtcgate::wire::rtcp {
 
 RtcpKind RtcpPacketRef::kind() const noexcept {
   switch (static_cast<PacketType>(header.packetType)) {
-    case PacketType::kSr: return RtcpKind::kSr;
-    case PacketType::kRr: return RtcpKind::kRr;
-    case PacketType::kSdes: return RtcpKind::kSdes;
-    case PacketType::kBye: return RtcpKind::kBye;
-    case PacketType::kApp: return RtcpKind::kApp;
-    case PacketType::kXr: return RtcpKind::kXr;
+    case PacketType::kSr:
+      return RtcpKind::kSr;
+    case PacketType::kRr:
+      return RtcpKind::kRr;
+    case PacketType::kSdes:
+      return RtcpKind::kSdes;
+    case PacketType::kBye:
+      return RtcpKind::kBye;
+    case PacketType::kApp:
+      return RtcpKind::kApp;
+    case PacketType::kXr:
+      return RtcpKind::kXr;
     case PacketType::kRtpFeedback:
       if (header.count == static_cast<uint8_t>(RtpFeedbackFmt::kNack)) return RtcpKind::kNack;
       if (header.count == static_cast<uint8_t>(RtpFeedbackFmt::kTransportCc)) return RtcpKind::kTransportCc;

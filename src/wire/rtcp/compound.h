@@ -11,7 +11,18 @@ namespace rtcgate::wire::rtcp {
 
 // What a sub-packet is, from its PT and FMT (and the 'REMB' id for PSFB FMT=15).
 enum class RtcpKind : uint8_t {
-  kSr, kRr, kSdes, kBye, kApp, kNack, kTransportCc, kPli, kFir, kRemb, kXr, kUnknown,
+  kSr,
+  kRr,
+  kSdes,
+  kBye,
+  kApp,
+  kNack,
+  kTransportCc,
+  kPli,
+  kFir,
+  kRemb,
+  kXr,
+  kUnknown,
 };
 
 // One sub-packet of a compound: its header and its whole span (header and padding included).

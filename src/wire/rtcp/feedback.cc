@@ -4,7 +4,8 @@
 
 namespace rtcgate::wire::rtcp {
 
-Result<FeedbackPacket> FeedbackPacket::parse(std::span<const uint8_t> packet, PacketType pt, uint8_t fmt) noexcept {
+Result<FeedbackPacket> FeedbackPacket::parse(std::span<const uint8_t> packet, PacketType pt,
+                                             uint8_t fmt) noexcept {
   auto h = RtcpHeader::parse(packet);
   if (!h.ok()) return h.error();
   if (h->packetType != static_cast<uint8_t>(pt) || h->count != fmt) {

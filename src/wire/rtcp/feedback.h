@@ -25,8 +25,8 @@ struct FeedbackPacket {
   // RFC 4585 §6.1: checks PT and FMT, then reads the two SSRCs.
   static Result<FeedbackPacket> parse(std::span<const uint8_t> packet, PacketType pt, uint8_t fmt) noexcept;
   // Writes header + SSRCs for a packet whose FCI is `fciSize` bytes (multiple of 4).
-  static bool writeHeader(ByteWriter& w, PacketType pt, uint8_t fmt, uint32_t senderSsrc,
-                          uint32_t mediaSsrc, size_t fciSize) noexcept;
+  static bool writeHeader(ByteWriter& w, PacketType pt, uint8_t fmt, uint32_t senderSsrc, uint32_t mediaSsrc,
+                          size_t fciSize) noexcept;
 };
 
 }  // namespace rtcgate::wire::rtcp

@@ -47,7 +47,8 @@ bool Nack::setLost(std::span<const uint16_t> lost) noexcept {
 }
 
 Result<Nack> Nack::parse(std::span<const uint8_t> packet) noexcept {
-  auto f = FeedbackPacket::parse(packet, PacketType::kRtpFeedback, static_cast<uint8_t>(RtpFeedbackFmt::kNack));
+  auto f =
+      FeedbackPacket::parse(packet, PacketType::kRtpFeedback, static_cast<uint8_t>(RtpFeedbackFmt::kNack));
   if (!f.ok()) return f.error();
   if (f->fci.size() % 4 != 0) return Error::malformed("rtcp: NACK FCI not a multiple of 4");
   const size_t n = f->fci.size() / 4;

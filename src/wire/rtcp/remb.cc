@@ -51,7 +51,8 @@ bool Remb::serializeTo(ByteWriter& w) const noexcept {
   }
   // The draft: media source SSRC is 0 for REMB.
   if (!FeedbackPacket::writeHeader(w, PacketType::kPsFeedback, kAfb, senderSsrc, 0, 8 + 4u * count) ||
-      !w.writeU32(kRembId) || !w.writeU8(count) || !w.writeU24(static_cast<uint32_t>((exp << 18) | mantissa))) {
+      !w.writeU32(kRembId) || !w.writeU8(count) ||
+      !w.writeU24(static_cast<uint32_t>((exp << 18) | mantissa))) {
     return false;
   }
   for (size_t i = 0; i < count; ++i) w.writeU32(ssrcs[i]);

@@ -13,7 +13,8 @@ Result<ReportBlock> ReportBlock::parse(std::span<const uint8_t> data) noexcept {
   b.sourceSsrc = loadU32(p);
   b.fractionLost = p[4];
   const uint32_t lost = loadU24(p + 5);
-  b.cumulativeLost = (lost & 0x800000) ? static_cast<int32_t>(lost | 0xFF000000u) : static_cast<int32_t>(lost);
+  b.cumulativeLost =
+      (lost & 0x800000) ? static_cast<int32_t>(lost | 0xFF000000u) : static_cast<int32_t>(lost);
   b.extendedHighestSeq = loadU32(p + 8);
   b.jitter = loadU32(p + 12);
   b.lastSr = loadU32(p + 16);

@@ -16,11 +16,11 @@ struct ReportBlock {
   static constexpr size_t kSize = 24;
 
   uint32_t sourceSsrc = 0;
-  uint8_t fractionLost = 0;     // fixed point /256
-  int32_t cumulativeLost = 0;   // 24-bit signed
+  uint8_t fractionLost = 0;    // fixed point /256
+  int32_t cumulativeLost = 0;  // 24-bit signed
   uint32_t extendedHighestSeq = 0;
-  uint32_t jitter = 0;          // RTP timestamp units
-  uint32_t lastSr = 0;          // middle 32 bits of the last SR's NTP time
+  uint32_t jitter = 0;            // RTP timestamp units
+  uint32_t lastSr = 0;            // middle 32 bits of the last SR's NTP time
   uint32_t delaySinceLastSr = 0;  // 1/65536 s
 
   // Parses exactly the first 24 bytes of `data`.

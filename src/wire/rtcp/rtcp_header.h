@@ -29,7 +29,7 @@ struct RtcpHeader {
   uint8_t count = 0;       // RC / SC / FMT (5 bits)
   uint8_t packetType = 0;  // raw, so unknown types can be skipped
   bool padding = false;
-  size_t packetSize = 0;   // whole packet on the wire: 4 * (length + 1)
+  size_t packetSize = 0;          // whole packet on the wire: 4 * (length + 1)
   std::span<const uint8_t> body;  // after the 4-byte header, padding stripped
 
   // RFC 3550 §6.4.1: V=2, P, count, PT, length in 32-bit words minus one. Parses the first

@@ -32,7 +32,8 @@ Result<size_t> parseItems(std::span<const uint8_t> data, SdesChunk& chunk) noexc
 
 bool SdesChunk::addItem(SdesType type, std::string_view text) noexcept {
   if (itemCount >= kMaxItems || type == SdesType::kEnd || text.size() > 255) return false;
-  items[itemCount++] = SdesItem{static_cast<uint8_t>(type), {reinterpret_cast<const uint8_t*>(text.data()), text.size()}};
+  items[itemCount++] =
+      SdesItem{static_cast<uint8_t>(type), {reinterpret_cast<const uint8_t*>(text.data()), text.size()}};
   return true;
 }
 

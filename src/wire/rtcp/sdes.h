@@ -17,7 +17,9 @@ enum class SdesType : uint8_t { kEnd = 0, kCname = 1, kName, kEmail, kPhone, kLo
 struct SdesItem {
   uint8_t type = 0;
   std::span<const uint8_t> value;
-  std::string_view text() const noexcept { return {reinterpret_cast<const char*>(value.data()), value.size()}; }
+  std::string_view text() const noexcept {
+    return {reinterpret_cast<const char*>(value.data()), value.size()};
+  }
 };
 
 // The items describing one SSRC/CSRC.
@@ -29,7 +31,7 @@ struct SdesChunk {
 
   bool addItem(SdesType type, std::string_view text) noexcept;
   std::string_view cname() const noexcept;  // empty when absent
-  size_t size() const noexcept;  // SSRC + items + terminating null, padded to 32 bits
+  size_t size() const noexcept;             // SSRC + items + terminating null, padded to 32 bits
 };
 
 // A whole SDES packet: up to 31 chunks (the 5-bit SC field).

@@ -29,9 +29,13 @@ uint8_t symbolAt(uint16_t chunk, size_t i) noexcept {
   return (chunk >> (13 - i)) & 1;
 }
 
-size_t deltaSize(uint8_t symbol) noexcept { return symbol == kSmallDelta ? 1 : symbol == kLargeDelta ? 2 : 0; }
+size_t deltaSize(uint8_t symbol) noexcept {
+  return symbol == kSmallDelta ? 1 : symbol == kLargeDelta ? 2 : 0;
+}
 
-int64_t floorDiv(int64_t a, int64_t b) noexcept { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t floorDiv(int64_t a, int64_t b) noexcept {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 }  // namespace
 
@@ -221,9 +225,11 @@ size_t TransportFeedbackBuilder::size() const noexcept {
 
 bool TransportFeedbackBuilder::serializeTo(ByteWriter& w) const noexcept {
   if (count_ == 0) return false;
-  const size_t total = size();
-  const size_t unpadded = kHeaderSize + kFeedbackCommonSize + kFixedFciSize + 2 * writeChunks(nullptr) + deltaBytes();
-  if (!writeTwccHead(w, total, unpadded, senderSsrc_, mediaSsrc_, baseSeq_, count_, referenceTime_, fbCount_)) {
+  const size_t unpadded =
+      kHeaderSize + kFeedbackCommonSize + kFixedFciSize + 2 * writeChunks(nullptr) + deltaBytes();
+  const size_t total = (unpadded + 3) & ~size_t{3};
+  if (!writeTwccHead(w, total, unpadded, senderSsrc_, mediaSsrc_, baseSeq_, count_, referenceTime_,
+                     fbCount_)) {
     return false;
   }
   writeChunks(&w);

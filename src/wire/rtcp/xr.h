@@ -37,7 +37,7 @@ class XrBlockIterator {
 // DLRR sub-block (RFC 3611 §4.5): the last RRTR seen from `ssrc` and the delay since.
 struct DlrrItem {
   uint32_t ssrc = 0;
-  uint32_t lastRr = 0;           // middle 32 bits of the RRTR's NTP time
+  uint32_t lastRr = 0;            // middle 32 bits of the RRTR's NTP time
   uint32_t delaySinceLastRr = 0;  // 1/65536 s
   bool operator==(const DlrrItem&) const = default;
 };

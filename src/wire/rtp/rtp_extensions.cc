@@ -14,14 +14,18 @@ int64_t absSendTimeToMicros(uint32_t value) noexcept {
   return static_cast<int64_t>(((uint64_t{value & 0xFFFFFF} * 1000000) + (1u << 17)) >> 18);
 }
 
-void writeAbsSendTime(std::span<uint8_t, 3> out, uint32_t value) noexcept { storeU24(out.data(), value); }
+void writeAbsSendTime(std::span<uint8_t, 3> out, uint32_t value) noexcept {
+  storeU24(out.data(), value);
+}
 
 std::optional<uint32_t> readAbsSendTime(std::span<const uint8_t> value) noexcept {
   if (value.size() != kAbsSendTimeSize) return std::nullopt;
   return loadU24(value.data());
 }
 
-void writeTransportSequence(std::span<uint8_t, 2> out, uint16_t seq) noexcept { storeU16(out.data(), seq); }
+void writeTransportSequence(std::span<uint8_t, 2> out, uint16_t seq) noexcept {
+  storeU16(out.data(), seq);
+}
 
 std::optional<uint16_t> readTransportSequence(std::span<const uint8_t> value) noexcept {
   if (value.size() != kTransportSeqSize) return std::nullopt;

@@ -39,8 +39,8 @@ inline std::span<const uint8_t> sdesStringBytes(std::string_view s) noexcept {
 
 // 3GPP TS 26.114 §7.4.5 video orientation (urn:3gpp:video-orientation): C, F, rotation.
 struct VideoOrientation {
-  bool camera = false;  // C: back-facing camera
-  bool flip = false;    // F: horizontal flip
+  bool camera = false;           // C: back-facing camera
+  bool flip = false;             // F: horizontal flip
   uint16_t rotationDegrees = 0;  // 0, 90, 180 or 270
 };
 uint8_t encodeVideoOrientation(VideoOrientation v) noexcept;

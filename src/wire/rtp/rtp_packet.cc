@@ -90,10 +90,18 @@ Result<RtpPacketView> RtpPacketView::parse(std::span<const uint8_t> packet) noex
   return v;
 }
 
-uint16_t RtpPacketView::sequenceNumber() const noexcept { return loadU16(&data_[2]); }
-uint32_t RtpPacketView::timestamp() const noexcept { return loadU32(&data_[4]); }
-uint32_t RtpPacketView::ssrc() const noexcept { return loadU32(&data_[8]); }
-uint32_t RtpPacketView::csrc(size_t i) const noexcept { return loadU32(&data_[kFixedHeaderSize + 4 * i]); }
+uint16_t RtpPacketView::sequenceNumber() const noexcept {
+  return loadU16(&data_[2]);
+}
+uint32_t RtpPacketView::timestamp() const noexcept {
+  return loadU32(&data_[4]);
+}
+uint32_t RtpPacketView::ssrc() const noexcept {
+  return loadU32(&data_[8]);
+}
+uint32_t RtpPacketView::csrc(size_t i) const noexcept {
+  return loadU32(&data_[kFixedHeaderSize + 4 * i]);
+}
 
 std::span<const uint8_t> RtpPacketView::extensionBlock() const noexcept {
   return data_.subspan(extOffset_, extSize_);

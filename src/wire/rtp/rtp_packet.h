@@ -10,8 +10,8 @@
 namespace rtcgate::wire::rtp {
 
 inline constexpr size_t kFixedHeaderSize = 12;
-inline constexpr uint16_t kOneByteProfile = 0xBEDE;        // RFC 8285 §4.2
-inline constexpr uint16_t kTwoByteProfile = 0x1000;        // RFC 8285 §4.3 (0x100X)
+inline constexpr uint16_t kOneByteProfile = 0xBEDE;  // RFC 8285 §4.2
+inline constexpr uint16_t kTwoByteProfile = 0x1000;  // RFC 8285 §4.3 (0x100X)
 inline constexpr uint16_t kTwoByteProfileMask = 0xFFF0;
 
 // Which header-extension form a packet uses (RFC 8285 §4).

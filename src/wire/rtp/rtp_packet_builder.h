@@ -16,14 +16,35 @@ class RtpPacketBuilder {
   static constexpr size_t kMaxCsrcs = 15;
   static constexpr size_t kMaxExtensions = 16;
 
-  RtpPacketBuilder& setMarker(bool m) noexcept { marker_ = m; return *this; }
-  RtpPacketBuilder& setPayloadType(uint8_t pt) noexcept { pt_ = pt; return *this; }
-  RtpPacketBuilder& setSequenceNumber(uint16_t s) noexcept { seq_ = s; return *this; }
-  RtpPacketBuilder& setTimestamp(uint32_t ts) noexcept { ts_ = ts; return *this; }
-  RtpPacketBuilder& setSsrc(uint32_t ssrc) noexcept { ssrc_ = ssrc; return *this; }
-  RtpPacketBuilder& setPayload(std::span<const uint8_t> p) noexcept { payload_ = p; return *this; }
+  RtpPacketBuilder& setMarker(bool m) noexcept {
+    marker_ = m;
+    return *this;
+  }
+  RtpPacketBuilder& setPayloadType(uint8_t pt) noexcept {
+    pt_ = pt;
+    return *this;
+  }
+  RtpPacketBuilder& setSequenceNumber(uint16_t s) noexcept {
+    seq_ = s;
+    return *this;
+  }
+  RtpPacketBuilder& setTimestamp(uint32_t ts) noexcept {
+    ts_ = ts;
+    return *this;
+  }
+  RtpPacketBuilder& setSsrc(uint32_t ssrc) noexcept {
+    ssrc_ = ssrc;
+    return *this;
+  }
+  RtpPacketBuilder& setPayload(std::span<const uint8_t> p) noexcept {
+    payload_ = p;
+    return *this;
+  }
   // RFC 3550 §5.1: 0 for none, else 1..255 bytes appended (last byte holds the count).
-  RtpPacketBuilder& setPadding(uint8_t bytes) noexcept { padding_ = bytes; return *this; }
+  RtpPacketBuilder& setPadding(uint8_t bytes) noexcept {
+    padding_ = bytes;
+    return *this;
+  }
   // False when the list is full.
   bool addCsrc(uint32_t csrc) noexcept;
   // RFC 8285: id 1..255, value 0..255 bytes. False when full or out of range.

@@ -18,7 +18,8 @@ Result<size_t> rtxSize(std::span<const uint8_t> original) noexcept {
   return v->headerSize() + kOsnSize + v->payloadSize();
 }
 
-Result<size_t> buildRtx(std::span<const uint8_t> original, const RtxParams& rtx, std::span<uint8_t> out) noexcept {
+Result<size_t> buildRtx(std::span<const uint8_t> original, const RtxParams& rtx,
+                        std::span<uint8_t> out) noexcept {
   auto v = RtpPacketView::parse(original);
   if (!v.ok()) return v.error();
   const size_t hdr = v->headerSize();
@@ -26,7 +27,7 @@ Result<size_t> buildRtx(std::span<const uint8_t> original, const RtxParams& rtx,
   if (out.size() < total) return Error::noSpace("rtx: output buffer too small");
   if (rtx.payloadType > 127) return Error::malformed("rtx: payload type above 127");
   std::memcpy(out.data(), original.data(), hdr);
-  out[0] &= static_cast<uint8_t>(~0x20);  // padding is not retransmitted
+  out[0] &= static_cast<uint8_t>(~0x20);     // padding is not retransmitted
   storeU16(&out[hdr], v->sequenceNumber());  // OSN, RFC 4588 §4
   if (v->payloadSize()) std::memcpy(&out[hdr + kOsnSize], v->payload().data(), v->payloadSize());
   auto packet = out.first(total);
@@ -36,7 +37,8 @@ Result<size_t> buildRtx(std::span<const uint8_t> original, const RtxParams& rtx,
   return total;
 }
 
-Result<size_t> recoverFromRtx(std::span<const uint8_t> rtx, const OriginalParams& orig, std::span<uint8_t> out) noexcept {
+Result<size_t> recoverFromRtx(std::span<const uint8_t> rtx, const OriginalParams& orig,
+                              std::span<uint8_t> out) noexcept {
   auto v = RtpPacketView::parse(rtx);
   if (!v.ok()) return v.error();
   if (v->payloadSize() < kOsnSize) return Error::truncated("rtx: no original sequence number");

@@ -28,10 +28,12 @@ Result<size_t> rtxSize(std::span<const uint8_t> original) noexcept;
 // RFC 4588 §4: copies the original header (CSRCs, extensions), substitutes SSRC, PT and
 // seq, inserts the original sequence number (OSN) before the payload, drops padding.
 // `out` must not overlap `original`.
-Result<size_t> buildRtx(std::span<const uint8_t> original, const RtxParams& rtx, std::span<uint8_t> out) noexcept;
+Result<size_t> buildRtx(std::span<const uint8_t> original, const RtxParams& rtx,
+                        std::span<uint8_t> out) noexcept;
 
 // RFC 4588 §4: restores the original packet from an RTX packet (OSN becomes the sequence
 // number, SSRC and PT from `orig`); padding is dropped. `out` may alias `rtx` exactly.
-Result<size_t> recoverFromRtx(std::span<const uint8_t> rtx, const OriginalParams& orig, std::span<uint8_t> out) noexcept;
+Result<size_t> recoverFromRtx(std::span<const uint8_t> rtx, const OriginalParams& orig,
+                              std::span<uint8_t> out) noexcept;
 
 }  // namespace rtcgate::wire::rtp

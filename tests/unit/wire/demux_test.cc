@@ -14,11 +14,11 @@ TEST(Demux, ClassifiesEveryFirstByteRange) {
     PacketClass expected;
   };
   const Case cases[] = {
-      {0, PacketClass::kStun},          {3, PacketClass::kStun},         {4, PacketClass::kUnknown},
-      {15, PacketClass::kUnknown},      {16, PacketClass::kZrtp},        {19, PacketClass::kZrtp},
-      {20, PacketClass::kDtls},         {63, PacketClass::kDtls},        {64, PacketClass::kTurnChannel},
-      {79, PacketClass::kTurnChannel},  {80, PacketClass::kUnknown},     {127, PacketClass::kUnknown},
-      {128, PacketClass::kRtpOrRtcp},   {191, PacketClass::kRtpOrRtcp},  {192, PacketClass::kUnknown},
+      {0, PacketClass::kStun},         {3, PacketClass::kStun},        {4, PacketClass::kUnknown},
+      {15, PacketClass::kUnknown},     {16, PacketClass::kZrtp},       {19, PacketClass::kZrtp},
+      {20, PacketClass::kDtls},        {63, PacketClass::kDtls},       {64, PacketClass::kTurnChannel},
+      {79, PacketClass::kTurnChannel}, {80, PacketClass::kUnknown},    {127, PacketClass::kUnknown},
+      {128, PacketClass::kRtpOrRtcp},  {191, PacketClass::kRtpOrRtcp}, {192, PacketClass::kUnknown},
       {255, PacketClass::kUnknown},
   };
   for (const auto& c : cases) {
@@ -34,11 +34,11 @@ TEST(Demux, SplitsRtcpFromRtpBySecondByte) {
     bool rtcp;
   };
   const Case cases[] = {
-      {96, false},   // VP8, no marker
-      {0xE0, false}, // PT 96 with marker
-      {0x6F, false}, // Opus 111
-      {191, false}, {192, true}, {200, true}, {201, true}, {205, true}, {206, true}, {207, true},
-      {223, true}, {224, false},
+      {96, false},    // VP8, no marker
+      {0xE0, false},  // PT 96 with marker
+      {0x6F, false},  // Opus 111
+      {191, false},  {192, true}, {200, true}, {201, true},  {205, true},
+      {206, true},   {207, true}, {223, true}, {224, false},
   };
   for (const auto& c : cases) {
     const std::array<uint8_t, 2> b{0x80, c.second};

@@ -38,7 +38,9 @@ TEST(Bye, TableOfHandBuiltPackets) {
   }
 }
 
-TEST(Bye, RejectsReasonOverrun) { EXPECT_FALSE(Bye::parse(hexBytes("81cb0002 11223344 09627965")).ok()); }
+TEST(Bye, RejectsReasonOverrun) {
+  EXPECT_FALSE(Bye::parse(hexBytes("81cb0002 11223344 09627965")).ok());
+}
 
 }  // namespace
 }  // namespace rtcgate::wire::rtcp

@@ -146,7 +146,8 @@ TEST(Compound, EveryTruncationRejectedUnlessOnABoundary) {
   ASSERT_TRUE(b.append(rr) && b.append(sdes) && b.append(nack) && b.append(remb));
   const auto whole = b.data();
   std::vector<size_t> boundaries = {0};
-  for (size_t s : {rr.size(), sdes.size(), nack.size(), remb.size()}) boundaries.push_back(boundaries.back() + s);
+  for (size_t s : {rr.size(), sdes.size(), nack.size(), remb.size()})
+    boundaries.push_back(boundaries.back() + s);
   for (size_t len = 1; len < whole.size(); ++len) {
     std::vector<uint8_t> prefix(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(len));
     const bool boundary = std::find(boundaries.begin(), boundaries.end(), len) != boundaries.end();

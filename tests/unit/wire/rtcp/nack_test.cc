@@ -38,7 +38,8 @@ TEST(Nack, BuildsMinimalPairs) {
   const std::vector<Case> cases = {
       {"none", {}, {}},
       {"single", {100}, {{100, 0}}},
-      {"seventeen in one pair", {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116},
+      {"seventeen in one pair",
+       {100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116},
        {{100, 0xffff}}},
       {"eighteenth needs a new pair", {100, 117}, {{100, 0}, {117, 0}}},
       {"sparse within 16", {100, 116}, {{100, 0x8000}}},
@@ -48,7 +49,8 @@ TEST(Nack, BuildsMinimalPairs) {
   for (const auto& c : cases) {
     std::array<NackPair, 8> out{};
     const size_t n = buildNackPairs(c.lost, out);
-    EXPECT_EQ(std::vector<NackPair>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)), c.pairs) << c.name;
+    EXPECT_EQ(std::vector<NackPair>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n)), c.pairs)
+        << c.name;
   }
 }
 

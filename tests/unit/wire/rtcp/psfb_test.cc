@@ -60,8 +60,12 @@ TEST(Remb, BitrateEncodingTable) {
     uint64_t in;
     uint64_t out;  // after the 18-bit mantissa rounds down
   };
-  const Case cases[] = {{0, 0}, {262143, 262143}, {262144, 262144}, {262145, 262144},
-                        {300000000, 146484ull << 11}, {1ull << 40, 1ull << 40}};
+  const Case cases[] = {{0, 0},
+                        {262143, 262143},
+                        {262144, 262144},
+                        {262145, 262144},
+                        {300000000, 146484ull << 11},
+                        {1ull << 40, 1ull << 40}};
   for (const auto& c : cases) {
     Remb r;
     r.bitrateBps = c.in;

@@ -54,7 +54,8 @@ TEST(SenderReport, ToleratesProfileExtensionsAndRejectsWrongType) {
   EXPECT_TRUE(SenderReport::parse(withExt).ok());
   EXPECT_FALSE(SenderReport::parse(hexBytes("80c90001 11223344")).ok());
   // RC says one block but none follows.
-  EXPECT_FALSE(SenderReport::parse(hexBytes("81c80006 11223344 00000000 00000000 00000000 00000000 00000000")).ok());
+  EXPECT_FALSE(
+      SenderReport::parse(hexBytes("81c80006 11223344 00000000 00000000 00000000 00000000 00000000")).ok());
 }
 
 TEST(ReceiverReport, RoundTripsHandBuiltBytes) {

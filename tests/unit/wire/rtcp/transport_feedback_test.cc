@@ -16,8 +16,7 @@ using test::hexBytes;
 // Hand-computed: reference time 2 (128 ms); seq 100 at 129 ms (delta 4 ticks), 101 lost,
 // 102 at 139 ms (delta 40), 103 at 239 ms (delta 400: large). One 2-bit vector chunk
 // 11|01 00 01 10 00 00 00 = 0xD180, deltas 04 28 0190, two bytes of RTCP padding.
-constexpr std::string_view kMixed =
-    "afcd0006 00000001 11223344 00640004 00000207 d180 04280190 0002";
+constexpr std::string_view kMixed = "afcd0006 00000001 11223344 00640004 00000207 d180 04280190 0002";
 
 std::vector<uint8_t> build(const TransportFeedbackBuilder& b) {
   std::vector<uint8_t> out(b.size());
@@ -95,7 +94,8 @@ TEST(TransportFeedback, ChunkChoiceTable) {
     const auto bytes = build(b);
     const auto expected = hexBytes(c.chunks);
     ASSERT_GE(bytes.size(), 20 + expected.size()) << c.name;
-    EXPECT_EQ(std::vector<uint8_t>(bytes.begin() + 20, bytes.begin() + 20 + static_cast<std::ptrdiff_t>(expected.size())),
+    EXPECT_EQ(std::vector<uint8_t>(bytes.begin() + 20,
+                                   bytes.begin() + 20 + static_cast<std::ptrdiff_t>(expected.size())),
               expected)
         << c.name;
     auto fb = TransportFeedback::parse(bytes);
@@ -175,7 +175,8 @@ TEST(TransportFeedback, ParserEdgeCases) {
       {"unflagged zero padding", "8fcd0005 00000001 00000002 00000001 00000000 2001 0a00", true},
   };
   for (const auto& c : cases) {
-    auto fb = TransportFeedback::parse(hexBytes(c.hex));
+    const auto bytes = hexBytes(c.hex);  // the view borrows it
+    auto fb = TransportFeedback::parse(bytes);
     EXPECT_EQ(fb.ok(), c.ok) << c.name;
     if (fb.ok()) {
       const auto s = statuses(*fb);

@@ -14,12 +14,12 @@ TEST(AbsSendTime, EncodesSixDotEighteenFixedPoint) {
   };
   const Case cases[] = {
       {0, 0},
-      {1000000, 1u << 18},          // 1 s
-      {500000, 1u << 17},           // 0.5 s
+      {1000000, 1u << 18},  // 1 s
+      {500000, 1u << 17},   // 0.5 s
       {63000000, 63u << 18},
-      {64000000, 0},                // wraps every 64 s
+      {64000000, 0},  // wraps every 64 s
       {65000000, 1u << 18},
-      {3815, 1000},                 // 1000 / 2^18 s = 3814.7 µs
+      {3815, 1000},  // 1000 / 2^18 s = 3814.7 µs
   };
   for (const auto& c : cases) EXPECT_EQ(absSendTimeFromMicros(c.micros), c.value) << c.micros;
   EXPECT_EQ(absSendTimeToMicros(1u << 18), 1000000);

@@ -19,7 +19,11 @@ TEST(RtpPacketBuilder, BuildsChromiumLayoutByteForByte) {
   const std::array<uint8_t, 2> twcc{0x00, 0x05};
   const std::array<uint8_t, 7> payload{0x90, 0x80, 1, 2, 3, 4, 5};
   RtpPacketBuilder b;
-  b.setPayloadType(96).setSequenceNumber(0x1234).setTimestamp(0xdeadbeef).setSsrc(0x11223344).setPayload(payload);
+  b.setPayloadType(96)
+      .setSequenceNumber(0x1234)
+      .setTimestamp(0xdeadbeef)
+      .setSsrc(0x11223344)
+      .setPayload(payload);
   ASSERT_TRUE(b.addExtension(4, mid));
   ASSERT_TRUE(b.addExtension(2, ast));
   ASSERT_TRUE(b.addExtension(3, twcc));
@@ -28,7 +32,8 @@ TEST(RtpPacketBuilder, BuildsChromiumLayoutByteForByte) {
   auto n = b.serializeTo(out);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, b.size());
-  const auto expected = hexBytes("90601234 deadbeef 11223344 bede0003 4030 22123456 310005 000000 9080 0102030405");
+  const auto expected =
+      hexBytes("90601234 deadbeef 11223344 bede0003 4030 22123456 310005 000000 9080 0102030405");
   EXPECT_EQ(std::vector<uint8_t>(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(*n)), expected);
 }
 
@@ -38,7 +43,8 @@ TEST(RtpPacketBuilder, ChoosesTwoByteFormForLargeIdOrValue) {
     size_t len;
     bool oneByte;
   };
-  const Case cases[] = {{1, 1, true}, {14, 16, true}, {15, 1, false}, {1, 17, false}, {200, 4, false}, {1, 0, false}};
+  const Case cases[] = {{1, 1, true},   {14, 16, true},  {15, 1, false},
+                        {1, 17, false}, {200, 4, false}, {1, 0, false}};
   for (const auto& c : cases) {
     std::vector<uint8_t> value(c.len, 0xab);
     RtpPacketBuilder b;
@@ -65,7 +71,13 @@ TEST(RtpPacketBuilder, ChoosesTwoByteFormForLargeIdOrValue) {
 TEST(RtpPacketBuilder, RoundTripsCsrcsPaddingAndMarker) {
   const std::array<uint8_t, 5> payload{1, 2, 3, 4, 5};
   RtpPacketBuilder b;
-  b.setMarker(true).setPayloadType(111).setSequenceNumber(65535).setTimestamp(7).setSsrc(9).setPayload(payload).setPadding(4);
+  b.setMarker(true)
+      .setPayloadType(111)
+      .setSequenceNumber(65535)
+      .setTimestamp(7)
+      .setSsrc(9)
+      .setPayload(payload)
+      .setPadding(4);
   ASSERT_TRUE(b.addCsrc(0xaaaa));
   ASSERT_TRUE(b.addCsrc(0xbbbb));
   std::vector<uint8_t> out(b.size());

@@ -42,7 +42,7 @@ TEST(RtpRewrite, RewritesExtensionValuesInPlace) {
   ASSERT_EQ(ast.size(), 3u);
   writeAbsSendTime(ast.first<3>(), 0x0a0b0c);
   EXPECT_FALSE(writeExtension(bytes, 3, std::array<uint8_t, 3>{}));  // wrong size
-  EXPECT_FALSE(writeExtension(bytes, 9, seq));                        // absent
+  EXPECT_FALSE(writeExtension(bytes, 9, seq));                       // absent
   auto v = RtpPacketView::parse(bytes);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(readTransportSequence(v->findExtension(3)), 0xabcd);

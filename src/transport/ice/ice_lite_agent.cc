@@ -12,10 +12,12 @@ using wire::stun::StunClass;
 using wire::stun::StunMessage;
 using wire::stun::StunMethod;
 
-IceLiteAgent::IceLiteAgent(Clock& clock, IceListener& listener, IceCredentials local, IceCredentials remote)
+IceLiteAgent::IceLiteAgent(Clock& clock, IceListener& listener, IceCredentials local, IceCredentials remote,
+                           int64_t consentTimeoutUs)
     : clock_(clock),
       listener_(listener),
-      current_(std::make_unique<KeyedCredentials>(std::move(local), std::move(remote))) {}
+      current_(std::make_unique<KeyedCredentials>(std::move(local), std::move(remote))),
+      consentTimeoutUs_(consentTimeoutUs) {}
 
 void IceLiteAgent::handleStun(std::span<const uint8_t> data, const SocketAddress& from) noexcept {
   if (state_ == IceState::kClosed || state_ == IceState::kFailed) {
@@ -119,7 +121,7 @@ void IceLiteAgent::select(const SocketAddress& remote) noexcept {
 
 int64_t IceLiteAgent::nextTimeoutUs() const noexcept {
   if (state_ != IceState::kChecking && state_ != IceState::kConnected) return kNoTimeout;
-  return lastConsentUs_ + kConsentTimeoutUs;
+  return lastConsentUs_ + consentTimeoutUs_;
 }
 
 void IceLiteAgent::onTimer() noexcept {

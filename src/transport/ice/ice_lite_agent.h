@@ -25,7 +25,8 @@ class IceLiteAgent {
   // Time without an authenticated check from the selected address before failing (RFC 7675 §5.1).
   static constexpr int64_t kConsentTimeoutUs = 30'000'000;
 
-  IceLiteAgent(Clock& clock, IceListener& listener, IceCredentials local, IceCredentials remote);
+  IceLiteAgent(Clock& clock, IceListener& listener, IceCredentials local, IceCredentials remote,
+               int64_t consentTimeoutUs = kConsentTimeoutUs);
 
   // One datagram that looks like STUN, from `from`. Packet path: no allocation.
   void handleStun(std::span<const uint8_t> data, const SocketAddress& from) noexcept;
@@ -42,6 +43,8 @@ class IceLiteAgent {
   const std::optional<SocketAddress>& selected() const noexcept { return selected_; }
   const IceCredentials& localCredentials() const noexcept { return current_->local(); }
   const IceDropCounters& drops() const noexcept { return drops_; }
+  // True between restart() and the first nomination under the new credentials.
+  bool restartPending() const noexcept { return pending_ != nullptr; }
 
  private:
   void handleRequest(const wire::stun::StunMessage& msg, const SocketAddress& from) noexcept;
@@ -61,6 +64,7 @@ class IceLiteAgent {
   IceState state_ = IceState::kNew;
   std::optional<SocketAddress> selected_;
   int64_t lastConsentUs_ = 0;
+  int64_t consentTimeoutUs_;
   IceDropCounters drops_;
   std::array<uint8_t, kMaxResponseSize> sendBuf_{};
 };

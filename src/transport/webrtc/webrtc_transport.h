@@ -1,0 +1,136 @@
+#pragma once
+// WebRtcTransport: one WebRTC peer's transport on a worker — ICE (lite server or
+// controlling client), DTLS 1.2 and SRTP tied together, sans-IO: datagrams and time come in
+// through calls, datagrams and media go out through WebRtcTransportListener.
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "base/clock.h"
+#include "base/drop_counters.h"
+#include "base/packet_buffer.h"
+#include "base/result.h"
+#include "base/socket_address.h"
+#include "crypto/dtls/dtls_context.h"
+#include "crypto/dtls/dtls_engine.h"
+#include "crypto/srtp/srtp_session.h"
+#include "transport/ice/ice_client_agent.h"
+#include "transport/ice/ice_lite_agent.h"
+#include "transport/webrtc/peer_demux.h"
+#include "transport/webrtc/transport_state.h"
+
+namespace rtcgate::transport::webrtc {
+
+class WebRtcTransport;
+
+// Everything a transport reports upward; calls happen on the worker thread, synchronously.
+class WebRtcTransportListener {
+ public:
+  virtual ~WebRtcTransportListener() = default;
+  // A protected datagram for the socket.
+  virtual void onTransportSend(WebRtcTransport& t, PacketRef datagram, const SocketAddress& to) = 0;
+  // ICE validated `remote` for this peer: route its datagrams here from now on.
+  virtual void onTransportPathBound(WebRtcTransport& t, const SocketAddress& remote) = 0;
+  virtual void onTransportStateChanged(WebRtcTransport& t, TransportState state, std::string_view reason) = 0;
+  // Decrypted RTP / RTCP, in place in the received buffer.
+  virtual void onTransportRtp(WebRtcTransport& t, PacketRef packet) = 0;
+  virtual void onTransportRtcp(WebRtcTransport& t, PacketRef packet) = 0;
+};
+
+// How this side of the peer connection behaves.
+struct WebRtcTransportOptions {
+  enum class IceMode : uint8_t { kLite, kClient };
+  IceMode iceMode = IceMode::kLite;
+  ice::IceCredentials localIce;
+  ice::IceCredentials remoteIce;
+  SocketAddress remoteCandidate;  // client mode: where to send checks
+  crypto::dtls::DtlsRole dtlsRole = crypto::dtls::DtlsRole::kServer;
+  std::string remoteFingerprintAlgorithm = "sha-256";
+  std::string remoteFingerprint;
+  int64_t consentTimeoutUs = 30'000'000;  // RFC 7675
+  // A peer that has not completed ICE + DTLS by then is given up.
+  int64_t connectTimeoutUs = 30'000'000;
+};
+
+// Counters for metrics and tests.
+struct WebRtcTransportStats {
+  uint64_t rtpIn = 0, rtcpIn = 0, rtpOut = 0, rtcpOut = 0, bytesIn = 0, bytesOut = 0;
+};
+
+class WebRtcTransport final : public DatagramSink, ice::IceListener, crypto::dtls::DtlsListener {
+ public:
+  WebRtcTransport(Clock& clock, PacketPool& pool, crypto::dtls::DtlsContext& dtls, WebRtcTransportOptions options,
+                  WebRtcTransportListener& listener);
+  ~WebRtcTransport() override;
+
+  // Client mode: sends the first checks. Lite mode: arms the consent timer.
+  Status start();
+  void onDatagram(PacketRef packet, const SocketAddress& from) override;
+  std::optional<int64_t> nextTimeoutUs() const noexcept;
+  void onTimer();
+
+  // Protects `packet` in place (the caller must own it alone) and sends it on the selected
+  // path. Fails (and counts) when not connected.
+  Status sendRtp(PacketRef packet) noexcept;
+  Status sendRtcp(PacketRef packet) noexcept;
+  // Copies into a pooled buffer first (control paths and tests).
+  Status sendRtpCopy(std::span<const uint8_t> bytes) noexcept;
+  Status sendRtcpCopy(std::span<const uint8_t> bytes) noexcept;
+
+  // ICE restart: new credentials on both sides; media keeps flowing on the current path.
+  void restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote);
+  // True once checks under the credentials of the last restart succeeded (or if none).
+  bool iceRestartComplete() const noexcept;
+  // Client mode: our local address changed (new socket, network switch); re-check from it.
+  void onLocalAddressChanged();
+  // Sends DTLS close_notify (when connected) and ends the transport.
+  void close(std::string_view reason);
+
+  TransportState state() const noexcept { return state_; }
+  const std::string& reason() const noexcept { return reason_; }
+  const ice::IceCredentials& localIce() const noexcept { return options_.localIce; }
+  const SocketAddress& selectedPath() const noexcept { return selected_; }
+  std::optional<crypto::SrtpProfile> srtpProfile() const noexcept;
+  const WebRtcTransportStats& stats() const noexcept { return stats_; }
+  const DropCounters& drops() const noexcept { return drops_; }
+
+ private:
+  // ice::IceListener
+  void onIceSend(std::span<const uint8_t> bytes, const SocketAddress& to) override;
+  void onIceSelected(const SocketAddress& remote) override;
+  void onIceStateChanged(ice::IceState state, std::string_view reason) override;
+  // crypto::dtls::DtlsListener
+  void onDtlsSend(std::span<const uint8_t> datagram) override;
+  void onDtlsConnected(const crypto::dtls::DtlsKeys& keys) override;
+  void onDtlsFailed(std::string_view reason) override;
+  void onDtlsClosed() override;
+  void onDtlsApplicationData(std::span<const uint8_t> data) override;
+
+  void onSrtp(PacketRef packet) noexcept;
+  void handleStun(std::span<const uint8_t> bytes, const SocketAddress& from) noexcept;
+  int64_t iceTimeoutUs() const noexcept;
+  Status protectAndSend(PacketRef packet, bool rtcp) noexcept;
+  void setState(TransportState state, std::string_view reason);
+
+  Clock& clock_;
+  PacketPool& pool_;
+  WebRtcTransportOptions options_;
+  WebRtcTransportListener& listener_;
+  // Exactly one of the two agents exists, by options_.iceMode.
+  std::unique_ptr<ice::IceLiteAgent> lite_;
+  std::unique_ptr<ice::IceClientAgent> client_;
+  crypto::dtls::DtlsEngine dtls_;
+  std::optional<crypto::srtp::SrtpSession> srtpIn_;
+  std::optional<crypto::srtp::SrtpSession> srtpOut_;
+  SocketAddress selected_;
+  int64_t connectDeadlineUs_ = 0;
+  TransportState state_ = TransportState::kNew;
+  std::string reason_;
+  WebRtcTransportStats stats_;
+  DropCounters drops_;
+};
+
+}  // namespace rtcgate::transport::webrtc

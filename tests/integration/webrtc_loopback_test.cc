@@ -198,6 +198,17 @@ TEST_P(WebRtcLoopback, ConnectsAndExchangesSrtpBothWays) {
               static_cast<unsigned long>(client->transport->stats().rtcpIn));
 }
 
+TEST_P(WebRtcLoopback, AuthenticButMalformedRtcpIsCountedAndMediaContinues) {
+  ASSERT_TRUE(runUntil([&] { return bothConnected(); }, 5000));
+  auto bad = makeRr(0x1111);
+  bad[3] = 5;  // length claims 24 bytes; the packet has 8
+  ASSERT_TRUE(client->transport->sendRtcpCopy(bad).ok());
+  ASSERT_TRUE(runUntil([&] { return server->transport->drops().get(DropReason::kBadRtcp) == 1; }, 2000));
+  EXPECT_TRUE(exchangeMedia(100, 10));
+  std::printf("bad_rtcp drops at server: %lu\n",
+              static_cast<unsigned long>(server->transport->drops().get(DropReason::kBadRtcp)));
+}
+
 TEST_P(WebRtcLoopback, SurvivesFiveTupleChange) {
   ASSERT_TRUE(runUntil([&] { return bothConnected(); }, 5000));
   ASSERT_TRUE(exchangeMedia(1, 10));

@@ -1,6 +1,8 @@
 #include "transport/webrtc/webrtc_transport.h"
 
 #include "wire/demux.h"
+#include "wire/rtcp/compound.h"
+#include "wire/rtp/rtp_packet.h"
 
 namespace rtcgate::transport::webrtc {
 
@@ -83,6 +85,13 @@ void WebRtcTransport::onSrtp(PacketRef packet) noexcept {
   }
   packet->size = static_cast<uint32_t>(*plain);
   packet->receivedUs = clock_.nowUs();
+  // Authentic but malformed (a buggy peer): drop here so nothing above sees bad framing.
+  const bool valid = rtcp ? wire::rtcp::validateCompound(packet->span()).ok()
+                          : wire::rtp::RtpPacketView::parse(packet->span()).ok();
+  if (!valid) {
+    drops_.count(rtcp ? DropReason::kBadRtcp : DropReason::kBadRtp);
+    return;
+  }
   if (rtcp) {
     ++stats_.rtcpIn;
     listener_.onTransportRtcp(*this, std::move(packet));

@@ -2,6 +2,7 @@
 // RateWindow: bytes per second over a sliding window, in fixed buckets (no allocation).
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace rtcgate::media {

@@ -32,7 +32,8 @@ class RtpRewriter {
   void switchSource(int64_t nowUs, uint32_t sourceTag = 0) noexcept;
 
   // False: drop the packet (it is older than the first packet of the current source, so
-  // it belongs to a source already left behind).
+  // it belongs to a source already left behind). Feed only packets of the current source
+  // (the caller filters by SSRC): a newer number is always taken as this source's.
   bool rewrite(uint16_t seq, uint32_t ts, int64_t nowUs, uint16_t& outSeq, uint32_t& outTs) noexcept;
 
   // The current source's sequence number for an output one, to answer a subscriber's NACK

@@ -1,0 +1,33 @@
+#include "media/packet_history.h"
+
+#include <bit>
+#include <utility>
+
+namespace rtcgate::media {
+
+PacketHistory::PacketHistory(size_t capacity, int64_t maxAgeUs)
+    : slots_(std::bit_ceil(capacity < 1 ? size_t{1} : capacity)), mask_(slots_.size() - 1), maxAgeUs_(maxAgeUs) {}
+
+void PacketHistory::insert(uint16_t seq, PacketRef packet, int64_t nowUs) noexcept {
+  Slot& s = slots_[seq & mask_];
+  s.packet = std::move(packet);
+  s.insertedUs = nowUs;
+  s.seq = seq;
+}
+
+const PacketRef* PacketHistory::peek(uint16_t seq, int64_t nowUs) const noexcept {
+  const Slot& s = slots_[seq & mask_];
+  if (!s.packet || s.seq != seq || nowUs - s.insertedUs > maxAgeUs_) return nullptr;
+  return &s.packet;
+}
+
+PacketRef PacketHistory::find(uint16_t seq, int64_t nowUs) const noexcept {
+  const PacketRef* p = peek(seq, nowUs);
+  return p ? *p : PacketRef();
+}
+
+void PacketHistory::clear() noexcept {
+  for (Slot& s : slots_) s.packet.reset();
+}
+
+}  // namespace rtcgate::media

@@ -1,0 +1,39 @@
+// harness.mjs: one end-to-end scenario = a fresh gateway + a fresh browser, both stopped in a
+// finally; on failure the gateway's log tail and the browser console are printed.
+import { test } from 'node:test';
+import { startGateway } from './gateway.mjs';
+import { launchBrowser } from './browser.mjs';
+
+// Registers test `name` running `body({gw, browser, t})`.
+export function e2eTest(name, body, { timeoutMs = 180000, gateway = {}, browser: browserOptions = {} } = {}) {
+  test(name, { timeout: timeoutMs }, async (t) => {
+    let gw = null;
+    let browser = null;
+    let failed = false;
+    try {
+      gw = await startGateway(gateway);
+      browser = await launchBrowser(browserOptions);
+      await body({ gw, browser, t });
+    } catch (err) {
+      failed = true;
+      if (gw) console.log(`--- rtcgate log tail (${gw.logPath}) ---\n${gw.logTail()}`);
+      if (browser) console.log(`--- browser console ---\n${browser.consoleTail()}`);
+      throw err;
+    } finally {
+      if (browser) await browser.close();
+      if (gw) {
+        const code = await gw.stop();
+        // A gateway that crashes or hangs on SIGTERM fails an otherwise passing test.
+        if (code !== 0 && !failed) {
+          console.log(`--- rtcgate log tail (${gw.logPath}) ---\n${gw.logTail()}`);
+          throw new Error(`rtcgate did not exit cleanly on SIGTERM: ${code}`);
+        }
+      }
+    }
+  });
+}
+
+// Prints a figure a test asserts on, so a log shows how close it was.
+export function figure(label, value, bound) {
+  console.log(`# ${label}: ${typeof value === 'number' ? +value.toFixed(3) : JSON.stringify(value)}${bound ? `  (${bound})` : ''}`);
+}

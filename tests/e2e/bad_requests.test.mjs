@@ -38,7 +38,9 @@ async function expectStatus(gw, what, expected, method, path, options) {
   try {
     res = await api.request(gw, method, path, options);
   } catch (err) {
-    throw new Error(`${what}: ${method} ${path} failed without a response: ${err.cause?.message ?? err.message}`);
+    const why = `${what}: ${method} ${path} failed without a response: ${err.cause?.message ?? err.message}`;
+    console.log(`# ${why}`);
+    throw new Error(why);
   }
   figure(`${what}: ${method} ${path}`, `${res.status} ${res.text.slice(0, 80).trim()}`, `expect ${expected}`);
   assert.equal(res.status, expected, what);
@@ -58,14 +60,23 @@ e2eTest('bad requests and garbage datagrams are refused while a pair keeps playi
   const t0 = Date.now();
   const m0 = await api.metrics(gw);
 
+  // A well-formed offer, so that only the aspect under test is wrong.
+  const offer = await player.evaluate(async () => {
+    const pc = new RTCPeerConnection();
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    const o = await pc.createOffer();
+    pc.close();
+    return o.sdp;
+  });
   const sdp = 'application/sdp';
   await expectStatus(gw, 'broken SDP', 400, 'POST', '/whip/broken', { body: 'v=0\r\nthis is not SDP\r\nm=video\r\n', contentType: sdp });
   await expectStatus(gw, 'empty SDP', 400, 'POST', '/whip/empty', { body: '', contentType: sdp });
-  await expectStatus(gw, 'wrong content type', 415, 'POST', '/whip/wrongtype', { body: 'v=0\r\n', contentType: 'text/plain' });
+  await expectStatus(gw, 'wrong content type', 415, 'POST', '/whip/wrongtype', { body: offer, contentType: 'text/plain' });
   await expectStatus(gw, 'JSON instead of SDP', 415, 'POST', '/whep/steady', { body: '{}', contentType: 'application/json' });
   await expectStatus(gw, 'unknown session', 404, 'DELETE', '/whip/steady/00000000000000000000000000000000');
   await expectStatus(gw, 'unknown admin session', 404, 'DELETE', '/api/sessions/nosuchsession');
-  await expectStatus(gw, 'play an unpublished stream', 404, 'POST', '/whep/nobody', { body: 'v=0\r\n', contentType: sdp });
+  await expectStatus(gw, 'play an unpublished stream', 404, 'POST', '/whep/nobody', { body: offer, contentType: sdp });
   await expectStatus(gw, 'oversized body', 413, 'POST', '/whip/huge', { body: 'a='.padEnd(256 * 1024, 'x'), contentType: sdp });
 
   const port = gw.udpPorts()[0];

@@ -61,7 +61,7 @@ e2eTest('publish over WHIP, play over WHEP', async ({ gw, browser }) => {
   assert.ok(after.videoIn.framesDecoded - before.videoIn.framesDecoded >= 120, 'video keeps flowing at >= 15 fps');
   assert.equal(`${after.videoIn.frameWidth}x${after.videoIn.frameHeight}`, '1280x720');
   assert.equal(after.videoIn.freezeCount - before.videoIn.freezeCount, 0, 'no freeze');
-  assert.ok(after.audioIn.packetsReceived >= 150);
+  assert.ok((after.audioIn?.packetsReceived ?? 0) >= 150, 'audio packets arrive');
   assert.ok(after.audioIn.totalAudioEnergy > 0, 'audio decodes to sound');
 
   // Ending the publication ends its subscribers too.

@@ -24,6 +24,16 @@ export function freeTcpPort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Gateways still running; killed if the test process exits without stopping them.
+const running = new Set();
+process.on('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
+});
+
 // A running rtcgate: its URLs, the media UDP ports it logged, and its log.
 export class Gateway {
   constructor(proc, logPath, httpPort) {
@@ -33,8 +43,10 @@ export class Gateway {
     this.httpPort = httpPort;
     this.url = `http://127.0.0.1:${httpPort}`;
     this.exitCode = null;
+    running.add(proc.pid);
     this.exited = new Promise((resolve) =>
       proc.once('exit', (code, signal) => {
+        running.delete(proc.pid);
         this.exitCode = code ?? signal;
         resolve(this.exitCode);
       }),

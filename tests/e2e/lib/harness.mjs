@@ -4,18 +4,33 @@ import { test } from 'node:test';
 import { startGateway } from './gateway.mjs';
 import { launchBrowser } from './browser.mjs';
 
+// Rejects after `ms`, so a stuck test still reaches its cleanup before node's own timeout.
+function deadline(ms) {
+  let timer;
+  const promise = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`test body did not finish within ${ms} ms`)), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
 // Registers test `name` running `body({gw, browser, t})`.
 export function e2eTest(name, body, { timeoutMs = 180000, gateway = {}, browser: browserOptions = {} } = {}) {
-  test(name, { timeout: timeoutMs }, async (t) => {
+  test(name, { timeout: timeoutMs + 30000 }, async (t) => {
     let gw = null;
     let browser = null;
     let failed = false;
     try {
       gw = await startGateway(gateway);
       browser = await launchBrowser(browserOptions);
-      await body({ gw, browser, t });
+      const limit = deadline(timeoutMs);
+      try {
+        await Promise.race([body({ gw, browser, t }), limit.promise]);
+      } finally {
+        limit.cancel();
+      }
     } catch (err) {
       failed = true;
+      if (gw && gw.exitCode !== null) console.log(`# rtcgate had exited during the test: ${gw.exitCode}`);
       if (gw) console.log(`--- rtcgate log tail (${gw.logPath}) ---\n${gw.logTail()}`);
       if (browser) console.log(`--- browser console ---\n${browser.consoleTail()}`);
       throw err;

@@ -133,6 +133,7 @@ function toggle(button, labels, isRunning, start, stop) {
       button.disabled = false;
       button.textContent = isRunning() ? labels[1] : labels[0];
       button.className = isRunning() ? 'stop' : 'primary';
+      $('simulcast').disabled = !!demo.publisher; // takes effect at the next publish only
     }
   });
 }

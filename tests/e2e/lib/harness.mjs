@@ -13,6 +13,16 @@ function deadline(ms) {
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+// The text of GET `path`, or why there is none; for failure reports.
+async function snapshot(gw, path) {
+  try {
+    const res = await fetch(`${gw.url}${path}`, { signal: AbortSignal.timeout(2000) });
+    return `${res.status} ${(await res.text()).slice(0, 4000)}`;
+  } catch (err) {
+    return `no answer: ${err.message}`;
+  }
+}
+
 // Registers test `name` running `body({gw, browser, t})`.
 export function e2eTest(name, body, { timeoutMs = 180000, gateway = {}, browser: browserOptions = {} } = {}) {
   test(name, { timeout: timeoutMs + 30000 }, async (t) => {
@@ -31,6 +41,7 @@ export function e2eTest(name, body, { timeoutMs = 180000, gateway = {}, browser:
     } catch (err) {
       failed = true;
       if (gw && gw.exitCode !== null) console.log(`# rtcgate had exited during the test: ${gw.exitCode}`);
+      if (gw && gw.exitCode === null) console.log(`--- /api/sessions ---\n${await snapshot(gw, '/api/sessions')}`);
       if (gw) console.log(`--- rtcgate log tail (${gw.logPath}) ---\n${gw.logTail()}`);
       if (browser) console.log(`--- browser console ---\n${browser.consoleTail()}`);
       throw err;

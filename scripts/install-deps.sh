@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   # tools the test suite drives
   iproute2 util-linux curl
+  chromium ffmpeg nftables nodejs npm   # end-to-end suite (tests/e2e, see docs TESTING)
 )
 
 missing=()
@@ -24,13 +25,35 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# node and npm may come from elsewhere than Debian (NodeSource, nvm); any node >= 20 will do.
+if command -v node >/dev/null && command -v npm >/dev/null &&
+   [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]; then
+  filtered=()
+  for p in "${missing[@]}"; do
+    case "$p" in nodejs|npm) ;; *) filtered+=("$p") ;; esac
+  done
+  missing=("${filtered[@]}")
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "install-deps: node $(node --version) is too old for tests/e2e (needs >= 20, e.g. from NodeSource)" >&2
+  exit 1
+fi
+
+# playwright-core for tests/e2e, pinned by its package-lock.json; reinstalled only when the lock
+# file changed since the last install (npm ci writes node_modules/.package-lock.json).
+e2e="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e" && pwd)"
+if [ ! -f "$e2e/node_modules/.package-lock.json" ] ||
+   [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+  echo "install-deps: npm ci in tests/e2e"
+  npm ci --prefix "$e2e" --no-audit --no-fund --loglevel=error
+fi

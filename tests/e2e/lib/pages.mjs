@@ -1,0 +1,140 @@
+// pages.mjs: drives WHIP publishers and WHEP players inside browser pages through the demo's own
+// web/whip-client.js and web/stats.js, and samples their getStats() figures over time.
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `probe` until it returns a truthy value; returns that value, or throws naming `what` and
+// the last value seen.
+export async function waitUntil(what, probe, { timeoutMs = 20000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await probe();
+    if (last && (typeof last !== 'object' || last.ok !== false)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await sleep(intervalMs);
+  }
+}
+
+// Opens the demo page served by the gateway and loads the client modules into window.__e2e.
+export async function openDemo(browser, gw, label) {
+  const page = await browser.newPage(label);
+  const res = await page.goto(`${gw.url}/`);
+  if (!res || res.status() !== 200) throw new Error(`GET ${gw.url}/ answered ${res?.status()}: the demo page is not served`);
+  await page.evaluate(async () => {
+    const client = await import('/whip-client.js');
+    const stats = await import('/stats.js');
+    window.__e2e = { client, stats, sessions: {} };
+  });
+  return page;
+}
+
+// Publishes the fake camera (width x height) and microphone under `stream` as session `name`.
+export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token } = {}) {
+  return page.evaluate(
+    async ({ stream, name, simulcast, width, height, token }) => {
+      const media = await navigator.mediaDevices.getUserMedia({
+        video: { width: { exact: width }, height: { exact: height } },
+        audio: true,
+      });
+      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token });
+      window.__e2e.sessions[name] = s;
+      return { location: s.resourceUrl };
+    },
+    { stream, name, simulcast, width, height, token },
+  );
+}
+
+// Plays `stream` as session `name`, with the remote tracks attached to <video> and <audio>
+// elements that were started: Chromium only decodes (and reports totalAudioEnergy for) audio
+// that is played out.
+export async function startPlayer(page, stream, { name = 'play', layer, token } = {}) {
+  return page.evaluate(
+    async ({ stream, name, layer, token }) => {
+      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token });
+      window.__e2e.sessions[name] = s;
+      const video = document.createElement('video');
+      const audio = document.createElement('audio');
+      video.muted = true;
+      video.playsInline = true;
+      for (const el of [video, audio]) {
+        el.id = `${name}-${el.tagName.toLowerCase()}`;
+        el.autoplay = true;
+        el.srcObject = s.stream;
+        document.body.append(el);
+      }
+      s.pc.addEventListener('track', () => {
+        video.play().catch(() => {});
+        audio.play().catch(() => {});
+      });
+      await Promise.allSettled([video.play(), audio.play()]);
+      return { location: s.resourceUrl };
+    },
+    { stream, name, layer, token },
+  );
+}
+
+export async function connectionState(page, name) {
+  return page.evaluate((name) => window.__e2e.sessions[name]?.pc.connectionState ?? 'none', name);
+}
+
+export async function waitConnected(page, name, timeoutMs = 15000) {
+  return waitUntil(`${page.label}/${name} to connect`, async () => {
+    const state = await connectionState(page, name);
+    if (state === 'failed' || state === 'closed') throw new Error(`${page.label}/${name} peer connection ${state}`);
+    return state === 'connected' ? state : { ok: false, state };
+  }, { timeoutMs });
+}
+
+// One cumulative getStats() reading of session `name` (see web/stats.js readStats).
+export async function readStats(page, name) {
+  return page.evaluate((name) => window.__e2e.stats.readStats(window.__e2e.sessions[name].pc), name);
+}
+
+// Average bitrate sent by session `name` over `ms` milliseconds, in bits per second.
+export async function outboundBitrate(page, name, ms = 2000) {
+  const a = await readStats(page, name);
+  await sleep(ms);
+  const b = await readStats(page, name);
+  return ((b.bytesSent - a.bytesSent) * 8 * 1000) / (b.timestamp - a.timestamp);
+}
+
+// The publisher's highest outbound encoding (the full layer with simulcast).
+export function topEncoding(stats) {
+  return stats.videoOut.reduce((best, e) => (e.frameWidth > (best?.frameWidth ?? -1) ? e : best), null);
+}
+
+// Takes readings of session `name` every `intervalMs` for `durationMs`.
+export async function sampleStats(page, name, durationMs, intervalMs = 1000) {
+  const samples = [];
+  const end = Date.now() + durationMs;
+  while (Date.now() < end) {
+    samples.push(await readStats(page, name));
+    await sleep(intervalMs);
+  }
+  samples.push(await readStats(page, name));
+  return samples;
+}
+
+// The local UDP port of the selected ICE candidate pair of session `name` (where media arrives).
+export async function localMediaPort(page, name) {
+  return page.evaluate(async (name) => {
+    const report = await window.__e2e.sessions[name].pc.getStats();
+    let pair = null;
+    report.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+    });
+    if (!pair) report.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;
+    });
+    return pair ? report.get(pair.localCandidateId)?.port ?? null : null;
+  }, name);
+}
+
+export async function setLayer(page, name, layer) {
+  return page.evaluate(({ name, layer }) => window.__e2e.sessions[name].setLayer(layer), { name, layer });
+}
+
+export async function stopSession(page, name) {
+  return page.evaluate((name) => window.__e2e.sessions[name]?.stop(), name);
+}

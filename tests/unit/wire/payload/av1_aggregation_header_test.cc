@@ -7,7 +7,9 @@
 namespace rtcgate::wire::payload {
 namespace {
 
-Result<Av1AggregationHeader> parse(const std::vector<uint8_t>& b) { return Av1AggregationHeader::parse(b); }
+Result<Av1AggregationHeader> parse(const std::vector<uint8_t>& b) {
+  return Av1AggregationHeader::parse(b);
+}
 
 TEST(Av1AggregationHeaderTest, NewSequenceIsKeyframeStart) {
   auto h = parse({0x18, 0x0a});  // W=1 N=1, then a sequence header OBU byte

@@ -35,7 +35,9 @@ class KeyframeRequester {
   uint64_t requestsSent() const noexcept { return sent_; }
 
  private:
-  bool holdOffOver(int64_t nowUs) const noexcept { return sent_ == 0 || nowUs - lastSentUs_ >= minIntervalUs_; }
+  bool holdOffOver(int64_t nowUs) const noexcept {
+    return sent_ == 0 || nowUs - lastSentUs_ >= minIntervalUs_;
+  }
   void markSent(int64_t nowUs) noexcept;
 
   int64_t minIntervalUs_;

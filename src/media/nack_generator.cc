@@ -4,7 +4,9 @@
 
 namespace rtcgate::media {
 
-NackGenerator::NackGenerator(const NackConfig& config) : config_(config) { missing_.reserve(config_.maxMissing); }
+NackGenerator::NackGenerator(const NackConfig& config) : config_(config) {
+  missing_.reserve(config_.maxMissing);
+}
 
 NackGenerator::Arrival NackGenerator::onPacket(uint16_t seq, bool keyframe, int64_t nowUs) noexcept {
   const int64_t s = unwrapper_.unwrap(seq);

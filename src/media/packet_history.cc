@@ -6,7 +6,9 @@
 namespace rtcgate::media {
 
 PacketHistory::PacketHistory(size_t capacity, int64_t maxAgeUs)
-    : slots_(std::bit_ceil(capacity < 1 ? size_t{1} : capacity)), mask_(slots_.size() - 1), maxAgeUs_(maxAgeUs) {}
+    : slots_(std::bit_ceil(capacity < 1 ? size_t{1} : capacity)),
+      mask_(slots_.size() - 1),
+      maxAgeUs_(maxAgeUs) {}
 
 void PacketHistory::insert(uint16_t seq, PacketRef packet, int64_t nowUs) noexcept {
   Slot& s = slots_[seq & mask_];

@@ -29,7 +29,9 @@ class RateWindow {
   }
 
  private:
-  static int64_t slot(int64_t us) noexcept { return us >= 0 ? us / kBucketUs : (us - kBucketUs + 1) / kBucketUs; }
+  static int64_t slot(int64_t us) noexcept {
+    return us >= 0 ? us / kBucketUs : (us - kBucketUs + 1) / kBucketUs;
+  }
 
   // Empties the buckets whose slot left the window since the last call.
   void advance(int64_t nowUs) noexcept {

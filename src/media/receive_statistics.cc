@@ -62,7 +62,8 @@ void ReceiveStatistics::updateJitter(uint32_t rtpTimestamp, int64_t arrivalUs) n
   lastTimestamp_ = rtpTimestamp;
 }
 
-void ReceiveStatistics::onPacket(uint16_t seq, uint32_t rtpTimestamp, size_t bytes, int64_t arrivalUs) noexcept {
+void ReceiveStatistics::onPacket(uint16_t seq, uint32_t rtpTimestamp, size_t bytes,
+                                 int64_t arrivalUs) noexcept {
   ++totalPackets_;
   totalBytes_ += bytes;
   rate_.add(bytes, arrivalUs);

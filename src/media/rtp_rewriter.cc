@@ -30,7 +30,8 @@ void RtpRewriter::startSource(uint16_t seq, uint32_t ts, int64_t nowUs) noexcept
   current() = Segment{out, out, seqOffset_, pendingTag_, true};
 }
 
-bool RtpRewriter::rewrite(uint16_t seq, uint32_t ts, int64_t nowUs, uint16_t& outSeq, uint32_t& outTs) noexcept {
+bool RtpRewriter::rewrite(uint16_t seq, uint32_t ts, int64_t nowUs, uint16_t& outSeq,
+                          uint32_t& outTs) noexcept {
   bool newest = true;
   if (switching_) {
     startSource(seq, ts, nowUs);

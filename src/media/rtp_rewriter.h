@@ -4,6 +4,7 @@
 // restarts), as DESIGN.md §5 asks.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -24,7 +25,9 @@ class RtpRewriter {
   static constexpr size_t kSegments = 4;  // sources remembered for outputToAnySource()
 
   RtpRewriter(uint32_t outSsrc, uint32_t clockRate, uint16_t initialSeq = 0, uint32_t initialTs = 0) noexcept
-      : ssrc_(outSsrc), clockRate_(clockRate), lastOutSeq_(static_cast<uint16_t>(initialSeq - 1)),
+      : ssrc_(outSsrc),
+        clockRate_(clockRate),
+        lastOutSeq_(static_cast<uint16_t>(initialSeq - 1)),
         lastOutTs_(initialTs) {}
 
   // The next packet starts a new source; `sourceTag` (e.g. the source SSRC) names it

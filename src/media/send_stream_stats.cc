@@ -26,7 +26,7 @@ wire::rtcp::SenderReport SendStreamStats::makeSenderReport(uint32_t ssrc, int64_
 std::optional<int64_t> SendStreamStats::onReportBlock(const wire::rtcp::ReportBlock& block,
                                                       uint64_t ntpNow) noexcept {
   lastFractionLost_ = block.fractionLost;
-  if (block.lastSr == 0) return std::nullopt;  // §6.4.1: no SR received yet
+  if (block.lastSr == 0) return std::nullopt;                // §6.4.1: no SR received yet
   const auto arrival = static_cast<uint32_t>(ntpNow >> 16);  // middle 32 bits, 1/65536 s
   const auto rtt = static_cast<int32_t>(arrival - block.lastSr - block.delaySinceLastSr);
   if (rtt < 0) return std::nullopt;  // clocks or a stale block disagree; no estimate

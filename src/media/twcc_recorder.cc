@@ -10,7 +10,8 @@ namespace rtcgate::media {
 // Moves the highest seq to `seq`, marking the seqs in between not (yet) received and
 // forgetting unreported ones that fall out of the window.
 void TwccRecorder::advanceTo(int64_t seq) noexcept {
-  const int64_t from = seq - highest_ > static_cast<int64_t>(kWindow) ? seq - static_cast<int64_t>(kWindow) : highest_;
+  const int64_t from =
+      seq - highest_ > static_cast<int64_t>(kWindow) ? seq - static_cast<int64_t>(kWindow) : highest_;
   for (int64_t s = from + 1; s <= seq; ++s) slot(s) = kNotReceived;
   highest_ = seq;
   if (highest_ - next_ >= static_cast<int64_t>(kWindow)) next_ = highest_ - static_cast<int64_t>(kWindow) + 1;

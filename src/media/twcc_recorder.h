@@ -34,7 +34,8 @@ class TwccRecorder {
   // everything received since the previous call; packets missing in between are
   // reported as not received. Returns the bytes written, 0 when there is nothing new.
   // What does not fit in `out` stays for the next call.
-  size_t buildFeedback(uint32_t senderSsrc, uint32_t mediaSsrc, int64_t nowUs, std::span<uint8_t> out) noexcept;
+  size_t buildFeedback(uint32_t senderSsrc, uint32_t mediaSsrc, int64_t nowUs,
+                       std::span<uint8_t> out) noexcept;
 
   int64_t nextFeedbackDueUs() const noexcept { return lastFeedbackUs_ + intervalUs_; }
   bool hasPending() const noexcept { return started_ && next_ <= highest_; }

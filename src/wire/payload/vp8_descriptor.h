@@ -16,15 +16,15 @@ struct Vp8Descriptor {
   bool startOfPartition = false;  // S
   uint8_t partitionIndex = 0;     // PID (3 bits)
 
-  bool hasPictureId = false;  // I
-  bool longPictureId = false; // M: 15-bit PictureID instead of 7-bit
+  bool hasPictureId = false;   // I
+  bool longPictureId = false;  // M: 15-bit PictureID instead of 7-bit
   uint16_t pictureId = 0;
   bool hasTl0PicIdx = false;  // L
   uint8_t tl0PicIdx = 0;
-  bool hasTid = false;        // T
+  bool hasTid = false;  // T
   uint8_t tid = 0;
-  bool layerSync = false;     // Y
-  bool hasKeyIdx = false;     // K
+  bool layerSync = false;  // Y
+  bool hasKeyIdx = false;  // K
   uint8_t keyIdx = 0;
 
   uint8_t size = 0;             // descriptor length; the VP8 payload starts here

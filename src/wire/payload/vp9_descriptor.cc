@@ -35,7 +35,7 @@ bool skipScalabilityStructure(ByteReader& r) noexcept {
   if (!r.readU8(b)) return false;
   const size_t layers = (b >> 5) + 1u;
   if ((b & 0x10) && !r.skip(layers * 4)) return false;  // Y: WIDTH and HEIGHT per layer
-  if ((b & 0x08) == 0) return true;                      // G: no picture group description
+  if ((b & 0x08) == 0) return true;                     // G: no picture group description
   uint8_t groups = 0;
   if (!r.readU8(groups)) return false;
   for (uint8_t g = 0; g < groups; ++g) {
@@ -75,7 +75,8 @@ Result<Vp9Descriptor> Vp9Descriptor::parse(std::span<const uint8_t> rtpPayload) 
   if (d.flexible && d.interPicture && !skipReferenceIndices(r)) {
     return Error::truncated("vp9: reference indices truncated");
   }
-  if (d.hasSs && !skipScalabilityStructure(r)) return Error::truncated("vp9: scalability structure truncated");
+  if (d.hasSs && !skipScalabilityStructure(r))
+    return Error::truncated("vp9: scalability structure truncated");
   d.size = static_cast<uint16_t>(r.position());
   if (r.empty()) return Error::truncated("vp9: no frame data after descriptor");
   return d;

@@ -8,8 +8,8 @@ namespace rtcgate::media {
 namespace {
 
 constexpr uint8_t kNoLoss = 0;
-constexpr uint8_t kFivePercent = 13;     // 13/256 ≈ 5.1 %
-constexpr uint8_t kQuarter = 64;         // 25 %
+constexpr uint8_t kFivePercent = 13;  // 13/256 ≈ 5.1 %
+constexpr uint8_t kQuarter = 64;      // 25 %
 constexpr uint8_t kAll = 255;
 
 LossBasedBweConfig config(int64_t initial, int64_t min = 100'000, int64_t max = 10'000'000) {

@@ -54,7 +54,8 @@ TEST_F(PacketHistoryTest, TooOldIsGone) {
 
 TEST_F(PacketHistoryTest, WrapsAroundSequenceSpace) {
   PacketHistory h(4);
-  for (uint16_t s : {uint16_t{65534}, uint16_t{65535}, uint16_t{0}, uint16_t{1}}) h.insert(s, packet(uint8_t(s)), 0);
+  for (uint16_t s : {uint16_t{65534}, uint16_t{65535}, uint16_t{0}, uint16_t{1}})
+    h.insert(s, packet(uint8_t(s)), 0);
   for (uint16_t s : {uint16_t{65534}, uint16_t{65535}, uint16_t{0}, uint16_t{1}}) {
     PacketRef r = h.find(s, 0);
     ASSERT_TRUE(r) << s;

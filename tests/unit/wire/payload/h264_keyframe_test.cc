@@ -7,7 +7,9 @@
 namespace rtcgate::wire::payload {
 namespace {
 
-Result<H264PayloadInfo> parse(const std::vector<uint8_t>& b) { return H264PayloadInfo::parse(b); }
+Result<H264PayloadInfo> parse(const std::vector<uint8_t>& b) {
+  return H264PayloadInfo::parse(b);
+}
 
 TEST(H264KeyframeTest, SingleNalUnits) {
   auto idr = parse({0x65, 0x88, 0x84});
@@ -32,7 +34,8 @@ TEST(H264KeyframeTest, SingleNalUnits) {
 }
 
 TEST(H264KeyframeTest, StapAWithSpsPpsIdr) {
-  const std::vector<uint8_t> p = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02, 0x68, 0xce, 0x00, 0x03, 0x65, 0x88, 0x84};
+  const std::vector<uint8_t> p = {0x78, 0x00, 0x02, 0x67, 0x42, 0x00, 0x02,
+                                  0x68, 0xce, 0x00, 0x03, 0x65, 0x88, 0x84};
   auto info = parse(p);
   ASSERT_TRUE(info.ok());
   EXPECT_EQ(info->packetType, 24);

@@ -11,7 +11,9 @@ namespace {
 
 using test::expectEveryTruncationRejected;
 
-Result<Vp8Descriptor> parseBytes(std::span<const uint8_t> b) { return Vp8Descriptor::parse(b); }
+Result<Vp8Descriptor> parseBytes(std::span<const uint8_t> b) {
+  return Vp8Descriptor::parse(b);
+}
 
 TEST(Vp8DescriptorTest, MinimalKeyframeStart) {
   const std::vector<uint8_t> p = {0x10, 0x00};  // S=1 PID=0; payload header P=0

@@ -11,7 +11,9 @@ namespace {
 
 using test::expectEveryTruncationRejected;
 
-Result<Vp9Descriptor> parseBytes(std::span<const uint8_t> b) { return Vp9Descriptor::parse(b); }
+Result<Vp9Descriptor> parseBytes(std::span<const uint8_t> b) {
+  return Vp9Descriptor::parse(b);
+}
 
 TEST(Vp9DescriptorTest, KeyframeWithLongPictureId) {
   const std::vector<uint8_t> p = {0x8C, 0x80, 0x01, 0xAA};  // I B E | M pid=1 | data

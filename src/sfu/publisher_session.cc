@@ -4,7 +4,11 @@
 #include "sfu/stream.h"
 #include "wire/rtcp/compound.h"
 #include "wire/rtcp/fir.h"
+#include "wire/rtcp/nack.h"
 #include "wire/rtcp/pli.h"
+#include "wire/rtcp/receiver_report.h"
+#include "wire/rtcp/sender_report.h"
+#include "wire/rtp/rtp_extensions.h"
 #include "wire/rtp/rtx.h"
 
 namespace rtcgate::sfu {
@@ -25,6 +29,8 @@ PublisherSession::PublisherSession(SessionHost& host, SessionSpec spec, SfuCount
       haveVideo = true;
     }
   }
+  for (const auto& t : tracks_)
+    if (!twccExt_) twccExt_ = t.twccExt;
   for (size_t t = 0; t < tracks_.size(); ++t) {
     for (size_t l = 0; l < tracks_[t].layers.size(); ++l) {
       const auto& layer = tracks_[t].layers[l];
@@ -72,13 +78,13 @@ int PublisherSession::higherLayer(MediaKind kind, int layer) const {
 uint64_t PublisherSession::layerBitrate(MediaKind kind, int layer) const {
   const auto* t = track(kind);
   if (!t || layer < 0 || layer >= static_cast<int>(t->layers.size())) return 0;
-  return t->layers[layer].bitrate.bps();
+  return t->layers[layer].bitrateBps;
 }
 
 PacketRef PublisherSession::findPacket(MediaKind kind, int layer, uint16_t seq) const {
   const auto* t = track(kind);
   if (!t || layer < 0 || layer >= static_cast<int>(t->layers.size())) return {};
-  return t->layers[layer].find(seq);
+  return t->layers[layer].history.find(seq, host_.clock().nowUs());
 }
 
 const PublisherSession::SsrcRoute* PublisherSession::route(const rtp::RtpPacketView& pkt) {
@@ -117,10 +123,13 @@ const PublisherSession::SsrcRoute* PublisherSession::learn(const rtp::RtpPacketV
       if (layer < 0) return nullptr;
     }
     auto& l = track.layers[layer];
-    if (rtx) l.rtxSsrc = pkt.ssrc();
-    else l.ssrc = pkt.ssrc();
+    if (rtx) {
+      l.rtxSsrc = pkt.ssrc();
+    } else {
+      l.ssrc = pkt.ssrc();
+      l.stats.emplace(l.ssrc, track.codec.clockRate);
+    }
     routes_.push_back({pkt.ssrc(), uint8_t(t), uint8_t(layer), rtx});
-    if (!rtx) l.keyframeWanted = true;  // first packets of a new stream: ask for a keyframe
     return &routes_.back();
   }
   return nullptr;
@@ -133,6 +142,11 @@ void PublisherSession::onTransportRtp(transport::webrtc::WebRtcTransport&, Packe
   if (!r) {
     ++counters_.unknownSsrcDrops;
     return;
+  }
+  // Every packet with a transport-wide sequence number counts for congestion control,
+  // retransmissions included (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
+  if (twccExt_) {
+    if (auto seq = rtp::readTransportSequence(parsed->findExtension(twccExt_))) twcc_.onPacket(*seq, packet->receivedUs);
   }
   auto& track = tracks_[r->track];
   auto& layer = track.layers[r->layer];
@@ -148,63 +162,125 @@ void PublisherSession::onTransportRtp(transport::webrtc::WebRtcTransport&, Packe
     return;  // e.g. RED or an unnegotiated PT: not forwarded
   }
   const auto& pkt = *parsed;
-  ++layer.packets;
-  layer.bitrate.add(packet->size);
+  const int64_t now = packet->receivedUs;
   const bool keyframe = track.kind == MediaKind::kVideo && isKeyframeStart(track.videoCodec, pkt.payload());
   if (keyframe) {
-    layer.lastKeyframeUs = packet->receivedUs;
-    layer.keyframeWanted = false;
+    layer.lastKeyframeUs = now;
+    layer.keyframes.onKeyframe();
   }
-  layer.history[pkt.sequenceNumber() & (PublisherLayer::kHistory - 1)] = packet;
-  if (stream_) stream_->forward({track.kind, r->layer, pkt, keyframe, packet->receivedUs});
+  if (layer.stats) layer.stats->onPacket(pkt.sequenceNumber(), pkt.timestamp(), packet->size, now);
+  if (layer.nack.onPacket(pkt.sequenceNumber(), keyframe, now) == media::NackGenerator::Arrival::kOld &&
+      layer.history.find(pkt.sequenceNumber(), now)) {
+    return;  // a duplicate (late original after its retransmission): already forwarded
+  }
+  layer.history.insert(pkt.sequenceNumber(), packet, now);
+  if (stream_) stream_->forward({track.kind, r->layer, pkt, keyframe, now});
 }
 
-void PublisherSession::onTransportRtcp(transport::webrtc::WebRtcTransport&, PacketRef /*packet*/) {
-  // Sender reports and SDES from the publisher: used for receive statistics (next step).
+void PublisherSession::onTransportRtcp(transport::webrtc::WebRtcTransport&, PacketRef packet) {
+  rtcp::CompoundIterator it(packet->span());
+  rtcp::RtcpPacketRef ref;
+  while (it.next(ref)) {
+    if (ref.kind() == rtcp::RtcpKind::kSr) onSenderReport(ref.packet, packet->receivedUs);
+  }
+}
+
+void PublisherSession::onSenderReport(std::span<const uint8_t> bytes, int64_t nowUs) {
+  auto sr = rtcp::SenderReport::parse(bytes);
+  if (!sr.ok()) return;
+  for (auto& t : tracks_)
+    for (auto& l : t.layers)
+      if (l.stats && l.ssrc == sr->senderSsrc) l.stats->onSenderReport(sr->ntpTime, nowUs);
 }
 
 void PublisherSession::requestKeyframe(MediaKind kind, int layer) {
+  const int64_t now = host_.clock().nowUs();
   for (auto& t : tracks_) {
     if (t.kind != kind || layer < 0 || layer >= static_cast<int>(t.layers.size())) continue;
-    t.layers[layer].keyframeWanted = true;
+    auto& l = t.layers[layer];
+    // Many subscribers asking at once collapse into one PLI per hold-off period.
+    if (l.ssrc && l.keyframes.request(now)) sendPli(l, now);
   }
 }
 
+void PublisherSession::sendPli(PublisherLayer& l, int64_t /*nowUs*/) {
+  sendRtcp([&](std::span<uint8_t> out) -> size_t {
+    rtcp::Pli pli{rtcpSsrc_, l.ssrc};
+    auto n = pli.serializeTo(out);
+    return n.ok() ? *n : 0;
+  });
+  ++counters_.plisSent;
+}
+
 void PublisherSession::sendKeyframeRequests(int64_t nowUs) {
+  for (auto& t : tracks_)
+    for (auto& l : t.layers)
+      if (l.ssrc && l.keyframes.due(nowUs)) sendPli(l, nowUs);
+}
+
+// RFC 4585 §6.2.1: one generic NACK per layer with everything due for a retry.
+void PublisherSession::sendNacks(int64_t nowUs) {
+  std::array<uint16_t, rtcp::Nack::kMaxPairs> lost{};
   for (auto& t : tracks_) {
     for (auto& l : t.layers) {
-      // At most one request per 300 ms per layer (a keyframe takes a round trip to come).
-      if (!l.keyframeWanted || l.ssrc == 0 || nowUs - l.lastKeyframeRequestUs < 300'000) continue;
-      l.lastKeyframeRequestUs = nowUs;
+      if (!l.ssrc) continue;
+      if (l.nack.takeKeyframeRequest() && l.keyframes.request(nowUs)) sendPli(l, nowUs);
+      const size_t n = l.nack.collect(nowUs, lost);
+      if (n == 0) continue;
       sendRtcp([&](std::span<uint8_t> out) -> size_t {
-        rtcp::Pli pli{rtcpSsrc_, l.ssrc};
-        auto n = pli.serializeTo(out);
-        return n.ok() ? *n : 0;
+        rtcp::Nack nack;
+        nack.senderSsrc = rtcpSsrc_;
+        nack.mediaSsrc = l.ssrc;
+        nack.setLost(std::span<const uint16_t>(lost.data(), n));
+        auto w = nack.serializeTo(out);
+        return w.ok() ? *w : 0;
       });
-      ++counters_.plisSent;
+      counters_.nacksSent += n;
     }
   }
 }
 
-void PublisherSession::sendFeedback(int64_t /*nowUs*/) {}
+// So a browser publisher's send-side estimate can ramp up (it needs this feedback).
+void PublisherSession::sendTransportFeedback(int64_t nowUs) {
+  if (!twccExt_ || !twcc_.hasPending() || nowUs < twcc_.nextFeedbackDueUs()) return;
+  uint32_t mediaSsrc = 0;
+  for (const auto& t : tracks_)
+    for (const auto& l : t.layers)
+      if (!mediaSsrc && l.ssrc) mediaSsrc = l.ssrc;
+  sendRtcp([&](std::span<uint8_t> out) -> size_t { return twcc_.buildFeedback(rtcpSsrc_, mediaSsrc, nowUs, out); });
+  ++counters_.twccFeedbackSent;
+}
 
-void PublisherSession::sendReceiverReport(int64_t /*nowUs*/) {}
+// RFC 3550 §6.4.2: one receiver report with a block per received SSRC.
+void PublisherSession::sendReceiverReport(int64_t nowUs) {
+  sendRtcp([&](std::span<uint8_t> out) -> size_t {
+    rtcp::ReceiverReport rr;
+    rr.senderSsrc = rtcpSsrc_;
+    for (auto& t : tracks_)
+      for (auto& l : t.layers)
+        if (l.stats && l.stats->started()) rr.reports.add(l.stats->makeReportBlock(nowUs));
+    auto n = rr.serializeTo(out);
+    return n.ok() ? *n : 0;
+  });
+  ++counters_.receiverReportsSent;
+}
 
 void PublisherSession::onTick(int64_t nowUs) {
   Session::onTick(nowUs);
   if (transport_->state() != transport::webrtc::TransportState::kConnected) return;
   sendKeyframeRequests(nowUs);
+  sendTransportFeedback(nowUs);
+  if (nowUs >= nextNackUs_) {
+    nextNackUs_ = nowUs + 10'000;
+    sendNacks(nowUs);
+  }
   if (nowUs >= nextReportUs_) {
     nextReportUs_ = nowUs + 1'000'000;
     for (auto& t : tracks_) {
-      for (auto& l : t.layers) l.bitrate.sample(nowUs);
+      for (auto& l : t.layers) l.bitrateBps = l.stats ? l.stats->bitrateBps(nowUs) : 0;
       t.rerank();
     }
     sendReceiverReport(nowUs);
-  }
-  if (nowUs >= nextFeedbackUs_) {
-    nextFeedbackUs_ = nowUs + 50'000;
-    sendFeedback(nowUs);
   }
 }
 
@@ -215,7 +291,7 @@ std::vector<TrackInfo> PublisherSession::trackInfo() const {
     i.kind = std::string(mediaKindName(t.kind));
     i.codec = t.codec.name;
     for (const auto& l : t.layers) {
-      i.bitrateBps += l.bitrate.bps();
+      i.bitrateBps += l.bitrateBps;
       if (!l.rid.empty()) i.layers.push_back(l.rid);
     }
     out.push_back(std::move(i));

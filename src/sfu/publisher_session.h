@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "media/twcc_recorder.h"
 #include "sfu/keyframe.h"
 #include "sfu/media_kind.h"
 #include "sfu/publisher_track.h"
@@ -49,16 +50,19 @@ class PublisherSession final : public Session {
   };
   const SsrcRoute* route(const wire::rtp::RtpPacketView& pkt);
   const SsrcRoute* learn(const wire::rtp::RtpPacketView& pkt);
-  void sendFeedback(int64_t nowUs);
+  void sendTransportFeedback(int64_t nowUs);
+  void sendNacks(int64_t nowUs);
   void sendKeyframeRequests(int64_t nowUs);
+  void sendPli(PublisherLayer& layer, int64_t nowUs);
   void sendReceiverReport(int64_t nowUs);
+  void onSenderReport(std::span<const uint8_t> packet, int64_t nowUs);
 
   uint32_t rtcpSsrc_;
   std::vector<PublisherTrack> tracks_;
   std::vector<SsrcRoute> routes_;
-  std::array<uint8_t, 4096> scratch_{};
+  media::TwccRecorder twcc_;  // transport-wide: one per publisher across its tracks
+  uint8_t twccExt_ = 0;
   int64_t nextReportUs_ = 0;
-  int64_t nextFeedbackUs_ = 0;
   int64_t nextNackUs_ = 0;
 };
 

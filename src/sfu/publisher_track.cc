@@ -30,20 +30,16 @@ PublisherTrack::PublisherTrack(MediaKind k, const wire::sdp::NegotiatedMedia& me
                 .value_or(0);
   if (!media.ridLayers.empty()) {
     simulcast = true;
-    for (const auto& r : media.ridLayers) {
-      if (r.paused) continue;
-      PublisherLayer l;
-      l.rid = r.rid;
-      layers.push_back(std::move(l));
-    }
+    for (const auto& r : media.ridLayers)
+      if (!r.paused) layers.emplace_back(r.rid, kind);
   }
   if (layers.empty()) {
-    PublisherLayer l;
+    auto& l = layers.emplace_back("", kind);
     // Non-simulcast: the SSRCs may be announced (a=ssrc, FID group) or learned from mid.
     if (!media.remoteSsrcs.empty()) l.ssrc = media.remoteSsrcs.front().ssrc;
     for (const auto& [orig, rtx] : media.fidPairs)
       if (orig == l.ssrc) l.rtxSsrc = rtx;
-    layers.push_back(std::move(l));
+    if (l.ssrc) l.stats.emplace(l.ssrc, codec.clockRate);
   }
   byQuality.resize(layers.size());
   std::iota(byQuality.begin(), byQuality.end(), 0);
@@ -54,9 +50,9 @@ PublisherTrack::PublisherTrack(MediaKind k, const wire::sdp::NegotiatedMedia& me
 void PublisherTrack::rerank() {
   // Only once every layer has a measured bitrate; an idle layer keeps its guessed place.
   for (const auto& l : layers)
-    if (l.bitrate.bps() == 0) return;
+    if (l.bitrateBps == 0) return;
   std::stable_sort(byQuality.begin(), byQuality.end(),
-                   [&](int a, int b) { return layers[a].bitrate.bps() < layers[b].bitrate.bps(); });
+                   [&](int a, int b) { return layers[a].bitrateBps < layers[b].bitrateBps; });
 }
 
 }  // namespace rtcgate::sfu

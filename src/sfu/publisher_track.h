@@ -6,58 +6,35 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "base/packet_buffer.h"
+#include "media/keyframe_requester.h"
+#include "media/nack_generator.h"
+#include "media/packet_history.h"
+#include "media/receive_statistics.h"
 #include "sfu/keyframe.h"
 #include "sfu/media_kind.h"
 #include "wire/sdp/negotiated_session.h"
 
 namespace rtcgate::sfu {
 
-// Bytes over a sliding window, sampled once per tick.
-class BitrateMeter {
- public:
-  void add(size_t bytes) noexcept { bytes_ += bytes; }
-  void sample(int64_t nowUs) noexcept {
-    if (lastUs_ == 0) lastUs_ = nowUs;
-    const int64_t dt = nowUs - lastUs_;
-    if (dt >= 500'000) {
-      const uint64_t bps = (bytes_ - lastBytes_) * 8 * 1'000'000 / static_cast<uint64_t>(dt);
-      bps_ = bps_ == 0 ? bps : (bps_ + bps) / 2;  // light smoothing
-      lastBytes_ = bytes_;
-      lastUs_ = nowUs;
-    }
-  }
-  uint64_t bps() const noexcept { return bps_; }
-  uint64_t totalBytes() const noexcept { return bytes_; }
-
- private:
-  uint64_t bytes_ = 0, lastBytes_ = 0, bps_ = 0;
-  int64_t lastUs_ = 0;
-};
-
-// One simulcast layer (or the only stream of a non-simulcast track).
+// One simulcast layer (or the only stream of a non-simulcast track) and the receive-side
+// machinery the feedback loops need: history for retransmissions, NACK generation,
+// receive statistics for receiver reports, rate-limited keyframe requests.
 struct PublisherLayer {
-  static constexpr size_t kHistory = 1024;  // power of two
+  PublisherLayer(std::string r, MediaKind kind)
+      : rid(std::move(r)), history(kind == MediaKind::kVideo ? 1024 : 256) {}
 
   std::string rid;
   uint32_t ssrc = 0;     // 0 until learned
   uint32_t rtxSsrc = 0;  // 0 until learned
-  uint64_t packets = 0;
-  BitrateMeter bitrate;
+  media::PacketHistory history;
+  media::NackGenerator nack;
+  media::KeyframeRequester keyframes;
+  std::optional<media::ReceiveStatistics> stats;  // created with the SSRC
   int64_t lastKeyframeUs = 0;
-  // Keyframe requests towards the publisher, rate-limited.
-  bool keyframeWanted = false;
-  int64_t lastKeyframeRequestUs = -10'000'000;
-  uint8_t firSeq = 0;
-  // Recent packets by sequence number for retransmissions to subscribers.
-  std::vector<PacketRef> history = std::vector<PacketRef>(kHistory);
-
-  PacketRef find(uint16_t seq) const noexcept {
-    const PacketRef& r = history[seq & (kHistory - 1)];
-    if (!r) return {};
-    const uint16_t stored = static_cast<uint16_t>((r->data()[2] << 8) | r->data()[3]);
-    return stored == seq ? r : PacketRef{};
-  }
+  uint64_t bitrateBps = 0;  // sampled once per report interval
 };
 
 class PublisherTrack {

@@ -73,10 +73,27 @@ void Router::detach(Session& s) {
   if (stream.empty()) streams_.erase(it);
 }
 
+void Router::endStream(Stream& stream, std::string_view reason) {
+  // Copy first: each close detaches a subscriber from the stream (and may erase it).
+  const std::vector<SubscriberSession*> subscribers = stream.subscribers();
+  for (auto* s : subscribers) s->close(reason);
+}
+
 void Router::onSessionEnded(Session& session) {
   auto it = sessions_.find(session.id());
   if (it == sessions_.end() || it->second.get() != &session) return;
+  auto st = streams_.find(session.streamName());
+  const bool wasPublisher = st != streams_.end() && st->second->publisher() == &session;
   detach(session);
+  if (wasPublisher && (st = streams_.find(session.streamName())) != streams_.end()) {
+    if (session.transport().state() == transport::webrtc::TransportState::kClosed) {
+      // Ended on purpose (DELETE, admin, DTLS close_notify): the broadcast is over.
+      endStream(*st->second, "the publisher ended the stream");
+    } else {
+      // Lost (consent, ICE or DTLS failure): subscribers wait for it to come back.
+      st->second->setOrphanedSinceUs(host_.clock().nowUs());
+    }
+  }
   endedDrops_.merge(session.transport().drops());
   graveyard_.push_back(std::move(it->second));
   sessions_.erase(it);
@@ -85,6 +102,12 @@ void Router::onSessionEnded(Session& session) {
 void Router::onTick(int64_t nowUs) {
   graveyard_.clear();
   for (auto& [id, s] : sessions_) s->onTick(nowUs);
+  std::vector<Stream*> expired;
+  for (auto& [name, stream] : streams_) {
+    const int64_t since = stream->orphanedSinceUs();
+    if (since && !stream->publisher() && nowUs - since >= publisherGraceUs_) expired.push_back(stream.get());
+  }
+  for (auto* stream : expired) endStream(*stream, "the publisher did not come back");
 }
 
 std::vector<SessionInfo> Router::sessions() const {

@@ -17,7 +17,12 @@ namespace rtcgate::sfu {
 
 class Router {
  public:
-  Router(SessionHost& host, unsigned workerIndex) : host_(host), worker_(workerIndex) {}
+  // A publisher lost without ending its stream (consent expired, network gone) has this
+  // long to come back before its subscribers are closed.
+  static constexpr int64_t kDefaultPublisherGraceUs = 30'000'000;
+
+  Router(SessionHost& host, unsigned workerIndex, int64_t publisherGraceUs = kDefaultPublisherGraceUs)
+      : host_(host), worker_(workerIndex), publisherGraceUs_(publisherGraceUs) {}
   ~Router();
 
   // Starts a publisher's session; with `replace`, an existing publisher is closed first.
@@ -42,9 +47,12 @@ class Router {
  private:
   Stream& streamFor(const std::string& name);
   void detach(Session& s);
+  // Closes every subscriber of `stream` (the stream is over).
+  void endStream(Stream& stream, std::string_view reason);
 
   SessionHost& host_;
   unsigned worker_;
+  int64_t publisherGraceUs_;
   SfuCounters counters_;
   std::map<std::string, std::unique_ptr<Stream>> streams_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;

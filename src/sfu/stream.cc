@@ -9,6 +9,7 @@ namespace rtcgate::sfu {
 
 void Stream::setPublisher(PublisherSession* p) {
   publisher_ = p;
+  orphanedSinceUs_ = 0;
   // Subscribers that were waiting (or saw the previous publisher) continue seamlessly.
   for (auto* s : subscribers_) s->onPublisherChanged();
 }

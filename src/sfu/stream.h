@@ -45,7 +45,13 @@ class Stream {
 
   StreamInfo info(unsigned worker) const;
 
+  // Since when the stream has had subscribers but no publisher (0: it has one, or never
+  // lost one). The router ends such a stream after a grace period.
+  int64_t orphanedSinceUs() const noexcept { return orphanedSinceUs_; }
+  void setOrphanedSinceUs(int64_t us) noexcept { orphanedSinceUs_ = us; }
+
  private:
+  int64_t orphanedSinceUs_ = 0;
   std::string name_;
   PublisherSession* publisher_ = nullptr;
   std::vector<SubscriberSession*> subscribers_;

@@ -5,10 +5,13 @@
 import assert from 'node:assert/strict';
 import { e2eTest, figure } from './lib/harness.mjs';
 import * as api from './lib/api.mjs';
+import { noisyCameraClip, fakeCameraArgs } from './lib/media.mjs';
 import {
   openDemo, startPublisher, startPlayer, waitConnected, readStats, outboundBitrate, topEncoding,
   stopSession, waitUntil,
 } from './lib/pages.mjs';
+
+const camera = fakeCameraArgs(noisyCameraClip({ width: 1280, height: 720 }));
 
 e2eTest('publish over WHIP, play over WHEP', async ({ gw, browser }) => {
   const pub = await openDemo(browser, gw, 'publisher');
@@ -74,4 +77,4 @@ e2eTest('publish over WHIP, play over WHEP', async ({ gw, browser }) => {
   figure('sessions after the publisher stopped', left);
   const streams = (await api.streams(gw)).filter((s) => s.name === 'cam1' && s.publisher);
   assert.deepEqual(streams, [], 'the stream is no longer published');
-});
+}, { browser: { extraArgs: camera } });

@@ -3,9 +3,11 @@
 namespace rtcgate::sfu {
 
 Router::~Router() {
-  for (auto& [id, s] : sessions_) s->close("shutdown");
-  graveyard_.clear();
+  // Taken out first: closing reports back through onSessionEnded, which must find nothing.
+  auto sessions = std::move(sessions_);
   sessions_.clear();
+  for (auto& [id, s] : sessions) s->close("shutdown");
+  graveyard_.clear();
 }
 
 Stream& Router::streamFor(const std::string& name) {
@@ -17,16 +19,16 @@ Stream& Router::streamFor(const std::string& name) {
 Status Router::addPublisher(SessionSpec spec, bool replace) {
   if (sessions_.count(spec.id)) return Error::state("duplicate session id");
   Stream& stream = streamFor(spec.stream);
-  if (auto* current = stream.publisher()) {
-    if (!replace) return Error::state("stream already published");
-    current->close("replaced by a new publisher");
-  }
+  PublisherSession* previous = stream.publisher();
+  if (previous && !replace) return Error::state("stream already published");
   auto session = std::make_unique<PublisherSession>(host_, std::move(spec), counters_);
   RTCGATE_TRY(session->start());
   session->attach(&stream);
+  // The new publisher takes over first, so closing the old one does not end the stream.
   stream.setPublisher(session.get());
   const std::string id = session->id();
   sessions_.emplace(id, std::move(session));
+  if (previous) previous->close("replaced by a new publisher");
   return {};
 }
 
@@ -101,7 +103,11 @@ void Router::onSessionEnded(Session& session) {
 
 void Router::onTick(int64_t nowUs) {
   graveyard_.clear();
-  for (auto& [id, s] : sessions_) s->onTick(nowUs);
+  // A tick may end sessions (consent expiry), which leaves sessions_: walk a snapshot. The
+  // ended ones stay alive in the graveyard until the next tick.
+  ticking_.clear();
+  for (auto& [id, s] : sessions_) ticking_.push_back(s.get());
+  for (Session* s : ticking_) s->onTick(nowUs);
   std::vector<Stream*> expired;
   for (auto& [name, stream] : streams_) {
     const int64_t since = stream->orphanedSinceUs();

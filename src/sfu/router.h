@@ -57,6 +57,7 @@ class Router {
   std::map<std::string, std::unique_ptr<Stream>> streams_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::vector<std::unique_ptr<Session>> graveyard_;
+  std::vector<Session*> ticking_;  // reused every tick, so ticking does not allocate
   DropCounters endedDrops_;  // drops of sessions already gone, so totals never go down
 };
 

@@ -10,6 +10,8 @@
 #include "wire/rtcp/fir.h"
 #include "wire/rtcp/nack.h"
 #include "wire/rtcp/pli.h"
+#include "wire/rtcp/receiver_report.h"
+#include "wire/rtcp/remb.h"
 #include "wire/rtcp/sender_report.h"
 
 namespace rtcgate::sfu {
@@ -25,11 +27,10 @@ SubscriberSession::SubscriberSession(SessionHost& host, SessionSpec spec, SfuCou
     auto& slot = tracks_[kindIndex(kind)];
     if (slot) continue;
     const auto& codec = m.codecs.front();
-    slot.emplace(kind, codec.clockRate);
-    slot->ssrc = m.local->ssrc;
+    slot.emplace(kind, m.local->ssrc, codec.clockRate, static_cast<uint16_t>(randomU32()), randomU32());
     slot->rtxSsrc = m.local->rtxSsrc;
     slot->pt = codec.pt;
-    slot->clockRate = codec.clockRate;
+    slot->codec = kind == MediaKind::kVideo ? videoCodecFromName(codec.name) : VideoCodec::kOther;
     if (codec.rtxPt && m.local->rtxSsrc) slot->rtxPt = codec.rtxPt;
     slot->rtxSeq = static_cast<uint16_t>(randomU32());
   }
@@ -47,11 +48,9 @@ void SubscriberSession::onConnected() {
 }
 
 void SubscriberSession::onPublisherChanged() {
-  for (auto& t : tracks_) {
-    if (!t) continue;
-    t->rewriter.switchSource();  // new SSRC/sequence space, same output stream
-    t->currentLayer = -1;
-  }
+  // A new publisher: new SSRC/sequence spaces, same output stream from the next keyframe.
+  for (auto& t : tracks_)
+    if (t) t->currentLayer = -1;
   chooseTargetLayers();
 }
 
@@ -65,7 +64,26 @@ void SubscriberSession::chooseTargetLayers() {
   for (auto& t : tracks_) {
     if (!t) continue;
     t->targetLayer = pub ? pub->layerForQuality(t->kind, t->kind == MediaKind::kAudio ? "h" : spec_.layer) : 0;
+    if (t->kind == MediaKind::kVideo) preferredLayer_ = t->targetLayer;
     if (t->currentLayer != t->targetLayer && stream_) stream_->requestKeyframe(t->kind, t->targetLayer);
+  }
+}
+
+void SubscriberSession::adaptLayer() {
+  OutTrack* t = outTrack(MediaKind::kVideo);
+  auto* pub = stream_ ? stream_->publisher() : nullptr;
+  if (!t || !pub || pub->layerCount(MediaKind::kVideo) < 2) return;
+  // The best layer at or below the preferred one whose bitrate fits the estimate.
+  const int64_t budget = bwe_.estimateBps();
+  int layer = preferredLayer_;
+  while (true) {
+    const int lower = pub->lowerLayer(MediaKind::kVideo, layer);
+    if (lower == layer || static_cast<int64_t>(pub->layerBitrate(MediaKind::kVideo, layer)) <= budget) break;
+    layer = lower;
+  }
+  if (layer != t->targetLayer) {
+    t->targetLayer = layer;
+    if (stream_) stream_->requestKeyframe(MediaKind::kVideo, layer);
   }
 }
 
@@ -80,7 +98,7 @@ void SubscriberSession::sendMedia(const ForwardedPacket& fp) {
     }
     // Switch on the first packet of a keyframe: the player sees one continuous stream.
     if (t->currentLayer >= 0) ++counters_.layerSwitches;
-    if (t->currentLayer >= 0 || t->rewriter.started()) t->rewriter.switchSource();
+    t->switchSource(fp.receivedUs, fp.layer);
     t->currentLayer = fp.layer;
   }
   uint16_t outSeq = 0;
@@ -98,10 +116,11 @@ void SubscriberSession::sendMedia(const ForwardedPacket& fp) {
   storeU32(p + 4, outTs);
   storeU32(p + 8, t->ssrc);
   std::memcpy(p + 12, payload.data(), payload.size());
+  // VP8 picture ids must not jump when the source changes (RFC 7741 §4.2).
+  if (t->codec == VideoCodec::kVp8) t->vp8.rewrite(std::span<uint8_t>(p + 12, payload.size()));
   out->size = static_cast<uint32_t>(12 + payload.size());
   t->remember(outSeq, fp.rtp.sequenceNumber(), outTs, fp.layer);
-  ++t->packetsSent;
-  t->octetsSent += payload.size();
+  t->sendStats.onPacketSent(outTs, payload.size(), fp.receivedUs);
   ++counters_.rtpForwarded;
   (void)transport_->sendRtp(std::move(out));
 }
@@ -110,7 +129,10 @@ void SubscriberSession::retransmit(OutTrack& t, uint16_t outSeq) {
   ++counters_.nacksReceived;
   auto* pub = stream_ ? stream_->publisher() : nullptr;
   const SentPacket* sent = t.lookup(outSeq);
-  PacketRef src = (pub && sent) ? pub->findPacket(t.kind, sent->layer, sent->srcSeq) : PacketRef{};
+  // Only packets of the current source: an older one's payload ids were rewritten with
+  // offsets that no longer hold, and the player has moved past it anyway.
+  const bool current = sent && sent->layer == t.currentLayer && sent->source == t.source;
+  PacketRef src = (pub && current) ? pub->findPacket(t.kind, sent->layer, sent->srcSeq) : PacketRef{};
   if (!src) {
     ++counters_.retransmissionsMissed;
     return;
@@ -137,6 +159,8 @@ void SubscriberSession::retransmit(OutTrack& t, uint16_t outSeq) {
   }
   storeU32(p + 4, sent->outTs);
   std::memcpy(p + n, payload.data(), payload.size());
+  // The same picture id the player saw the first time (offsets hold within one source).
+  if (t.codec == VideoCodec::kVp8) t.vp8.rewrite(std::span<uint8_t>(p + n, payload.size()));
   out->size = static_cast<uint32_t>(n + payload.size());
   ++counters_.retransmissionsSent;
   (void)transport_->sendRtp(std::move(out));
@@ -170,27 +194,41 @@ void SubscriberSession::onTransportRtcp(transport::webrtc::WebRtcTransport&, Pac
                                                                                          : t->targetLayer);
         break;
       }
+      case rtcp::RtcpKind::kRr:
+      case rtcp::RtcpKind::kSr:
+        onReceiverReport(ref.packet, packet->receivedUs);
+        break;
+      case rtcp::RtcpKind::kRemb: {
+        auto remb = rtcp::Remb::parse(ref.packet);
+        if (remb.ok()) bwe_.onRemb(static_cast<int64_t>(remb->bitrateBps));
+        break;
+      }
       default:
         break;
     }
   }
 }
 
+void SubscriberSession::onReceiverReport(std::span<const uint8_t> bytes, int64_t nowUs) {
+  rtcp::ReportBlockList blocks;
+  if (auto rr = rtcp::ReceiverReport::parse(bytes); rr.ok()) blocks = rr->reports;
+  else if (auto sr = rtcp::SenderReport::parse(bytes); sr.ok()) blocks = sr->reports;
+  else return;
+  const uint64_t ntp = ntpNow();
+  for (const auto& b : blocks.items()) {
+    for (auto& t : tracks_) {
+      if (!t || t->ssrc != b.sourceSsrc) continue;
+      if (auto rtt = t->sendStats.onReportBlock(b, ntp)) bwe_.setRttMs(*rtt);
+      if (t->kind == MediaKind::kVideo) bwe_.onReceiverReport(b.fractionLost, nowUs);
+    }
+  }
+}
+
 void SubscriberSession::sendSenderReports(int64_t nowUs) {
   for (auto& t : tracks_) {
-    if (!t || !t->rewriter.started()) continue;
-    // RFC 3550 §6.4.1: the RTP timestamp that corresponds to the NTP time of this report.
-    const int64_t elapsed = nowUs - t->rewriter.lastSendUs();
-    const uint32_t rtpTs =
-        t->rewriter.lastTs() + static_cast<uint32_t>(elapsed * static_cast<int64_t>(t->clockRate) / 1'000'000);
+    if (!t || !t->sendStats.sentAny()) continue;
     sendRtcp([&](std::span<uint8_t> out) -> size_t {
-      rtcp::SenderReport sr;
-      sr.senderSsrc = t->ssrc;
-      sr.ntpTime = ntpNow();
-      sr.rtpTimestamp = rtpTs;
-      sr.packetCount = static_cast<uint32_t>(t->packetsSent);
-      sr.octetCount = static_cast<uint32_t>(t->octetsSent);
-      auto n = sr.serializeTo(out);
+      auto n = t->sendStats.makeSenderReport(t->ssrc, nowUs, ntpNow(), t->clockRate).serializeTo(out);
       return n.ok() ? *n : 0;
     });
     ++counters_.senderReportsSent;
@@ -203,6 +241,7 @@ void SubscriberSession::onTick(int64_t nowUs) {
   if (nowUs >= nextReportUs_) {
     nextReportUs_ = nowUs + 1'000'000;
     sendSenderReports(nowUs);
+    adaptLayer();
   }
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "media/loss_based_bwe.h"
 #include "sfu/media_kind.h"
 #include "sfu/out_track.h"
 #include "sfu/session.h"
@@ -38,10 +39,15 @@ class SubscriberSession final : public Session {
   void retransmit(OutTrack& track, uint16_t outSeq);
   void sendSenderReports(int64_t nowUs);
   void chooseTargetLayers();
+  // Lowers (or restores) the video layer when the estimate says the path cannot carry it.
+  void adaptLayer();
+  void onReceiverReport(std::span<const uint8_t> packet, int64_t nowUs);
 
   std::array<std::optional<OutTrack>, kMediaKinds> tracks_;
   uint32_t rtcpSsrc_;
   int64_t nextReportUs_ = 0;
+  media::LossBasedBwe bwe_{media::LossBasedBweConfig{.initialBps = 20'000'000}};  // lowered only on evidence
+  int preferredLayer_ = 0;  // what the player asked for; the estimate may hold it lower
 };
 
 }  // namespace rtcgate::sfu

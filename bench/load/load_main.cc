@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   app.add_option("--local-ip", o.localIp, "IP our UDP sockets bind to")->capture_default_str();
   app.add_option("--ice-ip", o.iceIp, "use this IP instead of the one in the server's ICE candidate");
   app.add_option("--json", o.json, "also write the report as JSON to this file");
+  app.add_flag("--loopback", o.loopback, "measure against a minimal in-process forwarder (the tool's own floor)");
   app.add_flag("--self-test", selfTest, "check encoder, packetizers, offers and loss logic, then exit");
   CLI11_PARSE(app, argc, argv);
   if (selfTest) return runSelfTest() == 0 ? 0 : 1;

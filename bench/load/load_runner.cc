@@ -8,7 +8,8 @@
 #include <thread>
 
 #include "base/random.h"
-#include "http_client.h"
+#include "http_signaler.h"
+#include "loopback_sfu.h"
 #include "load_worker.h"
 #include "publisher.h"
 #include "signaling.h"
@@ -28,41 +29,8 @@ struct Session {
   int64_t postedUs = 0;
 };
 
-struct Signaled {
-  AnswerParams answer;
-  std::string location;
-};
-
 void keepError(LoadReport& r, std::string e) {
   if (r.errors.size() < kMaxErrorsKept) r.errors.push_back(std::move(e));
-}
-
-// POSTs an offer and parses the answer; on failure says why in `error`.
-std::optional<Signaled> signal(const std::string& url, const std::string& offer, const LoadOptions& o, std::string& error) {
-  HttpResponse res = httpRequest("POST", url, "application/sdp", offer, o.token);
-  if (!res.error.empty()) {
-    error = "POST " + url + ": " + res.error;
-    return std::nullopt;
-  }
-  if (res.status != 201 && res.status != 200) {
-    error = "POST " + url + ": HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300);
-    return std::nullopt;
-  }
-  auto answer = parseAnswer(res.body);
-  if (!answer.ok()) {
-    error = "POST " + url + ": " + answer.error().message;
-    return std::nullopt;
-  }
-  if (!answer->candidate) {
-    error = "POST " + url + ": answer has no UDP candidate";
-    return std::nullopt;
-  }
-  if (!o.iceIp.empty()) answer->candidate = SocketAddress::parse(o.iceIp, answer->candidate->port());
-  if (!answer->candidate) {
-    error = "bad --ice-ip " + o.iceIp;
-    return std::nullopt;
-  }
-  return Signaled{std::move(*answer), res.location};
 }
 
 WebRtcTransportOptions transportOptions(const OfferParams& offer, const AnswerParams& a) {
@@ -118,8 +86,18 @@ std::string expandUrl(const std::string& tmpl, const std::string& stream) {
 
 int runLoad(const LoadOptions& o) {
   SteadyClock clock;
+  HttpSignaler http(o.token, o.iceIp);
+  std::unique_ptr<LoopbackSfu> loopback;
+  if (o.loopback) {
+    loopback = std::make_unique<LoopbackSfu>(clock);
+    if (auto st = loopback->start(o.localIp); !st.ok()) {
+      std::fprintf(stderr, "rtcgate-load: loopback forwarder: %s\n", st.error().message);
+      return 2;
+    }
+  }
+  Signaler& signaler = loopback ? static_cast<Signaler&>(*loopback) : http;
   LoadReport report;
-  report.server = expandUrl(o.whepUrl, o.stream);
+  report.server = o.loopback ? "built-in loopback forwarder" : expandUrl(o.whepUrl, o.stream);
   report.stream = o.stream;
   report.codec = o.media.codec == VideoCodec::kVp8 ? "vp8" : "h264";
   report.requested = o.subscribers;
@@ -158,7 +136,7 @@ int runLoad(const LoadOptions& o) {
   // The publisher.
   const OfferParams pubOffer = offerFor(true, o, *certificate);
   std::string error;
-  auto pub = signal(expandUrl(o.whipUrl, o.stream), buildOffer(pubOffer), o, error);
+  auto pub = signaler.post(true, expandUrl(o.whipUrl, o.stream), buildOffer(pubOffer), error);
   if (!pub) {
     std::fprintf(stderr, "rtcgate-load: publisher: %s\n", error.c_str());
     return 1;
@@ -177,7 +155,7 @@ int runLoad(const LoadOptions& o) {
       publisher->state() != TransportState::kConnected) {
     std::fprintf(stderr, "rtcgate-load: publisher transport did not connect to %s\n", pub->answer.candidate->toString().c_str());
     for (auto& w : workers) w->stop();
-    (void)httpRequest("DELETE", pub->location, "", "", o.token);
+    (void)signaler.remove(pub->location);
     return 1;
   }
   std::printf("publisher connected (%s), sending\n", pub->location.c_str());
@@ -192,7 +170,7 @@ int runLoad(const LoadOptions& o) {
     if (const int64_t wait = due - clock.nowUs(); wait > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait));
     const OfferParams offer = offerFor(false, o, *certificate);
     const int64_t posted = clock.nowUs();
-    auto sig = signal(whep, buildOffer(offer), o, error);
+    auto sig = signaler.post(false, whep, buildOffer(offer), error);
     if (!sig) {
       ++report.signalingFailed;
       keepError(report, error);
@@ -227,9 +205,8 @@ int runLoad(const LoadOptions& o) {
   }
   const int64_t stopUs = clock.nowUs();
   for (auto& w : workers) w->stop();
-  for (const auto& s : sessions) (void)httpRequest("DELETE", s.location, "", "", o.token, 2000);
-  if (auto del = httpRequest("DELETE", pub->location, "", "", o.token, 2000); del.status != 200)
-    keepError(report, "DELETE " + pub->location + ": " + (del.error.empty() ? "HTTP " + std::to_string(del.status) : del.error));
+  for (const auto& s : sessions) (void)signaler.remove(s.location);
+  if (auto e = signaler.remove(pub->location); !e.empty()) keepError(report, e);
 
   // Aggregate.
   std::vector<double> losses, firstKey, connect;
@@ -237,7 +214,7 @@ int runLoad(const LoadOptions& o) {
   report.minKeyframes = UINT64_MAX;
   for (const auto& sess : sessions) {
     auto* s = static_cast<Subscriber*>(sess.peer);
-    if (s->state() != TransportState::kConnected) {
+    if (s->connectedAtUs() == 0) {  // never connected (the state now says closed for the rest)
       ++report.transportFailed;
       keepError(report, "subscriber " + sess.location + ": " + s->failureReason());
       continue;

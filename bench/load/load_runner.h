@@ -22,6 +22,7 @@ struct LoadOptions {
   std::string localIp = "127.0.0.1";  // where our UDP sockets bind
   std::string iceIp;                   // replaces the IP of the server's candidate when set
   std::string json;
+  bool loopback = false;  // run against the built-in LoopbackSfu instead of a server
   MediaSourceOptions media;
 };
 

@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   app.add_option("--ice-ip", o.iceIp, "use this IP instead of the one in the server's ICE candidate");
   app.add_option("--json", o.json, "also write the report as JSON to this file");
   app.add_flag("--loopback", o.loopback, "measure against a minimal in-process forwarder (the tool's own floor)");
+  app.add_option("--loopback-drop-pct", o.loopbackDropPct, "with --loopback: drop this % of forwarded RTP")
+      ->check(CLI::Range(0.0, 50.0));
   app.add_flag("--self-test", selfTest, "check encoder, packetizers, offers and loss logic, then exit");
   CLI11_PARSE(app, argc, argv);
   if (selfTest) return runSelfTest() == 0 ? 0 : 1;

@@ -28,7 +28,8 @@ void printReport(const LoadReport& r) {
               "subscribers", r.requested, r.connected, r.signalingFailed, r.transportFailed, r.neverGotMedia);
   std::printf("  %-32s p50 %.1f ms, max %.1f ms\n", "connect time (POST -> DTLS)", r.connectMsP50, r.connectMsMax);
   std::printf("  %-32s %.0f pkt/s, %.1f Mbit/s\n", "received (all subscribers)", r.rxPacketsPerSec, r.rxMbitPerSec);
-  std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "loss after NACK recovery", r.meanLossPct, r.worstLossPct);
+  std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "video loss after NACK recovery", r.meanLossPct, r.worstLossPct);
+  std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "audio loss", r.meanAudioLossPct, r.worstAudioLossPct);
   std::printf("  %-32s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms (%llu samples)\n", "added latency (video)",
               r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max, static_cast<unsigned long long>(r.latency.samples));
   std::printf("  %-32s %llu total, min %llu per subscriber; first after p50 %.0f ms, max %.0f ms\n", "keyframes",
@@ -55,7 +56,8 @@ bool writeJson(const LoadReport& r, const std::string& path) {
                       {"transportFailed", r.transportFailed}, {"withoutMedia", r.neverGotMedia},
                       {"connectMsP50", r.connectMsP50}, {"connectMsMax", r.connectMsMax}};
   j["received"] = {{"packetsPerSec", r.rxPacketsPerSec}, {"mbitPerSec", r.rxMbitPerSec}};
-  j["lossPct"] = {{"mean", r.meanLossPct}, {"worst", r.worstLossPct}};
+  j["lossPct"] = {{"videoMean", r.meanLossPct}, {"videoWorst", r.worstLossPct},
+                  {"audioMean", r.meanAudioLossPct}, {"audioWorst", r.worstAudioLossPct}};
   j["latencyMs"] = {{"p50", r.latency.p50}, {"p95", r.latency.p95}, {"p99", r.latency.p99},
                     {"max", r.latency.max}, {"mean", r.latency.mean}, {"samples", r.latency.samples}};
   j["keyframes"] = {{"total", r.keyframes}, {"minPerSubscriber", r.minKeyframes},

@@ -21,7 +21,8 @@ struct LoadReport {
   int requested = 0, connected = 0, signalingFailed = 0, transportFailed = 0, neverGotMedia = 0;
   double seconds = 0;  // measured run time after the publisher started
   double rxPacketsPerSec = 0, rxMbitPerSec = 0;
-  double meanLossPct = 0, worstLossPct = 0;
+  double meanLossPct = 0, worstLossPct = 0;            // video, after NACK recovery
+  double meanAudioLossPct = 0, worstAudioLossPct = 0;  // audio (no retransmission)
   uint64_t keyframes = 0, minKeyframes = 0, nacksSent = 0, nackedSeqs = 0, rtxReceived = 0, recovered = 0;
   uint64_t plisSent = 0, duplicates = 0;
   double firstKeyframeMsP50 = 0, firstKeyframeMsMax = 0;  // from transport connected

@@ -56,6 +56,7 @@ OfferParams offerFor(bool publisher, const LoadOptions& o, const crypto::dtls::C
   if (publisher) {
     p.audioSsrc = randomU32() | 1;
     p.videoSsrc = randomU32() | 2;
+    p.videoRtxSsrc = randomU32() | 4;
   }
   return p;
 }
@@ -84,12 +85,13 @@ std::string expandUrl(const std::string& tmpl, const std::string& stream) {
   return out;
 }
 
-int runLoad(const LoadOptions& o) {
+int runLoad(const LoadOptions& o, LoadReport* out) {
   SteadyClock clock;
   HttpSignaler http(o.token, o.iceIp);
   std::unique_ptr<LoopbackSfu> loopback;
   if (o.loopback) {
     loopback = std::make_unique<LoopbackSfu>(clock);
+    loopback->setDropRate(o.loopbackDropPct / 100.0);
     if (auto st = loopback->start(o.localIp); !st.ok()) {
       std::fprintf(stderr, "rtcgate-load: loopback forwarder: %s\n", st.error().message);
       return 2;
@@ -142,7 +144,7 @@ int runLoad(const LoadOptions& o) {
     return 1;
   }
   auto publisherOwned = std::make_unique<Publisher>(workers[0]->env(), schedule, latency, pub->answer, o.media.codec,
-                                                    pubOffer.audioSsrc, pubOffer.videoSsrc);
+                                                    pubOffer.audioSsrc, pubOffer.videoSsrc, pubOffer.videoRtxSsrc);
   Publisher* publisher = publisherOwned.get();
   LoadWorker* w0 = workers[0].get();
   const auto pubOptions = transportOptions(pubOffer, pub->answer);
@@ -209,7 +211,7 @@ int runLoad(const LoadOptions& o) {
   if (auto e = signaler.remove(pub->location); !e.empty()) keepError(report, e);
 
   // Aggregate.
-  std::vector<double> losses, firstKey, connect;
+  std::vector<double> losses, audioLosses, firstKey, connect;
   double rxPackets = 0, rxBits = 0;
   report.minKeyframes = UINT64_MAX;
   for (const auto& sess : sessions) {
@@ -230,7 +232,11 @@ int runLoad(const LoadOptions& o) {
     const double secs = std::max(1e-3, static_cast<double>(stopUs - st.firstMediaUs) / 1e6);
     rxPackets += static_cast<double>(st.packets) / secs;
     rxBits += static_cast<double>(st.bytes) * 8 / secs;
-    losses.push_back(st.expected ? 100.0 * static_cast<double>(st.lost) / static_cast<double>(st.expected) : 0);
+    auto pct = [](uint64_t lost, uint64_t expected) {
+      return expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0;
+    };
+    losses.push_back(pct(st.videoLost, st.videoExpected));
+    audioLosses.push_back(pct(st.audioLost, st.audioExpected));
     if (st.firstKeyframeUs) firstKey.push_back(static_cast<double>(st.firstKeyframeUs - s->connectedAtUs()) / 1000.0);
     report.keyframes += st.keyframes;
     report.nacksSent += st.nacksSent;
@@ -246,6 +252,8 @@ int runLoad(const LoadOptions& o) {
   if (!losses.empty()) {
     report.meanLossPct = std::accumulate(losses.begin(), losses.end(), 0.0) / static_cast<double>(losses.size());
     report.worstLossPct = *std::max_element(losses.begin(), losses.end());
+    report.meanAudioLossPct = std::accumulate(audioLosses.begin(), audioLosses.end(), 0.0) / static_cast<double>(audioLosses.size());
+    report.worstAudioLossPct = *std::max_element(audioLosses.begin(), audioLosses.end());
   }
   report.firstKeyframeMsP50 = percentile(firstKey, 0.5);
   report.firstKeyframeMsMax = percentile(firstKey, 1.0);
@@ -262,7 +270,9 @@ int runLoad(const LoadOptions& o) {
   }
   printReport(report);
   if (!o.json.empty() && !writeJson(report, o.json)) std::fprintf(stderr, "rtcgate-load: cannot write %s\n", o.json.c_str());
-  return report.connected > 0 ? 0 : 1;
+  const int rc = report.connected > 0 ? 0 : 1;
+  if (out != nullptr) *out = std::move(report);
+  return rc;
 }
 
 }  // namespace rtcgate::load

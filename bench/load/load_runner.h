@@ -23,11 +23,13 @@ struct LoadOptions {
   std::string iceIp;                   // replaces the IP of the server's candidate when set
   std::string json;
   bool loopback = false;  // run against the built-in LoopbackSfu instead of a server
+  double loopbackDropPct = 0;
   MediaSourceOptions media;
 };
 
 // Runs the test; the exit code is 0 when the publisher and at least one subscriber connected.
-int runLoad(const LoadOptions& options);
+// The figures also go to `out` when given.
+int runLoad(const LoadOptions& options, LoadReport* out = nullptr);
 // Replaces every "{stream}" in `tmpl`.
 std::string expandUrl(const std::string& tmpl, const std::string& stream);
 

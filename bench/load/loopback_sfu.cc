@@ -113,8 +113,13 @@ void LoopbackSfu::Peer::onTransportPathBound(WebRtcTransport& t, const SocketAdd
 void LoopbackSfu::Peer::onTransportRtp(WebRtcTransport&, PacketRef p) {
   if (!publisher) return;
   for (auto& peer : sfu.peers_)
-    if (!peer->publisher && peer->transport->state() == TransportState::kConnected)
+    if (!peer->publisher && peer->transport->state() == TransportState::kConnected) {
+      if (sfu.dropRate_ > 0 && randomU32() < sfu.dropRate_ * 4294967296.0) {
+        ++sfu.dropped_;
+        continue;
+      }
       (void)peer->transport->sendRtpCopy(p->span());
+    }
 }
 
 void LoopbackSfu::Peer::onTransportRtcp(WebRtcTransport&, PacketRef p) {

@@ -24,6 +24,8 @@ class LoopbackSfu final : public Signaler, public net::UdpSocketListener {
   explicit LoopbackSfu(Clock& clock);
   ~LoopbackSfu() override;
   Status start(const std::string& ip);
+  // Drops this fraction of the RTP forwarded to each subscriber (exercises NACK/retransmission).
+  void setDropRate(double rate) { dropRate_ = rate; }
   void stop();
 
   std::optional<Signaled> post(bool publisher, const std::string& url, const std::string& offer,
@@ -62,6 +64,8 @@ class LoopbackSfu final : public Signaler, public net::UdpSocketListener {
   uint16_t port_ = 0;
   std::atomic<bool> running_{false};
   int sessions_ = 0;  // signaling thread only
+  double dropRate_ = 0;  // set before start()
+  uint64_t dropped_ = 0;
 };
 
 }  // namespace rtcgate::load

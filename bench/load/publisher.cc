@@ -1,6 +1,9 @@
 #include "publisher.h"
 
+#include <algorithm>
 #include <chrono>
+
+#include "base/byte_writer.h"
 
 #include "base/random.h"
 #include "wire/rtcp/compound.h"
@@ -28,9 +31,10 @@ uint64_t ntpNow() {
 }  // namespace
 
 Publisher::Publisher(PeerEnv env, const MediaSchedule& schedule, LatencyIndex& latency, const AnswerParams& answer,
-                     VideoCodec codec, uint32_t audioSsrc, uint32_t videoSsrc)
+                     VideoCodec codec, uint32_t audioSsrc, uint32_t videoSsrc, uint32_t videoRtxSsrc)
     : ClientPeer(env), schedule_(schedule), latency_(latency), codec_(codec), audioSsrc_(audioSsrc),
-      videoSsrc_(videoSsrc), audioSeq_(static_cast<uint16_t>(randomU32())), videoSeq_(static_cast<uint16_t>(randomU32())),
+      videoSsrc_(videoSsrc), rtxSsrc_(videoRtxSsrc), audioSeq_(static_cast<uint16_t>(randomU32())),
+      videoSeq_(static_cast<uint16_t>(randomU32())), rtxSeq_(static_cast<uint16_t>(randomU32())),
       audioTsBase_(randomU32()), videoTsBase_(randomU32()) {
   if (const auto* a = answer.find("audio")) audio_ = *a;
   if (const auto* v = answer.find("video")) video_ = *v;
@@ -67,10 +71,19 @@ void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs,
   const AnswerMedia& m = p.video ? video_ : audio_;
   const uint32_t rate = p.video ? 90 : 48;  // ticks per ms
   const uint32_t loopTicks = static_cast<uint32_t>(schedule_.durationUs / 1000 * rate);
+  // RFC 4588 §4: a retransmission goes on the RTX stream, the original seq leading the payload.
+  std::array<uint8_t, 2 + 1500> rtxPayload;
+  std::span<const uint8_t> payload = p.payload;
+  if (retransmission) {
+    storeU16(rtxPayload.data(), seq);
+    std::copy(p.payload.begin(), p.payload.end(), rtxPayload.begin() + 2);
+    payload = std::span<const uint8_t>(rtxPayload.data(), p.payload.size() + 2);
+  }
   rtp::RtpPacketBuilder b;
-  b.setPayloadType(m.pt).setSequenceNumber(seq).setMarker(p.marker).setSsrc(p.video ? videoSsrc_ : audioSsrc_);
+  b.setPayloadType(retransmission ? *video_.rtxPt : m.pt).setMarker(p.marker);
+  b.setSequenceNumber(retransmission ? rtxSeq_++ : seq).setSsrc(retransmission ? rtxSsrc_ : p.video ? videoSsrc_ : audioSsrc_);
   b.setTimestamp((p.video ? videoTsBase_ : audioTsBase_) + loop * loopTicks + p.rtpOffset);
-  b.setPayload(p.payload);
+  b.setPayload(payload);
   std::array<uint8_t, 3> abs{};
   std::array<uint8_t, 2> twcc{};
   if (m.midExtId != 0) b.addExtension(m.midExtId, rtp::sdesStringBytes(m.mid));
@@ -115,7 +128,8 @@ void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs,
 
 void Publisher::retransmit(uint16_t seq, int64_t nowUs) {
   const Sent& s = history_[seq % history_.size()];
-  if (s.valid && s.seq == seq) send(s.index, s.loop, seq, nowUs, true);
+  if (s.valid && s.seq == seq && video_.rtxPt && rtxSsrc_ != 0) send(s.index, s.loop, seq, nowUs, true);
+  else ++stats_.notRetransmitted;
 }
 
 void Publisher::onRtcp(PacketRef packet, int64_t nowUs) {

@@ -2,7 +2,7 @@
 // Publisher: the synthetic WHIP sender. Replays the MediaSchedule in real time once
 // connected, with the negotiated header extensions (mid, abs-send-time, transport-wide
 // sequence), stamps each video packet's send time into the LatencyIndex, answers NACKs
-// from a short history and sends sender reports.
+// from a short history with RFC 4588 RTX and sends sender reports.
 
 #include <array>
 #include <cstdint>
@@ -17,14 +17,14 @@ namespace rtcgate::load {
 // Final counters of the publisher.
 struct PublisherStats {
   uint64_t packets = 0, bytes = 0, videoPackets = 0, audioPackets = 0, sendErrors = 0;
-  uint64_t nacksReceived = 0, retransmitted = 0, plisReceived = 0, firsReceived = 0, srSent = 0;
+  uint64_t nacksReceived = 0, retransmitted = 0, notRetransmitted = 0, plisReceived = 0, firsReceived = 0, srSent = 0;
   int64_t startedUs = 0, lastSendUs = 0;
 };
 
 class Publisher final : public ClientPeer {
  public:
   Publisher(PeerEnv env, const MediaSchedule& schedule, LatencyIndex& latency, const AnswerParams& answer,
-            VideoCodec codec, uint32_t audioSsrc, uint32_t videoSsrc);
+            VideoCodec codec, uint32_t audioSsrc, uint32_t videoSsrc, uint32_t videoRtxSsrc);
   const PublisherStats& stats() const noexcept { return stats_; }
 
  protected:
@@ -48,8 +48,8 @@ class Publisher final : public ClientPeer {
   LatencyIndex& latency_;
   VideoCodec codec_;
   AnswerMedia audio_, video_;
-  uint32_t audioSsrc_, videoSsrc_;
-  uint16_t audioSeq_, videoSeq_;
+  uint32_t audioSsrc_, videoSsrc_, rtxSsrc_;
+  uint16_t audioSeq_, videoSeq_, rtxSeq_;
   uint32_t audioTsBase_, videoTsBase_;
   uint16_t transportSeq_ = 1;
   size_t next_ = 0;

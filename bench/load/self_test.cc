@@ -5,6 +5,7 @@
 
 #include "base/random.h"
 #include "latency_index.h"
+#include "load_runner.h"
 #include "media_schedule.h"
 #include "packetizer.h"
 #include "seq_tracker.h"
@@ -124,6 +125,36 @@ void checkSeqTracker() {
         "SeqTracker: RR block cumulative lost 1, extended highest seq 65540");
 }
 
+// The whole client side end to end against the in-process forwarder.
+void checkLoopbackRun(VideoCodec codec, double dropPct) {
+  const std::string name = std::string("loopback run (") + (codec == VideoCodec::kVp8 ? "VP8" : "H.264") + ", " +
+                           std::to_string(static_cast<int>(dropPct)) + " % dropped)";
+  LoadOptions o;
+  o.loopback = true;
+  o.loopbackDropPct = dropPct;
+  o.subscribers = 4;
+  o.durationSec = 4;
+  o.media.codec = codec;
+  o.media.width = 320;
+  o.media.height = 240;
+  o.media.videoBitrate = 300'000;
+  o.media.seconds = 2;
+  o.media.keyframeIntervalSec = 1;
+  LoadReport r;
+  const int rc = runLoad(o, &r);
+  check(rc == 0 && r.connected == 4, name + ": 4/4 subscribers connected");
+  check(r.neverGotMedia == 0 && r.rxPacketsPerSec > 0, name + ": every subscriber received media");
+  check(r.minKeyframes >= 1, name + ": every subscriber saw a keyframe");
+  check(r.worstLossPct < 1.0, name + ": video loss after NACK under 1 % (worst " + std::to_string(r.worstLossPct) + " %)");
+  if (dropPct == 0) check(r.worstAudioLossPct == 0, name + ": no audio loss");
+  if (dropPct > 0)
+    check(r.nacksSent > 0 && r.publisher.retransmitted > 0 && r.recovered > 0,
+          name + ": gaps NACKed (" + std::to_string(r.nackedSeqs) + "), retransmitted (" +
+              std::to_string(r.publisher.retransmitted) + "), recovered (" + std::to_string(r.recovered) + ")");
+  check(r.latency.samples > 100, name + ": latency measured (" + std::to_string(r.latency.samples) + " samples, p50 " +
+                                     std::to_string(r.latency.p50) + " ms)");
+}
+
 }  // namespace
 
 int runSelfTest() {
@@ -134,6 +165,8 @@ int runSelfTest() {
   for (bool pub : {true, false})
     for (auto c : {VideoCodec::kVp8, VideoCodec::kH264}) checkOffer(pub, c);
   checkSeqTracker();
+  checkLoopbackRun(VideoCodec::kVp8, 0);
+  checkLoopbackRun(VideoCodec::kH264, 5);
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
   return failures;
 }

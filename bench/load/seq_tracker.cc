@@ -13,7 +13,7 @@ bool SeqTracker::markReceived(int64_t s) {
   }
   slot = s;
   ++unique_;
-  missing_.erase(s);
+  recovered_ += missing_.erase(s);
   return true;
 }
 

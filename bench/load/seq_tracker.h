@@ -38,6 +38,8 @@ class SeqTracker {
   uint64_t received() const noexcept { return unique_; }
   uint64_t lost() const noexcept { return expected() > unique_ ? expected() - unique_ : 0; }
   uint64_t duplicates() const noexcept { return duplicates_; }
+  // Packets that arrived after being counted missing (retransmitted or late).
+  uint64_t recovered() const noexcept { return recovered_; }
   uint64_t ssrcChanges() const noexcept { return ssrcChanges_; }
 
  private:
@@ -54,7 +56,7 @@ class SeqTracker {
   SeqUnwrapper unwrap_;
   int64_t base_ = 0;
   std::array<int64_t, 4096> window_;  // unwrapped seq held in slot seq % 4096
-  uint64_t unique_ = 0, duplicates_ = 0, ssrcChanges_ = 0;
+  uint64_t unique_ = 0, duplicates_ = 0, ssrcChanges_ = 0, recovered_ = 0;
   std::map<int64_t, Missing> missing_;  // a tool, not the data plane: clarity over allocations
   double jitter_ = 0;
   int64_t lastTransit_ = 0;

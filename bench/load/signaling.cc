@@ -16,7 +16,8 @@ void line(std::string& out, std::string_view text) {
 
 void mediaSection(std::string& out, const OfferParams& p, bool video) {
   const std::string pt = std::to_string(video ? kVideoPt : kAudioPt);
-  const bool rtx = video && !p.publisher;  // subscribers ask for RFC 4588 retransmissions
+  // RFC 4588 retransmissions both ways: SRTP replay protection rejects a resent original.
+  const bool rtx = video && (!p.publisher || p.videoRtxSsrc != 0);
   line(out, std::string("m=") + (video ? "video" : "audio") + " 9 UDP/TLS/RTP/SAVPF " + pt +
                 (rtx ? " " + std::to_string(kVideoRtxPt) : ""));
   line(out, "c=IN IP4 0.0.0.0");
@@ -56,6 +57,12 @@ void mediaSection(std::string& out, const OfferParams& p, bool video) {
     const std::string ssrc = std::to_string(video ? p.videoSsrc : p.audioSsrc);
     line(out, "a=ssrc:" + ssrc + " cname:" + p.cname);
     line(out, "a=ssrc:" + ssrc + " msid:load " + (video ? "video" : "audio"));
+    if (rtx) {
+      const std::string rtxSsrc = std::to_string(p.videoRtxSsrc);
+      line(out, "a=ssrc-group:FID " + ssrc + " " + rtxSsrc);
+      line(out, "a=ssrc:" + rtxSsrc + " cname:" + p.cname);
+      line(out, "a=ssrc:" + rtxSsrc + " msid:load video");
+    }
   }
 }
 

@@ -26,7 +26,7 @@ struct OfferParams {
   VideoCodec codec = VideoCodec::kVp8;
   std::string iceUfrag, icePwd;
   std::string fingerprint;  // sha-256, upper-case colon hex
-  uint32_t audioSsrc = 0, videoSsrc = 0;  // publisher only
+  uint32_t audioSsrc = 0, videoSsrc = 0, videoRtxSsrc = 0;  // publisher only
   std::string cname;
 };
 

@@ -35,9 +35,12 @@ Subscriber::Subscriber(PeerEnv env, const AnswerParams& answer, VideoCodec codec
 
 SubscriberStats Subscriber::stats() const {
   SubscriberStats s = stats_;
-  s.expected = video_.expected() + audio_.expected();
-  s.lost = video_.lost() + audio_.lost();
+  s.videoExpected = video_.expected();
+  s.videoLost = video_.lost();
+  s.audioExpected = audio_.expected();
+  s.audioLost = audio_.lost();
   s.duplicates = video_.duplicates() + audio_.duplicates();
+  s.recovered = video_.recovered();
   return s;
 }
 
@@ -59,7 +62,7 @@ void Subscriber::onRtp(PacketRef packet, int64_t nowUs) {
   } else if (static_cast<int>(pt) == rtxPt_) {
     // RFC 4588 §4: the original sequence number leads the RTX payload.
     ++stats_.rtxPackets;
-    if (rtp->payloadSize() >= 2 && video_.onRetransmission(loadU16(rtp->payload().data()))) ++stats_.recovered;
+    if (rtp->payloadSize() >= 2) video_.onRetransmission(loadU16(rtp->payload().data()));
   } else {
     ++stats_.unknownPt;
   }

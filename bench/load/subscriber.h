@@ -18,7 +18,7 @@ namespace rtcgate::load {
 struct SubscriberStats {
   uint64_t packets = 0, bytes = 0, videoPackets = 0, audioPackets = 0, rtxPackets = 0, recovered = 0;
   uint64_t keyframes = 0, nacksSent = 0, nackedSeqs = 0, plisSent = 0, rrSent = 0, unknownPt = 0;
-  uint64_t expected = 0, lost = 0, duplicates = 0;
+  uint64_t videoExpected = 0, videoLost = 0, audioExpected = 0, audioLost = 0, duplicates = 0;
   int64_t firstMediaUs = 0, firstKeyframeUs = 0;
 };
 

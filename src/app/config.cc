@@ -17,6 +17,19 @@ void take(const toml::table& t, std::string_view key, T& out) {
   }
 }
 
+void takeStrings(const toml::table& t, std::string_view key, std::vector<std::string>& out) {
+  const auto* node = t.get(key);
+  if (!node) return;
+  const auto* arr = node->as_array();
+  if (!arr) throw std::runtime_error("config: '" + std::string(key) + "' must be an array of strings");
+  out.clear();
+  for (const auto& n : *arr) {
+    auto s = n.value<std::string>();
+    if (!s) throw std::runtime_error("config: '" + std::string(key) + "' must be an array of strings");
+    out.push_back(*s);
+  }
+}
+
 }  // namespace
 
 void loadConfigFile(const std::string& path, Config& config) {
@@ -27,8 +40,9 @@ void loadConfigFile(const std::string& path, Config& config) {
     throw std::runtime_error("config " + path + ": " + std::string(e.description()) + " at line " +
                              std::to_string(e.source().begin.line));
   }
-  static const std::vector<std::string_view> kKnown = {"http_listen", "udp_listen_ip", "udp_port", "workers",
-                                                       "advertised_ips", "cert_file", "key_file", "log_level"};
+  static const std::vector<std::string_view> kKnown = {
+      "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
+      "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end())
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
@@ -43,14 +57,22 @@ void loadConfigFile(const std::string& path, Config& config) {
   take(root, "workers", workers);
   if (workers < 0 || workers > 256) throw std::runtime_error("config: workers out of range");
   config.workers = static_cast<unsigned>(workers);
-  if (const auto* arr = root.get_as<toml::array>("advertised_ips")) {
-    config.advertisedIps.clear();
-    for (const auto& n : *arr) {
-      auto s = n.value<std::string>();
-      if (!s) throw std::runtime_error("config: advertised_ips must be strings");
-      config.advertisedIps.push_back(*s);
+  takeStrings(root, "advertised_ips", config.advertisedIps);
+  takeStrings(root, "ice_servers", config.iceServers);
+  if (const auto* tokens = root.get_as<toml::table>("tokens")) {
+    config.tokens.clear();
+    for (const auto& [prefix, node] : *tokens) {
+      auto token = node.value<std::string>();
+      if (!token || token->empty()) throw std::runtime_error("config: tokens values must be non-empty strings");
+      config.tokens[std::string(prefix.str())] = *token;
     }
   }
+  take(root, "web_root", config.webRoot);
+  int64_t maxSessions = static_cast<int64_t>(config.maxSessions);
+  take(root, "max_sessions", maxSessions);
+  if (maxSessions < 1) throw std::runtime_error("config: max_sessions must be at least 1");
+  config.maxSessions = static_cast<size_t>(maxSessions);
+  take(root, "replace_publisher", config.replacePublisher);
   take(root, "cert_file", config.certFile);
   take(root, "key_file", config.keyFile);
   take(root, "log_level", config.logLevel);

@@ -2,7 +2,9 @@
 // Config: every setting of the gateway, typed, with its default; filled from the TOML file
 // and then the command line (the command line wins).
 
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,16 @@ struct Config {
   std::string certFile;
   std::string keyFile;
   std::string logLevel = "info";
+  // Folder of the demo page and its assets.
+  std::string webRoot = "web";
+  // STUN/TURN URLs announced to WHIP/WHEP clients (Link: rel="ice-server").
+  std::vector<std::string> iceServers;
+  // Bearer tokens by stream-name prefix ("" = every stream); none = open.
+  std::map<std::string, std::string> tokens;
+  // Sessions the gateway accepts before answering 503.
+  size_t maxSessions = 10000;
+  // A second publisher of a live stream replaces the first (else 409 Conflict).
+  bool replacePublisher = false;
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

@@ -6,9 +6,15 @@
 #include <thread>
 #include <vector>
 
+#include "api/admin_handler.h"
 #include "api/health_handler.h"
+#include "api/metrics_handler.h"
+#include "api/session_registry.h"
+#include "api/static_handler.h"
+#include "api/whip_handler.h"
 #include "app/config.h"
-#include "app/worker.h"
+#include "app/worker_pool.h"
+#include "crypto/dtls/certificate.h"
 #include "base/log.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
@@ -80,8 +86,29 @@ int gatewayMain(int argc, char** argv) {
     return 2;
   }
 
+  auto certificate = config.certFile.empty() ? crypto::dtls::Certificate::generate()
+                                            : crypto::dtls::Certificate::loadPem(config.certFile, config.keyFile);
+  if (!certificate.ok()) {
+    spdlog::error("DTLS certificate: {}", certificate.error().message);
+    return 1;
+  }
+  std::shared_ptr<const crypto::dtls::Certificate> cert(std::move(*certificate));
+  spdlog::info("DTLS certificate fingerprint sha-256 {}", cert->sdpFingerprint());
+
+  net::EventLoop control("rtc-control");
   const unsigned workerCount = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::unique_ptr<Worker>> workers;
+  api::SessionRegistry registry(workerCount);
+  // Sessions that end on a worker (consent loss, DTLS close) leave the directory too.
+  struct EndedObserver final : WorkerObserver {
+    net::EventLoop& control;
+    api::SessionRegistry& registry;
+    EndedObserver(net::EventLoop& c, api::SessionRegistry& r) : control(c), registry(r) {}
+    void onSessionEnded(unsigned, const std::string& id, const std::string&) override {
+      control.post([this, id] { registry.remove(id); });
+    }
+  } observer(control, registry);
+
+  WorkerPool workers;
   for (unsigned i = 0; i < workerCount; ++i) {
     const uint16_t port = config.udpPort ? static_cast<uint16_t>(config.udpPort + i) : 0;
     const auto udpAddr = SocketAddress::parse(config.udpListenIp, port);
@@ -89,24 +116,45 @@ int gatewayMain(int argc, char** argv) {
       spdlog::error("udp_listen_ip: '{}' is not an IP address", config.udpListenIp);
       return 2;
     }
-    auto worker = std::make_unique<Worker>(i);
+    auto worker = std::make_unique<Worker>(i, cert, observer);
     if (auto st = worker->start(*udpAddr); !st.ok()) {
       spdlog::error("worker {}: cannot bind UDP {}: {}", i, udpAddr->toString(), st.error().message);
       return 1;
     }
     spdlog::info("worker {}: media UDP port {}", i, worker->udpAddress().toString());
-    workers.push_back(std::move(worker));
+    workers.add(std::move(worker));
+  }
+  if (config.advertisedIps.empty() && (config.udpListenIp == "0.0.0.0" || config.udpListenIp == "::")) {
+    spdlog::warn("udp_listen_ip is a wildcard and advertised_ips is empty: set advertised_ips so peers can reach us");
   }
 
-  net::EventLoop control("rtc-control");
+  api::ApiConfig apiConfig;
+  apiConfig.advertisedIps = config.advertisedIps;
+  apiConfig.iceServers = config.iceServers;
+  apiConfig.tokens = config.tokens;
+  apiConfig.maxSessions = config.maxSessions;
+  apiConfig.replacePublisher = config.replacePublisher;
+  apiConfig.webRoot = config.webRoot;
+
   net::HttpServer server(control);
   api::HealthHandler health;
+  api::WhipHandler whip(api::WhipHandler::Mode::kWhip, registry, workers, apiConfig, *cert);
+  api::WhipHandler whep(api::WhipHandler::Mode::kWhep, registry, workers, apiConfig, *cert);
+  api::AdminHandler admin(registry, workers);
+  api::MetricsHandler metrics(workers);
+  api::StaticHandler files(apiConfig.webRoot);
   server.route(net::HttpMethod::get, "/healthz", health);
+  server.routeAnyMethod("/whip/", whip);
+  server.routeAnyMethod("/whep/", whep);
+  server.routeAnyMethod("/api/", admin);
+  server.route(net::HttpMethod::get, "/metrics", metrics);
+  server.route(net::HttpMethod::get, "/", files);
   if (auto st = server.listen(*httpAddr); !st.ok()) {
     spdlog::error("http: cannot listen on {}: {}", httpAddr->toString(), st.error().message);
     return 1;
   }
   spdlog::info("HTTP listening on http://{}", server.localAddress().toString());
+  spdlog::info("demo page: http://{}/", server.localAddress().toString());
 
   gControlLoop = &control;
   std::signal(SIGINT, onSignal);
@@ -114,7 +162,7 @@ int gatewayMain(int argc, char** argv) {
   control.runHere();
   spdlog::info("shutting down");
   server.close();
-  for (auto& w : workers) w->stop();
+  workers.stopAll();
   return 0;
 }
 

@@ -1,20 +1,35 @@
 #pragma once
-// Worker: one media thread — its event loop, packet pool and the UDP port its peers share.
+// Worker: one media thread — its event loop, packet pool, the UDP port its peers share,
+// the demux of that port and the SFU router of the streams it holds.
 
-#include <atomic>
+#include <chrono>
+#include <future>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "base/clock.h"
 #include "base/drop_counters.h"
 #include "base/packet_buffer.h"
+#include "crypto/dtls/dtls_context.h"
 #include "net/event_loop.h"
 #include "net/udp_socket.h"
+#include "sfu/router.h"
+#include "sfu/session_host.h"
+#include "transport/webrtc/peer_demux.h"
 
 namespace rtcgate::app {
 
-class Worker final : public net::UdpSocketListener {
+// Told (on the worker thread) when a session ends by itself: failure, consent loss, BYE.
+class WorkerObserver {
  public:
-  explicit Worker(unsigned index);
+  virtual ~WorkerObserver() = default;
+  virtual void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
+};
+
+class Worker final : public net::UdpSocketListener, public sfu::SessionHost {
+ public:
+  Worker(unsigned index, std::shared_ptr<const crypto::dtls::Certificate> certificate, WorkerObserver& observer);
   ~Worker() override;
 
   // Binds the worker's UDP port and starts its thread.
@@ -22,18 +37,47 @@ class Worker final : public net::UdpSocketListener {
   void stop();
 
   unsigned index() const noexcept { return index_; }
-  const SocketAddress& udpAddress() const noexcept { return socket_.localAddress(); }
-  net::EventLoop& loop() noexcept { return loop_; }
+  const SocketAddress& udpAddress() const noexcept { return udpAddress_; }
 
+  // Runs `fn(router)` on the worker thread and returns its result (nullopt after 2 s).
+  template <typename Fn>
+  auto call(Fn fn) -> std::optional<decltype(fn(std::declval<sfu::Router&>()))> {
+    using T = decltype(fn(std::declval<sfu::Router&>()));
+    auto promise = std::make_shared<std::promise<T>>();
+    auto future = promise->get_future();
+    loop_.post([this, promise, fn = std::move(fn)]() mutable { promise->set_value(fn(*router_)); });
+    if (future.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return std::nullopt;
+    return future.get();
+  }
+  // Counters that only the worker thread may read, copied there.
+  DropCounters demuxDrops() const noexcept { return demux_.drops(); }
+  const net::UdpSocketStats& socketStats() const noexcept { return socket_.stats(); }
+  const PacketPool& packetPool() const noexcept { return pool_; }
+
+  // net::UdpSocketListener
   void onDatagram(PacketRef packet, const SocketAddress& from) override;
+  // sfu::SessionHost
+  Clock& clock() override { return clock_; }
+  PacketPool& pool() override { return pool_; }
+  crypto::dtls::DtlsContext& dtlsContext() override { return *dtls_; }
+  transport::webrtc::PeerDemux& demux() override { return demux_; }
+  void sendDatagram(PacketRef datagram, const SocketAddress& to) override;
+  void onSessionEnded(sfu::Session& session, std::string_view reason) override;
 
  private:
+  void tick();
+
   unsigned index_;
+  WorkerObserver& observer_;
   SteadyClock clock_;
   net::EventLoop loop_;
   PacketPool pool_;
   net::UdpSocket socket_;
-  DropCounters drops_;
+  SocketAddress udpAddress_;
+  std::unique_ptr<crypto::dtls::DtlsContext> dtls_;
+  transport::webrtc::PeerDemux demux_;
+  std::unique_ptr<sfu::Router> router_;
+  net::Timer tickTimer_;
 };
 
 }  // namespace rtcgate::app

@@ -43,6 +43,9 @@ constexpr std::string_view dropReasonName(DropReason r) noexcept {
 class DropCounters {
  public:
   void count(DropReason r) noexcept { ++counts_[static_cast<size_t>(r)]; }
+  void merge(const DropCounters& other) noexcept {
+    for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  }
   uint64_t get(DropReason r) const noexcept { return counts_[static_cast<size_t>(r)]; }
   uint64_t total() const noexcept {
     uint64_t t = 0;

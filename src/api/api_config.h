@@ -1,0 +1,23 @@
+#pragma once
+// ApiConfig: the settings the HTTP API needs (a slice of the app's Config).
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rtcgate::api {
+
+struct ApiConfig {
+  // Addresses put in ICE candidates; empty = each worker's bound address.
+  std::vector<std::string> advertisedIps;
+  // STUN/TURN URLs announced with Link: rel="ice-server" (RFC 9725 §4.6).
+  std::vector<std::string> iceServers;
+  // Bearer tokens by stream-name prefix; the longest matching prefix applies.
+  std::map<std::string, std::string> tokens;
+  size_t maxSessions = 10000;
+  bool replacePublisher = false;  // a second WHIP publish replaces the first instead of 409
+  std::string webRoot = "web";
+};
+
+}  // namespace rtcgate::api

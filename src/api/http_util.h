@@ -1,0 +1,25 @@
+#pragma once
+// Small HTTP helpers shared by the API handlers: errors with reasons, CORS, JSON.
+
+#include <string>
+#include <string_view>
+
+#include "net/http_server.h"
+
+namespace rtcgate::api {
+
+namespace http = boost::beast::http;
+
+// A text/plain error whose body says why, with CORS headers so browsers can read it.
+net::HttpResponse errorResponse(const net::HttpRequest& req, http::status status, std::string_view reason);
+net::HttpResponse jsonResponse(const net::HttpRequest& req, http::status status, std::string body);
+// Access-Control-* headers for WHIP/WHEP (RFC 9725 §4.3: pages on other origins publish).
+void addCors(net::HttpResponse& res);
+// Media type of the request without parameters, lower-cased ("application/sdp").
+std::string mediaType(const net::HttpRequest& req);
+// The bearer token of an Authorization header, or empty.
+std::string_view bearerToken(const net::HttpRequest& req);
+// Value of query parameter `name` in the request target, or empty.
+std::string queryParam(const net::HttpRequest& req, std::string_view name);
+
+}  // namespace rtcgate::api

@@ -1,0 +1,79 @@
+#include "api/metrics_handler.h"
+
+#include <fmt/format.h>
+
+#include "api/http_util.h"
+
+namespace rtcgate::api {
+
+namespace {
+
+// One counter family summed over workers, with per-worker samples.
+template <typename Get>
+void family(std::string& out, const char* name, const char* help, const char* type,
+            const std::vector<WorkerMetrics>& workers, Get get) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  for (const auto& w : workers) out += fmt::format("{}{{worker=\"{}\"}} {}\n", name, w.worker, get(w));
+}
+
+}  // namespace
+
+std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::vector<sfu::SessionInfo>& sessions) {
+  std::string out;
+  size_t pubs = 0, subs = 0, connected = 0;
+  for (const auto& s : sessions) {
+    (s.kind == sfu::SessionKind::kPublisher ? pubs : subs)++;
+    if (s.state == "connected") ++connected;
+  }
+  out += "# HELP rtcgate_sessions Live sessions by kind.\n# TYPE rtcgate_sessions gauge\n";
+  out += fmt::format("rtcgate_sessions{{kind=\"whip\"}} {}\nrtcgate_sessions{{kind=\"whep\"}} {}\n", pubs, subs);
+  out += fmt::format("# HELP rtcgate_sessions_connected Sessions with ICE and DTLS up.\n"
+                     "# TYPE rtcgate_sessions_connected gauge\nrtcgate_sessions_connected {}\n", connected);
+  family(out, "rtcgate_packets_in_total", "UDP datagrams received.", "counter", workers,
+         [](const auto& w) { return w.udp.packetsIn; });
+  family(out, "rtcgate_packets_out_total", "UDP datagrams sent.", "counter", workers,
+         [](const auto& w) { return w.udp.packetsOut; });
+  family(out, "rtcgate_bytes_in_total", "UDP bytes received.", "counter", workers,
+         [](const auto& w) { return w.udp.bytesIn; });
+  family(out, "rtcgate_bytes_out_total", "UDP bytes sent.", "counter", workers,
+         [](const auto& w) { return w.udp.bytesOut; });
+  family(out, "rtcgate_send_errors_total", "Datagrams the kernel refused.", "counter", workers,
+         [](const auto& w) { return w.udp.sendErrors; });
+  family(out, "rtcgate_rtp_forwarded_total", "RTP packets forwarded to subscribers.", "counter", workers,
+         [](const auto& w) { return w.sfu.rtpForwarded; });
+  family(out, "rtcgate_nacks_received_total", "Packets subscribers asked to be resent.", "counter", workers,
+         [](const auto& w) { return w.sfu.nacksReceived; });
+  family(out, "rtcgate_rtx_sent_total", "Retransmissions sent to subscribers.", "counter", workers,
+         [](const auto& w) { return w.sfu.retransmissionsSent; });
+  family(out, "rtcgate_rtx_missed_total", "NACKed packets no longer in history.", "counter", workers,
+         [](const auto& w) { return w.sfu.retransmissionsMissed; });
+  family(out, "rtcgate_nacks_sent_total", "Packets asked again from publishers.", "counter", workers,
+         [](const auto& w) { return w.sfu.nacksSent; });
+  family(out, "rtcgate_plis_received_total", "Keyframe requests from subscribers.", "counter", workers,
+         [](const auto& w) { return w.sfu.plisReceived; });
+  family(out, "rtcgate_plis_sent_total", "Keyframe requests sent to publishers.", "counter", workers,
+         [](const auto& w) { return w.sfu.plisSent; });
+  family(out, "rtcgate_twcc_feedback_sent_total", "Transport-wide CC feedback packets sent.", "counter", workers,
+         [](const auto& w) { return w.sfu.twccFeedbackSent; });
+  family(out, "rtcgate_layer_switches_total", "Simulcast layer switches.", "counter", workers,
+         [](const auto& w) { return w.sfu.layerSwitches; });
+  family(out, "rtcgate_worker_sessions", "Sessions per worker (load).", "gauge", workers,
+         [](const auto& w) { return w.sessions; });
+  family(out, "rtcgate_packet_pool_buffers", "Packet buffers allocated.", "gauge", workers,
+         [](const auto& w) { return w.poolBuffers; });
+  out += "# HELP rtcgate_drops_total Packets dropped, by reason.\n# TYPE rtcgate_drops_total counter\n";
+  for (size_t r = 0; r < static_cast<size_t>(DropReason::kCount); ++r) {
+    uint64_t total = 0;
+    for (const auto& w : workers) total += w.drops.get(DropReason(r));
+    out += fmt::format("rtcgate_drops_total{{reason=\"{}\"}} {}\n", dropReasonName(DropReason(r)), total);
+  }
+  return out;
+}
+
+net::HttpResponse MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest) {
+  if (!rest.empty()) return errorResponse(req, http::status::not_found, "no such resource");
+  return net::makeResponse(req, http::status::ok, renderMetrics(workers_.metrics(), workers_.sessions()),
+                           "text/plain; version=0.0.4");
+}
+
+}  // namespace rtcgate::api

@@ -1,0 +1,273 @@
+#include "api/whip_handler.h"
+
+#include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "api/http_util.h"
+#include "base/hex.h"
+#include "base/random.h"
+#include "wire/sdp/answer_builder.h"
+
+namespace rtcgate::api {
+
+namespace sdp = wire::sdp;
+
+namespace {
+
+std::string newId() {
+  std::array<uint8_t, 12> b{};
+  randomBytes(b);
+  return toHex(b);
+}
+
+int64_t wallMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::vector<std::string> splitPath(std::string_view rest) {
+  std::vector<std::string> parts;
+  while (!rest.empty()) {
+    const auto slash = rest.find('/');
+    parts.emplace_back(rest.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+// Our capability for a codec the publisher negotiated, so a player is offered exactly it.
+std::vector<sdp::CodecCapability> capabilityFor(const sdp::NegotiatedCodec& codec,
+                                                std::vector<sdp::CodecCapability> defaults) {
+  std::vector<sdp::CodecCapability> out;
+  for (auto& c : defaults)
+    if (strcasecmp(c.name.c_str(), codec.name.c_str()) == 0 && c.clockRate == codec.clockRate) out.push_back(c);
+  return out;
+}
+
+// "a=ice-ufrag:..." and "a=ice-pwd:..." of a trickle-ice-sdpfrag body (RFC 8840 §9).
+std::pair<std::string, std::string> sdpfragCredentials(std::string_view body) {
+  std::string ufrag, pwd;
+  while (!body.empty()) {
+    const auto nl = body.find('\n');
+    std::string_view line = body.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.rfind("a=ice-ufrag:", 0) == 0) ufrag = std::string(line.substr(12));
+    if (line.rfind("a=ice-pwd:", 0) == 0) pwd = std::string(line.substr(10));
+    if (nl == std::string_view::npos) break;
+    body.remove_prefix(nl + 1);
+  }
+  return {ufrag, pwd};
+}
+
+}  // namespace
+
+bool validStreamName(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
+  return name != "." && name != "..";
+}
+
+WhipHandler::WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& workers, const ApiConfig& config,
+                         const crypto::dtls::Certificate& certificate)
+    : mode_(mode), registry_(registry), workers_(workers), config_(config), certificate_(certificate) {}
+
+net::HttpResponse WhipHandler::handle(const net::HttpRequest& req, std::string_view rest) {
+  if (req.method() == http::verb::options) return options(req);
+  const auto parts = splitPath(rest);
+  if (parts.empty() || !validStreamName(parts[0]))
+    return errorResponse(req, http::status::bad_request, "stream name must be 1-64 of [A-Za-z0-9_.-]");
+  if (parts.size() == 1) {
+    if (req.method() != http::verb::post)
+      return errorResponse(req, http::status::method_not_allowed, "POST an SDP offer to this URL");
+    return create(req, parts[0]);
+  }
+  if (parts.size() == 2) {
+    if (req.method() == http::verb::delete_) return remove(req, parts[0], parts[1]);
+    if (req.method() == http::verb::patch) return patch(req, parts[0], parts[1]);
+    return errorResponse(req, http::status::method_not_allowed, "session resources take PATCH and DELETE");
+  }
+  return errorResponse(req, http::status::not_found, "no such resource");
+}
+
+net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
+  auto res = net::makeResponse(req, http::status::no_content, "");
+  addCors(res);
+  res.set("Accept-Post", "application/sdp");
+  res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
+  for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
+  return res;
+}
+
+std::optional<net::HttpResponse> WhipHandler::authorize(const net::HttpRequest& req, const std::string& stream) const {
+  const std::string* required = nullptr;
+  size_t best = 0;
+  for (const auto& [prefix, token] : config_.tokens) {
+    if (stream.rfind(prefix, 0) == 0 && (required == nullptr || prefix.size() >= best)) {
+      required = &token;
+      best = prefix.size();
+    }
+  }
+  if (!required) return std::nullopt;
+  const auto given = bearerToken(req);
+  if (given.empty()) {
+    auto res = errorResponse(req, http::status::unauthorized, "this stream needs a bearer token");
+    res.set(http::field::www_authenticate, "Bearer");
+    return res;
+  }
+  if (given != *required) return errorResponse(req, http::status::forbidden, "bearer token not valid for this stream");
+  return std::nullopt;
+}
+
+sdp::AnswerOptions WhipHandler::answerOptions(unsigned worker, const std::string& ufrag, const std::string& pwd) const {
+  sdp::AnswerOptions o;
+  o.iceUfrag = ufrag;
+  o.icePwd = pwd;
+  o.fingerprint = certificate_.sdpFingerprint();
+  const SocketAddress udp = workers_.udpAddress(worker);
+  if (config_.advertisedIps.empty()) {
+    o.candidates.push_back({udp.ipString(), udp.port(), "udp"});
+  } else {
+    for (const auto& ip : config_.advertisedIps) o.candidates.push_back({ip, udp.port(), "udp"});
+  }
+  return o;
+}
+
+net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::string& stream) {
+  if (auto denied = authorize(req, stream)) return *denied;
+  if (mediaType(req) != "application/sdp")
+    return errorResponse(req, http::status::unsupported_media_type, "Content-Type must be application/sdp");
+  if (registry_.sessionCount() >= config_.maxSessions)
+    return errorResponse(req, http::status::service_unavailable, "gateway at capacity, try another node");
+  const StreamEntry* entry = registry_.stream(stream);
+  const bool publishing = mode_ == Mode::kWhip;
+  if (publishing && entry && !entry->publisherId.empty() && !config_.replacePublisher)
+    return errorResponse(req, http::status::conflict, "stream '" + stream + "' is already being published");
+  if (!publishing && (!entry || entry->publisherId.empty()))
+    return errorResponse(req, http::status::not_found, "stream '" + stream + "' is not being published");
+
+  const unsigned worker = registry_.workerFor(stream);
+  const auto ice = transport::ice::IceCredentials::generate();
+  sdp::AnswerOptions options = answerOptions(worker, ice.ufrag, ice.pwd);
+  if (!publishing) {
+    // A player gets exactly the publisher's codecs, and our SSRCs for what we send.
+    options.videoCodecs.clear();
+    options.audioCodecs.clear();
+    for (const auto& m : entry->published) {
+      if (m.codecs.empty()) continue;
+      auto& list = m.kind == "video" ? options.videoCodecs : options.audioCodecs;
+      auto caps = capabilityFor(m.codecs.front(), m.kind == "video" ? sdp::defaultVideoCodecs()
+                                                                    : sdp::defaultAudioCodecs());
+      list.insert(list.end(), caps.begin(), caps.end());
+      sdp::LocalSendTrack t;
+      t.kind = m.kind;
+      t.stream.ssrc = randomU32() | 1;
+      t.stream.rtxSsrc = m.kind == "video" ? (randomU32() | 1) : 0;
+      t.stream.cname = "rtcgate";
+      t.stream.streamId = stream;
+      t.stream.trackId = m.kind;
+      options.sendTracks.push_back(std::move(t));
+    }
+  }
+  auto answer = sdp::AnswerBuilder(options).build(req.body());
+  if (!answer.ok()) return errorResponse(req, http::status::bad_request, "cannot answer offer: " + answer.error().toString());
+  if (answer->session.media.empty())
+    return errorResponse(req, http::status::bad_request, "offer has no media section rtcgate can use");
+
+  sfu::SessionSpec spec;
+  spec.id = newId();
+  spec.stream = stream;
+  spec.negotiated = answer->session;
+  spec.localIce = ice;
+  spec.layer = publishing ? "" : queryParam(req, "layer");
+  if (!spec.layer.empty() && spec.layer != "h" && spec.layer != "m" && spec.layer != "l")
+    return errorResponse(req, http::status::bad_request, "layer must be h, m or l");
+  spec.createdMs = wallMs();
+  SessionEntry entryOut{spec.id, publishing ? sfu::SessionKind::kPublisher : sfu::SessionKind::kSubscriber, stream,
+                        worker, "\"" + newId() + "\"", spec.negotiated.remoteIce.ufrag};
+  auto published = spec.negotiated.media;
+  const Status started = publishing ? workers_.addPublisher(worker, std::move(spec), config_.replacePublisher)
+                                    : workers_.addSubscriber(worker, std::move(spec));
+  if (!started.ok()) {
+    const bool conflict = started.error().code == Error::Code::kState;
+    return errorResponse(req, conflict ? http::status::conflict : http::status::internal_server_error,
+                         std::string("cannot start session: ") + started.error().message);
+  }
+  if (publishing) registry_.addPublisher(entryOut, std::move(published));
+  else registry_.addSubscriber(entryOut);
+  spdlog::info("{}: session {} for stream '{}' on worker {}", publishing ? "whip" : "whep", entryOut.id, stream,
+               worker);
+
+  auto res = net::makeResponse(req, http::status::created, answer->sdp, "application/sdp");
+  addCors(res);
+  res.set(http::field::location, prefix() + stream + "/" + entryOut.id);
+  res.set(http::field::etag, entryOut.etag);
+  res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
+  for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
+  return res;
+}
+
+net::HttpResponse WhipHandler::remove(const net::HttpRequest& req, const std::string& stream, const std::string& id) {
+  const SessionEntry* e = registry_.find(id);
+  if (!e || e->stream != stream || (e->kind == sfu::SessionKind::kPublisher) != (mode_ == Mode::kWhip))
+    return errorResponse(req, http::status::not_found, "no such session");
+  if (auto denied = authorize(req, stream)) return *denied;
+  const unsigned worker = e->worker;
+  registry_.remove(id);
+  workers_.closeSession(worker, id, "ended by DELETE");
+  spdlog::info("{}: session {} ended by DELETE", mode_ == Mode::kWhip ? "whip" : "whep", id);
+  auto res = net::makeResponse(req, http::status::ok, "");
+  addCors(res);
+  return res;
+}
+
+net::HttpResponse WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, const std::string& id) {
+  const SessionEntry* e = registry_.find(id);
+  if (!e || e->stream != stream || (e->kind == sfu::SessionKind::kPublisher) != (mode_ == Mode::kWhip))
+    return errorResponse(req, http::status::not_found, "no such session");
+  if (auto denied = authorize(req, stream)) return *denied;
+  const std::string type = mediaType(req);
+  if (type == "application/json") {
+    if (mode_ != Mode::kWhep) return errorResponse(req, http::status::bad_request, "only players choose a layer");
+    const auto json = nlohmann::json::parse(req.body(), nullptr, false);
+    if (json.is_discarded() || !json.is_object() || !json.contains("layer") || !json["layer"].is_string())
+      return errorResponse(req, http::status::bad_request, "expected {\"layer\": \"h\"|\"m\"|\"l\"}");
+    const std::string layer = json["layer"];
+    if (layer != "h" && layer != "m" && layer != "l")
+      return errorResponse(req, http::status::bad_request, "layer must be h, m or l");
+    if (!workers_.setQuality(e->worker, id, layer)) return errorResponse(req, http::status::not_found, "session gone");
+    return jsonResponse(req, http::status::ok, nlohmann::json{{"layer", layer}}.dump());
+  }
+  if (type != "application/trickle-ice-sdpfrag")
+    return errorResponse(req, http::status::unsupported_media_type,
+                         "PATCH takes application/trickle-ice-sdpfrag or application/json");
+  const auto [ufrag, pwd] = sdpfragCredentials(req.body());
+  if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) return iceRestart(req, *e, req.body());
+  // Trickled candidates: an ICE-lite server learns the peer's addresses from its checks.
+  auto res = net::makeResponse(req, http::status::no_content, "");
+  addCors(res);
+  return res;
+}
+
+net::HttpResponse WhipHandler::iceRestart(const net::HttpRequest& req, const SessionEntry& session,
+                                          std::string_view body) {
+  const auto [ufrag, pwd] = sdpfragCredentials(body);
+  const auto local = transport::ice::IceCredentials::generate();
+  if (!workers_.restartIce(session.worker, session.id, local, {ufrag, pwd}))
+    return errorResponse(req, http::status::not_found, "session gone");
+  registry_.setRemoteUfrag(session.id, ufrag);
+  const auto options = answerOptions(session.worker, local.ufrag, local.pwd);
+  std::string frag = "a=ice-lite\r\na=ice-ufrag:" + local.ufrag + "\r\na=ice-pwd:" + local.pwd + "\r\n";
+  for (const auto& c : options.candidates)
+    frag += "a=candidate:1 1 UDP 2130706431 " + c.ip + " " + std::to_string(c.port) + " typ host\r\n";
+  frag += "a=end-of-candidates\r\n";
+  auto res = net::makeResponse(req, http::status::ok, frag, "application/trickle-ice-sdpfrag");
+  addCors(res);
+  return res;
+}
+
+}  // namespace rtcgate::api

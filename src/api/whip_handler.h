@@ -1,0 +1,46 @@
+#pragma once
+// WhipHandler: WHIP (RFC 9725) publishing under /whip/ and WHEP playing under /whep/ —
+// POST an offer to create a session, PATCH it (trickle, ICE restart, layer), DELETE it.
+
+#include <string>
+
+#include "api/api_config.h"
+#include "api/media_workers.h"
+#include "api/session_registry.h"
+#include "crypto/dtls/certificate.h"
+#include "net/http_server.h"
+#include "wire/sdp/answer_options.h"
+
+namespace rtcgate::api {
+
+class WhipHandler final : public net::HttpHandler {
+ public:
+  enum class Mode : uint8_t { kWhip, kWhep };
+
+  WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& workers, const ApiConfig& config,
+              const crypto::dtls::Certificate& certificate);
+
+  net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
+
+ private:
+  net::HttpResponse options(const net::HttpRequest& req) const;
+  net::HttpResponse create(const net::HttpRequest& req, const std::string& stream);
+  net::HttpResponse remove(const net::HttpRequest& req, const std::string& stream, const std::string& id);
+  net::HttpResponse patch(const net::HttpRequest& req, const std::string& stream, const std::string& id);
+  net::HttpResponse iceRestart(const net::HttpRequest& req, const SessionEntry& session, std::string_view body);
+  // 401/403 when the stream's prefix needs a token the request lacks; nullopt when allowed.
+  std::optional<net::HttpResponse> authorize(const net::HttpRequest& req, const std::string& stream) const;
+  wire::sdp::AnswerOptions answerOptions(unsigned worker, const std::string& ufrag, const std::string& pwd) const;
+  std::string prefix() const { return mode_ == Mode::kWhip ? "/whip/" : "/whep/"; }
+
+  Mode mode_;
+  SessionRegistry& registry_;
+  MediaWorkers& workers_;
+  const ApiConfig& config_;
+  const crypto::dtls::Certificate& certificate_;
+};
+
+// Stream names: 1–64 of [A-Za-z0-9_.-], so they are safe in URLs, logs and metrics.
+bool validStreamName(std::string_view name) noexcept;
+
+}  // namespace rtcgate::api

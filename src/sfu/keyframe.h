@@ -1,0 +1,18 @@
+#pragma once
+// Keyframe detection on RTP payloads, per codec: a subscriber starts (and switches simulcast
+// layers) only on the first packet of a keyframe.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace rtcgate::sfu {
+
+enum class VideoCodec : uint8_t { kVp8, kVp9, kH264, kAv1, kOther };
+
+VideoCodec videoCodecFromName(std::string_view name) noexcept;
+// True when `payload` is the first packet of a keyframe (VP8: RFC 7741 §4.3; H.264: an IDR
+// or SPS in a single NAL, STAP-A or the start of an FU-A, RFC 6184; VP9: RFC 9628 §4.2).
+bool isKeyframeStart(VideoCodec codec, std::span<const uint8_t> payload) noexcept;
+
+}  // namespace rtcgate::sfu

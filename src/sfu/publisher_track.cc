@@ -1,0 +1,62 @@
+#include "sfu/publisher_track.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace rtcgate::sfu {
+
+namespace {
+
+// Initial quality guess from common rid names, before bitrates are known.
+int ridRankGuess(const std::string& rid) {
+  static const char* kLow[] = {"l", "low", "q", "0", "lo"};
+  static const char* kHigh[] = {"h", "high", "f", "2", "hi"};
+  for (const char* n : kLow)
+    if (rid == n) return 0;
+  for (const char* n : kHigh)
+    if (rid == n) return 2;
+  return 1;
+}
+
+}  // namespace
+
+PublisherTrack::PublisherTrack(MediaKind k, const wire::sdp::NegotiatedMedia& media)
+    : kind(k), mid(media.mid), codec(media.codecs.empty() ? wire::sdp::NegotiatedCodec{} : media.codecs.front()) {
+  if (kind == MediaKind::kVideo) videoCodec = videoCodecFromName(codec.name);
+  midExt = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:mid").value_or(0);
+  ridExt = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").value_or(0);
+  repairedRidExt = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id").value_or(0);
+  twccExt = media.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")
+                .value_or(0);
+  if (!media.ridLayers.empty()) {
+    simulcast = true;
+    for (const auto& r : media.ridLayers) {
+      if (r.paused) continue;
+      PublisherLayer l;
+      l.rid = r.rid;
+      layers.push_back(std::move(l));
+    }
+  }
+  if (layers.empty()) {
+    PublisherLayer l;
+    // Non-simulcast: the SSRCs may be announced (a=ssrc, FID group) or learned from mid.
+    if (!media.remoteSsrcs.empty()) l.ssrc = media.remoteSsrcs.front().ssrc;
+    for (const auto& [orig, rtx] : media.fidPairs)
+      if (orig == l.ssrc) l.rtxSsrc = rtx;
+    layers.push_back(std::move(l));
+  }
+  byQuality.resize(layers.size());
+  std::iota(byQuality.begin(), byQuality.end(), 0);
+  std::stable_sort(byQuality.begin(), byQuality.end(),
+                   [&](int a, int b) { return ridRankGuess(layers[a].rid) < ridRankGuess(layers[b].rid); });
+}
+
+void PublisherTrack::rerank() {
+  // Only once every layer has a measured bitrate; an idle layer keeps its guessed place.
+  for (const auto& l : layers)
+    if (l.bitrate.bps() == 0) return;
+  std::stable_sort(byQuality.begin(), byQuality.end(),
+                   [&](int a, int b) { return layers[a].bitrate.bps() < layers[b].bitrate.bps(); });
+}
+
+}  // namespace rtcgate::sfu

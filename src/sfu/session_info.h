@@ -1,0 +1,57 @@
+#pragma once
+// Plain snapshots of sessions and streams that a worker hands to the control thread
+// (admin API, metrics). Copies, never references into worker state.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rtcgate::sfu {
+
+enum class SessionKind : uint8_t { kPublisher, kSubscriber };
+
+struct SessionInfo {
+  std::string id;
+  SessionKind kind = SessionKind::kPublisher;
+  std::string stream;
+  std::string state;
+  std::string reason;
+  unsigned worker = 0;
+  int64_t createdMs = 0;
+  std::string layer;  // subscribers: the simulcast layer they receive
+  uint64_t packetsIn = 0, packetsOut = 0, bytesIn = 0, bytesOut = 0;
+};
+
+struct TrackInfo {
+  std::string kind;
+  std::string codec;
+  uint64_t bitrateBps = 0;
+  std::vector<std::string> layers;
+};
+
+struct StreamInfo {
+  std::string name;
+  std::string publisher;
+  std::vector<TrackInfo> tracks;
+  unsigned subscribers = 0;
+  unsigned worker = 0;
+};
+
+// Counters of one worker's SFU, exported on /metrics.
+struct SfuCounters {
+  uint64_t rtpForwarded = 0;
+  uint64_t nacksReceived = 0;     // NACK items from subscribers
+  uint64_t retransmissionsSent = 0;
+  uint64_t retransmissionsMissed = 0;  // asked for, no longer in history
+  uint64_t nacksSent = 0;         // NACK items to publishers
+  uint64_t plisReceived = 0;
+  uint64_t plisSent = 0;
+  uint64_t firsSent = 0;
+  uint64_t twccFeedbackSent = 0;
+  uint64_t receiverReportsSent = 0;
+  uint64_t senderReportsSent = 0;
+  uint64_t layerSwitches = 0;
+  uint64_t unknownSsrcDrops = 0;
+};
+
+}  // namespace rtcgate::sfu

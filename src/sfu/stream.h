@@ -1,0 +1,54 @@
+#pragma once
+// Stream: one named stream on a worker — at most one publisher and any number of
+// subscribers, all on this worker, so fan-out takes no lock.
+
+#include <string>
+#include <vector>
+
+#include "base/packet_buffer.h"
+#include "sfu/media_kind.h"
+#include "sfu/session_info.h"
+#include "wire/rtp/rtp_packet.h"
+
+namespace rtcgate::sfu {
+
+class PublisherSession;
+class SubscriberSession;
+
+// A media packet as the publisher received it, handed to every subscriber.
+struct ForwardedPacket {
+  MediaKind kind;
+  int layer;                       // index into the publisher's layers of that track
+  const wire::rtp::RtpPacketView& rtp;
+  bool keyframeStart;
+  int64_t receivedUs;
+};
+
+class Stream {
+ public:
+  explicit Stream(std::string name) : name_(std::move(name)) {}
+
+  const std::string& name() const noexcept { return name_; }
+  PublisherSession* publisher() const noexcept { return publisher_; }
+  const std::vector<SubscriberSession*>& subscribers() const noexcept { return subscribers_; }
+  bool empty() const noexcept { return !publisher_ && subscribers_.empty(); }
+
+  void setPublisher(PublisherSession* p);
+  void removePublisher(PublisherSession* p);
+  void addSubscriber(SubscriberSession* s);
+  void removeSubscriber(SubscriberSession* s);
+
+  // Fan-out of one packet to every subscriber (each makes its own copy).
+  void forward(const ForwardedPacket& packet);
+  // A subscriber needs a keyframe of `layer` (joining, switching, or lost sync).
+  void requestKeyframe(MediaKind kind, int layer);
+
+  StreamInfo info(unsigned worker) const;
+
+ private:
+  std::string name_;
+  PublisherSession* publisher_ = nullptr;
+  std::vector<SubscriberSession*> subscribers_;
+};
+
+}  // namespace rtcgate::sfu

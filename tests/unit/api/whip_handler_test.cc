@@ -1,0 +1,157 @@
+#include "api/whip_handler.h"
+
+#include <gtest/gtest.h>
+
+#include "api/http_util.h"
+#include "support/fixtures.h"
+
+namespace rtcgate::api {
+namespace {
+
+// Records what the API asked of the workers; no media threads.
+struct FakeWorkers : MediaWorkers {
+  std::vector<sfu::SessionSpec> started;
+  std::vector<std::string> closed;
+  std::string quality;
+  unsigned count() const override { return 2; }
+  SocketAddress udpAddress(unsigned w) const override {
+    return *SocketAddress::parse("127.0.0.1", static_cast<uint16_t>(40000 + w));
+  }
+  Status addPublisher(unsigned, sfu::SessionSpec spec, bool) override {
+    started.push_back(std::move(spec));
+    return {};
+  }
+  Status addSubscriber(unsigned, sfu::SessionSpec spec) override {
+    started.push_back(std::move(spec));
+    return {};
+  }
+  bool closeSession(unsigned, const std::string& id, const std::string&) override {
+    closed.push_back(id);
+    return true;
+  }
+  bool setQuality(unsigned, const std::string&, const std::string& q) override {
+    quality = q;
+    return true;
+  }
+  bool restartIce(unsigned, const std::string&, const transport::ice::IceCredentials&,
+                  const transport::ice::IceCredentials&) override {
+    return true;
+  }
+  std::vector<sfu::SessionInfo> sessions() override { return {}; }
+  std::vector<sfu::StreamInfo> streams() override { return {}; }
+  std::vector<WorkerMetrics> metrics() override { return {}; }
+};
+
+class WhipHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = crypto::dtls::Certificate::generate();
+    ASSERT_TRUE(c.ok());
+    cert_ = std::move(*c);
+    whip_ = std::make_unique<WhipHandler>(WhipHandler::Mode::kWhip, registry_, workers_, config_, *cert_);
+    whep_ = std::make_unique<WhipHandler>(WhipHandler::Mode::kWhep, registry_, workers_, config_, *cert_);
+  }
+  net::HttpResponse call(WhipHandler& h, http::verb m, const std::string& target, std::string body = "",
+                         std::string type = "application/sdp", std::string auth = "") {
+    net::HttpRequest r{m, target, 11};
+    if (!type.empty()) r.set(http::field::content_type, type);
+    if (!auth.empty()) r.set(http::field::authorization, auth);
+    r.body() = std::move(body);
+    r.prepare_payload();
+    const std::string prefix = target.substr(0, 6);
+    std::string_view rest(target);
+    rest.remove_prefix(6);
+    if (auto q = rest.find('?'); q != std::string_view::npos) rest = rest.substr(0, q);
+    return h.handle(r, rest);
+  }
+  std::string offer(const char* name) { return test::readTextFile(std::string("tests/fixtures/sdp/") + name); }
+
+  ApiConfig config_;
+  SessionRegistry registry_{2};
+  FakeWorkers workers_;
+  std::unique_ptr<crypto::dtls::Certificate> cert_;
+  std::unique_ptr<WhipHandler> whip_, whep_;
+};
+
+TEST_F(WhipHandlerTest, PublishThenPlayThenDelete) {
+  auto res = call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp"));
+  ASSERT_EQ(res.result(), http::status::created) << res.body();
+  const std::string location(res[http::field::location]);
+  EXPECT_EQ(location.rfind("/whip/cam1/", 0), 0u);
+  EXPECT_FALSE(res[http::field::etag].empty());
+  EXPECT_EQ(res[http::field::content_type], "application/sdp");
+  EXPECT_NE(res.body().find("a=ice-lite"), std::string::npos);
+  EXPECT_NE(res.body().find("127.0.0.1 4000"), std::string::npos);  // our host candidate
+  EXPECT_EQ(res[http::field::access_control_allow_origin], "*");
+
+  // A second publisher of the same stream is refused.
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp")).result(),
+            http::status::conflict);
+
+  auto play = call(*whep_, http::verb::post, "/whep/cam1?layer=l", offer("chromium-recvonly-offer.sdp"));
+  ASSERT_EQ(play.result(), http::status::created) << play.body();
+  EXPECT_NE(play.body().find("a=ssrc:"), std::string::npos);
+  EXPECT_NE(play.body().find("VP8/90000"), std::string::npos);
+  ASSERT_EQ(workers_.started.size(), 2u);
+  EXPECT_EQ(workers_.started[1].layer, "l");
+
+  const std::string pubId = location.substr(location.rfind('/') + 1);
+  EXPECT_EQ(call(*whip_, http::verb::delete_, location, "", "").result(), http::status::ok);
+  EXPECT_EQ(workers_.closed.back(), pubId);
+  EXPECT_EQ(call(*whip_, http::verb::delete_, location, "", "").result(), http::status::not_found);
+}
+
+TEST_F(WhipHandlerTest, ErrorsCarryStatusAndReason) {
+  auto r = call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp"), "text/plain");
+  EXPECT_EQ(r.result(), http::status::unsupported_media_type);
+  r = call(*whip_, http::verb::post, "/whip/cam1", "v=0\r\nthis is not sdp\r\n");
+  EXPECT_EQ(r.result(), http::status::bad_request);
+  EXPECT_NE(r.body().find("cannot answer offer"), std::string::npos) << r.body();
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/bad%20name", "x").result(), http::status::bad_request);
+  EXPECT_EQ(call(*whep_, http::verb::post, "/whep/nobody", offer("chromium-recvonly-offer.sdp")).result(),
+            http::status::not_found);
+  EXPECT_EQ(call(*whep_, http::verb::delete_, "/whep/cam1/unknown", "", "").result(), http::status::not_found);
+  EXPECT_EQ(call(*whip_, http::verb::get, "/whip/cam1", "", "").result(), http::status::method_not_allowed);
+  EXPECT_TRUE(workers_.started.empty());
+}
+
+TEST_F(WhipHandlerTest, OptionsAnswersCorsPreflight) {
+  auto r = call(*whip_, http::verb::options, "/whip/cam1", "", "");
+  EXPECT_EQ(r.result(), http::status::no_content);
+  EXPECT_EQ(r["Accept-Post"], "application/sdp");
+  EXPECT_FALSE(r[http::field::access_control_allow_methods].empty());
+}
+
+TEST_F(WhipHandlerTest, TokensPerPrefix) {
+  config_.tokens["private-"] = "s3cret";
+  const auto sdp = offer("chromium-sendonly-offer.sdp");
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/private-a", sdp).result(), http::status::unauthorized);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/private-a", sdp, "application/sdp", "Bearer nope").result(),
+            http::status::forbidden);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/private-a", sdp, "application/sdp", "Bearer s3cret").result(),
+            http::status::created);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/public", sdp).result(), http::status::created);
+}
+
+TEST_F(WhipHandlerTest, CapacityAndLayerPatch) {
+  config_.maxSessions = 1;
+  ASSERT_EQ(call(*whip_, http::verb::post, "/whip/a", offer("chromium-sendonly-offer.sdp")).result(),
+            http::status::created);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/b", offer("chromium-sendonly-offer.sdp")).result(),
+            http::status::service_unavailable);
+  config_.maxSessions = 10;
+  auto play = call(*whep_, http::verb::post, "/whep/a", offer("chromium-recvonly-offer.sdp"));
+  ASSERT_EQ(play.result(), http::status::created);
+  const std::string loc(play[http::field::location]);
+  EXPECT_EQ(call(*whep_, http::verb::patch, loc, "{\"layer\":\"m\"}", "application/json").result(), http::status::ok);
+  EXPECT_EQ(workers_.quality, "m");
+  EXPECT_EQ(call(*whep_, http::verb::patch, loc, "{\"layer\":\"x\"}", "application/json").result(),
+            http::status::bad_request);
+  EXPECT_EQ(call(*whep_, http::verb::patch, loc, "a=candidate:1 1 udp 1 1.2.3.4 5 typ host\r\n",
+                 "application/trickle-ice-sdpfrag")
+                .result(),
+            http::status::no_content);
+}
+
+}  // namespace
+}  // namespace rtcgate::api

@@ -39,10 +39,12 @@ void printReport(const LoadReport& r) {
               "subscriber feedback", static_cast<unsigned long long>(r.nacksSent), static_cast<unsigned long long>(r.nackedSeqs),
               static_cast<unsigned long long>(r.rtxReceived), static_cast<unsigned long long>(r.recovered),
               static_cast<unsigned long long>(r.plisSent), static_cast<unsigned long long>(r.duplicates));
-  std::printf("  %-32s %.0f pkt/s, %.2f Mbit/s; %llu NACKs in, %llu retransmitted, %llu PLIs in, %llu send errors\n",
+  std::printf("  %-32s %.0f pkt/s, %.2f Mbit/s; %llu NACKs in, %llu retransmitted, %llu PLIs in (+%llu not for video), %llu keyframes forced, %llu send errors\n",
               "publisher sent", r.publisherPacketsPerSec, r.publisherMbitPerSec,
               static_cast<unsigned long long>(r.publisher.nacksReceived), static_cast<unsigned long long>(r.publisher.retransmitted),
-              static_cast<unsigned long long>(r.publisher.plisReceived), static_cast<unsigned long long>(r.publisher.sendErrors));
+              static_cast<unsigned long long>(r.publisher.plisReceived), static_cast<unsigned long long>(r.publisher.plisIgnored),
+              static_cast<unsigned long long>(r.publisher.keyframesForced),
+              static_cast<unsigned long long>(r.publisher.sendErrors));
   for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
 }
 
@@ -67,6 +69,7 @@ bool writeJson(const LoadReport& r, const std::string& path) {
   j["publisher"] = {{"packets", r.publisher.packets}, {"packetsPerSec", r.publisherPacketsPerSec},
                     {"mbitPerSec", r.publisherMbitPerSec}, {"nacksReceived", r.publisher.nacksReceived},
                     {"retransmitted", r.publisher.retransmitted}, {"plisReceived", r.publisher.plisReceived},
+                    {"keyframesForced", r.publisher.keyframesForced}, {"plisNotForVideo", r.publisher.plisIgnored},
                     {"sendErrors", r.publisher.sendErrors}};
   j["errors"] = r.errors;
   std::ofstream f(path);

@@ -156,8 +156,8 @@ int runLoad(const LoadOptions& o, LoadReport* out) {
                kConnectTimeoutUs + 1'000'000, clock) ||
       publisher->state() != TransportState::kConnected) {
     std::fprintf(stderr, "rtcgate-load: publisher transport did not connect to %s\n", pub->answer.candidate->toString().c_str());
-    for (auto& w : workers) w->stop();
     (void)signaler.remove(pub->location);
+    for (auto& w : workers) w->stop();
     return 1;
   }
   std::printf("publisher connected (%s), sending\n", pub->location.c_str());
@@ -205,10 +205,14 @@ int runLoad(const LoadOptions& o, LoadReport* out) {
     std::fflush(stdout);
     lastPackets = packets;
   }
+  // WHIP/WHEP teardown order: DELETE the sessions (viewers first), then close the transports.
+  int deleteFailures = 0;
+  for (const auto& s : sessions) {
+    if (auto e = signaler.remove(s.location); !e.empty() && deleteFailures++ == 0) keepError(report, e);
+  }
+  if (auto e = signaler.remove(pub->location); !e.empty()) keepError(report, e);
   const int64_t stopUs = clock.nowUs();
   for (auto& w : workers) w->stop();
-  for (const auto& s : sessions) (void)signaler.remove(s.location);
-  if (auto e = signaler.remove(pub->location); !e.empty()) keepError(report, e);
 
   // Aggregate.
   std::vector<double> losses, audioLosses, firstKey, connect;

@@ -8,6 +8,7 @@
 #include "base/random.h"
 #include "wire/rtcp/compound.h"
 #include "wire/rtcp/nack.h"
+#include "wire/rtcp/pli.h"
 #include "wire/rtcp/sender_report.h"
 #include "wire/rtp/rtp_extensions.h"
 #include "wire/rtp/rtp_packet_builder.h"
@@ -146,11 +147,43 @@ void Publisher::onRtcp(PacketRef packet, int64_t nowUs) {
         for (size_t i = 0; i < n; ++i) retransmit(lost[i], nowUs);
         break;
       }
-      case rtcp::RtcpKind::kPli: ++stats_.plisReceived; break;
-      case rtcp::RtcpKind::kFir: ++stats_.firsReceived; break;
+      case rtcp::RtcpKind::kPli: {
+        auto pli = rtcp::Pli::parse(ref.packet);
+        if (!pli.ok()) break;
+        if (pli->mediaSsrc != videoSsrc_) {  // a keyframe request for audio (or a stranger) means nothing
+          ++stats_.plisIgnored;
+          break;
+        }
+        ++stats_.plisReceived;
+        jumpToNextKeyframe(nowUs);
+        break;
+      }
+      case rtcp::RtcpKind::kFir:
+        ++stats_.firsReceived;
+        jumpToNextKeyframe(nowUs);
+        break;
       default: break;
     }
   }
+}
+
+// The clip's keyframes are fixed, so a keyframe request moves playback forward to the next
+// one: the loop clock shifts so that it is due now, and RTP timestamps jump ahead with it
+// (like a capture pause). At most one per kKeyframeRequestIntervalUs, as encoders limit them.
+void Publisher::jumpToNextKeyframe(int64_t nowUs) {
+  constexpr int64_t kKeyframeRequestIntervalUs = 500'000;
+  if (t0_ == 0 || nowUs - lastKeyframeRequestUs_ < kKeyframeRequestIntervalUs) return;
+  lastKeyframeRequestUs_ = nowUs;
+  const auto& packets = schedule_.packets;
+  size_t j = next_;
+  while (j < packets.size() && !packets[j].keyframeStart) ++j;
+  if (j == packets.size()) {  // none left in this loop: the next loop starts with one
+    j = 0;
+    ++loop_;
+  }
+  next_ = j;
+  t0_ = nowUs - static_cast<int64_t>(loop_) * schedule_.durationUs - packets[j].offsetUs;
+  ++stats_.keyframesForced;
 }
 
 void Publisher::sendSenderReports(int64_t nowUs) {

@@ -1,7 +1,8 @@
 #pragma once
 // Publisher: the synthetic WHIP sender. Replays the MediaSchedule in real time once
 // connected, with the negotiated header extensions (mid, abs-send-time, transport-wide
-// sequence), stamps each video packet's send time into the LatencyIndex, answers NACKs
+// sequence), stamps each video packet's send time into the LatencyIndex, answers PLI/FIR
+// by skipping ahead to the clip's next keyframe (as an encoder would make one), answers NACKs
 // from a short history with RFC 4588 RTX and sends sender reports.
 
 #include <array>
@@ -18,6 +19,7 @@ namespace rtcgate::load {
 struct PublisherStats {
   uint64_t packets = 0, bytes = 0, videoPackets = 0, audioPackets = 0, sendErrors = 0;
   uint64_t nacksReceived = 0, retransmitted = 0, notRetransmitted = 0, plisReceived = 0, firsReceived = 0, srSent = 0;
+  uint64_t keyframesForced = 0, plisIgnored = 0;  // ignored: for another SSRC than our video
   int64_t startedUs = 0, lastSendUs = 0;
 };
 
@@ -43,6 +45,7 @@ class Publisher final : public ClientPeer {
   void send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs, bool retransmission);
   void retransmit(uint16_t seq, int64_t nowUs);
   void sendSenderReports(int64_t nowUs);
+  void jumpToNextKeyframe(int64_t nowUs);
 
   const MediaSchedule& schedule_;
   LatencyIndex& latency_;
@@ -56,6 +59,7 @@ class Publisher final : public ClientPeer {
   uint32_t loop_ = 0;
   int64_t t0_ = 0;
   int64_t nextSrUs_ = 0;
+  int64_t lastKeyframeRequestUs_ = 0;
   uint32_t videoSentInLoop_ = 0;
   std::array<Sent, 2048> history_{};
   PublisherStats stats_;

@@ -1,5 +1,7 @@
 #include "http_signaler.h"
 
+#include <cctype>
+
 #include "http_client.h"
 
 namespace rtcgate::load {
@@ -11,7 +13,9 @@ std::optional<Signaled> HttpSignaler::post(bool, const std::string& url, const s
     return std::nullopt;
   }
   if (res.status != 201 && res.status != 200) {
-    error = "POST " + url + ": HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300);
+    std::string body = res.body.substr(0, 300);
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.pop_back();
+    error = "POST " + url + ": HTTP " + std::to_string(res.status) + ": " + body;
     return std::nullopt;
   }
   auto answer = parseAnswer(res.body);

@@ -106,6 +106,7 @@ class LoadRunner {
                 clip->video.size(), schedule_.keyframes, static_cast<double>(schedule_.videoBytes) * 8 / secs / 1e6,
                 clip->audio.size(), static_cast<double>(clock_.nowUs() - start) / 1e6, schedule_.packets.size(), secs,
                 latency_.size());
+    std::fflush(stdout);
     return true;
   }
 

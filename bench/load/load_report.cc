@@ -45,6 +45,8 @@ void printReport(const LoadReport& r) {
               static_cast<unsigned long long>(r.publisher.plisReceived), static_cast<unsigned long long>(r.publisher.plisIgnored),
               static_cast<unsigned long long>(r.publisher.keyframesForced),
               static_cast<unsigned long long>(r.publisher.sendErrors));
+  std::printf("  %-32s %.2f cores (when near the machine's core count, the tool is the bottleneck)\n",
+              "rtcgate-load's own CPU", r.toolCpuCores);
   for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
 }
 
@@ -71,6 +73,7 @@ bool writeJson(const LoadReport& r, const std::string& path) {
                     {"retransmitted", r.publisher.retransmitted}, {"plisReceived", r.publisher.plisReceived},
                     {"keyframesForced", r.publisher.keyframesForced}, {"plisNotForVideo", r.publisher.plisIgnored},
                     {"sendErrors", r.publisher.sendErrors}};
+  j["toolCpuCores"] = r.toolCpuCores;
   j["errors"] = r.errors;
   std::ofstream f(path);
   f << j.dump(2) << '\n';

@@ -30,6 +30,7 @@ struct LoadReport {
   LatencySummary latency;
   PublisherStats publisher;
   double publisherPacketsPerSec = 0, publisherMbitPerSec = 0;
+  double toolCpuCores = 0;  // this process's CPU time / wall time over the run
   std::vector<std::string> errors;  // first few signaling / transport errors
 };
 

@@ -1,5 +1,7 @@
 #include "load_runner.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -51,6 +53,14 @@ double mean(const std::vector<double>& v) {
   return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
+// User + system CPU seconds this process has used so far.
+double cpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
+
 double lossPct(uint64_t lost, uint64_t expected) {
   return expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0;
 }
@@ -63,9 +73,12 @@ class LoadRunner {
   int run(LoadReport* out) {
     if (!startSignaling() || !prepareMedia() || !startWorkers()) return 2;
     if (!startPublisher()) return 1;
+    const double cpuStart = cpuSeconds();
+    const int64_t wallStart = clock_.nowUs();
     rampSubscribers();
     measure();
     teardown();
+    report_.toolCpuCores = (cpuSeconds() - cpuStart) / std::max(1e-3, static_cast<double>(clock_.nowUs() - wallStart) / 1e6);
     aggregate();
     printReport(report_);
     if (!o_.json.empty() && !writeJson(report_, o_.json)) std::fprintf(stderr, "rtcgate-load: cannot write %s\n", o_.json.c_str());

@@ -37,6 +37,7 @@ void ClientPeer::close() {
 }
 
 void ClientPeer::onDatagram(PacketRef packet, const SocketAddress& from) {
+  ++datagramsIn_;
   if (transport_) transport_->onDatagram(std::move(packet), from);
 }
 
@@ -44,8 +45,14 @@ void ClientPeer::onTransportSend(WebRtcTransport&, PacketRef datagram, const Soc
   if (socket_) socket_->send(std::move(datagram), to);
 }
 
-void ClientPeer::onTransportStateChanged(WebRtcTransport&, TransportState state, std::string_view reason) {
+void ClientPeer::onTransportStateChanged(WebRtcTransport& t, TransportState state, std::string_view reason) {
   reason_ = std::string(reason);
+  if (state == TransportState::kFailed) {
+    // Enough to tell "server never answered" from "ICE done, DTLS stuck" from "dropped".
+    reason_ += " (" + std::to_string(datagramsIn_) + " datagrams in, ICE path " +
+               (t.selectedPath().port() != 0 ? t.selectedPath().toString() : std::string("none")) + ", " +
+               std::to_string(t.drops().total()) + " dropped)";
+  }
   if (state == TransportState::kConnected) connectedAtUs_.store(env_.clock.nowUs(), std::memory_order_relaxed);
   state_.store(state, std::memory_order_release);
 }

@@ -68,6 +68,7 @@ class ClientPeer : public net::UdpSocketListener, public transport::webrtc::WebR
   std::atomic<TransportState> state_{TransportState::kNew};
   std::atomic<int64_t> connectedAtUs_{0};
   std::string reason_;
+  uint64_t datagramsIn_ = 0;
 };
 
 }  // namespace rtcgate::load

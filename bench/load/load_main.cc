@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
   app.add_flag("--loopback", o.loopback, "measure against a minimal in-process forwarder (the tool's own floor)");
   app.add_option("--loopback-drop-pct", o.loopbackDropPct, "with --loopback: drop this % of forwarded RTP")
       ->check(CLI::Range(0.0, 50.0));
+  app.add_option("--drop-pct", o.subscriberDropPct,
+                 "subscribers discard this % of arriving video (simulated loss; exercises the server's NACK/RTX)")
+      ->check(CLI::Range(0.0, 50.0));
   app.add_flag("--self-test", selfTest, "check encoder, packetizers, offers and loss logic, then exit");
   CLI11_PARSE(app, argc, argv);
   if (selfTest) return runSelfTest() == 0 ? 0 : 1;

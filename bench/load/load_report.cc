@@ -35,6 +35,9 @@ void printReport(const LoadReport& r) {
   std::printf("  %-32s %llu total, min %llu per subscriber; first after p50 %.0f ms, max %.0f ms\n", "keyframes",
               static_cast<unsigned long long>(r.keyframes), static_cast<unsigned long long>(r.minKeyframes),
               r.firstKeyframeMsP50, r.firstKeyframeMsMax);
+  if (r.simulatedDrops != 0)
+    std::printf("  %-32s %llu video packets discarded on arrival (--drop-pct)\n", "simulated loss",
+                static_cast<unsigned long long>(r.simulatedDrops));
   std::printf("  %-32s %llu NACKs (%llu seqs), %llu RTX received, %llu recovered, %llu PLIs, %llu duplicates\n",
               "subscriber feedback", static_cast<unsigned long long>(r.nacksSent), static_cast<unsigned long long>(r.nackedSeqs),
               static_cast<unsigned long long>(r.rtxReceived), static_cast<unsigned long long>(r.recovered),
@@ -67,7 +70,8 @@ bool writeJson(const LoadReport& r, const std::string& path) {
   j["keyframes"] = {{"total", r.keyframes}, {"minPerSubscriber", r.minKeyframes},
                     {"firstAfterMsP50", r.firstKeyframeMsP50}, {"firstAfterMsMax", r.firstKeyframeMsMax}};
   j["feedback"] = {{"nacksSent", r.nacksSent}, {"nackedSeqs", r.nackedSeqs}, {"rtxReceived", r.rtxReceived},
-                   {"recovered", r.recovered}, {"plisSent", r.plisSent}, {"duplicates", r.duplicates}};
+                   {"recovered", r.recovered}, {"plisSent", r.plisSent}, {"duplicates", r.duplicates},
+                   {"simulatedDrops", r.simulatedDrops}};
   j["publisher"] = {{"packets", r.publisher.packets}, {"packetsPerSec", r.publisherPacketsPerSec},
                     {"mbitPerSec", r.publisherMbitPerSec}, {"nacksReceived", r.publisher.nacksReceived},
                     {"retransmitted", r.publisher.retransmitted}, {"plisReceived", r.publisher.plisReceived},

@@ -24,7 +24,7 @@ struct LoadReport {
   double meanLossPct = 0, worstLossPct = 0;            // video, after NACK recovery
   double meanAudioLossPct = 0, worstAudioLossPct = 0;  // audio (no retransmission)
   uint64_t keyframes = 0, minKeyframes = 0, nacksSent = 0, nackedSeqs = 0, rtxReceived = 0, recovered = 0;
-  uint64_t plisSent = 0, duplicates = 0;
+  uint64_t plisSent = 0, duplicates = 0, simulatedDrops = 0;
   double firstKeyframeMsP50 = 0, firstKeyframeMsMax = 0;  // from transport connected
   double connectMsP50 = 0, connectMsMax = 0;               // from WHEP POST to DTLS connected
   LatencySummary latency;

@@ -219,6 +219,7 @@ class LoadRunner {
       LoadWorker& w = *workers_[static_cast<size_t>(i) % workers_.size()];
       auto sub = std::make_unique<Subscriber>(w.env(), sig->answer, o_.media.codec, latency_, w.latencySamples(),
                                               w.packetCounter());
+      sub->setSimulatedLoss(o_.subscriberDropPct / 100.0);
       sessions_.push_back(Session{sub.get(), sig->location, posted});
       launch(w, std::move(sub), transportOptions(offer, sig->answer));
     }
@@ -286,6 +287,7 @@ class LoadRunner {
       report_.recovered += st.recovered;
       report_.plisSent += st.plisSent;
       report_.duplicates += st.duplicates;
+      report_.simulatedDrops += st.simulatedDrops;
     }
     if (report_.minKeyframes == UINT64_MAX) report_.minKeyframes = 0;
     report_.rxPacketsPerSec = rxPackets;

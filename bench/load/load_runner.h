@@ -24,6 +24,7 @@ struct LoadOptions {
   std::string json;
   bool loopback = false;  // run against the built-in LoopbackSfu instead of a server
   double loopbackDropPct = 0;
+  double subscriberDropPct = 0;  // simulated loss of video at each subscriber
   MediaSourceOptions media;
 };
 

@@ -47,6 +47,10 @@ SubscriberStats Subscriber::stats() const {
 void Subscriber::onRtp(PacketRef packet, int64_t nowUs) {
   auto rtp = wire::rtp::RtpPacketView::parse(packet->span());
   if (!rtp.ok()) return;
+  if (dropThreshold_ != 0 && rtp->payloadType() == videoPt_ && randomU32() < dropThreshold_) {
+    ++stats_.simulatedDrops;
+    return;
+  }
   ++stats_.packets;
   stats_.bytes += packet->size;
   packetCounter_.fetch_add(1, std::memory_order_relaxed);

@@ -17,6 +17,7 @@ namespace rtcgate::load {
 // Final counters of one subscriber.
 struct SubscriberStats {
   uint64_t packets = 0, bytes = 0, videoPackets = 0, audioPackets = 0, rtxPackets = 0, recovered = 0;
+  uint64_t simulatedDrops = 0;
   uint64_t keyframes = 0, nacksSent = 0, nackedSeqs = 0, plisSent = 0, rrSent = 0, unknownPt = 0;
   uint64_t videoExpected = 0, videoLost = 0, audioExpected = 0, audioLost = 0, duplicates = 0;
   int64_t firstMediaUs = 0, firstKeyframeUs = 0;
@@ -29,6 +30,9 @@ class Subscriber final : public ClientPeer {
 
   // Totals so far; read after the worker stopped.
   SubscriberStats stats() const;
+  // Discard this fraction of arriving original video packets (simulated loss), before any
+  // counting, so the server's NACK/RTX path is exercised. Set before start().
+  void setSimulatedLoss(double fraction) { dropThreshold_ = static_cast<uint64_t>(fraction * 4294967296.0); }
 
  protected:
   void onRtp(PacketRef packet, int64_t nowUs) override;
@@ -53,6 +57,7 @@ class Subscriber final : public ClientPeer {
   uint32_t lastKeyTs_ = 0;
   bool sawKey_ = false;
   int64_t nextReportUs_ = 0, nextPliUs_ = 0;
+  uint64_t dropThreshold_ = 0;
 };
 
 }  // namespace rtcgate::load

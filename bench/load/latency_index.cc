@@ -18,7 +18,9 @@ uint64_t LatencyIndex::key(std::span<const uint8_t> payload) noexcept {
   return h == 0 ? 1 : h;
 }
 
-void LatencyIndex::build(const std::vector<uint64_t>& keys) {
+void LatencyIndex::build(const std::vector<uint64_t>& keys, const std::vector<bool>& keyframe) {
+  keyframe_ = keyframe;
+  keyframe_.resize(keys.size(), false);
   std::unordered_set<uint64_t> dup;
   map_.clear();
   for (uint32_t i = 0; i < keys.size(); ++i) {

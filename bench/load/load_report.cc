@@ -30,8 +30,10 @@ void printReport(const LoadReport& r) {
   std::printf("  %-32s %.0f pkt/s, %.1f Mbit/s\n", "received (all subscribers)", r.rxPacketsPerSec, r.rxMbitPerSec);
   std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "video loss after NACK recovery", r.meanLossPct, r.worstLossPct);
   std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "audio loss", r.meanAudioLossPct, r.worstAudioLossPct);
-  std::printf("  %-32s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms (%llu samples)\n", "added latency (video)",
-              r.latency.p50, r.latency.p95, r.latency.p99, r.latency.max, static_cast<unsigned long long>(r.latency.samples));
+  for (const auto& [name, l] : {std::pair<const char*, const LatencySummary&>{"added latency (video)", r.latency},
+                                {"  delta frames only", r.deltaLatency}})
+    std::printf("  %-32s p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms (%llu samples)\n", name, l.p50, l.p95,
+                l.p99, l.max, static_cast<unsigned long long>(l.samples));
   std::printf("  %-32s %llu total, min %llu per subscriber; first after p50 %.0f ms, max %.0f ms\n", "keyframes",
               static_cast<unsigned long long>(r.keyframes), static_cast<unsigned long long>(r.minKeyframes),
               r.firstKeyframeMsP50, r.firstKeyframeMsMax);
@@ -67,6 +69,8 @@ bool writeJson(const LoadReport& r, const std::string& path) {
                   {"audioMean", r.meanAudioLossPct}, {"audioWorst", r.worstAudioLossPct}};
   j["latencyMs"] = {{"p50", r.latency.p50}, {"p95", r.latency.p95}, {"p99", r.latency.p99},
                     {"max", r.latency.max}, {"mean", r.latency.mean}, {"samples", r.latency.samples}};
+  j["deltaLatencyMs"] = {{"p50", r.deltaLatency.p50}, {"p95", r.deltaLatency.p95}, {"p99", r.deltaLatency.p99},
+                         {"max", r.deltaLatency.max}, {"mean", r.deltaLatency.mean}, {"samples", r.deltaLatency.samples}};
   j["keyframes"] = {{"total", r.keyframes}, {"minPerSubscriber", r.minKeyframes},
                     {"firstAfterMsP50", r.firstKeyframeMsP50}, {"firstAfterMsMax", r.firstKeyframeMsMax}};
   j["feedback"] = {{"nacksSent", r.nacksSent}, {"nackedSeqs", r.nackedSeqs}, {"rtxReceived", r.rtxReceived},

@@ -27,7 +27,8 @@ struct LoadReport {
   uint64_t plisSent = 0, duplicates = 0, simulatedDrops = 0;
   double firstKeyframeMsP50 = 0, firstKeyframeMsMax = 0;  // from transport connected
   double connectMsP50 = 0, connectMsMax = 0;               // from WHEP POST to DTLS connected
-  LatencySummary latency;
+  LatencySummary latency;       // all video packets
+  LatencySummary deltaLatency;  // packets of delta frames only
   PublisherStats publisher;
   double publisherPacketsPerSec = 0, publisherMbitPerSec = 0;
   double toolCpuCores = 0;  // this process's CPU time / wall time over the run

@@ -112,7 +112,7 @@ class LoadRunner {
       return false;
     }
     schedule_ = buildSchedule(*clip, o_.media.codec);
-    latency_.build(latencyKeys(schedule_));
+    latency_.build(latencyKeys(schedule_), keyframePackets(schedule_));
     const double secs = static_cast<double>(clip->durationUs) / 1e6;
     std::printf("encoded %zu video frames (%u keyframes, %.2f Mbit/s) and %zu Opus frames in %.1f s; "
                 "%zu packets per %.0f s loop, %zu latency-indexed\n",
@@ -304,9 +304,13 @@ class LoadRunner {
   }
 
   void aggregatePublisherAndLatency() {
-    std::vector<int32_t> samples;
-    for (auto& w : workers_) samples.insert(samples.end(), w->latencySamples().begin(), w->latencySamples().end());
-    report_.latency = summarizeLatency(samples);
+    std::vector<int32_t> all, delta;
+    for (auto& w : workers_) {
+      all.insert(all.end(), w->latencySamples().all.begin(), w->latencySamples().all.end());
+      delta.insert(delta.end(), w->latencySamples().delta.begin(), w->latencySamples().delta.end());
+    }
+    report_.latency = summarizeLatency(all);
+    report_.deltaLatency = summarizeLatency(delta);
     report_.publisher = publisher_->stats();
     report_.seconds = static_cast<double>(stopUs_ - report_.publisher.startedUs) / 1e6;
     if (report_.seconds > 0) {

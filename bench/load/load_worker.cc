@@ -6,7 +6,8 @@ namespace rtcgate::load {
 
 LoadWorker::LoadWorker(int index, Clock& clock)
     : clock_(clock), loop_("load-" + std::to_string(index)), timer_(loop_) {
-  latency_.reserve(1 << 20);
+  latency_.all.reserve(1 << 20);
+  latency_.delta.reserve(1 << 20);
 }
 
 LoadWorker::~LoadWorker() { stop(); }

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "client_peer.h"
 #include "crypto/dtls/certificate.h"
+#include "latency_index.h"
 
 namespace rtcgate::load {
 
@@ -29,7 +30,7 @@ class LoadWorker {
   // On the loop thread: takes ownership of a started peer.
   void adopt(std::unique_ptr<ClientPeer> peer) { peers_.push_back(std::move(peer)); }
   // Latency samples (µs) of this worker's subscribers: loop thread, or after stop().
-  std::vector<int32_t>& latencySamples() noexcept { return latency_; }
+  LatencySamples& latencySamples() noexcept { return latency_; }
   std::atomic<uint64_t>& packetCounter() noexcept { return packets_; }
 
  private:
@@ -41,7 +42,7 @@ class LoadWorker {
   std::unique_ptr<crypto::dtls::DtlsContext> dtls_;
   net::Timer timer_;
   std::vector<std::unique_ptr<ClientPeer>> peers_;
-  std::vector<int32_t> latency_;
+  LatencySamples latency_;
   std::atomic<uint64_t> packets_{0};
   std::atomic<bool> running_{false};
 };

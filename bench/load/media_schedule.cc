@@ -17,6 +17,7 @@ MediaSchedule buildSchedule(const MediaClip& clip, VideoCodec codec) {
       p.video = true;
       p.marker = payloads[i].marker;
       p.keyframeStart = i == 0 && f.keyframe;
+      p.inKeyframe = f.keyframe;
       p.payload = std::move(payloads[i].bytes);
       s.videoBytes += p.payload.size();
       s.packets.push_back(std::move(p));
@@ -44,6 +45,12 @@ std::vector<uint64_t> latencyKeys(const MediaSchedule& s) {
     if (p.video && p.payload.size() >= LatencyIndex::kMinPayload) keys[i] = LatencyIndex::key(p.payload);
   }
   return keys;
+}
+
+std::vector<bool> keyframePackets(const MediaSchedule& s) {
+  std::vector<bool> out(s.packets.size(), false);
+  for (size_t i = 0; i < s.packets.size(); ++i) out[i] = s.packets[i].inKeyframe;
+  return out;
 }
 
 }  // namespace rtcgate::load

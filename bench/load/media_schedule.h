@@ -19,6 +19,7 @@ struct ScheduledPacket {
   bool video = false;
   bool marker = false;
   bool keyframeStart = false;
+  bool inKeyframe = false;  // any packet of a keyframe
   std::vector<uint8_t> payload;
 };
 
@@ -34,5 +35,7 @@ struct MediaSchedule {
 MediaSchedule buildSchedule(const MediaClip& clip, VideoCodec codec);
 // Keys for LatencyIndex::build: video payloads only (0 for the rest).
 std::vector<uint64_t> latencyKeys(const MediaSchedule& s);
+// Per packet: part of a keyframe.
+std::vector<bool> keyframePackets(const MediaSchedule& s);
 
 }  // namespace rtcgate::load

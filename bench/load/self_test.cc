@@ -61,7 +61,7 @@ void checkCodec(VideoCodec codec) {
                                                      " recognised from RTP");
   const MediaSchedule s = buildSchedule(*clip, codec);
   LatencyIndex index;
-  index.build(latencyKeys(s));
+  index.build(latencyKeys(s), keyframePackets(s));
   size_t video = 0;
   for (const auto& p : s.packets) video += p.video;
   check(index.size() * 100 >= video * 95, std::string(name) + ": " + std::to_string(index.size()) + "/" +

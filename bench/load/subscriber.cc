@@ -23,7 +23,7 @@ constexpr int64_t kMaxLatencyUs = 5'000'000;  // anything later is a stale send 
 }  // namespace
 
 Subscriber::Subscriber(PeerEnv env, const AnswerParams& answer, VideoCodec codec, const LatencyIndex& latency,
-                       std::vector<int32_t>& latencySink, std::atomic<uint64_t>& packetCounter)
+                       LatencySamples& latencySink, std::atomic<uint64_t>& packetCounter)
     : ClientPeer(env), codec_(codec), latency_(latency), latencySink_(latencySink), packetCounter_(packetCounter),
       ssrc_(randomU32() | 1) {
   if (const auto* v = answer.find("video")) {
@@ -85,7 +85,9 @@ void Subscriber::onVideo(std::span<const uint8_t> payload, uint32_t ts, int64_t 
   if (!index) return;
   const int64_t sent = latency_.sentAt(*index);
   const int64_t added = nowUs - sent;
-  if (sent != 0 && added >= 0 && added < kMaxLatencyUs) latencySink_.push_back(static_cast<int32_t>(added));
+  if (sent == 0 || added < 0 || added >= kMaxLatencyUs) return;
+  latencySink_.all.push_back(static_cast<int32_t>(added));
+  if (!latency_.inKeyframe(*index)) latencySink_.delta.push_back(static_cast<int32_t>(added));
 }
 
 void Subscriber::onRtcp(PacketRef packet, int64_t nowUs) {

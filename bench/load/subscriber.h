@@ -26,7 +26,7 @@ struct SubscriberStats {
 class Subscriber final : public ClientPeer {
  public:
   Subscriber(PeerEnv env, const AnswerParams& answer, VideoCodec codec, const LatencyIndex& latency,
-             std::vector<int32_t>& latencySink, std::atomic<uint64_t>& packetCounter);
+             LatencySamples& latencySink, std::atomic<uint64_t>& packetCounter);
 
   // Totals so far; read after the worker stopped.
   SubscriberStats stats() const;
@@ -47,7 +47,7 @@ class Subscriber final : public ClientPeer {
 
   VideoCodec codec_;
   const LatencyIndex& latency_;
-  std::vector<int32_t>& latencySink_;
+  LatencySamples& latencySink_;
   std::atomic<uint64_t>& packetCounter_;
   uint8_t videoPt_ = 0, audioPt_ = 0;
   int rtxPt_ = -1;

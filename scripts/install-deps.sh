@@ -15,6 +15,7 @@ packages=(
   libtomlplusplus-dev                # config file
   nlohmann-json3-dev                 # JSON (admin API)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
+  libavcodec-dev libavutil-dev       # rtcgate-load: VP8/H.264/Opus test media (bench only)
   # tools the test suite drives
   iproute2 util-linux curl
   chromium ffmpeg nftables nodejs npm   # end-to-end suite (tests/e2e, see docs TESTING)

@@ -1,0 +1,41 @@
+#include "latency_index.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace rtcgate::load {
+
+uint64_t LatencyIndex::key(std::span<const uint8_t> payload) noexcept {
+  uint64_t h = 1469598103934665603ull;
+  // Skip a 4-byte head (VP8 descriptor with PictureID) even on short payloads.
+  const size_t n = payload.size() > 4 ? std::min<size_t>(32, payload.size() - 4) : 0;
+  for (uint8_t b : payload.last(n)) {
+    h ^= b;
+    h *= 1099511628211ull;
+  }
+  h ^= payload.size();
+  h *= 1099511628211ull;
+  return h == 0 ? 1 : h;
+}
+
+void LatencyIndex::build(const std::vector<uint64_t>& keys, const std::vector<bool>& keyframe) {
+  keyframe_ = keyframe;
+  keyframe_.resize(keys.size(), false);
+  std::unordered_set<uint64_t> dup;
+  map_.clear();
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == 0) continue;
+    if (!map_.emplace(keys[i], i).second) dup.insert(keys[i]);
+  }
+  for (uint64_t k : dup) map_.erase(k);
+  sent_ = std::make_unique<std::atomic<int64_t>[]>(std::max<size_t>(1, keys.size()));
+  for (size_t i = 0; i < keys.size(); ++i) sent_[i].store(0, std::memory_order_relaxed);
+}
+
+std::optional<uint32_t> LatencyIndex::lookup(uint64_t key) const noexcept {
+  auto it = map_.find(key);
+  if (it == map_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace rtcgate::load

@@ -1,0 +1,43 @@
+#pragma once
+// LoadReport: the figures of one run, printed as a table and written as JSON.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "publisher.h"
+#include "subscriber.h"
+
+namespace rtcgate::load {
+
+// Percentiles of the added latency, in milliseconds.
+struct LatencySummary {
+  uint64_t samples = 0;
+  double p50 = 0, p95 = 0, p99 = 0, max = 0, mean = 0;
+};
+
+struct LoadReport {
+  std::string server, stream, codec;
+  int requested = 0, connected = 0, signalingFailed = 0, transportFailed = 0, neverGotMedia = 0;
+  double seconds = 0;  // measured run time after the publisher started
+  double rxPacketsPerSec = 0, rxMbitPerSec = 0;
+  double meanLossPct = 0, worstLossPct = 0;            // video, after NACK recovery
+  double meanAudioLossPct = 0, worstAudioLossPct = 0;  // audio (no retransmission)
+  uint64_t keyframes = 0, minKeyframes = 0, nacksSent = 0, nackedSeqs = 0, rtxReceived = 0, recovered = 0;
+  uint64_t plisSent = 0, duplicates = 0, simulatedDrops = 0;
+  double firstKeyframeMsP50 = 0, firstKeyframeMsMax = 0;  // from transport connected
+  double connectMsP50 = 0, connectMsMax = 0;               // from WHEP POST to DTLS connected
+  LatencySummary latency;       // all video packets
+  LatencySummary deltaLatency;  // packets of delta frames only
+  PublisherStats publisher;
+  double publisherPacketsPerSec = 0, publisherMbitPerSec = 0;
+  double toolCpuCores = 0;  // this process's CPU time / wall time over the run
+  std::vector<std::string> errors;  // first few signaling / transport errors
+};
+
+LatencySummary summarizeLatency(std::vector<int32_t>& samplesUs);
+void printReport(const LoadReport& r);
+// Writes the report as JSON to `path`; false on I/O error.
+bool writeJson(const LoadReport& r, const std::string& path);
+
+}  // namespace rtcgate::load

@@ -1,0 +1,37 @@
+#pragma once
+// LoadRunner: one load run end to end — encode the clip, publish it over WHIP, ramp up the
+// WHEP subscribers across worker threads, measure for the duration, tear down, report.
+
+#include <string>
+
+#include "load_report.h"
+#include "media_source.h"
+
+namespace rtcgate::load {
+
+// Everything the command line sets.
+struct LoadOptions {
+  std::string whipUrl = "http://127.0.0.1:8080/whip/{stream}";
+  std::string whepUrl = "http://127.0.0.1:8080/whep/{stream}";
+  std::string stream = "load1";
+  std::string token;
+  int subscribers = 10;
+  double rampPerSec = 50;
+  double durationSec = 30;
+  int threads = 2;
+  std::string localIp = "127.0.0.1";  // where our UDP sockets bind
+  std::string iceIp;                   // replaces the IP of the server's candidate when set
+  std::string json;
+  bool loopback = false;  // run against the built-in LoopbackSfu instead of a server
+  double loopbackDropPct = 0;
+  double subscriberDropPct = 0;  // simulated loss of video at each subscriber
+  MediaSourceOptions media;
+};
+
+// Runs the test; the exit code is 0 when the publisher and at least one subscriber connected.
+// The figures also go to `out` when given.
+int runLoad(const LoadOptions& options, LoadReport* out = nullptr);
+// Replaces every "{stream}" in `tmpl`.
+std::string expandUrl(const std::string& tmpl, const std::string& stream);
+
+}  // namespace rtcgate::load

@@ -1,0 +1,57 @@
+#pragma once
+// Signaling for the load tool: the SDP offers a synthetic publisher (sendonly) and
+// subscriber (recvonly) send, and the few facts each needs from the server's answer.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "base/socket_address.h"
+#include "media_source.h"
+
+namespace rtcgate::load {
+
+// Payload types we offer; the server's answer keeps the offerer's numbers.
+inline constexpr uint8_t kVideoPt = 96, kVideoRtxPt = 97, kAudioPt = 111;
+inline constexpr const char* kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
+inline constexpr const char* kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
+inline constexpr const char* kTransportCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+
+// What goes into one offer.
+struct OfferParams {
+  bool publisher = false;  // sendonly audio+video, else recvonly
+  VideoCodec codec = VideoCodec::kVp8;
+  std::string iceUfrag, icePwd;
+  std::string fingerprint;  // sha-256, upper-case colon hex
+  uint32_t audioSsrc = 0, videoSsrc = 0, videoRtxSsrc = 0;  // publisher only
+  std::string cname;
+};
+
+// JSEP-shaped offer with BUNDLE, rtcp-mux, actpass, audio (mid 0) then video (mid 1).
+std::string buildOffer(const OfferParams& p);
+
+// One accepted section of the answer.
+struct AnswerMedia {
+  std::string kind, mid;
+  uint8_t pt = 0;
+  std::optional<uint8_t> rtxPt;
+  uint8_t midExtId = 0, absSendTimeExtId = 0, transportCcExtId = 0;  // 0 = not negotiated
+};
+
+// The transport and media parameters read from an answer.
+struct AnswerParams {
+  std::string iceUfrag, icePwd;
+  std::string fingerprintAlgorithm, fingerprint;
+  bool weAreDtlsClient = true;  // the answer said a=setup:passive
+  std::optional<SocketAddress> candidate;  // first UDP candidate
+  std::vector<AnswerMedia> media;
+  const AnswerMedia* find(std::string_view kind) const;
+};
+
+// Parses an answer; errors are static messages ("answer has no ICE credentials").
+Result<AnswerParams> parseAnswer(std::string_view sdp);
+
+}  // namespace rtcgate::load

@@ -194,6 +194,7 @@ void PublisherSession::onSenderReport(std::span<const uint8_t> bytes, int64_t no
 }
 
 void PublisherSession::requestKeyframe(MediaKind kind, int layer) {
+  if (kind != MediaKind::kVideo) return;  // audio has no keyframes; a PLI would never be answered
   const int64_t now = host_.clock().nowUs();
   for (auto& t : tracks_) {
     if (t.kind != kind || layer < 0 || layer >= static_cast<int>(t.layers.size())) continue;

@@ -65,7 +65,8 @@ void SubscriberSession::chooseTargetLayers() {
     if (!t) continue;
     t->targetLayer = pub ? pub->layerForQuality(t->kind, t->kind == MediaKind::kAudio ? "h" : spec_.layer) : 0;
     if (t->kind == MediaKind::kVideo) preferredLayer_ = t->targetLayer;
-    if (t->currentLayer != t->targetLayer && stream_) stream_->requestKeyframe(t->kind, t->targetLayer);
+    if (t->kind == MediaKind::kVideo && t->currentLayer != t->targetLayer && stream_)
+      stream_->requestKeyframe(t->kind, t->targetLayer);
   }
 }
 

@@ -44,4 +44,17 @@ bool isKeyframeStart(VideoCodec codec, std::span<const uint8_t> payload) noexcep
   return false;
 }
 
+std::optional<FrameSize> keyframeSize(VideoCodec codec, std::span<const uint8_t> payload) noexcept {
+  if (codec != VideoCodec::kVp8) return std::nullopt;
+  auto d = wire::payload::Vp8Descriptor::parse(payload);
+  if (!d.ok() || !d->keyframeStart) return std::nullopt;
+  // RFC 6386 §9.1: 3-byte frame tag, start code 9d 01 2a, then 14-bit little-endian sizes.
+  const auto p = payload.subspan(d->size);
+  if (p.size() < 10 || p[3] != 0x9d || p[4] != 0x01 || p[5] != 0x2a) return std::nullopt;
+  const auto w = static_cast<uint16_t>((p[6] | (p[7] << 8)) & 0x3fff);
+  const auto h = static_cast<uint16_t>((p[8] | (p[9] << 8)) & 0x3fff);
+  if (w == 0 || h == 0) return std::nullopt;
+  return FrameSize{w, h};
+}
+
 }  // namespace rtcgate::sfu

@@ -167,6 +167,7 @@ void PublisherSession::onTransportRtp(transport::webrtc::WebRtcTransport&, Packe
   if (keyframe) {
     layer.lastKeyframeUs = now;
     layer.keyframes.onKeyframe();
+    if (auto size = keyframeSize(track.videoCodec, pkt.payload())) layer.pixels = uint32_t{size->width} * size->height;
   }
   if (layer.stats) layer.stats->onPacket(pkt.sequenceNumber(), pkt.timestamp(), packet->size, now);
   if (layer.nack.onPacket(pkt.sequenceNumber(), keyframe, now) == media::NackGenerator::Arrival::kOld &&
@@ -279,7 +280,7 @@ void PublisherSession::onTick(int64_t nowUs) {
     nextReportUs_ = nowUs + 1'000'000;
     for (auto& t : tracks_) {
       for (auto& l : t.layers) l.bitrateBps = l.stats ? l.stats->bitrateBps(nowUs) : 0;
-      t.rerank();
+      if (t.rerank() && stream_) stream_->onLayersReranked();
     }
     sendReceiverReport(nowUs);
   }

@@ -47,12 +47,19 @@ PublisherTrack::PublisherTrack(MediaKind k, const wire::sdp::NegotiatedMedia& me
                    [&](int a, int b) { return ridRankGuess(layers[a].rid) < ridRankGuess(layers[b].rid); });
 }
 
-void PublisherTrack::rerank() {
-  // Only once every layer has a measured bitrate; an idle layer keeps its guessed place.
-  for (const auto& l : layers)
-    if (l.bitrateBps == 0) return;
-  std::stable_sort(byQuality.begin(), byQuality.end(),
-                   [&](int a, int b) { return layers[a].bitrateBps < layers[b].bitrateBps; });
+bool PublisherTrack::rerank() {
+  const auto before = byQuality;
+  const bool allSized = std::all_of(layers.begin(), layers.end(), [](const auto& l) { return l.pixels > 0; });
+  const bool allRated = std::all_of(layers.begin(), layers.end(), [](const auto& l) { return l.bitrateBps > 0; });
+  // Resolution is stable; bitrate can cross over briefly while an encoder ramps up.
+  if (allSized) {
+    std::stable_sort(byQuality.begin(), byQuality.end(),
+                     [&](int a, int b) { return layers[a].pixels < layers[b].pixels; });
+  } else if (allRated && layers.size() > 1) {
+    std::stable_sort(byQuality.begin(), byQuality.end(),
+                     [&](int a, int b) { return layers[a].bitrateBps < layers[b].bitrateBps; });
+  }
+  return byQuality != before;
 }
 
 }  // namespace rtcgate::sfu

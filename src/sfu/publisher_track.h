@@ -35,6 +35,7 @@ struct PublisherLayer {
   std::optional<media::ReceiveStatistics> stats;  // created with the SSRC
   int64_t lastKeyframeUs = 0;
   uint64_t bitrateBps = 0;  // sampled once per report interval
+  uint32_t pixels = 0;      // width x height of the last keyframe, when the codec says
 };
 
 class PublisherTrack {
@@ -49,9 +50,10 @@ class PublisherTrack {
   uint8_t midExt = 0, ridExt = 0, repairedRidExt = 0, twccExt = 0;
   bool simulcast = false;
 
-  // Layers ordered by bitrate, lowest first (re-ranked once per second).
+  // Layers ordered by quality, lowest first: by resolution once every layer's is known,
+  // else by bitrate once every layer has one, else by rid name. True when the order changed.
   std::vector<int> byQuality;
-  void rerank();
+  bool rerank();
 };
 
 }  // namespace rtcgate::sfu

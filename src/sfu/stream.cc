@@ -26,6 +26,10 @@ void Stream::forward(const ForwardedPacket& packet) {
   for (auto* s : subscribers_) s->sendMedia(packet);
 }
 
+void Stream::onLayersReranked() {
+  for (auto* s : subscribers_) s->onLayersReranked();
+}
+
 void Stream::requestKeyframe(MediaKind kind, int layer) {
   if (publisher_) publisher_->requestKeyframe(kind, layer);
 }

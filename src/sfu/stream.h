@@ -40,6 +40,8 @@ class Stream {
 
   // Fan-out of one packet to every subscriber (each makes its own copy).
   void forward(const ForwardedPacket& packet);
+  // The publisher's layer order changed: subscribers re-pick their layer by quality.
+  void onLayersReranked();
   // A subscriber needs a keyframe of `layer` (joining, switching, or lost sync).
   void requestKeyframe(MediaKind kind, int layer);
 

@@ -23,6 +23,8 @@ class SubscriberSession final : public Session {
   void sendMedia(const ForwardedPacket& packet);
   // The stream's publisher appeared, left or was replaced.
   void onPublisherChanged();
+  // Same publisher, new quality order of its layers: re-pick (switching on a keyframe).
+  void onLayersReranked() { chooseTargetLayers(); }
   // Asks for another simulcast quality ("h", "m", "l"); takes effect on the next keyframe.
   void setQuality(std::string_view quality);
   SessionInfo info(unsigned worker) const override;

@@ -232,10 +232,26 @@ std::optional<int64_t> DtlsEngine::nextTimeoutUs() const noexcept {
   if (state_ == DtlsState::kConnecting) next = handshakeDeadlineUs_;
   timeval tv{};
   if (DTLSv1_get_timeout(ssl_.get(), &tv) == 1) {
-    const int64_t at = clock_.nowUs() + int64_t{tv.tv_sec} * 1'000'000 + tv.tv_usec;
+    const int64_t remainingUs = int64_t{tv.tv_sec} * 1'000'000 + tv.tv_usec;
+    // An expired timer is due at any time: a caller comparing against a "now" it read a
+    // moment earlier must still see it due (else a retransmission could wait forever).
+    const int64_t at = remainingUs == 0 ? 0 : clock_.nowUs() + remainingUs;
     next = next ? std::min(*next, at) : at;
   }
   return next;
+}
+
+std::string DtlsEngine::handshakeDiagnostics() const {
+  if (!ssl_) return "no ssl";
+  std::string out = SSL_state_string_long(ssl_.get());
+  timeval tv{};
+  if (DTLSv1_get_timeout(ssl_.get(), &tv) == 1) {
+    out += ", retransmit in " + std::to_string(tv.tv_sec * 1000 + tv.tv_usec / 1000) + " ms";
+  } else {
+    out += ", no retransmit timer";
+  }
+  if (handshakeDone_) out += ", handshake done";
+  return out;
 }
 
 void DtlsEngine::onTimer() {

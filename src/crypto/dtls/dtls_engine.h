@@ -76,6 +76,8 @@ class DtlsEngine {
   // Why the last datagram was rejected (static string), and how many were.
   const char* lastRejectReason() const noexcept { return lastReject_; }
   uint64_t rejectedDatagrams() const noexcept { return rejected_; }
+  // OpenSSL's handshake state and retransmission timer, for diagnosing a stuck handshake.
+  std::string handshakeDiagnostics() const;
   // The peer's certificate fingerprint with the expected algorithm (after the handshake).
   std::optional<Fingerprint> peerFingerprint() const noexcept;
 

@@ -54,6 +54,7 @@ void WebRtcTransport::onDatagram(PacketRef packet, const SocketAddress& from) {
         drops_.count(DropReason::kUnknownSource);  // DTLS only on the path ICE validated
         return;
       }
+      ++stats_.dtlsIn;
       if (!dtls_.onData(bytes).ok()) drops_.count(DropReason::kBadDtls);
       return;
     case wire::PacketClass::kRtpOrRtcp:
@@ -150,7 +151,13 @@ void WebRtcTransport::onTimer() {
   if (state_ == TransportState::kFailed || state_ == TransportState::kClosed) return;
   const int64_t now = clock_.nowUs();
   if (state_ == TransportState::kConnecting && now >= connectDeadlineUs_) {
-    setState(TransportState::kFailed, "not connected in time (ICE/DTLS)");
+    // Say how far it got, so an operator can tell a blocked path from a failed handshake.
+    const auto ice = lite_ ? lite_->state() : client_->state();
+    setState(TransportState::kFailed, "not connected in time (ice " + std::string(ice::iceStateName(ice)) +
+                                          ", dtls " + std::string(dtls::dtlsStateName(dtls_.state())) + ", " +
+                                          std::to_string(stats_.dtlsIn) + " DTLS datagrams in, " +
+                                          std::to_string(stats_.dtlsOut) + " out; " +
+                                          dtls_.handshakeDiagnostics() + ")");
     return;
   }
   if (iceTimeoutUs() <= now) {
@@ -217,6 +224,7 @@ void WebRtcTransport::onIceStateChanged(ice::IceState state, std::string_view re
 
 void WebRtcTransport::onDtlsSend(std::span<const uint8_t> datagram) {
   if (selected_.empty()) return;
+  ++stats_.dtlsOut;
   onIceSend(datagram, selected_);
 }
 

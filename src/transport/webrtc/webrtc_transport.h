@@ -58,6 +58,7 @@ struct WebRtcTransportOptions {
 // Counters for metrics and tests.
 struct WebRtcTransportStats {
   uint64_t rtpIn = 0, rtcpIn = 0, rtpOut = 0, rtcpOut = 0, bytesIn = 0, bytesOut = 0;
+  uint64_t dtlsIn = 0, dtlsOut = 0;  // handshake datagrams, for diagnosing stuck sessions
 };
 
 class WebRtcTransport final : public DatagramSink, ice::IceListener, crypto::dtls::DtlsListener {

@@ -180,6 +180,22 @@ TEST(DtlsEngine, LostFinalServerFlightIsResentByConnectedServer) {
   expectMirroredKeys(p, SrtpProfile::kAeadAes128Gcm);
 }
 
+// Regression: an expired retransmission timer must look due to a caller that read its clock
+// a moment before asking (a loaded worker), or the flight is never resent.
+TEST(DtlsEngine, ExpiredRetransmitTimerIsDueForAnEarlierNow) {
+  EnginePair p;
+  ASSERT_TRUE(p.client.start().ok());
+  p.clientListener.outbox.clear();  // the ClientHello is lost
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // OpenSSL's timer runs on real time
+  const int64_t callerNow = p.clock.nowUs();
+  p.clock.advanceUs(50);  // time passes between the caller's read and the engine's
+  auto next = p.client.nextTimeoutUs();
+  ASSERT_TRUE(next);
+  EXPECT_LE(*next, callerNow);
+  p.client.onTimer();
+  EXPECT_FALSE(p.clientListener.outbox.empty()) << "the ClientHello was not resent";
+}
+
 TEST(DtlsEngine, GivesUpAfterHandshakeTimeout) {
   EnginePair p;
   ASSERT_TRUE(p.client.start().ok());

@@ -1,6 +1,18 @@
 #include "wire/rtmp/amf0_command.h"
 
 namespace rtcgate::wire::rtmp {
+namespace {
+
+// AMF3-typed messages (15, 17) from Flash clients start with a format byte of 0, after
+// which the values are plain AMF0; anything else would need an AMF3 decoder.
+Result<std::span<const uint8_t>> amf0Body(const Message& m, MessageType amf0, MessageType amf3) noexcept {
+  if (m.type() == amf0) return m.payload;
+  if (m.type() != amf3) return Error::malformed("message type is not a command or data message");
+  if (m.payload.empty() || m.payload[0] != 0) return Error::unsupported("amf3 encoded message body");
+  return m.payload.subspan(1);
+}
+
+}  // namespace
 
 Result<Command> Command::parse(std::span<const uint8_t> payload, const Amf0Limits& limits) noexcept {
   auto values = decodeAmf0All(payload, limits);
@@ -20,6 +32,12 @@ Result<Command> Command::parse(std::span<const uint8_t> payload, const Amf0Limit
   }
   for (size_t i = next; i < v.size(); ++i) c.args.push_back(std::move(v[i]));
   return c;
+}
+
+Result<Command> Command::fromMessage(const Message& m, const Amf0Limits& limits) noexcept {
+  auto body = amf0Body(m, MessageType::kCommandAmf0, MessageType::kCommandAmf3);
+  if (!body.ok()) return body.error();
+  return parse(*body, limits);
 }
 
 std::vector<uint8_t> Command::serialize() const {
@@ -50,6 +68,12 @@ Result<DataMessage> DataMessage::parse(std::span<const uint8_t> payload, const A
   d.name = std::string(v[i].asString());
   for (++i; i < v.size(); ++i) d.values.push_back(std::move(v[i]));
   return d;
+}
+
+Result<DataMessage> DataMessage::fromMessage(const Message& m, const Amf0Limits& limits) noexcept {
+  auto body = amf0Body(m, MessageType::kDataAmf0, MessageType::kDataAmf3);
+  if (!body.ok()) return body.error();
+  return parse(*body, limits);
 }
 
 std::vector<uint8_t> DataMessage::serialize() const {

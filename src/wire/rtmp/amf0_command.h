@@ -9,6 +9,7 @@
 
 #include "base/result.h"
 #include "wire/rtmp/amf0.h"
+#include "wire/rtmp/message.h"
 
 namespace rtcgate::wire::rtmp {
 
@@ -21,6 +22,8 @@ struct Command {
 
   // §7.1.1: a string, a number, then an object or null; more values are arguments.
   static Result<Command> parse(std::span<const uint8_t> payload, const Amf0Limits& limits = {}) noexcept;
+  // Type 20, or type 17 whose body is a 0x00 format byte then AMF0 (§7.1.1).
+  static Result<Command> fromMessage(const Message& m, const Amf0Limits& limits = {}) noexcept;
   std::vector<uint8_t> serialize() const;
   // First argument as a string (publish/play stream name), or empty.
   std::string_view stringArg(size_t index) const noexcept;
@@ -33,6 +36,8 @@ struct DataMessage {
   bool setDataFrame = false;      // arrived as @setDataFrame (publisher metadata)
 
   static Result<DataMessage> parse(std::span<const uint8_t> payload, const Amf0Limits& limits = {}) noexcept;
+  // Type 18, or type 15 with its leading 0x00 format byte (§7.1.2).
+  static Result<DataMessage> fromMessage(const Message& m, const Amf0Limits& limits = {}) noexcept;
   std::vector<uint8_t> serialize() const;  // never writes @setDataFrame
   // The metadata object (ECMA array or object) of an onMetaData message, or nullptr.
   const Amf0Value* metadata() const noexcept;

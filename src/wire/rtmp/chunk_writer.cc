@@ -1,5 +1,7 @@
 #include "wire/rtmp/chunk_writer.h"
 
+#include <algorithm>
+
 #include "base/byte_writer.h"
 #include "wire/rtmp/protocol_control.h"
 
@@ -44,6 +46,15 @@ ChunkWriter::Stream* ChunkWriter::find(uint32_t csid) noexcept {
   return nullptr;
 }
 
+// §5.3.1.2: fmt 0 when the peer has nothing to inherit or time went backwards; fmt 1
+// when length or type changed; fmt 2 when only the delta changed; else fmt 3.
+uint8_t ChunkWriter::chooseFormat(const Stream* prev, const MessageHeader& h, uint32_t length) noexcept {
+  if (!prev || prev->header.streamId != h.streamId || h.timestamp < prev->header.timestamp) return 0;
+  if (prev->length != length || prev->header.typeId != h.typeId) return 1;
+  if (!prev->deltaKnown || prev->delta != h.timestamp - prev->header.timestamp) return 2;
+  return 3;
+}
+
 Result<size_t> ChunkWriter::write(const MessageHeader& h, std::span<const uint8_t> payload,
                                   std::span<uint8_t> out) noexcept {
   if (h.chunkStreamId < kMinChunkStreamId || h.chunkStreamId > kMaxChunkStreamId) {
@@ -51,21 +62,9 @@ Result<size_t> ChunkWriter::write(const MessageHeader& h, std::span<const uint8_
   }
   if (payload.size() > 0xFFFFFF) return Error::malformed("message longer than 24 bits");
   const auto length = static_cast<uint32_t>(payload.size());
-  const Stream* prev = find(h.chunkStreamId);
-  // §5.3.1.2: fmt 0 when the peer has nothing to inherit or time went backwards; fmt 1
-  // when length or type changed; fmt 2 when only the delta changed; else fmt 3.
-  const uint32_t delta = prev ? h.timestamp - prev->header.timestamp : 0;
-  uint8_t fmt = 0;
-  if (prev && prev->header.streamId == h.streamId && h.timestamp >= prev->header.timestamp) {
-    if (prev->length != length || prev->header.typeId != h.typeId) {
-      fmt = 1;
-    } else if (!prev->deltaKnown || prev->delta != delta) {
-      fmt = 2;
-    } else {
-      fmt = 3;
-    }
-  }
-  const uint32_t field = fmt == 0 ? h.timestamp : delta;
+  Stream* prev = find(h.chunkStreamId);
+  const uint8_t fmt = chooseFormat(prev, h, length);
+  const uint32_t field = fmt == 0 ? h.timestamp : h.timestamp - prev->header.timestamp;
   const bool extended = fmt == 3 ? prev->extended : field >= kExtendedMarker;
 
   ByteWriter w(out);
@@ -92,17 +91,12 @@ Result<size_t> ChunkWriter::write(const MessageHeader& h, std::span<const uint8_
   } while (offset < payload.size());
   if (w.overflowed()) return Error::noSpace("chunk writer output");
 
-  Stream* s = find(h.chunkStreamId);
-  if (s == nullptr) {
-    streams_.emplace_back();
-    s = &streams_.back();
-    s->csid = h.chunkStreamId;
+  if (prev == nullptr) {
+    prev = &streams_.emplace_back();
+    prev->csid = h.chunkStreamId;
   }
-  s->header = h;
-  s->length = length;
-  s->delta = fmt == 0 ? 0 : delta;
-  s->deltaKnown = fmt != 0;
-  s->extended = extended;
+  // After fmt 0 the delta is left unknown, so fmt 3 never depends on how a peer reads it.
+  *prev = Stream{h.chunkStreamId, h, length, fmt == 0 ? 0 : field, fmt != 0, extended};
   return w.size();
 }
 

@@ -41,11 +41,12 @@ class ChunkWriter {
     MessageHeader header;
     uint32_t length = 0;
     uint32_t delta = 0;
-    bool deltaKnown = false;  // false after fmt 0, so fmt 3 never depends on how a peer reads it
+    bool deltaKnown = false;  // false after fmt 0
     bool extended = false;
   };
 
   Stream* find(uint32_t csid) noexcept;
+  static uint8_t chooseFormat(const Stream* prev, const MessageHeader& h, uint32_t length) noexcept;
   uint32_t chunkSize_ = kDefaultChunkSize;
   std::vector<Stream> streams_;
 };

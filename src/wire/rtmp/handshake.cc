@@ -68,7 +68,9 @@ Status Handshake::onPeerHello() noexcept {
   return {};
 }
 
-// §5.2.3: time (4 bytes), zero (4 bytes), random (1528 bytes).
+// §5.2.3: time (4 bytes), zero (4 bytes), random (1528 bytes). The zero field matters:
+// digest-handshake clients (ffmpeg playing) only verify an S1 digest when its first byte
+// is 3 or more, so a zero there keeps them on the simple handshake.
 void Handshake::appendOwnHello() noexcept {
   uint8_t* p = out_.data() + outEnd_;
   storeU32(p, epochMs_);

@@ -147,5 +147,24 @@ TEST(Amf0Command, SampleAccessAndClientCommands) {
   EXPECT_EQ(p->stringArg(0), "key");
 }
 
+TEST(Amf0Command, FromMessageHandlesAmf3Wrapping) {
+  const auto body = buildCommand("createStream", 2);
+  Message m{{3, 0, 20, 0}, body};
+  auto c = Command::fromMessage(m);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->name, "createStream");
+  std::vector<uint8_t> wrapped = {0x00};
+  wrapped.insert(wrapped.end(), body.begin(), body.end());
+  Message m17{{3, 0, 17, 0}, wrapped};
+  auto c17 = Command::fromMessage(m17);
+  ASSERT_TRUE(c17.ok());
+  EXPECT_EQ(c17->transactionId, 2.0);
+  wrapped[0] = 0x11;
+  EXPECT_EQ(Command::fromMessage(m17).error().code, Error::Code::kUnsupported);
+  EXPECT_FALSE(Command::fromMessage(Message{{3, 0, 9, 1}, body}).ok());
+  const auto meta = buildSampleAccess();
+  EXPECT_TRUE(DataMessage::fromMessage(Message{{3, 0, 18, 1}, meta}).ok());
+}
+
 }  // namespace
 }  // namespace rtcgate::wire::rtmp

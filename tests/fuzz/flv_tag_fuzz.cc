@@ -41,7 +41,8 @@ void video(std::span<const uint8_t> bytes) {
   auto n = t->serializeTo(out);
   if (!n.ok() || *n != out.size()) std::abort();
   auto back = VideoTag::parse(out);
-  if (!back.ok() || back->kind != t->kind || back->fourCc != t->fourCc || back->data.size() != t->data.size()) {
+  if (!back.ok() || back->kind != t->kind || back->fourCc != t->fourCc ||
+      back->data.size() != t->data.size()) {
     std::abort();
   }
 }

@@ -23,11 +23,20 @@ struct Owned {
 
 void touchControl(const Message& m) {
   switch (m.type()) {
-    case MessageType::kAcknowledgement: (void)Acknowledgement::parse(m.payload); break;
-    case MessageType::kUserControl: (void)UserControl::parse(m.payload); break;
-    case MessageType::kWindowAckSize: (void)WindowAckSize::parse(m.payload); break;
-    case MessageType::kSetPeerBandwidth: (void)SetPeerBandwidth::parse(m.payload); break;
-    default: break;
+    case MessageType::kAcknowledgement:
+      (void)Acknowledgement::parse(m.payload);
+      break;
+    case MessageType::kUserControl:
+      (void)UserControl::parse(m.payload);
+      break;
+    case MessageType::kWindowAckSize:
+      (void)WindowAckSize::parse(m.payload);
+      break;
+    case MessageType::kSetPeerBandwidth:
+      (void)SetPeerBandwidth::parse(m.payload);
+      break;
+    default:
+      break;
   }
 }
 

@@ -26,7 +26,9 @@ class BitReader {
 
 }  // namespace
 
-uint32_t AacConfig::sampleRateForIndex(uint8_t index) noexcept { return index < 13 ? kSampleRates[index] : 0; }
+uint32_t AacConfig::sampleRateForIndex(uint8_t index) noexcept {
+  return index < 13 ? kSampleRates[index] : 0;
+}
 
 // §1.6.2.1: audioObjectType (5 bits, 31 escapes to 32 + 6 bits), samplingFrequencyIndex
 // (4 bits, 15 escapes to a 24-bit frequency), channelConfiguration (4 bits).

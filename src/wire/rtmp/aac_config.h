@@ -11,7 +11,7 @@ namespace rtcgate::wire::rtmp {
 
 // The fields of an AudioSpecificConfig a bridge needs (codec set-up, Opus transcoding).
 struct AacConfig {
-  uint8_t objectType = 2;  // 2 = AAC-LC, 5 = SBR, 29 = PS
+  uint8_t objectType = 2;       // 2 = AAC-LC, 5 = SBR, 29 = PS
   uint8_t sampleRateIndex = 4;  // 15 = explicit frequency
   uint32_t sampleRate = 44100;
   uint8_t channelConfig = 2;  // 0 = defined in the stream's PCE

@@ -29,8 +29,8 @@ Result<std::string> readString(ByteReader& r, bool isLong) noexcept {
 }
 
 // AMF0 §2.5/§2.10: UTF-8 key, value pairs until an empty key followed by object end.
-Result<std::vector<Amf0Value::Property>> readProperties(ByteReader& r, const Amf0Limits& limits, size_t& budget,
-                                                         int depth) noexcept {
+Result<std::vector<Amf0Value::Property>> readProperties(ByteReader& r, const Amf0Limits& limits,
+                                                        size_t& budget, int depth) noexcept {
   std::vector<Amf0Value::Property> props;
   Amf0Limits inner = limits;
   inner.maxDepth = depth - 1;
@@ -163,11 +163,14 @@ Result<Amf0Value> decodeAmf0(ByteReader& r, const Amf0Limits& limits, size_t& bu
       if (!s.ok()) return s.error();
       return Amf0Value::string(*s);
     }
-    case 0x05: return Amf0Value::null();
-    case 0x06: return Amf0Value::undefined();
+    case 0x05:
+      return Amf0Value::null();
+    case 0x06:
+      return Amf0Value::undefined();
     case 0x03:
     case 0x08:
-    case 0x0A: return decodeContainer(marker, r, limits, budget);
+    case 0x0A:
+      return decodeContainer(marker, r, limits, budget);
     case 0x0B: {  // AMF0 §2.13: ms since epoch, then a (reserved) 16-bit time zone
       auto d = readDouble(r);
       uint16_t tz = 0;
@@ -175,12 +178,15 @@ Result<Amf0Value> decodeAmf0(ByteReader& r, const Amf0Limits& limits, size_t& bu
       if (!r.readU16(tz)) return Error::truncated("amf0 date time zone");
       return Amf0Value::date(*d, static_cast<int16_t>(tz));
     }
-    case kObjectEnd: return Error::malformed("amf0 object end outside an object");
-    default: return Error::unsupported("amf0 type marker");  // reference, typed object, AMF3 switch...
+    case kObjectEnd:
+      return Error::malformed("amf0 object end outside an object");
+    default:
+      return Error::unsupported("amf0 type marker");  // reference, typed object, AMF3 switch...
   }
 }
 
-Result<std::vector<Amf0Value>> decodeAmf0All(std::span<const uint8_t> data, const Amf0Limits& limits) noexcept {
+Result<std::vector<Amf0Value>> decodeAmf0All(std::span<const uint8_t> data,
+                                             const Amf0Limits& limits) noexcept {
   ByteReader r(data);
   size_t budget = limits.maxElements;
   std::vector<Amf0Value> values;
@@ -230,8 +236,12 @@ void encodeAmf0(const Amf0Value& v, std::vector<uint8_t>& out) {
   const bool longString = v.isString() && s.size() > 0xFFFF;
   out.push_back(static_cast<uint8_t>(longString ? Amf0Value::Type::kLongString : v.type()));
   switch (v.type()) {
-    case Amf0Value::Type::kNumber: putDouble(out, v.asNumber()); break;
-    case Amf0Value::Type::kBoolean: out.push_back(v.asBool() ? 1 : 0); break;
+    case Amf0Value::Type::kNumber:
+      putDouble(out, v.asNumber());
+      break;
+    case Amf0Value::Type::kBoolean:
+      out.push_back(v.asBool() ? 1 : 0);
+      break;
     case Amf0Value::Type::kString:
     case Amf0Value::Type::kLongString:
       if (longString) {
@@ -241,7 +251,9 @@ void encodeAmf0(const Amf0Value& v, std::vector<uint8_t>& out) {
       }
       out.insert(out.end(), s.begin(), s.end());
       break;
-    case Amf0Value::Type::kObject: putProperties(out, v.properties()); break;
+    case Amf0Value::Type::kObject:
+      putProperties(out, v.properties());
+      break;
     case Amf0Value::Type::kEcmaArray:
       putU32(out, static_cast<uint32_t>(v.properties().size()));
       putProperties(out, v.properties());
@@ -255,7 +267,8 @@ void encodeAmf0(const Amf0Value& v, std::vector<uint8_t>& out) {
       putU16(out, static_cast<uint16_t>(v.timeZone()));
       break;
     case Amf0Value::Type::kNull:
-    case Amf0Value::Type::kUndefined: break;
+    case Amf0Value::Type::kUndefined:
+      break;
   }
 }
 

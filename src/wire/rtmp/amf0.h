@@ -49,8 +49,12 @@ class Amf0Value {
   bool isNullish() const noexcept { return type_ == Type::kNull || type_ == Type::kUndefined; }
 
   double asNumber(double fallback = 0) const noexcept { return isNumber() ? number_ : fallback; }
-  bool asBool(bool fallback = false) const noexcept { return type_ == Type::kBoolean ? number_ != 0 : fallback; }
-  std::string_view asString() const noexcept { return isString() ? std::string_view(string_) : std::string_view(); }
+  bool asBool(bool fallback = false) const noexcept {
+    return type_ == Type::kBoolean ? number_ != 0 : fallback;
+  }
+  std::string_view asString() const noexcept {
+    return isString() ? std::string_view(string_) : std::string_view();
+  }
   int16_t timeZone() const noexcept { return timeZone_; }
   const std::vector<Property>& properties() const noexcept { return props_; }
   const std::vector<Amf0Value>& items() const noexcept { return items_; }
@@ -74,14 +78,15 @@ class Amf0Value {
 
 // Bounds for decoding untrusted input.
 struct Amf0Limits {
-  int maxDepth = 16;            // nested objects/arrays
-  size_t maxElements = 65536;   // properties + items in one message
+  int maxDepth = 16;           // nested objects/arrays
+  size_t maxElements = 65536;  // properties + items in one message
 };
 
 // Decodes one value from `r`. `budget` counts elements left across calls sharing it.
 Result<Amf0Value> decodeAmf0(ByteReader& r, const Amf0Limits& limits, size_t& budget) noexcept;
 // Decodes every value in `data` (a command or data message body).
-Result<std::vector<Amf0Value>> decodeAmf0All(std::span<const uint8_t> data, const Amf0Limits& limits = {}) noexcept;
+Result<std::vector<Amf0Value>> decodeAmf0All(std::span<const uint8_t> data,
+                                             const Amf0Limits& limits = {}) noexcept;
 
 // Appends the AMF0 encoding of `v` to `out`.
 void encodeAmf0(const Amf0Value& v, std::vector<uint8_t>& out);

@@ -93,19 +93,26 @@ const Amf0Value* DataMessage::metadata() const noexcept {
 
 std::string_view streamStatusCode(StreamStatus s) noexcept {
   switch (s) {
-    case StreamStatus::kPublishStart: return "NetStream.Publish.Start";
-    case StreamStatus::kPublishBadName: return "NetStream.Publish.BadName";
-    case StreamStatus::kUnpublishSuccess: return "NetStream.Unpublish.Success";
-    case StreamStatus::kPlayStart: return "NetStream.Play.Start";
-    case StreamStatus::kPlayReset: return "NetStream.Play.Reset";
-    case StreamStatus::kPlayStreamNotFound: return "NetStream.Play.StreamNotFound";
+    case StreamStatus::kPublishStart:
+      return "NetStream.Publish.Start";
+    case StreamStatus::kPublishBadName:
+      return "NetStream.Publish.BadName";
+    case StreamStatus::kUnpublishSuccess:
+      return "NetStream.Unpublish.Success";
+    case StreamStatus::kPlayStart:
+      return "NetStream.Play.Start";
+    case StreamStatus::kPlayReset:
+      return "NetStream.Play.Reset";
+    case StreamStatus::kPlayStreamNotFound:
+      return "NetStream.Play.StreamNotFound";
   }
   return "";
 }
 
 std::vector<uint8_t> buildConnectResult(double transactionId, double objectEncoding) {
   Command c{"_result", transactionId, Amf0Value::object(), {}};
-  c.commandObject.set("fmsVer", Amf0Value::string("FMS/3,0,1,123")).set("capabilities", Amf0Value::number(31));
+  c.commandObject.set("fmsVer", Amf0Value::string("FMS/3,0,1,123"))
+      .set("capabilities", Amf0Value::number(31));
   Amf0Value info = Amf0Value::object();
   info.set("level", Amf0Value::string("status"))
       .set("code", Amf0Value::string("NetConnection.Connect.Success"))
@@ -160,7 +167,8 @@ std::vector<uint8_t> buildConnect(double transactionId, std::string_view app, st
   return c.serialize();
 }
 
-std::vector<uint8_t> buildCommand(std::string_view name, double transactionId, std::span<const Amf0Value> args) {
+std::vector<uint8_t> buildCommand(std::string_view name, double transactionId,
+                                  std::span<const Amf0Value> args) {
   Command c{std::string(name), transactionId, Amf0Value::null(), {args.begin(), args.end()}};
   return c.serialize();
 }

@@ -6,9 +6,11 @@ namespace rtcgate::wire::rtmp {
 namespace {
 
 // numOfSequenceParameterSets / numOfPictureParameterSets entries: 16-bit length + NAL.
-Status readSets(ByteReader& r, size_t count, std::array<std::span<const uint8_t>, AvcConfig::kMaxParameterSets>& out,
+Status readSets(ByteReader& r, size_t count,
+                std::array<std::span<const uint8_t>, AvcConfig::kMaxParameterSets>& out,
                 uint8_t& stored) noexcept {
-  if (count > AvcConfig::kMaxParameterSets) return Error::unsupported("avc config has too many parameter sets");
+  if (count > AvcConfig::kMaxParameterSets)
+    return Error::unsupported("avc config has too many parameter sets");
   for (size_t i = 0; i < count; ++i) {
     uint16_t len = 0;
     if (!r.readU16(len)) return Error::truncated("avc parameter set length");
@@ -51,7 +53,8 @@ size_t AvcConfig::size() const noexcept {
 }
 
 Result<size_t> AvcConfig::serializeTo(std::span<uint8_t> out) const noexcept {
-  if (nalLengthSize != 1 && nalLengthSize != 2 && nalLengthSize != 4) return Error::malformed("avc nal length size");
+  if (nalLengthSize != 1 && nalLengthSize != 2 && nalLengthSize != 4)
+    return Error::malformed("avc nal length size");
   ByteWriter w(out);
   w.writeU8(1);
   w.writeU8(profile);
@@ -74,7 +77,8 @@ Result<size_t> AvcConfig::serializeTo(std::span<uint8_t> out) const noexcept {
   return w.size();
 }
 
-Result<AvcConfig> AvcConfig::fromParameterSets(std::span<const uint8_t> sps, std::span<const uint8_t> pps) noexcept {
+Result<AvcConfig> AvcConfig::fromParameterSets(std::span<const uint8_t> sps,
+                                               std::span<const uint8_t> pps) noexcept {
   // H.264 §7.3.2.1.1: NAL header, profile_idc, constraint flags, level_idc.
   if (sps.size() < 4) return Error::truncated("sps shorter than 4 bytes");
   if ((sps[0] & 0x1F) != 7) return Error::malformed("first parameter set is not an sps");

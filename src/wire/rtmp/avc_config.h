@@ -32,7 +32,8 @@ struct AvcConfig {
   Result<size_t> serializeTo(std::span<uint8_t> out) const noexcept;
   // A record for one SPS and one PPS (NAL units without start codes), 4-byte lengths,
   // profile and level copied from the SPS.
-  static Result<AvcConfig> fromParameterSets(std::span<const uint8_t> sps, std::span<const uint8_t> pps) noexcept;
+  static Result<AvcConfig> fromParameterSets(std::span<const uint8_t> sps,
+                                             std::span<const uint8_t> pps) noexcept;
 };
 
 }  // namespace rtcgate::wire::rtmp

@@ -8,7 +8,7 @@
 namespace rtcgate::wire::rtmp {
 namespace {
 
-constexpr uint32_t kExtendedMarker = 0xFFFFFF;  // §5.3.1.3
+constexpr uint32_t kExtendedMarker = 0xFFFFFF;           // §5.3.1.3
 constexpr size_t kMessageHeaderSize[4] = {11, 7, 3, 0};  // §5.3.1.2.1-4
 
 // §5.3.1.1: csid 0 and 1 in the first byte announce 2- and 3-byte basic headers.
@@ -101,8 +101,8 @@ Status ChunkReader::onHeader() noexcept {
     }
     if (fmt == 0) {
       // §5.3.1.2.1: message stream id is little-endian.
-      s.header.streamId = uint32_t{mh[7]} | uint32_t{mh[8]} << 8 | uint32_t{mh[9]} << 16 |
-                          uint32_t{mh[10]} << 24;
+      s.header.streamId =
+          uint32_t{mh[7]} | uint32_t{mh[8]} << 8 | uint32_t{mh[9]} << 16 | uint32_t{mh[10]} << 24;
     }
     RTCGATE_TRY(startMessage(s, fmt, tsField));
   }

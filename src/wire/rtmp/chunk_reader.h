@@ -41,8 +41,8 @@ class ChunkReader {
     uint32_t csid = 0;
     MessageHeader header;
     uint32_t length = 0;
-    uint32_t delta = 0;        // last timestamp field, reapplied by fmt 3 on a new message
-    bool extended = false;     // last fmt 0/1/2 header used an extended timestamp
+    uint32_t delta = 0;            // last timestamp field, reapplied by fmt 3 on a new message
+    bool extended = false;         // last fmt 0/1/2 header used an extended timestamp
     std::vector<uint8_t> payload;  // capacity reused from message to message
     bool inMessage = false;
   };

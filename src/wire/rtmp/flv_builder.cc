@@ -55,8 +55,8 @@ Result<size_t> writeAvcFrame(bool keyframe, int32_t compositionTimeMs, std::span
   return t.serializeTo(out);
 }
 
-Result<size_t> writeAvcFrameFromAnnexB(bool keyframe, int32_t compositionTimeMs, std::span<const uint8_t> annexB,
-                                       std::span<uint8_t> out) noexcept {
+Result<size_t> writeAvcFrameFromAnnexB(bool keyframe, int32_t compositionTimeMs,
+                                       std::span<const uint8_t> annexB, std::span<uint8_t> out) noexcept {
   auto header = writeAvcHeader(frameTypeOf(keyframe), PacketKind::kCodedFrames, compositionTimeMs, out);
   if (!header.ok()) return header.error();
   auto body = annexBToAvcc(annexB, out.subspan(kAvcHeaderSize));

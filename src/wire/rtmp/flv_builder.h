@@ -18,8 +18,8 @@ Result<size_t> writeAvcSequenceHeader(std::span<const uint8_t> sps, std::span<co
 Result<size_t> writeAvcFrame(bool keyframe, int32_t compositionTimeMs, std::span<const uint8_t> avcc,
                              std::span<uint8_t> out) noexcept;
 // Same from an Annex B access unit, converting start codes to 4-byte lengths in place.
-Result<size_t> writeAvcFrameFromAnnexB(bool keyframe, int32_t compositionTimeMs, std::span<const uint8_t> annexB,
-                                       std::span<uint8_t> out) noexcept;
+Result<size_t> writeAvcFrameFromAnnexB(bool keyframe, int32_t compositionTimeMs,
+                                       std::span<const uint8_t> annexB, std::span<uint8_t> out) noexcept;
 // Audio tag: AAC, AACPacketType 0, AudioSpecificConfig.
 Result<size_t> writeAacSequenceHeader(const AacConfig& config, std::span<uint8_t> out) noexcept;
 // Audio tag: AAC, AACPacketType 1, one raw AAC frame (no ADTS header).

@@ -26,10 +26,18 @@ Result<VideoTag> parseEnhancedVideo(VideoTag t, uint8_t packetType, ByteReader& 
   if (packetType > kExMetadata) return Error::unsupported("enhanced video packet type");
   if (!r.readU32(t.fourCc)) return Error::truncated("enhanced video fourcc");
   switch (packetType) {
-    case kExSequenceStart: t.kind = PacketKind::kSequenceHeader; break;
-    case kExSequenceEnd: t.kind = PacketKind::kEndOfSequence; break;
-    case kExMetadata: t.kind = PacketKind::kMetadata; break;
-    case kExCodedFramesX: t.kind = PacketKind::kCodedFrames; break;
+    case kExSequenceStart:
+      t.kind = PacketKind::kSequenceHeader;
+      break;
+    case kExSequenceEnd:
+      t.kind = PacketKind::kEndOfSequence;
+      break;
+    case kExMetadata:
+      t.kind = PacketKind::kMetadata;
+      break;
+    case kExCodedFramesX:
+      t.kind = PacketKind::kCodedFrames;
+      break;
     default: {
       t.kind = PacketKind::kCodedFrames;
       // Only the H.264/H.265 family carries a composition time in CodedFrames.
@@ -90,7 +98,9 @@ Result<size_t> VideoTag::serializeTo(std::span<uint8_t> out) const noexcept {
   if (!enhanced) {
     w.writeU8(static_cast<uint8_t>(frame << 4 | (codecId & 0x0F)));
     if (codecId == kVideoCodecAvc) {
-      const uint8_t packetType = kind == PacketKind::kSequenceHeader ? 0 : kind == PacketKind::kEndOfSequence ? 2 : 1;
+      const uint8_t packetType = kind == PacketKind::kSequenceHeader  ? 0
+                                 : kind == PacketKind::kEndOfSequence ? 2
+                                                                      : 1;
       w.writeU8(packetType);
       w.writeU24(static_cast<uint32_t>(compositionTimeMs) & 0xFFFFFF);
     }

@@ -22,7 +22,13 @@ inline constexpr uint32_t kFourCcOpus = fourCc("Opus");
 inline constexpr uint32_t kFourCcAac = fourCc("mp4a");
 
 // Annex E.4.3.1 FrameType (3 bits in enhanced tags, 4 in legacy ones).
-enum class VideoFrameType : uint8_t { kKey = 1, kInter = 2, kDisposableInter = 3, kGeneratedKey = 4, kCommand = 5 };
+enum class VideoFrameType : uint8_t {
+  kKey = 1,
+  kInter = 2,
+  kDisposableInter = 3,
+  kGeneratedKey = 4,
+  kCommand = 5
+};
 
 // What a tag body holds, across legacy AVCPacketType/AACPacketType and enhanced PacketType.
 enum class PacketKind : uint8_t {
@@ -60,11 +66,11 @@ struct VideoTag {
 // View of one audio tag body; `data` borrows the message payload.
 struct AudioTag {
   uint8_t soundFormat = kSoundFormatAac;
-  uint8_t soundRate = 3;   // legacy: 0=5.5k 1=11k 2=22k 3=44k (AAC always says 3)
-  uint8_t soundSize = 1;   // legacy: 0=8 bit, 1=16 bit
-  uint8_t soundType = 1;   // legacy: 0=mono, 1=stereo
+  uint8_t soundRate = 3;  // legacy: 0=5.5k 1=11k 2=22k 3=44k (AAC always says 3)
+  uint8_t soundSize = 1;  // legacy: 0=8 bit, 1=16 bit
+  uint8_t soundType = 1;  // legacy: 0=mono, 1=stereo
   bool enhanced = false;
-  uint32_t fourCc = 0;     // enhanced tags (kFourCcOpus...)
+  uint32_t fourCc = 0;  // enhanced tags (kFourCcOpus...)
   PacketKind kind = PacketKind::kCodedFrames;
   std::span<const uint8_t> data;
 

@@ -17,8 +17,8 @@ class Handshake {
   enum class Role : uint8_t { kServer, kClient };
   enum class State : uint8_t { kAwaitingPeerHello, kAwaitingPeerEcho, kDone, kFailed };
 
-  static constexpr uint8_t kVersion = 3;         // §5.2.2: the only version defined
-  static constexpr size_t kPacketSize = 1536;    // §5.2.3: C1/S1/C2/S2 are 1536 bytes
+  static constexpr uint8_t kVersion = 3;       // §5.2.2: the only version defined
+  static constexpr size_t kPacketSize = 1536;  // §5.2.3: C1/S1/C2/S2 are 1536 bytes
   static constexpr size_t kRandomSize = kPacketSize - 8;
 
   // `epochMs` is our C1/S1 time field; `random` fills its 1528 random bytes (cycled if

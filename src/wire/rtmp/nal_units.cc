@@ -71,7 +71,8 @@ Result<size_t> annexBToAvcc(std::span<const uint8_t> stream, std::span<uint8_t> 
   return w.size();
 }
 
-Result<size_t> avccToAnnexB(std::span<const uint8_t> payload, uint8_t lengthSize, std::span<uint8_t> out) noexcept {
+Result<size_t> avccToAnnexB(std::span<const uint8_t> payload, uint8_t lengthSize,
+                            std::span<uint8_t> out) noexcept {
   ByteWriter w(out);
   AvccIterator it(payload, lengthSize);
   std::span<const uint8_t> nal;

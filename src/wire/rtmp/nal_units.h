@@ -41,6 +41,7 @@ size_t avccSizeOfAnnexB(std::span<const uint8_t> stream) noexcept;
 Result<size_t> annexBToAvcc(std::span<const uint8_t> stream, std::span<uint8_t> out) noexcept;
 // AVCC → Annex B with 4-byte start codes; returns bytes written (needs at most
 // payload.size() + 3 * NAL count bytes, i.e. payload.size() * 4 is always enough).
-Result<size_t> avccToAnnexB(std::span<const uint8_t> payload, uint8_t lengthSize, std::span<uint8_t> out) noexcept;
+Result<size_t> avccToAnnexB(std::span<const uint8_t> payload, uint8_t lengthSize,
+                            std::span<uint8_t> out) noexcept;
 
 }  // namespace rtcgate::wire::rtmp

@@ -38,7 +38,9 @@ Result<Abort> Abort::parse(std::span<const uint8_t> payload) noexcept {
   return Abort{*v};
 }
 
-Result<size_t> Abort::serializeTo(std::span<uint8_t> out) const noexcept { return writeU32(out, chunkStreamId); }
+Result<size_t> Abort::serializeTo(std::span<uint8_t> out) const noexcept {
+  return writeU32(out, chunkStreamId);
+}
 
 Result<Acknowledgement> Acknowledgement::parse(std::span<const uint8_t> payload) noexcept {
   auto v = parseU32(payload);

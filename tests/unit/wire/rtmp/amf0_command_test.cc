@@ -22,16 +22,16 @@ std::string str(std::string_view s) {
 
 // connect as ffmpeg's RTMP client sends it (§7.2.1.1): "connect", 1.0, then an object.
 std::vector<uint8_t> ffmpegConnect() {
-  return hexBytes("02" + str("connect") + "00 3ff0000000000000 03" +        //
-                  str("app") + "02" + str("live") +                           //
-                  str("type") + "02" + str("nonprivate") +                    //
-                  str("flashVer") + "02" + str("FMLE/3.0 (compatible; Lavf60.16.100)") +
-                  str("tcUrl") + "02" + str("rtmp://127.0.0.1:1935/live") +   //
-                  str("fpad") + "01 00" +                                     //
-                  str("capabilities") + "00 402e000000000000" +               // 15.0
-                  str("audioCodecs") + "00 40afce0000000000" +                // 4071.0
-                  str("videoCodecs") + "00 406f800000000000" +                // 252.0
-                  str("videoFunction") + "00 3ff0000000000000" +              // 1.0
+  return hexBytes("02" + str("connect") + "00 3ff0000000000000 03" +                      //
+                  str("app") + "02" + str("live") +                                       //
+                  str("type") + "02" + str("nonprivate") +                                //
+                  str("flashVer") + "02" + str("FMLE/3.0 (compatible; Lavf60.16.100)") +  //
+                  str("tcUrl") + "02" + str("rtmp://127.0.0.1:1935/live") +               //
+                  str("fpad") + "01 00" +                                                 //
+                  str("capabilities") + "00 402e000000000000" +                           // 15.0
+                  str("audioCodecs") + "00 40afce0000000000" +                            // 4071.0
+                  str("videoCodecs") + "00 406f800000000000" +                            // 252.0
+                  str("videoFunction") + "00 3ff0000000000000" +                          // 1.0
                   "0000 09");
 }
 
@@ -57,7 +57,8 @@ TEST(Amf0Command, ParsesFfmpegConnect) {
 
 TEST(Amf0Command, ParsesPublishAndRejectsBadShapes) {
   // §7.2.2.6 publish: "publish", 5, null, "KEY", "live".
-  const auto bytes = hexBytes("02" + str("publish") + "00 4014000000000000 05 02" + str("KEY") + "02" + str("live"));
+  const auto bytes =
+      hexBytes("02" + str("publish") + "00 4014000000000000 05 02" + str("KEY") + "02" + str("live"));
   auto c = Command::parse(bytes);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->stringArg(0), "KEY");
@@ -116,8 +117,9 @@ TEST(Amf0Command, OnStatusCodes) {
 
 TEST(Amf0Command, SetDataFrameMetadataAndPlayerForm) {
   // OBS/ffmpeg: "@setDataFrame", "onMetaData", ECMA array {width: 1280, videocodecid: 7}.
-  const auto bytes = hexBytes("02" + str("@setDataFrame") + "02" + str("onMetaData") + "08 00000002" + str("width") +
-                              "00 4094000000000000" + str("videocodecid") + "00 401c000000000000 0000 09");
+  const auto bytes =
+      hexBytes("02" + str("@setDataFrame") + "02" + str("onMetaData") + "08 00000002" + str("width") +
+               "00 4094000000000000" + str("videocodecid") + "00 401c000000000000 0000 09");
   auto d = DataMessage::parse(bytes);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->setDataFrame);

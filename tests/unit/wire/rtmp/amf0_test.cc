@@ -72,7 +72,10 @@ TEST(Amf0, RoundTripsNestedTree) {
   Amf0Value list = Amf0Value::strictArray();
   list.add(Amf0Value::boolean(false)).add(Amf0Value::undefined()).add(Amf0Value::date(1.5e12, -60));
   Amf0Value root = Amf0Value::object();
-  root.set("meta", inner).set("list", list).set("", Amf0Value::null()).set("long", Amf0Value::string(std::string(70000, 'z')));
+  root.set("meta", inner)
+      .set("list", list)
+      .set("", Amf0Value::null())
+      .set("long", Amf0Value::string(std::string(70000, 'z')));
   const auto bytes = encode(root);
   auto back = decodeOne(bytes);
   ASSERT_TRUE(back.ok()) << back.error().message;

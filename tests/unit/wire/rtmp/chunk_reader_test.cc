@@ -139,7 +139,8 @@ TEST(ChunkReader, RejectsProtocolViolations) {
       {"chunk size over cap", "02 000000 000004 01 00000000 00100000", "chunk size over limit"},
       {"fmt 1 first", "43 000000 000001 14 aa", "fmt 1-3 chunk on a fresh chunk stream"},
       {"fmt 3 first", "c3 aa", "fmt 1-3 chunk on a fresh chunk stream"},
-      {"header mid message", "03 000000 0000c8 09 00000000 " + std::string(256, 'a') + " 03 000000 000001 09 00000000 aa",
+      {"header mid message",
+       "03 000000 0000c8 09 00000000 " + std::string(256, 'a') + " 03 000000 000001 09 00000000 aa",
        "new chunk header inside an unfinished message"},
       {"short set chunk size", "02 000000 000002 01 00000000 0001", "control message shorter than 4 bytes"},
   };
@@ -158,8 +159,9 @@ TEST(ChunkReader, EnforcesMessageSizeAndStreamCountLimits) {
   EXPECT_STREQ(big.error().message, "message length over limit");
 
   limits.maxChunkStreams = 2;
-  auto many = readAll(hexBytes("03 000000 000000 09 00000000 04 000000 000000 09 00000000 05 000000 000000 09 00000000"),
-                      SIZE_MAX, limits);
+  auto many = readAll(
+      hexBytes("03 000000 000000 09 00000000 04 000000 000000 09 00000000 05 000000 000000 09 00000000"),
+      SIZE_MAX, limits);
   ASSERT_FALSE(many.ok());
   EXPECT_STREQ(many.error().message, "too many chunk streams");
 }

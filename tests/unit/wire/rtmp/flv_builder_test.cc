@@ -39,7 +39,8 @@ TEST(FlvBuilder, AvcSequenceHeaderAndFrames) {
 }
 
 TEST(FlvBuilder, AacSequenceHeaderAndFrames) {
-  EXPECT_EQ(build(16, [](auto out) { return writeAacSequenceHeader(AacConfig{}, out); }), hexBytes("af 00 1210"));
+  EXPECT_EQ(build(16, [](auto out) { return writeAacSequenceHeader(AacConfig{}, out); }),
+            hexBytes("af 00 1210"));
   const auto raw = hexBytes("211c");
   EXPECT_EQ(build(16, [&](auto out) { return writeAacFrame(raw, out); }), hexBytes("af 01 211c"));
   std::vector<uint8_t> tiny(1);

@@ -49,7 +49,8 @@ TEST(VideoTag, LegacyAvcSequenceHeaderAndNalus) {
   expectRoundTrip<VideoTag>(hexBytes("17 01 ffffe0 00"));
   EXPECT_EQ(VideoTag::parse(hexBytes("17 02 000000"))->kind, PacketKind::kEndOfSequence);
   EXPECT_FALSE(VideoTag::parse(hexBytes("17 03 000000")).ok());
-  rtcgate::test::expectEveryTruncationRejected(std::span(seq).first(5), [](auto s) { return VideoTag::parse(s); });
+  rtcgate::test::expectEveryTruncationRejected(std::span(seq).first(5),
+                                               [](auto s) { return VideoTag::parse(s); });
 }
 
 TEST(VideoTag, EnhancedFourCcTags) {
@@ -86,7 +87,8 @@ TEST(VideoTag, EnhancedFourCcTags) {
   EXPECT_EQ(cmd->kind, PacketKind::kCommand);
   expectRoundTrip<VideoTag>(hexBytes("d0 01"));
   EXPECT_EQ(VideoTag::parse(hexBytes("96 00")).error().code, Error::Code::kUnsupported);  // multitrack
-  rtcgate::test::expectEveryTruncationRejected(hexBytes("91 68766331 000021"), [](auto s) { return VideoTag::parse(s); });
+  rtcgate::test::expectEveryTruncationRejected(hexBytes("91 68766331 000021"),
+                                               [](auto s) { return VideoTag::parse(s); });
 }
 
 TEST(VideoTag, BuildsEgressTags) {
@@ -140,7 +142,8 @@ TEST(AudioTag, EnhancedOpusAndOtherFormats) {
   expectRoundTrip<AudioTag>(hexBytes("91 4f707573 fc"));
   EXPECT_EQ(AudioTag::parse(hexBytes("90 4f707573"))->kind, PacketKind::kSequenceHeader);
   EXPECT_EQ(AudioTag::parse(hexBytes("95 4f707573")).error().code, Error::Code::kUnsupported);
-  rtcgate::test::expectEveryTruncationRejected(hexBytes("91 4f707573"), [](auto s) { return AudioTag::parse(s); });
+  rtcgate::test::expectEveryTruncationRejected(hexBytes("91 4f707573"),
+                                               [](auto s) { return AudioTag::parse(s); });
   auto mp3 = AudioTag::parse(hexBytes("2f ff"));
   ASSERT_TRUE(mp3.ok());
   EXPECT_EQ(mp3->kind, PacketKind::kOther);

@@ -22,7 +22,7 @@ struct OwnedMessage {
 
 // Feeds `bytes` in pieces of the given sizes (cycled); stops at the first error.
 inline Result<std::vector<OwnedMessage>> readInPieces(ChunkReader& reader, std::span<const uint8_t> bytes,
-                                                       const std::vector<size_t>& pieces) {
+                                                      const std::vector<size_t>& pieces) {
   std::vector<OwnedMessage> out;
   size_t pos = 0;
   size_t k = 0;
@@ -40,7 +40,7 @@ inline Result<std::vector<OwnedMessage>> readInPieces(ChunkReader& reader, std::
 }
 
 inline Result<std::vector<OwnedMessage>> readAll(std::span<const uint8_t> bytes, size_t piece = SIZE_MAX,
-                                                  ChunkReaderLimits limits = {}) {
+                                                 ChunkReaderLimits limits = {}) {
   ChunkReader reader(limits);
   return readInPieces(reader, bytes, {piece});
 }

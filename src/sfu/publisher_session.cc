@@ -1,5 +1,7 @@
 #include "sfu/publisher_session.h"
 
+#include <algorithm>
+
 #include "base/random.h"
 #include "sfu/stream.h"
 #include "wire/rtcp/compound.h"
@@ -7,6 +9,7 @@
 #include "wire/rtcp/nack.h"
 #include "wire/rtcp/pli.h"
 #include "wire/rtcp/receiver_report.h"
+#include "wire/rtcp/remb.h"
 #include "wire/rtcp/sender_report.h"
 #include "wire/rtp/rtp_extensions.h"
 #include "wire/rtp/rtx.h"
@@ -29,8 +32,11 @@ PublisherSession::PublisherSession(SessionHost& host, SessionSpec spec, SfuCount
       haveVideo = true;
     }
   }
-  for (const auto& t : tracks_)
+  for (const auto& t : tracks_) {
     if (!twccExt_) twccExt_ = t.twccExt;
+    for (const auto& fb : t.codec.rtcpFb)
+      if (fb.type == "goog-remb") remb_ = true;
+  }
   for (size_t t = 0; t < tracks_.size(); ++t) {
     for (size_t l = 0; l < tracks_[t].layers.size(); ++l) {
       const auto& layer = tracks_[t].layers[l];
@@ -253,6 +259,29 @@ void PublisherSession::sendTransportFeedback(int64_t nowUs) {
   ++counters_.twccFeedbackSent;
 }
 
+// draft-alvestrand-rmcat-remb: for publishers without transport-wide CC (their own
+// estimate then follows ours). We allow twice what arrives, at least 1 Mbit/s, so the
+// sender can keep stepping up while the path delivers; losses show up in the RRs.
+void PublisherSession::sendRemb(int64_t nowUs) {
+  uint64_t incoming = 0;
+  rtcp::Remb remb;
+  remb.senderSsrc = rtcpSsrc_;
+  for (auto& t : tracks_) {
+    if (t.kind != MediaKind::kVideo) continue;
+    for (auto& l : t.layers) {
+      if (!l.ssrc || !l.stats) continue;
+      incoming += l.stats->bitrateBps(nowUs);
+      if (remb.count < rtcp::Remb::kMaxSsrcs) remb.ssrcs[remb.count++] = l.ssrc;
+    }
+  }
+  if (remb.count == 0) return;
+  remb.bitrateBps = std::clamp<uint64_t>(2 * incoming, 1'000'000, 20'000'000);
+  sendRtcp([&](std::span<uint8_t> out) -> size_t {
+    auto n = remb.serializeTo(out);
+    return n.ok() ? *n : 0;
+  });
+}
+
 // RFC 3550 §6.4.2: one receiver report with a block per received SSRC.
 void PublisherSession::sendReceiverReport(int64_t nowUs) {
   sendRtcp([&](std::span<uint8_t> out) -> size_t {
@@ -283,6 +312,7 @@ void PublisherSession::onTick(int64_t nowUs) {
       if (t.rerank() && stream_) stream_->onLayersReranked();
     }
     sendReceiverReport(nowUs);
+    if (remb_ && !twccExt_) sendRemb(nowUs);
   }
 }
 

@@ -55,6 +55,7 @@ class PublisherSession final : public Session {
   void sendKeyframeRequests(int64_t nowUs);
   void sendPli(PublisherLayer& layer, int64_t nowUs);
   void sendReceiverReport(int64_t nowUs);
+  void sendRemb(int64_t nowUs);
   void onSenderReport(std::span<const uint8_t> packet, int64_t nowUs);
 
   uint32_t rtcpSsrc_;
@@ -62,6 +63,7 @@ class PublisherSession final : public Session {
   std::vector<SsrcRoute> routes_;
   media::TwccRecorder twcc_;  // transport-wide: one per publisher across its tracks
   uint8_t twccExt_ = 0;
+  bool remb_ = false;  // goog-remb negotiated
   int64_t nextReportUs_ = 0;
   int64_t nextNackUs_ = 0;
 };

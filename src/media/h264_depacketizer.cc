@@ -14,6 +14,10 @@ constexpr uint8_t kFuStart = 0x80;
 constexpr uint8_t kFuEnd = 0x40;
 constexpr size_t kAudSize = 2;  // NAL header + primary_pic_type and trailing bits
 
+// NAL unit types an access unit may hold: 0 is forbidden and 24..31 mean aggregation or
+// fragmentation in RTP (§5.2), never a NAL unit of their own.
+bool carriable(uint8_t type) noexcept { return type != 0 && type < kStapA; }
+
 }  // namespace
 
 Status H264Depacketizer::setSpropParameterSets(std::string_view value) {
@@ -52,7 +56,7 @@ bool H264Depacketizer::append(std::span<const uint8_t> payload, MediaFrame& fram
   if (type == kFuA) return appendFuA(payload, frame);
   if (inFragment_) return false;  // §5.8: fragments of a NAL unit are consecutive
   if (type == kStapA) return appendStapA(payload, frame);
-  if (type == 0 || type > kStapA) return false;  // forbidden, or not packetization-mode 1
+  if (!carriable(type)) return false;  // forbidden, or not packetization-mode 1
   appendNal(frame.data, payload);
   noteNal(payload);
   return true;
@@ -64,7 +68,7 @@ bool H264Depacketizer::appendStapA(std::span<const uint8_t> payload, MediaFrame&
   while (!r.empty()) {
     uint16_t size = 0;
     std::span<const uint8_t> nal;
-    if (!r.readU16(size) || size == 0 || !r.readBytes(size, nal)) return false;
+    if (!r.readU16(size) || size == 0 || !r.readBytes(size, nal) || !carriable(nalType(nal[0]))) return false;
     appendNal(frame.data, nal);
     noteNal(nal);
   }
@@ -75,6 +79,7 @@ bool H264Depacketizer::appendFuA(std::span<const uint8_t> payload, MediaFrame& f
   if (payload.size() < 3) return false;
   const uint8_t fu = payload[1];
   const bool start = (fu & kFuStart) != 0;
+  if (!carriable(nalType(fu))) return false;
   if (start == inFragment_) return false;  // a start inside a NAL unit, or a middle without one
   if (start) {
     // The NAL header is rebuilt from the indicator's F and NRI and the FU header's type.

@@ -185,3 +185,19 @@ TEST(H264DepacketizerTest, MalformedPayloadsDropTheirAccessUnit) {
 
 }  // namespace
 }  // namespace rtcgate::media
+
+namespace rtcgate::media {
+namespace {
+
+TEST(H264DepacketizerTest, RejectsNalTypesRtpReserves) {
+  H264Depacketizer d;
+  std::vector<MediaFrame> out;
+  d.push(1, 0, true, std::vector<uint8_t>{0x78, 0x00, 0x02, 0x7c, 0x01}, out);  // STAP-A holding type 28
+  d.push(2, 3000, true, std::vector<uint8_t>{0x7c, 0xd8, 0xaa}, out);           // FU-A of a type-24 unit
+  d.push(3, 6000, true, std::vector<uint8_t>{0x7c, 0xc0, 0xaa}, out);           // FU-A of a type-0 unit
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(d.stats().malformed, 3u);
+}
+
+}  // namespace
+}  // namespace rtcgate::media

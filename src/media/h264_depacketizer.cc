@@ -130,9 +130,11 @@ bool H264Depacketizer::finish(MediaFrame& frame) {
 // Before the IDR's first NAL unit, after an access unit delimiter (which must come first,
 // H.264 §7.4.1.2.3).
 void H264Depacketizer::injectParameterSets(MediaFrame& frame) const {
+  // Both, even when one came in band (sps_/pps_ then hold it already), so a PPS never
+  // precedes the SPS it refers to.
   std::vector<uint8_t> sets;
-  if (!sawSps_) appendNal(sets, sps_);
-  if (!sawPps_) appendNal(sets, pps_);
+  appendNal(sets, sps_);
+  appendNal(sets, pps_);
   size_t at = 0;
   const size_t audEnd = sizeof(kAnnexBStartCode) + kAudSize;
   if (frame.data.size() >= audEnd && nalType(frame.data[sizeof(kAnnexBStartCode)]) == kNalAud &&

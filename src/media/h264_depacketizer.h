@@ -13,8 +13,8 @@ namespace rtcgate::media {
 // Annex B access units (4-byte start codes) from in-order RTP packets carrying single NAL
 // units (§5.6), STAP-A (§5.7.1) and FU-A (§5.8). STAP-B, MTAP and FU-B (interleaved mode)
 // are rejected. An access unit is a keyframe when it holds an IDR slice; the SPS and PPS
-// last seen (in band, or from sprop-parameter-sets) are inserted before an IDR that comes
-// without them, and set as the keyframe's MediaFrame::config.
+// last seen (in band, or from sprop-parameter-sets) are inserted before an IDR that does
+// not bring both, and set as the keyframe's MediaFrame::config.
 //
 // After a loss the next complete access unit is delivered with afterLoss set even if it
 // is not an IDR: whether to wait for one is the consumer's choice.

@@ -20,24 +20,34 @@ constexpr size_t kStapSizeField = 2;
 
 H264Packetizer::H264Packetizer(size_t maxPayload) noexcept : maxPayload_(std::max(maxPayload, kMinPayload)) {}
 
-Status H264Packetizer::setFrame(std::span<const uint8_t> annexB) noexcept {
+Status H264Packetizer::setFrame(std::span<const uint8_t> annexB, std::span<const uint8_t> parameterSets) noexcept {
   fuNal_ = {};
   next_ = {};
+  prefix_ = AnnexBReader({});
   AnnexBReader check(annexB);
   std::span<const uint8_t> nal;
-  bool any = false;
+  bool any = false, idr = false, sps = false, pps = false;
   while (check.next(nal)) {
     const uint8_t type = nalType(nal[0]);
     if (type == 0 || type >= kStapA) return Error::malformed("h264: NAL unit type 0 or 24..31 in access unit");
     any = true;
+    idr |= type == kNalIdr;
+    sps |= type == kNalSps;
+    pps |= type == kNalPps;
   }
   if (!any) return Error::malformed("h264: no NAL unit in access unit");
+  // Both kinds even when one is present, so a PPS never precedes the SPS it refers to.
+  if (idr && (!sps || !pps)) prefix_ = AnnexBReader(parameterSets);
   reader_ = AnnexBReader(annexB);
   advance();
   return {};
 }
 
 void H264Packetizer::advance() noexcept {
+  while (prefix_.next(next_)) {
+    const uint8_t type = nalType(next_[0]);
+    if (type == kNalSps || type == kNalPps) return;
+  }
   if (!reader_.next(next_)) next_ = {};
 }
 

@@ -26,7 +26,12 @@ class H264Packetizer {
   // Starts an access unit in Annex B form, borrowed until the last next(). kMalformed if
   // it holds no NAL unit or one of type 0 or 24..31, which RTP cannot carry as a single
   // NAL unit (those types mean aggregation and fragmentation there).
-  Status setFrame(std::span<const uint8_t> annexB) noexcept;
+  //
+  // `parameterSets` (Annex B SPS and PPS, e.g. MediaFrame::config from an FLV source whose
+  // keyframes carry them out of band) are sent first when the access unit holds an IDR
+  // slice but not both its own SPS and PPS (both are sent then, SPS first, so a PPS never
+  // precedes the SPS it refers to). Other NAL units in `parameterSets` are skipped.
+  Status setFrame(std::span<const uint8_t> annexB, std::span<const uint8_t> parameterSets = {}) noexcept;
   bool hasNext() const noexcept { return !fuNal_.empty() || !next_.empty(); }
   // Writes the next payload; kNoSpace if `out` is too small for it, kState when done.
   Result<PacketizedPayload> next(std::span<uint8_t> out) noexcept;
@@ -36,6 +41,7 @@ class H264Packetizer {
   size_t aggregate(std::span<const uint8_t> nal, std::span<uint8_t> out) noexcept;
   void advance() noexcept;
 
+  AnnexBReader prefix_{{}};  // parameter sets still to send, before reader_
   AnnexBReader reader_{{}};
   std::span<const uint8_t> next_;   // the next NAL unit to send whole or start fragmenting
   std::span<const uint8_t> fuNal_;  // the NAL unit being fragmented

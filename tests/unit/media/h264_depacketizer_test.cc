@@ -201,3 +201,21 @@ TEST(H264DepacketizerTest, RejectsNalTypesRtpReserves) {
 
 }  // namespace
 }  // namespace rtcgate::media
+
+namespace rtcgate::media {
+namespace {
+
+TEST(H264DepacketizerTest, IdrWithOnlyItsSpsGetsBothSetsAheadOfIt) {
+  const auto newSps = test::nal(kNalSps, 16, 40), pps = test::nal(kNalPps, 5, 8), idr = test::nal(kNalIdr, 80, 3);
+  const auto au = test::annexB({newSps, idr});
+  uint16_t seq = 0;
+  H264Depacketizer d;
+  ASSERT_TRUE(d.setSpropParameterSets(toBase64(test::nal(kNalSps, 14, 9)) + "," + toBase64(pps)).ok());
+  const auto frames = test::feed(d, test::packetizeH264(au, seq, 0));
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].data, test::annexB({newSps, pps, newSps, idr}));
+  EXPECT_EQ(frames[0].config, test::annexB({newSps, pps}));
+}
+
+}  // namespace
+}  // namespace rtcgate::media

@@ -110,3 +110,38 @@ TEST(H264PacketizerTest, RefusesTooSmallBufferWithoutLosingData) {
 
 }  // namespace
 }  // namespace rtcgate::media
+
+namespace rtcgate::media {
+namespace {
+
+using test::nal;
+
+TEST(H264PacketizerTest, SendsOutOfBandParameterSetsBeforeBareIdr) {
+  const auto sps = nal(kNalSps, 12), pps = nal(kNalPps, 4), idr = nal(kNalIdr, 2000), slice = nal(1, 50);
+  const auto config = test::annexB({sps, pps});
+  // The packetizer borrows its input: the access units outlive it.
+  const auto bareIdr = test::annexB({idr}), ownSps = test::annexB({sps, idr}), delta = test::annexB({slice});
+  uint16_t seq = 0;
+  H264Packetizer p(1100);
+  ASSERT_TRUE(p.setFrame(bareIdr, config).ok());
+  auto packets = test::drain(p, seq, 0);
+  ASSERT_EQ(packets.size(), 3u);  // STAP-A(SPS, PPS), two FU-A
+  EXPECT_EQ(packets[0].payload[0] & 0x1f, 24);
+  EXPECT_EQ(packets[0].payload.size(), 1u + 2 + 12 + 2 + 4);
+  // One kind missing: both are sent, so the PPS never precedes the SPS it refers to.
+  ASSERT_TRUE(p.setFrame(ownSps, config).ok());
+  packets = test::drain(p, seq, 0);
+  ASSERT_EQ(packets[0].payload[0] & 0x1f, 24);
+  EXPECT_EQ(packets[0].payload.size(), 1u + 2 + 12 + 2 + 4 + 2 + 12);
+  EXPECT_EQ(packets[0].payload[3] & 0x1f, kNalSps);
+  EXPECT_EQ(packets[0].payload[17] & 0x1f, kNalPps);
+  EXPECT_EQ(packets[0].payload[23] & 0x1f, kNalSps);
+  // A delta frame gets none.
+  ASSERT_TRUE(p.setFrame(delta, config).ok());
+  packets = test::drain(p, seq, 0);
+  ASSERT_EQ(packets.size(), 1u);
+  EXPECT_EQ(packets[0].payload, slice);
+}
+
+}  // namespace
+}  // namespace rtcgate::media

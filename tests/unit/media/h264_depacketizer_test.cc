@@ -183,11 +183,6 @@ TEST(H264DepacketizerTest, MalformedPayloadsDropTheirAccessUnit) {
   EXPECT_EQ(d.stats().packetsDiscarded, 1u);
 }
 
-}  // namespace
-}  // namespace rtcgate::media
-
-namespace rtcgate::media {
-namespace {
 
 TEST(H264DepacketizerTest, RejectsNalTypesRtpReserves) {
   H264Depacketizer d;
@@ -199,11 +194,6 @@ TEST(H264DepacketizerTest, RejectsNalTypesRtpReserves) {
   EXPECT_EQ(d.stats().malformed, 3u);
 }
 
-}  // namespace
-}  // namespace rtcgate::media
-
-namespace rtcgate::media {
-namespace {
 
 TEST(H264DepacketizerTest, IdrWithOnlyItsSpsGetsBothSetsAheadOfIt) {
   const auto newSps = test::nal(kNalSps, 16, 40), pps = test::nal(kNalPps, 5, 8), idr = test::nal(kNalIdr, 80, 3);

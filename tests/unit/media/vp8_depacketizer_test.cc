@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "packetizer_test_util.h"
+#include "wire/rtp/rtp_packet_builder.h"
 
 namespace rtcgate::media {
 namespace {
@@ -131,6 +132,35 @@ TEST(Vp8DepacketizerTest, MalformedPayloadDropsFrame) {
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(d.stats().malformed, 1u);
   EXPECT_TRUE(frames[0].afterLoss);
+}
+
+
+// The same path a receiver takes: payloads inside serialized RTP packets, parsed as views.
+TEST(Vp8DepacketizerTest, TakesParsedRtpPackets) {
+  const auto frame = test::vp8Frame(2500, true, 4);
+  Vp8Packetizer p;
+  p.setFrame(frame, 77);
+  Vp8Depacketizer d;
+  std::vector<MediaFrame> frames;
+  uint16_t seq = 65535;
+  while (p.hasNext()) {
+    std::array<uint8_t, 1200> payload{};
+    auto r = p.next(payload);
+    ASSERT_TRUE(r.ok());
+    wire::rtp::RtpPacketBuilder b;
+    b.setSequenceNumber(seq++).setTimestamp(123456).setSsrc(42).setPayloadType(96).setMarker(r->marker);
+    b.setPayload(std::span<const uint8_t>(payload.data(), r->size));
+    std::array<uint8_t, 1500> packet{};
+    auto n = b.serializeTo(packet);
+    ASSERT_TRUE(n.ok());
+    auto view = wire::rtp::RtpPacketView::parse(std::span<const uint8_t>(packet.data(), *n));
+    ASSERT_TRUE(view.ok());
+    d.push(*view, frames);
+  }
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].data, frame);
+  EXPECT_TRUE(frames[0].keyframe);
+  EXPECT_EQ(frames[0].ptsUs, 0);
 }
 
 }  // namespace

@@ -56,4 +56,3 @@ std::vector<uint8_t> normalizeAnnexB(std::span<const uint8_t> annexB) {
 }
 
 }  // namespace rtcgate::media
-

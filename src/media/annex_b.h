@@ -31,7 +31,9 @@ inline constexpr uint8_t kAnnexBStartCode[4] = {0, 0, 0, 1};
 inline constexpr uint8_t kNalIdr = 5;
 inline constexpr uint8_t kNalSps = 7;
 inline constexpr uint8_t kNalPps = 8;
-inline constexpr uint8_t nalType(uint8_t header) noexcept { return header & 0x1f; }
+inline constexpr uint8_t nalType(uint8_t header) noexcept {
+  return header & 0x1f;
+}
 
 // Appends a 4-byte start code and `nal`.
 void appendNal(std::vector<uint8_t>& out, std::span<const uint8_t> nal);

@@ -16,7 +16,9 @@ constexpr size_t kAudSize = 2;  // NAL header + primary_pic_type and trailing bi
 
 // NAL unit types an access unit may hold: 0 is forbidden and 24..31 mean aggregation or
 // fragmentation in RTP (§5.2), never a NAL unit of their own.
-bool carriable(uint8_t type) noexcept { return type != 0 && type < kStapA; }
+bool carriable(uint8_t type) noexcept {
+  return type != 0 && type < kStapA;
+}
 
 }  // namespace
 

@@ -20,7 +20,8 @@ constexpr size_t kStapSizeField = 2;
 
 H264Packetizer::H264Packetizer(size_t maxPayload) noexcept : maxPayload_(std::max(maxPayload, kMinPayload)) {}
 
-Status H264Packetizer::setFrame(std::span<const uint8_t> annexB, std::span<const uint8_t> parameterSets) noexcept {
+Status H264Packetizer::setFrame(std::span<const uint8_t> annexB,
+                                std::span<const uint8_t> parameterSets) noexcept {
   fuNal_ = {};
   next_ = {};
   prefix_ = AnnexBReader({});
@@ -29,7 +30,8 @@ Status H264Packetizer::setFrame(std::span<const uint8_t> annexB, std::span<const
   bool any = false, idr = false, sps = false, pps = false;
   while (check.next(nal)) {
     const uint8_t type = nalType(nal[0]);
-    if (type == 0 || type >= kStapA) return Error::malformed("h264: NAL unit type 0 or 24..31 in access unit");
+    if (type == 0 || type >= kStapA)
+      return Error::malformed("h264: NAL unit type 0 or 24..31 in access unit");
     any = true;
     idr |= type == kNalIdr;
     sps |= type == kNalSps;
@@ -57,7 +59,8 @@ Result<PacketizedPayload> H264Packetizer::next(std::span<uint8_t> out) noexcept 
   if (!fuNal_.empty()) {
     n = fragment(out);
   } else if (next_.size() > maxPayload_) {
-    if (out.size() < std::min(maxPayload_, next_.size() + 1)) return Error::noSpace("h264: payload buffer too small");
+    if (out.size() < std::min(maxPayload_, next_.size() + 1))
+      return Error::noSpace("h264: payload buffer too small");
     fuNal_ = next_;
     fuOffset_ = 1;
     advance();

@@ -36,7 +36,9 @@ struct MediaFrame {
 };
 
 // True for the video codecs.
-constexpr bool isVideo(MediaCodec c) noexcept { return c != MediaCodec::kOpus && c != MediaCodec::kAac; }
+constexpr bool isVideo(MediaCodec c) noexcept {
+  return c != MediaCodec::kOpus && c != MediaCodec::kAac;
+}
 
 // The RTP clock rate of a codec's payload format: 90 kHz for video (RFC 7741, 6184, 9628
 // and the AV1 format), 48 kHz for Opus (RFC 7587 §4.1); AAC's depends on its sample rate
@@ -46,14 +48,21 @@ constexpr uint32_t rtpClockRate(MediaCodec c) noexcept {
   return c == MediaCodec::kOpus ? 48'000 : 0;
 }
 
+// The codec name as SDP rtpmap spells it (RFC 8866 §6.6), for logs and negotiation.
 constexpr std::string_view codecName(MediaCodec c) noexcept {
   switch (c) {
-    case MediaCodec::kVp8: return "VP8";
-    case MediaCodec::kVp9: return "VP9";
-    case MediaCodec::kH264: return "H264";
-    case MediaCodec::kAv1: return "AV1";
-    case MediaCodec::kOpus: return "opus";
-    case MediaCodec::kAac: return "AAC";
+    case MediaCodec::kVp8:
+      return "VP8";
+    case MediaCodec::kVp9:
+      return "VP9";
+    case MediaCodec::kH264:
+      return "H264";
+    case MediaCodec::kAv1:
+      return "AV1";
+    case MediaCodec::kOpus:
+      return "opus";
+    case MediaCodec::kAac:
+      return "AAC";
   }
   return "?";
 }

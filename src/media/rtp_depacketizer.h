@@ -16,10 +16,10 @@ namespace rtcgate::media {
 struct DepacketizerStats {
   uint64_t packets = 0;
   uint64_t framesOut = 0;
-  uint64_t framesDropped = 0;    // partial frames dropped because a packet was missing
+  uint64_t framesDropped = 0;     // partial frames dropped because a packet was missing
   uint64_t packetsDiscarded = 0;  // waited for a frame start, or part of a dropped frame
-  uint64_t packetsLate = 0;      // older than one already seen (duplicate or reordered)
-  uint64_t malformed = 0;        // payloads the format rejects (their frame is dropped)
+  uint64_t packetsLate = 0;       // older than one already seen (duplicate or reordered)
+  uint64_t malformed = 0;         // payloads the format rejects (their frame is dropped)
 };
 
 // Frame boundaries from the RTP header, the payload format only says where frames start
@@ -71,9 +71,9 @@ class RtpDepacketizer {
   uint32_t lastTs_ = 0;
   uint16_t lastSeq_ = 0;
   bool formatMarksStart_;
-  bool started_ = false;     // any packet seen
-  bool building_ = false;    // frame_ holds a frame in progress
-  bool lastMarker_ = false;  // the previous in-order packet ended a frame
+  bool started_ = false;      // any packet seen
+  bool building_ = false;     // frame_ holds a frame in progress
+  bool lastMarker_ = false;   // the previous in-order packet ended a frame
   bool lossPending_ = false;  // a frame was dropped since the last emitted one
 };
 

@@ -33,7 +33,8 @@ class RtpTimestampUnwrapper {
 class RtpTimeMapper {
  public:
   // `rtpBase`: the RTP timestamp that frame time 0 maps to when sending.
-  explicit RtpTimeMapper(uint32_t clockRate, uint32_t rtpBase = 0) noexcept : rate_(clockRate), base_(rtpBase) {}
+  explicit RtpTimeMapper(uint32_t clockRate, uint32_t rtpBase = 0) noexcept
+      : rate_(clockRate), base_(rtpBase) {}
 
   // Receiving: microseconds since the first timestamp passed here (negative for a packet
   // reordered before it).

@@ -8,7 +8,9 @@
 namespace rtcgate {
 namespace {
 
-std::vector<uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<uint8_t> bytes(std::string_view s) {
+  return {s.begin(), s.end()};
+}
 
 // RFC 4648 §10 test vectors.
 TEST(Base64, Rfc4648Vectors) {

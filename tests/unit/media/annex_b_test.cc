@@ -16,7 +16,8 @@ std::vector<std::vector<uint8_t>> split(const std::vector<uint8_t>& b) {
 }
 
 TEST(AnnexBReaderTest, SplitsThreeAndFourByteStartCodes) {
-  const std::vector<uint8_t> b = {0, 0, 0, 1, 0x67, 0x42, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80, 0, 0, 0, 1, 0x65, 0x01};
+  const std::vector<uint8_t> b = {0,    0,    0,    1, 0x67, 0x42, 0, 0,    1,   0x68,
+                                  0xce, 0x3c, 0x80, 0, 0,    0,    1, 0x65, 0x01};
   const auto nals = split(b);
   ASSERT_EQ(nals.size(), 3u);
   EXPECT_EQ(nals[0], (std::vector<uint8_t>{0x67, 0x42}));

@@ -36,10 +36,10 @@ Stream packetize(std::vector<std::vector<uint8_t>> aus, uint16_t seq = 500, uint
 
 // IDR access unit with SPS/PPS, then two P access units, each larger than the MTU.
 Stream gop(uint16_t seq = 500, uint32_t ts = 90'000) {
-  return packetize({test::annexB({kSps, kPps, nal(kNalIdr, 6000, 1)}),
-                    test::annexB({nal(6, 30, 2), nal(1, 1500, 3), nal(1, 900, 4)}),
-                    test::annexB({nal(1, 2400, 5)})},
-                   seq, ts);
+  return packetize(
+      {test::annexB({kSps, kPps, nal(kNalIdr, 6000, 1)}),
+       test::annexB({nal(6, 30, 2), nal(1, 1500, 3), nal(1, 900, 4)}), test::annexB({nal(1, 2400, 5)})},
+      seq, ts);
 }
 
 TEST(H264DepacketizerTest, RoundTripsAccessUnitsByteExact) {
@@ -183,7 +183,6 @@ TEST(H264DepacketizerTest, MalformedPayloadsDropTheirAccessUnit) {
   EXPECT_EQ(d.stats().packetsDiscarded, 1u);
 }
 
-
 TEST(H264DepacketizerTest, RejectsNalTypesRtpReserves) {
   H264Depacketizer d;
   std::vector<MediaFrame> out;
@@ -194,9 +193,9 @@ TEST(H264DepacketizerTest, RejectsNalTypesRtpReserves) {
   EXPECT_EQ(d.stats().malformed, 3u);
 }
 
-
 TEST(H264DepacketizerTest, IdrWithOnlyItsSpsGetsBothSetsAheadOfIt) {
-  const auto newSps = test::nal(kNalSps, 16, 40), pps = test::nal(kNalPps, 5, 8), idr = test::nal(kNalIdr, 80, 3);
+  const auto newSps = test::nal(kNalSps, 16, 40), pps = test::nal(kNalPps, 5, 8),
+             idr = test::nal(kNalIdr, 80, 3);
   const auto au = test::annexB({newSps, idr});
   uint16_t seq = 0;
   H264Depacketizer d;

@@ -108,7 +108,6 @@ TEST(H264PacketizerTest, RefusesTooSmallBufferWithoutLosingData) {
   EXPECT_NE(packets[0].payload[1] & 0x80, 0);
 }
 
-
 TEST(H264PacketizerTest, SendsOutOfBandParameterSetsBeforeBareIdr) {
   const auto sps = nal(kNalSps, 12), pps = nal(kNalPps, 4), idr = nal(kNalIdr, 2000), slice = nal(1, 50);
   const auto config = test::annexB({sps, pps});

@@ -33,8 +33,8 @@ TEST(OpusDepacketizerTest, RoundTripsWithTimestampsAcrossWrap) {
     std::array<uint8_t, 1200> buf{};
     auto r = OpusPacketizer::packetize(sent.back(), buf);
     ASSERT_TRUE(r.ok());
-    d.push(static_cast<uint16_t>(65534 + i), ts0 + i * kTicks20Ms, std::span<const uint8_t>(buf.data(), r->size),
-           frames);
+    d.push(static_cast<uint16_t>(65534 + i), ts0 + i * kTicks20Ms,
+           std::span<const uint8_t>(buf.data(), r->size), frames);
   }
   ASSERT_EQ(frames.size(), 4u);
   for (size_t i = 0; i < 4; ++i) {

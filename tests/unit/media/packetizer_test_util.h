@@ -38,7 +38,8 @@ std::vector<TestPacket> drain(Packetizer& p, uint16_t& seq, uint32_t ts, size_t 
 }
 
 inline std::vector<TestPacket> packetizeVp8(std::span<const uint8_t> frame, uint16_t& seq, uint32_t ts,
-                                            size_t maxPayload = kDefaultMaxRtpPayload, uint16_t pictureId = 0) {
+                                            size_t maxPayload = kDefaultMaxRtpPayload,
+                                            uint16_t pictureId = 0) {
   Vp8Packetizer p(maxPayload);
   p.setFrame(frame, pictureId);
   return drain(p, seq, ts);

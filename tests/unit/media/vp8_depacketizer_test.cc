@@ -134,7 +134,6 @@ TEST(Vp8DepacketizerTest, MalformedPayloadDropsFrame) {
   EXPECT_TRUE(frames[0].afterLoss);
 }
 
-
 // The same path a receiver takes: payloads inside serialized RTP packets, parsed as views.
 TEST(Vp8DepacketizerTest, TakesParsedRtpPackets) {
   const auto frame = test::vp8Frame(2500, true, 4);

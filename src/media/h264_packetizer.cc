@@ -18,7 +18,9 @@ constexpr size_t kStapSizeField = 2;
 
 }  // namespace
 
-H264Packetizer::H264Packetizer(size_t maxPayload) noexcept : maxPayload_(std::max(maxPayload, kMinPayload)) {}
+// At most 65535: a STAP-A gives each NAL unit a 16-bit size (§5.7.1).
+H264Packetizer::H264Packetizer(size_t maxPayload) noexcept
+    : maxPayload_(std::clamp<size_t>(maxPayload, kMinPayload, UINT16_MAX)) {}
 
 Status H264Packetizer::setFrame(std::span<const uint8_t> annexB,
                                 std::span<const uint8_t> parameterSets) noexcept {

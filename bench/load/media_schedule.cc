@@ -2,13 +2,15 @@
 
 #include <algorithm>
 
+#include "media/opus_packetizer.h"
+
 namespace rtcgate::load {
 
 MediaSchedule buildSchedule(const MediaClip& clip, VideoCodec codec) {
   MediaSchedule s;
   s.durationUs = clip.durationUs;
   for (const auto& f : clip.video) {
-    auto payloads = codec == VideoCodec::kVp8 ? packetizeVp8(f.data) : packetizeH264(f.data);
+    auto payloads = packetizeVideo(codec, f.data);
     for (size_t i = 0; i < payloads.size(); ++i) {
       ScheduledPacket p;
       p.offsetUs = f.ptsUs;
@@ -29,7 +31,10 @@ MediaSchedule buildSchedule(const MediaClip& clip, VideoCodec codec) {
     ScheduledPacket p;
     p.offsetUs = f.ptsUs;
     p.rtpOffset = static_cast<uint32_t>(f.ptsUs * 48 / 1000);
-    p.payload = f.data;
+    p.payload.resize(kMaxRtpPayload);
+    auto r = media::OpusPacketizer::packetize(f.data, p.payload);
+    if (!r.ok()) continue;
+    p.payload.resize(r->size);
     s.packets.push_back(std::move(p));
   }
   std::stable_sort(s.packets.begin(), s.packets.end(), [](const ScheduledPacket& a, const ScheduledPacket& b) {

@@ -6,6 +6,7 @@
 #include "base/byte_writer.h"
 
 #include "base/random.h"
+#include "media/vp8_packetizer.h"
 #include "wire/rtcp/compound.h"
 #include "wire/rtcp/nack.h"
 #include "wire/rtcp/pli.h"
@@ -109,8 +110,8 @@ void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs,
   out->size = static_cast<uint32_t>(*n);
   if (p.video && codec_ == VideoCodec::kVp8) {
     const uint32_t pictureId = (loop * schedule_.videoFrames + p.frameIndex) & 0x7fff;
-    setVp8PictureId(std::span<uint8_t>(out->data() + *n - p.payload.size(), p.payload.size()),
-                    static_cast<uint16_t>(pictureId));
+    media::Vp8Packetizer::setPictureId(std::span<uint8_t>(out->data() + *n - p.payload.size(), p.payload.size()),
+                                       static_cast<uint16_t>(pictureId));
   }
   if (!transport()->sendRtp(std::move(out)).ok()) {
     ++stats_.sendErrors;

@@ -6,6 +6,10 @@
 #include "base/random.h"
 #include "latency_index.h"
 #include "load_runner.h"
+#include "media/annex_b.h"
+#include "media/h264_depacketizer.h"
+#include "media/vp8_depacketizer.h"
+#include "media/vp8_packetizer.h"
 #include "media_schedule.h"
 #include "packetizer.h"
 #include "seq_tracker.h"
@@ -37,20 +41,25 @@ void checkCodec(VideoCodec codec) {
   check(clip->video.size() == 90, std::string(name) + ": 90 frames, got " + std::to_string(clip->video.size()));
   check(clip->audio.size() == 150, "Opus: 150 frames of 20 ms, got " + std::to_string(clip->audio.size()));
   size_t keyframes = 0, detected = 0, intact = 0, oversize = 0, badMarkers = 0;
+  // The whole clip through the receive side, as one RTP stream.
+  media::Vp8Depacketizer vp8;
+  media::H264Depacketizer h264;
+  media::RtpDepacketizer& depacketizer = codec == VideoCodec::kVp8 ? static_cast<media::RtpDepacketizer&>(vp8) : h264;
+  std::vector<media::MediaFrame> frames;
+  uint16_t seq = 0xfff0;  // wraps within the clip
   for (const auto& f : clip->video) {
-    auto packets = codec == VideoCodec::kVp8 ? packetizeVp8(f.data) : packetizeH264(f.data);
+    auto packets = packetizeVideo(codec, f.data);
     for (size_t i = 0; i < packets.size(); ++i) {
       if (packets[i].bytes.size() > kMaxRtpPayload) ++oversize;
       if (packets[i].marker != (i + 1 == packets.size())) ++badMarkers;
+      if (codec == VideoCodec::kVp8) media::Vp8Packetizer::setPictureId(packets[i].bytes, 0x1234);
     }
-    if (codec == VideoCodec::kVp8) {
-      for (auto& p : packets) setVp8PictureId(p.bytes, 0x1234);
-      intact += depacketizeVp8(packets) == f.data;
-      detected += isVp8KeyframeStart(packets.front().bytes);
-    } else {
-      intact += depacketizeH264(packets) == normalizeAnnexB(f.data);
-      detected += isH264KeyframeStart(packets.front().bytes);
-    }
+    if (!packets.empty()) detected += isKeyframeStart(codec, packets.front().bytes);
+    frames.clear();
+    const auto ts = static_cast<uint32_t>(f.ptsUs * 90 / 1000);
+    for (const auto& p : packets) depacketizer.push(seq++, ts, p.marker, p.bytes, frames);
+    const auto expected = codec == VideoCodec::kVp8 ? f.data : media::normalizeAnnexB(f.data);
+    intact += frames.size() == 1 && frames[0].data == expected && frames[0].keyframe == f.keyframe;
     keyframes += f.keyframe;
   }
   check(intact == clip->video.size(), std::string(name) + ": depacketized frames identical " + std::to_string(intact) + "/" +

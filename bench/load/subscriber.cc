@@ -73,7 +73,7 @@ void Subscriber::onRtp(PacketRef packet, int64_t nowUs) {
 }
 
 void Subscriber::onVideo(std::span<const uint8_t> payload, uint32_t ts, int64_t nowUs) {
-  const bool key = codec_ == VideoCodec::kVp8 ? isVp8KeyframeStart(payload) : isH264KeyframeStart(payload);
+  const bool key = isKeyframeStart(codec_, payload);
   if (key && (!sawKey_ || ts != lastKeyTs_)) {
     ++stats_.keyframes;
     if (stats_.firstKeyframeUs == 0) stats_.firstKeyframeUs = nowUs;

@@ -24,8 +24,11 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/src/rtcgate --config $(CONFIG)
 
+# The end-to-end tests print the figures they assert on (lines starting with '# '); ctest
+# keeps the output of passing tests in its log, so show those lines after the run.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && status=0; ctest --output-on-failure -j $(JOBS) || status=$$?; \
+	  grep -h -E '^(# |✔|✖)' Testing/Temporary/LastTest.log || true; exit $$status
 
 test-asan: deps
 	cmake -S . -B $(BUILD_ASAN) $(CMAKE_FLAGS) -DRTCGATE_SANITIZE=ON -DRTCGATE_BENCH=OFF

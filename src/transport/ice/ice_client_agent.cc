@@ -5,6 +5,7 @@
 
 #include "base/random.h"
 #include "wire/stun/builder.h"
+#include "transport/ice/stun_intake.h"
 #include "wire/stun/integrity.h"
 #include "wire/stun/message.h"
 
@@ -126,19 +127,8 @@ void IceClientAgent::onTimer() noexcept {
 }
 
 void IceClientAgent::handleStun(std::span<const uint8_t> data, const SocketAddress& from) noexcept {
-  if (state_ == IceState::kClosed || state_ == IceState::kFailed) {
-    drops_.count(IceDropReason::kInactive);
-    return;
-  }
-  auto msg = StunMessage::parse(data);
-  if (!msg.ok()) {
-    drops_.count(IceDropReason::kMalformed);
-    return;
-  }
-  if (!wire::stun::verifyFingerprint(*msg).ok()) {
-    drops_.count(IceDropReason::kBadFingerprint);
-    return;
-  }
+  auto msg = admitStun(data, state_, drops_);
+  if (!msg) return;
   if (msg->method() != static_cast<uint16_t>(StunMethod::kBinding)) {
     drops_.count(IceDropReason::kUnexpectedMessage);
     return;

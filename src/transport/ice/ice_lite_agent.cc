@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "transport/ice/stun_intake.h"
 #include "wire/stun/integrity.h"
 #include "wire/stun/message.h"
 
@@ -20,21 +21,8 @@ IceLiteAgent::IceLiteAgent(Clock& clock, IceListener& listener, IceCredentials l
       consentTimeoutUs_(consentTimeoutUs) {}
 
 void IceLiteAgent::handleStun(std::span<const uint8_t> data, const SocketAddress& from) noexcept {
-  if (state_ == IceState::kClosed || state_ == IceState::kFailed) {
-    drops_.count(IceDropReason::kInactive);
-    return;
-  }
-  auto msg = StunMessage::parse(data);
-  if (!msg.ok()) {
-    drops_.count(IceDropReason::kMalformed);
-    return;
-  }
-  // RFC 8445 §7.2.2: checks carry FINGERPRINT; without a valid one the datagram may not be
-  // STUN at all (RFC 7983 demux), so it is dropped without an answer.
-  if (!wire::stun::verifyFingerprint(*msg).ok()) {
-    drops_.count(IceDropReason::kBadFingerprint);
-    return;
-  }
+  auto msg = admitStun(data, state_, drops_);
+  if (!msg) return;
   switch (msg->messageClass()) {
     case StunClass::kIndication:
       return;  // Binding indications are keepalives (RFC 8445 §11): nothing to do.

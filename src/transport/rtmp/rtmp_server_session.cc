@@ -19,6 +19,7 @@ constexpr uint32_t kCommandCsid = 3;
 constexpr uint32_t kAudioCsid = 4;
 constexpr uint32_t kDataCsid = 5;
 constexpr uint32_t kVideoCsid = 6;
+constexpr uint32_t kMinPeerWindow = 4096;
 
 // "live/", "live?token=x" → "live": ffmpeg and OBS append these to the app in tcUrl forms.
 std::string_view normalizeApp(std::string_view app) noexcept {
@@ -136,7 +137,8 @@ void RtmpServerSession::onControl(const wire::rtmp::Message& m) {
   if (m.type() == MessageType::kWindowAckSize) {
     auto w = wire::rtmp::WindowAckSize::parse(m.payload);
     if (!w.ok()) return fail(std::string("bad window ack size: ") + w.error().message);
-    peerWindow_ = w->windowSize;
+    // A tiny window would make us answer nearly every read with an ack; floor it.
+    peerWindow_ = w->windowSize == 0 ? 0 : std::max(w->windowSize, kMinPeerWindow);
     return;
   }
   auto uc = wire::rtmp::UserControl::parse(m.payload);

@@ -393,6 +393,18 @@ TEST_F(RtmpServerSessionTest, AcknowledgesPerPeerWindow) {
   EXPECT_TRUE(rec.closes.empty());
 }
 
+TEST_F(RtmpServerSessionTest, TinyPeerWindowIsFloored) {
+  handshake();
+  connect();
+  drain();
+  std::array<uint8_t, 4> w{};
+  (void)WindowAckSize{1}.serializeTo(w);
+  send(5, 2, 0, 0, w);
+  for (int i = 0; i < 40; ++i) named("_checkbw", 10 + i);  // ~30 bytes each
+  // ~5 kB received in all (handshake included): one ack at 4096, not one per message.
+  EXPECT_EQ(drain().size(), 1u);
+}
+
 TEST_F(RtmpServerSessionTest, TooManyUnknownCommandsCloses) {
   handshake();
   connect();

@@ -31,10 +31,12 @@ Result<size_t> Handshake::feed(std::span<const uint8_t> in) noexcept {
     if (state_ == State::kFailed) return Error::state("handshake already failed");
     const size_t want = expectedInput() - inLen_;
     const size_t take = std::min(want, in.size() - used);
+    const bool firstByte = inLen_ == 0;
     std::memcpy(in_.data() + inLen_, in.data() + used, take);
     inLen_ += take;
     used += take;
-    if (inLen_ == 1 && in_[0] != kVersion && state_ == State::kAwaitingPeerHello) {
+    // Checked whenever the version byte arrives, alone or with what follows it.
+    if (firstByte && in_[0] != kVersion && state_ == State::kAwaitingPeerHello) {
       state_ = State::kFailed;  // fail on the first byte rather than after 1537
       return Error::unsupported("rtmp version is not 3");
     }

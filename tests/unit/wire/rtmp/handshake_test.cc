@@ -72,6 +72,15 @@ TEST(Handshake, ServerAcceptsAnyC2AndByteByByteInput) {
   EXPECT_EQ(server.output().size(), 1 + 2 * Handshake::kPacketSize);
 }
 
+TEST(Handshake, RejectsOtherVersionsArrivingWithMoreBytes) {
+  Handshake server(Handshake::Role::kServer, 0, {});
+  const std::vector<uint8_t> http{'G', 'E', 'T', ' ', '/'};
+  auto r = server.feed(http);
+  ASSERT_FALSE(r.ok());
+  EXPECT_STREQ(r.error().message, "rtmp version is not 3");
+  EXPECT_TRUE(server.output().empty());
+}
+
 TEST(Handshake, RejectsOtherVersions) {
   for (uint8_t version : {0, 6, 0x47 /* 'G' of an HTTP request */}) {
     Handshake server(Handshake::Role::kServer, 0, {});

@@ -55,6 +55,12 @@ std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::
          [](const auto& w) { return w.sfu.plisSent; });
   family(out, "rtcgate_twcc_feedback_sent_total", "Transport-wide CC feedback packets sent.", "counter", workers,
          [](const auto& w) { return w.sfu.twccFeedbackSent; });
+  family(out, "rtcgate_receiver_reports_sent_total", "RTCP receiver reports sent to publishers.", "counter",
+         workers, [](const auto& w) { return w.sfu.receiverReportsSent; });
+  family(out, "rtcgate_sender_reports_sent_total", "RTCP sender reports sent to subscribers.", "counter", workers,
+         [](const auto& w) { return w.sfu.senderReportsSent; });
+  family(out, "rtcgate_unknown_ssrc_drops_total", "Publisher packets of an SSRC no track claims.", "counter",
+         workers, [](const auto& w) { return w.sfu.unknownSsrcDrops; });
   family(out, "rtcgate_layer_switches_total", "Simulcast layer switches.", "counter", workers,
          [](const auto& w) { return w.sfu.layerSwitches; });
   family(out, "rtcgate_worker_sessions", "Sessions per worker (load).", "gauge", workers,

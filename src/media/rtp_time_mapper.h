@@ -3,29 +3,9 @@
 
 #include <cstdint>
 
+#include "base/seq_num.h"
+
 namespace rtcgate::media {
-
-// Extends 32-bit RTP timestamps to 64 bits across wraps (RFC 3550 §5.1: timestamps wrap
-// and start at a random value). Tolerates reordering of up to half the range.
-class RtpTimestampUnwrapper {
- public:
-  int64_t unwrap(uint32_t ts) noexcept {
-    if (!started_) {
-      started_ = true;
-      last_ = ts;
-      return last_;
-    }
-    const auto delta = static_cast<int32_t>(ts - static_cast<uint32_t>(last_));
-    const int64_t value = last_ + delta;
-    if (delta > 0) last_ = value;
-    return value;
-  }
-  bool started() const noexcept { return started_; }
-
- private:
-  bool started_ = false;
-  int64_t last_ = 0;
-};
 
 // Maps RTP timestamps to microseconds from the stream's first timestamp (receiving side),
 // and microseconds to RTP timestamps from a chosen base (sending side). The round trip
@@ -45,7 +25,7 @@ class RtpTimeMapper {
   uint32_t clockRate() const noexcept { return rate_; }
 
  private:
-  RtpTimestampUnwrapper unwrapper_;
+  TimestampUnwrapper unwrapper_;
   int64_t first_ = 0;
   uint32_t rate_;
   uint32_t base_;

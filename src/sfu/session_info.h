@@ -46,7 +46,6 @@ struct SfuCounters {
   uint64_t nacksSent = 0;         // NACK items to publishers
   uint64_t plisReceived = 0;
   uint64_t plisSent = 0;
-  uint64_t firsSent = 0;
   uint64_t twccFeedbackSent = 0;
   uint64_t receiverReportsSent = 0;
   uint64_t senderReportsSent = 0;

@@ -6,7 +6,7 @@ namespace rtcgate::media {
 namespace {
 
 TEST(RtpTimestampUnwrapperTest, ContinuesAcrossWrapAndToleratesReorder) {
-  RtpTimestampUnwrapper u;
+  TimestampUnwrapper u;
   EXPECT_EQ(u.unwrap(0xfffffff0u), 0xfffffff0);
   EXPECT_EQ(u.unwrap(0x10), 0x100000010);
   EXPECT_EQ(u.unwrap(0xfffffff8u), 0xfffffff8);  // late, from before the wrap

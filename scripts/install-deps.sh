@@ -15,10 +15,12 @@ packages=(
   libtomlplusplus-dev                # config file
   nlohmann-json3-dev                 # JSON (admin API)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
-  libavcodec-dev libavutil-dev       # rtcgate-load: VP8/H.264/Opus test media (bench only)
+  libavcodec-dev libavutil-dev       # Transcoder (mcu/) and rtcgate-load: H.264 (x264), VP8, Opus, AAC
+  libswscale-dev libswresample-dev   # Transcoder: pixel formats, 44.1/48 kHz and channel layouts
   # tools the test suite drives
   iproute2 util-linux curl
   chromium ffmpeg nftables nodejs npm   # end-to-end suite (tests/e2e, see docs TESTING)
+  nginx libnginx-mod-rtmp               # end-to-end suite: an RTMP CDN to push to
 )
 
 missing=()

@@ -14,27 +14,29 @@
 #include "sfu/media_kind.h"
 #include "sfu/publisher_track.h"
 #include "sfu/session.h"
+#include "sfu/stream_source.h"
 #include "wire/rtp/rtp_packet.h"
 
 namespace rtcgate::sfu {
 
-class PublisherSession final : public Session {
+class PublisherSession final : public Session, public StreamSource {
  public:
   PublisherSession(SessionHost& host, SessionSpec spec, SfuCounters& counters);
 
-  // Layer index of the quality a subscriber asked for: "h" highest bitrate, "l" lowest.
-  int layerForQuality(MediaKind kind, std::string_view quality) const;
-  int layerCount(MediaKind kind) const;
-  // Next lower / higher layer by bitrate rank (or the same when at the end).
-  int lowerLayer(MediaKind kind, int layer) const;
-  int higherLayer(MediaKind kind, int layer) const;
-  uint64_t layerBitrate(MediaKind kind, int layer) const;
-  const PublisherTrack* track(MediaKind kind) const;
-  // Packet of `layer` by original sequence number, for retransmission to a subscriber.
-  PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const;
+  // StreamSource
+  const std::string& sourceId() const noexcept override { return id(); }
+  int layerForQuality(MediaKind kind, std::string_view quality) const override;
+  int layerCount(MediaKind kind) const override;
+  int lowerLayer(MediaKind kind, int layer) const override;
+  uint64_t layerBitrate(MediaKind kind, int layer) const override;
+  PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const override;
+  void requestKeyframe(MediaKind kind, int layer) override;
+  std::vector<TrackInfo> trackInfo() const override;
+  void endSource(std::string_view reason) override { close(reason); }
 
-  void requestKeyframe(MediaKind kind, int layer);
-  std::vector<TrackInfo> trackInfo() const;
+  // Next higher layer by quality (or the same at the top).
+  int higherLayer(MediaKind kind, int layer) const;
+  const PublisherTrack* track(MediaKind kind) const;
 
   void onTick(int64_t nowUs) override;
   void onTransportRtp(transport::webrtc::WebRtcTransport& t, PacketRef packet) override;

@@ -19,7 +19,7 @@ Stream& Router::streamFor(const std::string& name) {
 Status Router::addPublisher(SessionSpec spec, bool replace) {
   if (sessions_.count(spec.id)) return Error::state("duplicate session id");
   Stream& stream = streamFor(spec.stream);
-  PublisherSession* previous = stream.publisher();
+  StreamSource* previous = stream.publisher();
   if (previous && !replace) return Error::state("stream already published");
   auto session = std::make_unique<PublisherSession>(host_, std::move(spec), counters_);
   RTCGATE_TRY(session->start());
@@ -28,7 +28,7 @@ Status Router::addPublisher(SessionSpec spec, bool replace) {
   stream.setPublisher(session.get());
   const std::string id = session->id();
   sessions_.emplace(id, std::move(session));
-  if (previous) previous->close("replaced by a new publisher");
+  if (previous) previous->endSource("replaced by a new publisher");
   return {};
 }
 
@@ -85,7 +85,8 @@ void Router::onSessionEnded(Session& session) {
   auto it = sessions_.find(session.id());
   if (it == sessions_.end() || it->second.get() != &session) return;
   auto st = streams_.find(session.streamName());
-  const bool wasPublisher = st != streams_.end() && st->second->publisher() == &session;
+  const bool wasPublisher = st != streams_.end() && session.kind() == SessionKind::kPublisher &&
+                            st->second->publisher() == static_cast<PublisherSession*>(&session);
   detach(session);
   if (wasPublisher && (st = streams_.find(session.streamName())) != streams_.end()) {
     if (session.transport().state() == transport::webrtc::TransportState::kClosed) {

@@ -2,19 +2,19 @@
 
 #include <algorithm>
 
-#include "sfu/publisher_session.h"
+#include "sfu/stream_source.h"
 #include "sfu/subscriber_session.h"
 
 namespace rtcgate::sfu {
 
-void Stream::setPublisher(PublisherSession* p) {
+void Stream::setPublisher(StreamSource* p) {
   publisher_ = p;
   orphanedSinceUs_ = 0;
   // Subscribers that were waiting (or saw the previous publisher) continue seamlessly.
   for (auto* s : subscribers_) s->onPublisherChanged();
 }
 
-void Stream::removePublisher(PublisherSession* p) {
+void Stream::removePublisher(StreamSource* p) {
   if (publisher_ == p) publisher_ = nullptr;
 }
 
@@ -40,7 +40,7 @@ StreamInfo Stream::info(unsigned worker) const {
   i.worker = worker;
   i.subscribers = static_cast<unsigned>(subscribers_.size());
   if (publisher_) {
-    i.publisher = publisher_->id();
+    i.publisher = publisher_->sourceId();
     i.tracks = publisher_->trackInfo();
   }
   return i;

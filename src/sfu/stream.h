@@ -12,7 +12,7 @@
 
 namespace rtcgate::sfu {
 
-class PublisherSession;
+class StreamSource;
 class SubscriberSession;
 
 // A media packet as the publisher received it, handed to every subscriber.
@@ -29,12 +29,12 @@ class Stream {
   explicit Stream(std::string name) : name_(std::move(name)) {}
 
   const std::string& name() const noexcept { return name_; }
-  PublisherSession* publisher() const noexcept { return publisher_; }
+  StreamSource* publisher() const noexcept { return publisher_; }
   const std::vector<SubscriberSession*>& subscribers() const noexcept { return subscribers_; }
   bool empty() const noexcept { return !publisher_ && subscribers_.empty(); }
 
-  void setPublisher(PublisherSession* p);
-  void removePublisher(PublisherSession* p);
+  void setPublisher(StreamSource* p);
+  void removePublisher(StreamSource* p);
   void addSubscriber(SubscriberSession* s);
   void removeSubscriber(SubscriberSession* s);
 
@@ -55,7 +55,7 @@ class Stream {
  private:
   int64_t orphanedSinceUs_ = 0;
   std::string name_;
-  PublisherSession* publisher_ = nullptr;
+  StreamSource* publisher_ = nullptr;
   std::vector<SubscriberSession*> subscribers_;
 };
 

@@ -5,7 +5,7 @@
 #include "base/byte_reader.h"
 #include "base/clock.h"
 #include "base/random.h"
-#include "sfu/publisher_session.h"
+#include "sfu/stream_source.h"
 #include "wire/rtcp/compound.h"
 #include "wire/rtcp/fir.h"
 #include "wire/rtcp/nack.h"

@@ -1,0 +1,37 @@
+#pragma once
+// StreamSource: whatever feeds a Stream — a WebRTC publisher, or a frame publisher (RTMP
+// ingest, later a mixer or a relay) — as its subscribers and the router see it.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/packet_buffer.h"
+#include "sfu/media_kind.h"
+#include "sfu/session_info.h"
+
+namespace rtcgate::sfu {
+
+class StreamSource {
+ public:
+  virtual ~StreamSource() = default;
+
+  // The session id of the source (a WHIP session, an RTMP connection).
+  virtual const std::string& sourceId() const noexcept = 0;
+  // Layer index of the quality a subscriber asked for: "h" highest, "l" lowest.
+  virtual int layerForQuality(MediaKind kind, std::string_view quality) const = 0;
+  virtual int layerCount(MediaKind kind) const = 0;
+  // Next lower layer by quality (or the same at the bottom).
+  virtual int lowerLayer(MediaKind kind, int layer) const = 0;
+  virtual uint64_t layerBitrate(MediaKind kind, int layer) const = 0;
+  // Packet of `layer` by its sequence number, for retransmission to a subscriber.
+  virtual PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const = 0;
+  // A subscriber or frame sink needs a keyframe of `layer` (rate-limited by the source).
+  virtual void requestKeyframe(MediaKind kind, int layer) = 0;
+  virtual std::vector<TrackInfo> trackInfo() const = 0;
+  // Ends the source on purpose (replaced by a new publisher, closed by an operator).
+  virtual void endSource(std::string_view reason) = 0;
+};
+
+}  // namespace rtcgate::sfu

@@ -41,6 +41,7 @@ struct Job {
   std::unique_ptr<Transcoder> transcoder;
   bool failed = false;
   uint64_t skippedSeen = 0;
+  bool transcoderWaits = false;  // skipping input after a loss until a keyframe
 };
 
 // One pool thread and the transcodes pinned to it.
@@ -78,13 +79,22 @@ void deliver(Job& job, std::vector<media::MediaFrame>& frames) {
   frames.clear();
 }
 
-void Worker::process(Job& job, const media::MediaFrame& frame, bool keyframeRequested) {
-  if (!job.transcoder && !job.failed) {
-    auto created = Transcoder::create(job.spec);
-    if (!created.ok()) return fail(job, created.error().message);
-    job.transcoder = std::move(created.value());
+// Codecs open on the pool thread (opening x264 takes milliseconds), and a failure is
+// reported as soon as the transcode starts, not at its first frame.
+bool ensureCreated(Job& job) {
+  if (job.transcoder) return true;
+  if (job.failed) return false;
+  auto created = Transcoder::create(job.spec);
+  if (!created.ok()) {
+    fail(job, created.error().message);
+    return false;
   }
-  if (job.failed) {
+  job.transcoder = std::move(created.value());
+  return true;
+}
+
+void Worker::process(Job& job, const media::MediaFrame& frame, bool keyframeRequested) {
+  if (!ensureCreated(job)) {
     ++job.stats.framesDropped;
     return;
   }
@@ -98,8 +108,10 @@ void Worker::process(Job& job, const media::MediaFrame& frame, bool keyframeRequ
   if (skipped != job.skippedSeen) {
     job.stats.framesDropped += skipped - job.skippedSeen;
     job.skippedSeen = skipped;
+    job.transcoderWaits = true;
     job.wantsKeyframe = true;
-  } else if (frame.keyframe && status.ok()) {
+  } else if (frame.keyframe && job.transcoderWaits) {
+    job.transcoderWaits = false;
     job.wantsKeyframe = false;
   }
   deliver(job, out);
@@ -127,8 +139,11 @@ void Worker::run() {
       retire(job);
       continue;
     }
-    std::shared_ptr<const media::MediaFrame> frame = std::move(job->queue.front());
-    job->queue.pop_front();
+    std::shared_ptr<const media::MediaFrame> frame;
+    if (!job->queue.empty()) {
+      frame = std::move(job->queue.front());
+      job->queue.pop_front();
+    }
     // One frame per turn, so one busy transcode cannot starve the others on this thread.
     if (job->queue.empty()) {
       job->scheduled = false;
@@ -136,7 +151,11 @@ void Worker::run() {
       ready.push_back(job);
     }
     lock.unlock();
-    process(*job, *frame, job->keyframeRequested.exchange(false));
+    if (frame) {
+      process(*job, *frame, job->keyframeRequested.exchange(false));
+    } else {
+      ensureCreated(*job);  // scheduled by start()
+    }
   }
   // Stopping: every codec pinned here is freed on this thread.
   std::vector<std::shared_ptr<Job>> jobs;
@@ -177,7 +196,10 @@ class Handle final : public TranscodeHandle {
       ++job.stats.framesDropped;
       return true;  // accepted by the caller's measure: it is already asked for a keyframe
     }
-    job.skipUntilKeyframe = false;
+    if (job.skipUntilKeyframe) {
+      job.skipUntilKeyframe = false;
+      job.wantsKeyframe = false;
+    }
     if (job.queue.size() >= depth_) {
       ++job.stats.framesDropped;
       if (video) {
@@ -249,6 +271,9 @@ std::unique_ptr<TranscodeHandle> CodecPool::start(const TranscodeSpec& spec, Exe
   {
     std::lock_guard lock(best->mutex);
     best->jobs.push_back(job);
+    job->scheduled = true;
+    best->ready.push_back(job);
+    best->wake.notify_one();
   }
   return std::make_unique<Handle>(std::move(best), std::move(job), impl_->queueDepth);
 }

@@ -68,6 +68,8 @@ void fail(Job& job, const char* reason) {
 }
 
 void deliver(Job& job, std::vector<media::MediaFrame>& frames) {
+  // Counted first, so an owner that sees a frame also sees it counted.
+  job.stats.framesOut += frames.size();
   for (media::MediaFrame& f : frames) {
     auto shared = std::make_shared<const media::MediaFrame>(std::move(f));
     job.deliver.post([output = job.output, live = job.live, frame = std::move(shared)]() mutable {
@@ -75,7 +77,6 @@ void deliver(Job& job, std::vector<media::MediaFrame>& frames) {
       if (auto o = output.lock()) o->onTranscodedFrame(std::move(frame));
     });
   }
-  job.stats.framesOut += frames.size();
   frames.clear();
 }
 

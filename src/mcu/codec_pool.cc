@@ -27,6 +27,9 @@ struct Job {
   TranscodeStats stats;
   // Cleared when the handle goes: results already posted are then not delivered.
   const std::shared_ptr<std::atomic<bool>> live = std::make_shared<std::atomic<bool>>(true);
+  // Held while posting and while the handle clears `live`: once the handle is gone,
+  // nothing more is posted, so the executor only has to outlive the handle.
+  std::mutex postMutex;
 
   // Guarded by Worker::mutex.
   std::deque<std::shared_ptr<const media::MediaFrame>> queue;
@@ -61,6 +64,8 @@ struct Worker {
 void fail(Job& job, const char* reason) {
   job.failed = true;
   job.transcoder.reset();
+  std::lock_guard lock(job.postMutex);
+  if (!job.live->load()) return;
   job.deliver.post([output = job.output, live = job.live, why = std::string(reason)]() mutable {
     if (!live->load()) return;
     if (auto o = output.lock()) o->onTranscodeFailed(std::move(why));
@@ -70,6 +75,11 @@ void fail(Job& job, const char* reason) {
 void deliver(Job& job, std::vector<media::MediaFrame>& frames) {
   // Counted first, so an owner that sees a frame also sees it counted.
   job.stats.framesOut += frames.size();
+  std::lock_guard lock(job.postMutex);
+  if (!job.live->load()) {
+    frames.clear();
+    return;
+  }
   for (media::MediaFrame& f : frames) {
     auto shared = std::make_shared<const media::MediaFrame>(std::move(f));
     job.deliver.post([output = job.output, live = job.live, frame = std::move(shared)]() mutable {
@@ -175,7 +185,10 @@ class Handle final : public TranscodeHandle {
       : worker_(std::move(worker)), job_(std::move(job)), depth_(depth) {}
 
   ~Handle() override {
-    job_->live->store(false);
+    {
+      std::lock_guard lock(job_->postMutex);
+      job_->live->store(false);
+    }
     std::lock_guard lock(worker_->mutex);
     job_->cancelled = true;
     job_->queue.clear();

@@ -1,6 +1,5 @@
 #include "mcu/video_decoder.h"
 
-#include <algorithm>
 
 #include "media/annex_b.h"
 

@@ -88,6 +88,7 @@ inline void drainPackets(AVCodecContext& ctx, AVPacket& pkt, media::MediaCodec c
 // H.264 via libx264's defaults (High profile, B-frames: pts != dts for some frames).
 inline std::vector<media::MediaFrame> encodeVideo(media::MediaCodec codec, int width, int height,
                                                   int count, int gop = 30, int64_t firstPtsUs = 0) {
+  quietFfmpegLogs();
   const AVCodec* enc = avcodec_find_encoder_by_name(codec == media::MediaCodec::kVp8 ? "libvpx" : "libx264");
   CodecContextPtr ctx(avcodec_alloc_context3(enc));
   ctx->width = width;
@@ -176,6 +177,7 @@ inline DecodedVideo decodeVideo(const std::vector<media::MediaFrame>& frames, me
 // `durationMs` of a 1 kHz sine as AAC (raw access units, config on every frame) or Opus.
 inline std::vector<media::MediaFrame> encodeSine(media::MediaCodec codec, int rate, int channels,
                                                  int durationMs, int64_t firstPtsUs = 0) {
+  quietFfmpegLogs();
   const bool opus = codec == media::MediaCodec::kOpus;
   const AVCodec* enc = avcodec_find_encoder_by_name(opus ? "libopus" : "aac");
   CodecContextPtr ctx(avcodec_alloc_context3(enc));

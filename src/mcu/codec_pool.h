@@ -58,7 +58,9 @@ class CodecPool {
 
   // Starts a transcode on one pool thread. Results are posted to `deliver` and handed to
   // `output` if it is still alive then. Destroying the handle stops the transcode (queued
-  // frames are dropped, the codec is freed on its pool thread).
+  // frames are dropped, the codec is freed on its pool thread); nothing is posted to
+  // `deliver` after that, and closures already posted do nothing, so `deliver` only has to
+  // outlive the handle.
   std::unique_ptr<TranscodeHandle> start(const TranscodeSpec& spec, Executor& deliver,
                                          std::weak_ptr<TranscodeOutput> output);
   unsigned threads() const noexcept;

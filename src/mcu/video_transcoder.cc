@@ -1,0 +1,116 @@
+#include "mcu/video_transcoder.h"
+
+#include <algorithm>
+
+namespace rtcgate::mcu {
+
+namespace {
+
+constexpr double kDefaultFps = 30.0;
+constexpr int64_t kDefaultFrameUs = 33'333;
+
+bool isYuv420(int format) {
+  return format == AV_PIX_FMT_YUV420P || format == AV_PIX_FMT_YUVJ420P;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VideoTranscoder>> VideoTranscoder::create(const TranscodeSpec& spec) {
+  if (spec.to != media::MediaCodec::kH264 && spec.to != media::MediaCodec::kVp8) {
+    return Error::unsupported("video output must be H.264 or VP8");
+  }
+  if (avcodec_find_encoder_by_name(spec.to == media::MediaCodec::kH264 ? "libx264" : "libvpx") ==
+      nullptr) {
+    return Error::unsupported("the video encoder is not built in");
+  }
+  auto decoder = VideoDecoder::create(spec.from);
+  if (!decoder.ok()) return decoder.error();
+  return std::unique_ptr<VideoTranscoder>(new VideoTranscoder(spec, std::move(decoder.value())));
+}
+
+VideoTranscoder::VideoTranscoder(const TranscodeSpec& spec, std::unique_ptr<VideoDecoder> decoder)
+    : spec_(spec), decoder_(std::move(decoder)) {}
+
+Status VideoTranscoder::push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) {
+  if (in.codec != spec_.from) return Error::malformed("frame of another codec");
+  if ((waitForKeyframe_ || in.afterLoss) && !in.keyframe) {
+    waitForKeyframe_ = true;
+    ++skipped_;
+    return {};
+  }
+  waitForKeyframe_ = false;
+  const Status sent = decoder_->send(in);
+  // Drain even after a rejected frame: earlier ones may have become ready.
+  while (AVFrame* picture = decoder_->receive()) {
+    RTCGATE_TRY(encodePicture(picture, out));
+  }
+  return sent;
+}
+
+// The picture's presentation time in µs, strictly after the previous one (encoders
+// refuse time going backwards; a source may repeat or lose timestamps).
+int64_t VideoTranscoder::pictureTime(const AVFrame& picture) {
+  int64_t pts = picture.best_effort_timestamp;
+  if (pts == AV_NOPTS_VALUE) pts = picture.pts;
+  if (lastPtsUs_ == INT64_MIN) return pts == AV_NOPTS_VALUE ? 0 : pts;
+  if (pts == AV_NOPTS_VALUE) pts = lastPtsUs_ + kDefaultFrameUs;
+  const int64_t delta = pts - lastPtsUs_;
+  if (delta > 0 && delta < 1'000'000) {
+    frameIntervalUs_ = frameIntervalUs_ == 0 ? static_cast<double>(delta)
+                                             : 0.9 * frameIntervalUs_ + 0.1 * static_cast<double>(delta);
+  }
+  return std::max(pts, lastPtsUs_ + 1);
+}
+
+Status VideoTranscoder::ensureEncoder(int width, int height) {
+  if (encoder_ && encoder_->width() == width && encoder_->height() == height) return {};
+  const double fps = frameIntervalUs_ > 0 ? 1e6 / frameIntervalUs_ : kDefaultFps;
+  encoder_.reset();  // a new size: a new encoder, whose first frame is a keyframe
+  auto encoder = VideoEncoder::create(spec_, width, height, fps);
+  if (!encoder.ok()) return Error{Error::Code::kInternal, encoder.error().message};
+  encoder_ = std::move(encoder.value());
+  return {};
+}
+
+Status VideoTranscoder::encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out) {
+  if (picture->width <= 0 || picture->height <= 0) return Error::malformed("empty picture");
+  const int64_t ptsUs = pictureTime(*picture);
+  AVFrame* yuv = toYuv420(picture);
+  if (yuv == nullptr) return Error{Error::Code::kInternal, "cannot convert the picture"};
+  RTCGATE_TRY(ensureEncoder(yuv->width, yuv->height));
+  const bool keyframe = keyframeRequested_ || lastKeyframeUs_ == INT64_MIN ||
+                        ptsUs - lastKeyframeUs_ >= int64_t{spec_.keyframeIntervalMs} * 1000;
+  const size_t first = out.size();
+  RTCGATE_TRY(encoder_->encode(yuv, ptsUs, keyframe, out));
+  lastPtsUs_ = ptsUs;
+  keyframeRequested_ = false;
+  for (size_t i = first; i < out.size(); ++i) {
+    if (out[i].keyframe) lastKeyframeUs_ = out[i].ptsUs;
+  }
+  return {};
+}
+
+// Encoders take planar 4:2:0; a 4:2:2 or 4:4:4 source (some H.264 High profiles) is
+// converted, at the same size.
+AVFrame* VideoTranscoder::toYuv420(AVFrame* picture) {
+  if (isYuv420(picture->format)) return picture;
+  const int w = picture->width;
+  const int h = picture->height;
+  scaler_.reset(sws_getCachedContext(scaler_.release(), w, h, static_cast<AVPixelFormat>(picture->format),
+                                     w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+  if (!scaler_) return nullptr;
+  if (!converted_ || converted_->width != w || converted_->height != h) {
+    converted_.reset(av_frame_alloc());
+    if (!converted_) return nullptr;
+    converted_->format = AV_PIX_FMT_YUV420P;
+    converted_->width = w;
+    converted_->height = h;
+    if (av_frame_get_buffer(converted_.get(), 0) < 0) return nullptr;
+  }
+  if (av_frame_make_writable(converted_.get()) < 0) return nullptr;
+  sws_scale(scaler_.get(), picture->data, picture->linesize, 0, h, converted_->data,
+            converted_->linesize);
+  return converted_.get();
+}
+
+}  // namespace rtcgate::mcu

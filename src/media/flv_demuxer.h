@@ -11,6 +11,11 @@
 #include "base/seq_num.h"
 #include "media/media_frame.h"
 
+namespace rtcgate::wire::rtmp {
+struct VideoTag;
+struct AudioTag;
+}  // namespace rtcgate::wire::rtmp
+
 namespace rtcgate::media {
 
 // What the publisher's video is, as far as its tags have told.
@@ -19,6 +24,7 @@ struct FlvVideoInfo {
   uint16_t width = 0, height = 0;  // from the SPS when it parses, else 0
   uint8_t profileIdc = 0;          // H.264 profile_idc (66 Baseline, 77 Main, 100 High)
   uint8_t constraintFlags = 0;     // H.264 constraint_set flags byte
+  double frameRate = 0;            // from the SPS VUI timing info when present, else 0
   bool reorders = false;           // a non-zero composition time was seen (B-frames)
 };
 
@@ -46,7 +52,21 @@ class FlvDemuxer {
   std::optional<FlvAudioInfo> audio() const noexcept;  // after the audio sequence header
 
  private:
-  // (implementation state)
+  Status videoSequenceHeader(const wire::rtmp::VideoTag& tag);
+  Status avcSequenceHeader(std::span<const uint8_t> record);
+  Status videoFrame(const wire::rtmp::VideoTag& tag, int64_t dtsUs, std::vector<MediaFrame>& out);
+  Status avcFrame(const wire::rtmp::VideoTag& tag, MediaFrame& frame) const;
+  Status audioSequenceHeader(const wire::rtmp::AudioTag& tag);
+  // Microseconds of an RTMP timestamp, unwrapped past 2^32 ms on one clock for both tracks.
+  int64_t unwrapUs(uint32_t timestampMs) noexcept;
+
+  TimestampUnwrapper timestamps_;
+  std::optional<FlvVideoInfo> video_;
+  std::optional<FlvAudioInfo> audio_;
+  bool reorders_ = false;          // sticky across sequence headers: the encoder is the same
+  uint8_t nalLengthSize_ = 4;      // from the AVCDecoderConfigurationRecord
+  std::vector<uint8_t> videoConfig_;  // H.264: SPS and PPS, Annex B
+  std::vector<uint8_t> audioConfig_;  // AAC: the AudioSpecificConfig as received
 };
 
 }  // namespace rtcgate::media

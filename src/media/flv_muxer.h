@@ -3,10 +3,12 @@
 // frame bridge, egress side).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include "base/result.h"
+#include "media/flv_demuxer.h"
 #include "media/media_frame.h"
 
 namespace rtcgate::media {
@@ -34,9 +36,29 @@ class FlvMuxer {
   void restart() noexcept;
   bool waitingForKeyframe() const noexcept;
   uint64_t framesDropped() const noexcept;
+  // The tracks as their last sequence headers describe them (for onMetaData), once known.
+  std::optional<FlvVideoInfo> video() const noexcept;
+  std::optional<FlvAudioInfo> audio() const noexcept;
 
  private:
-  // (implementation state)
+  Status pushVideo(const MediaFrame& frame, std::vector<FlvTag>& out);
+  Status pushAudio(const MediaFrame& frame, std::vector<FlvTag>& out);
+  // Takes the first SPS and PPS of an Annex B buffer into sps_/pps_; false if either is missing.
+  bool takeParameterSets(std::span<const uint8_t> annexB);
+  Status emitAvcSequenceHeader(uint32_t timestampMs, std::vector<FlvTag>& out);
+  // FLV milliseconds of a frame time: relative to the first frame, floored, never negative.
+  uint32_t flvTime(int64_t us) noexcept;
+
+  bool haveBase_ = false;
+  int64_t baseUs_ = 0;
+  bool waitingForKeyframe_ = true;
+  uint64_t framesDropped_ = 0;
+  std::vector<uint8_t> sps_, pps_;  // latest known parameter sets (NAL units, no start code)
+  bool avcHeaderSent_ = false;      // a sequence header for sps_/pps_ went out on this connection
+  std::vector<uint8_t> aacConfig_;  // AudioSpecificConfig of the last AAC sequence header
+  bool aacHeaderSent_ = false;
+  std::optional<FlvVideoInfo> video_;
+  std::optional<FlvAudioInfo> audio_;
 };
 
 }  // namespace rtcgate::media

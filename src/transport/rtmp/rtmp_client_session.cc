@@ -219,7 +219,8 @@ void RtmpClientSession::onResult(const Command& c) {
     state_ = RtmpClientState::kAwaitingPublish;
     // §7.2.2.6: publish(name, type) on the new message stream; "live" means no recording.
     const Amf0Value args[] = {Amf0Value::string(config_.streamKey), Amf0Value::string("live")};
-    return sendNamed("publish", nextTransaction_++, args, streamId_);
+    publishTransaction_ = nextTransaction_++;
+    return sendNamed("publish", publishTransaction_, args, streamId_);
   }
   // releaseStream/FCPublish answers, late or unsolicited results: nothing to do.
 }
@@ -230,6 +231,9 @@ void RtmpClientSession::onError(const Command& c) {
   }
   if (c.transactionId == createStreamTransaction_ && state_ == RtmpClientState::kCreatingStream) {
     return fail("createStream failed: " + describe(c));
+  }
+  if (c.transactionId == publishTransaction_ && state_ == RtmpClientState::kAwaitingPublish) {
+    return fail("publish rejected: " + describe(c));  // some servers refuse with _error, not onStatus
   }
   // Several servers answer releaseStream/FCPublish with _error; ffmpeg ignores it too.
 }

@@ -123,6 +123,7 @@ class RtmpClientSession {
   double nextTransaction_ = 1;
   double connectTransaction_ = 0;
   double createStreamTransaction_ = 0;
+  double publishTransaction_ = 0;
   uint32_t streamId_ = 0;
   uint64_t bytesReceived_ = 0;
   uint64_t bytesSent_ = 0;

@@ -315,3 +315,73 @@ TEST_P(RtmpClientSessionTest, ServerEofIsReportedOnce) {
 
 }  // namespace
 }  // namespace rtcgate::transport::rtmp
+
+namespace rtcgate::transport::rtmp {
+namespace {
+
+// A hand-scripted server for answers RtmpServerSession never gives.
+class ScriptedServerTest : public ::testing::Test {
+ protected:
+  ClientSide cli;
+  RtmpClientSession client{clientConfig(), cli, 7, {}};
+  ChunkWriter writer;
+
+  void SetUp() override {
+    client.start();
+    Handshake server(Handshake::Role::kServer, 0, {});
+    ASSERT_TRUE(server.feed(cli.out).ok());
+    client.onBytes(server.output());
+    ASSERT_EQ(client.state(), RtmpClientState::kConnecting);
+  }
+  void command(const Command& c, uint32_t streamId = 0) {
+    std::vector<uint8_t> bytes;
+    ASSERT_TRUE(writer.append({3, 0, 20, streamId}, c.serialize(), bytes).ok());
+    client.onBytes(bytes);
+  }
+  static Command info(std::string name, double tid, std::string_view code, std::string_view description) {
+    Command c{std::move(name), tid, Amf0Value::null(), {}};
+    c.args.push_back(Amf0Value::object()
+                         .set("level", Amf0Value::string("error"))
+                         .set("code", Amf0Value::string(code))
+                         .set("description", Amf0Value::string(description)));
+    return c;
+  }
+  void connected() { command({"_result", 1, Amf0Value::object(), {}}); }
+};
+
+TEST_F(ScriptedServerTest, ConnectErrorCarriesDescription) {
+  command(info("_error", 1, "NetConnection.Connect.Rejected", "bad token"));
+  ASSERT_EQ(cli.closes.size(), 1u);
+  EXPECT_EQ(cli.closes[0], "connect rejected: NetConnection.Connect.Rejected (bad token)");
+}
+
+TEST_F(ScriptedServerTest, CreateStreamErrorAndBadStreamId) {
+  connected();
+  EXPECT_EQ(client.state(), RtmpClientState::kCreatingStream);
+  command({"_error", 2, Amf0Value::null(), {}});  // releaseStream refused: ignored
+  EXPECT_EQ(client.state(), RtmpClientState::kCreatingStream);
+  command({"_result", 4, Amf0Value::null(), {Amf0Value::number(0.5)}});
+  ASSERT_EQ(cli.closes.size(), 1u);
+  EXPECT_EQ(cli.closes[0], "createStream result without a usable stream id");
+}
+
+TEST_F(ScriptedServerTest, PublishErrorClosesWithDescription) {
+  connected();
+  command({"onBWDone", 0, Amf0Value::null(), {}});
+  command({"_result", 4, Amf0Value::null(), {Amf0Value::number(3)}});
+  EXPECT_EQ(client.state(), RtmpClientState::kAwaitingPublish);
+  EXPECT_EQ(client.streamId(), 3u);
+  command(info("_error", 5, "NetStream.Publish.Denied", "not allowed"), 3);
+  ASSERT_EQ(cli.closes.size(), 1u);
+  EXPECT_EQ(cli.closes[0], "publish rejected: NetStream.Publish.Denied (not allowed)");
+}
+
+TEST_F(ScriptedServerTest, TooManyUnknownCommandsClose) {
+  connected();
+  for (int i = 0; i < 1100 && cli.closes.empty(); ++i) command({"whatever", 0, Amf0Value::null(), {}});
+  ASSERT_EQ(cli.closes.size(), 1u);
+  EXPECT_NE(cli.closes[0].find("too many"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rtcgate::transport::rtmp

@@ -47,12 +47,12 @@ async function checkHealthyPair({ player, start }) {
 
 // Waits for a gateway log line written after `offset` that matches `reason` and names the RTMP
 // connection (says "rtmp" or carries the client's port). Prints it; throws if none comes.
-async function expectLogLine(gw, offset, what, reason, clientPort = null) {
+async function expectLogLine(gw, offset, what, reason, clientPort = null, timeoutMs = 10000) {
   const line = await waitUntil(`a gateway log line saying why ${what} was closed`, async () => {
     const lines = gw.log().slice(offset).split('\n');
     const hit = lines.find((l) => reason.test(l) && (/rtmp/i.test(l) || (clientPort && l.includes(`:${clientPort}`))));
     return hit ?? { ok: false, newLines: lines.filter(Boolean).slice(-5) };
-  }, { timeoutMs: 10000 });
+  }, { timeoutMs });
   figure(`log line for ${what}`, line.trim());
   return line;
 }
@@ -142,7 +142,7 @@ async function stuckPlayer(gw) {
   c.pauseReading();
   const t0 = Date.now();
   await expectLogLine(gw, offset, 'the player that stopped reading',
-    /slow|backlog|queue|buffer|stall|behind|not reading|overflow|timeout|timed out|full|congest|drop/i, c.localPort)
+    /slow|backlog|queue|buffer|stall|behind|not reading|overflow|timeout|timed out|full|congest|drop/i, c.localPort, 60000)
     .catch((err) => {
       err.message = `stuck player not dropped within ${((Date.now() - t0) / 1000).toFixed(1)} s: ${err.message}`;
       throw err;
@@ -160,7 +160,10 @@ e2eTest('bad RTMP peers are cut off with a logged reason while other streams pla
   let first = null;
   try {
     const healthy = await startHealthyPair(gw, browser, 'steady');
-    first = publishRtmp(gw.rtmpUrl('dupkey'), { profile: 'baseline', gop: 30, noise: true, videoBitrate: '4M' });
+    // A noisy 4 Mbps stream fills a stuck player's socket buffers in seconds.
+    first = publishRtmp(gw.rtmpUrl('dupkey'), {
+      profile: 'baseline', gop: 30, noise: true, videoBitrate: '4M', extraArgs: ['-preset', 'veryfast'],
+    });
     await first.waitFrames(30);
 
     await garbageAfterHandshake(gw);

@@ -45,3 +45,30 @@ test('environment: ffmpeg publishes to nginx-rtmp, ffprobe and an ffmpeg player 
     await stopAll(pub, nginx);
   }
 });
+
+// The RTMP ends of bench/latency: its time code survives x264 + RTMP + decoding and reads back
+// on every frame, so a latency figure never rests on misread frames.
+test('environment: the latency tool reads its time code back through nginx-rtmp', { timeout: 60000 }, async () => {
+  const { TimecodeSource, TimecodeReader } = await import('../../bench/latency/rtmp_side.mjs');
+  const { percentile } = await import('../../bench/latency/timecode.mjs');
+  let nginx = null;
+  let src = null;
+  let reader = null;
+  try {
+    nginx = await startNginx();
+    src = new TimecodeSource(nginx.rtmpUrl('timecode'));
+    await new Promise((r) => setTimeout(r, 1500));
+    reader = new TimecodeReader(nginx.rtmpUrl('timecode'), { warmupMs: 1000 });
+    await new Promise((r) => setTimeout(r, 6000));
+    figure('time code frames read after warm-up', reader.latencies.length, '>= 60 (of ~150 sent)');
+    figure('unreadable frames', reader.rejected, '0');
+    figure('latency p50 / p95 (ms)', `${percentile(reader.latencies, 50)} / ${percentile(reader.latencies, 95)}`, '0 < p50 < 1000');
+    assert.ok(src.running, `source running: ${src.stderrTail()}`);
+    assert.ok(reader.latencies.length >= 60, `reader: ${reader.stderrTail()}`);
+    assert.equal(reader.rejected, 0);
+    const p50 = percentile(reader.latencies, 50);
+    assert.ok(p50 > 0 && p50 < 1000);
+  } finally {
+    await stopAll(reader, src, nginx);
+  }
+});

@@ -57,15 +57,15 @@ async function expectLogLine(gw, offset, what, reason, clientPort = null, timeou
   return line;
 }
 
-async function handshakenClient(gw) {
+async function handshakenClient(gw, options) {
   const c = await RawRtmpClient.connect(gw.rtmpPort);
-  await c.handshake();
+  await c.handshake(options);
   return c;
 }
 
 async function garbageAfterHandshake(gw) {
   const offset = gw.log().length;
-  const c = await handshakenClient(gw);
+  const c = await handshakenClient(gw, { setChunkSize: false });
   c.write(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(20)));
   c.write(Buffer.alloc(4096, 0xff));
   const closed = await c.waitClosed(5000);

@@ -91,14 +91,16 @@ export class RawRtmpClient {
     return true;
   }
 
-  // C0+C1, wait for S0+S1+S2, then C2 (a copy of S1, as simple clients send).
-  async handshake() {
+  // C0+C1, wait for S0+S1+S2, then C2 (a copy of S1, as simple clients send), then our Set
+  // Chunk Size unless `setChunkSize` is false (so that whatever comes next is the first message).
+  async handshake({ setChunkSize = true } = {}) {
     const c1 = Buffer.concat([Buffer.alloc(8), randomBytes(HANDSHAKE_SIZE - 8)]);
     this.write(Buffer.concat([Buffer.from([3]), c1]));
     if (!(await this.waitReceived(1 + 2 * HANDSHAKE_SIZE))) throw new Error(`no S0+S1+S2 from the server (got ${this.received} bytes${this.closed ? ', closed' : ''})`);
     const s = Buffer.concat(this.inbox);
     this.write(s.subarray(1, 1 + HANDSHAKE_SIZE));
     this.inbox = [];
+    if (!setChunkSize) return;
     const size = Buffer.alloc(4);
     size.writeUInt32BE(CHUNK_SIZE);
     this.write(chunked({ csid: 2, type: 1, payload: size }));

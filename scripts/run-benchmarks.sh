@@ -16,4 +16,27 @@ if [ -x "$build/bench/rtcgate-load" ]; then
   echo "== rtcgate-load (1 worker; subscribers ${LOAD_SUBSCRIBERS:-10,100,500})"
   python3 "$(dirname "$0")/load-bench.py" "$build" "${LOAD_SUBSCRIBERS:-10,100,500}" "${LOAD_SECONDS:-20}"
 fi
-echo "results: $out/*.json"
+
+# Glass-to-glass latency with a time code in the pixels (bench/latency/README.md): the nginx-rtmp
+# and WebRTC-loopback baselines, then both directions of rtcgate's RTMP ⇄ WebRTC bridge and
+# WHIP → WHEP through it.
+latency="$(dirname "$0")/../bench/latency/run"
+latency_seconds="${LATENCY_SECONDS:-20}"
+echo "== latency (baselines: RTMP through nginx-rtmp, WebRTC between two local peer connections)"
+"$latency" --via nginx --seconds "$latency_seconds" | tee "$out/latency-nginx.log"
+"$latency" --via loopback --seconds "$latency_seconds" | tee "$out/latency-loopback.log"
+if [ -x "$build/src/rtcgate" ]; then
+  rtcgate_help="$("$build/src/rtcgate" --help 2>&1 || true)"
+  directions=webrtc-to-webrtc
+  if grep -q -- --rtmp-listen <<<"$rtcgate_help"; then
+    directions=all
+  else
+    echo "== latency: $build/src/rtcgate has no --rtmp-listen, measuring WHIP -> WHEP only" >&2
+  fi
+  echo "== latency (rtcgate: $directions)"
+  "$latency" --via gateway --direction "$directions" --rtcgate "$build/src/rtcgate" --seconds "$latency_seconds" |
+    tee "$out/latency-gateway.log"
+fi
+grep -h '^{' "$out"/latency-*.log > "$out/latency.jsonl" || true
+
+echo "results: $out/*.json $out/latency.jsonl"

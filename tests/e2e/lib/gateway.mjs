@@ -1,7 +1,7 @@
 // gateway.mjs: starts an rtcgate process on free ports, waits until it answers /healthz, and stops
 // it by its pid. Its output goes to a log file whose tail is printed when a test fails.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { mkdtempSync, openSync, closeSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,20 @@ export function freeTcpPort() {
   });
 }
 
+// Resolves true once something accepts TCP connections on 127.0.0.1:`port`.
+export function tcpAccepts(port, timeoutMs = 500) {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    const done = (ok) => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(timeoutMs, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Gateways still running; killed if the test process exits without stopping them.
@@ -36,8 +50,9 @@ process.on('exit', () => {
 
 // A running rtcgate: its URLs, the media UDP ports it logged, and its log.
 export class Gateway {
-  constructor(proc, logPath, httpPort) {
+  constructor(proc, logPath, httpPort, rtmpPort = null) {
     this.proc = proc;
+    this.rtmpPort = rtmpPort;
     this.pid = proc.pid;
     this.logPath = logPath;
     this.httpPort = httpPort;
@@ -51,6 +66,12 @@ export class Gateway {
         resolve(this.exitCode);
       }),
     );
+  }
+
+  // rtmp://127.0.0.1:PORT/live/KEY (for gateways started with `rtmp: true`).
+  rtmpUrl(key, app = 'live') {
+    if (!this.rtmpPort) throw new Error('this gateway was started without an RTMP port (startGateway({rtmp: true}))');
+    return `rtmp://127.0.0.1:${this.rtmpPort}/${app}/${key}`;
   }
 
   log() {
@@ -88,10 +109,14 @@ export class Gateway {
 }
 
 // Starts rtcgate with `extraArgs`; resolves once /healthz answers 200 and every worker logged its
-// UDP port. Rejects (after stopping it) if it exits or does not come up within `timeoutMs`.
-export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15000, logLevel = 'info' } = {}) {
+// UDP port. With `rtmp: true` it also listens for RTMP on a free port (--rtmp-listen) and is only
+// ready once that port accepts. Rejects (after stopping it) if it exits or does not come up
+// within `timeoutMs`.
+export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15000, logLevel = 'info', rtmp = false } = {}) {
   if (!BINARY || !existsSync(BINARY)) throw new Error(`rtcgate binary not found: RTCGATE_BIN=${BINARY}`);
   const httpPort = await freeTcpPort();
+  let rtmpPort = rtmp ? await freeTcpPort() : null;
+  while (rtmpPort === httpPort) rtmpPort = await freeTcpPort();
   const dir = mkdtempSync(join(process.env.E2E_ARTIFACTS_DIR ?? tmpdir(), 'rtcgate-'));
   const logPath = join(dir, 'rtcgate.log');
   const fd = openSync(logPath, 'a');
@@ -101,12 +126,13 @@ export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15
     '--udp-port', '0',
     '--workers', String(workers),
     '--log-level', logLevel,
+    ...(rtmpPort ? ['--rtmp-listen', `127.0.0.1:${rtmpPort}`] : []),
     ...extraArgs,
   ];
   // The source dir is the working directory so rtcgate finds web/ for the demo page.
   const proc = spawn(BINARY, args, { cwd: SOURCE_DIR, stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  const gw = new Gateway(proc, logPath, httpPort);
+  const gw = new Gateway(proc, logPath, httpPort, rtmpPort);
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
@@ -114,7 +140,8 @@ export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15
       if (Date.now() > deadline) throw new Error(`rtcgate did not answer /healthz within ${timeoutMs} ms`);
       try {
         const res = await fetch(`${gw.url}/healthz`);
-        if (res.status === 200 && gw.udpPorts().filter(Boolean).length >= workers) break;
+        if (res.status === 200 && gw.udpPorts().filter(Boolean).length >= workers &&
+            (!rtmpPort || (await tcpAccepts(rtmpPort)))) break;
       } catch {}
       await sleep(50);
     }
@@ -123,6 +150,6 @@ export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15
     err.message += `\n--- rtcgate log (${logPath}) ---\n${gw.logTail()}`;
     throw err;
   }
-  console.log(`# rtcgate pid ${gw.pid} at ${gw.url}, UDP ports ${gw.udpPorts().join(',')}, log ${logPath}`);
+  console.log(`# rtcgate pid ${gw.pid} at ${gw.url}, UDP ports ${gw.udpPorts().join(',')}${rtmpPort ? `, RTMP port ${rtmpPort}` : ''}, log ${logPath}`);
   return gw;
 }

@@ -138,3 +138,42 @@ export async function setLayer(page, name, layer) {
 export async function stopSession(page, name) {
   return page.evaluate((name) => window.__e2e.sessions[name]?.stop(), name);
 }
+
+// Starts recording, in the page, the wall-clock gaps between frames presented by session `name`'s
+// <video> element (requestVideoFrameCallback): a stall shows up as one long gap even when
+// getStats' freeze heuristics do not count it.
+export async function startFrameGapMonitor(page, name = 'play') {
+  return page.evaluate((name) => {
+    // By stream, not id: the demo page has its own #play-video.
+    const stream = window.__e2e.sessions[name]?.stream;
+    const video = [...document.querySelectorAll('video')].find((v) => stream && v.srcObject === stream);
+    if (!video) throw new Error(`no <video> plays session ${name}`);
+    const m = { frames: 0, maxGapMs: 0, last: null, gaps: [] };
+    const onFrame = (now) => {
+      if (m.last !== null) {
+        const gap = now - m.last;
+        if (gap > m.maxGapMs) m.maxGapMs = gap;
+        if (gap > 250) m.gaps.push(Math.round(gap));
+      }
+      m.last = now;
+      m.frames += 1;
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+    window.__e2e.gaps = window.__e2e.gaps ?? {};
+    window.__e2e.gaps[name] = m;
+  }, name);
+}
+
+// {frames, maxGapMs, gaps (those > 250 ms)} since the monitor started or was last reset; the gap
+// still open (time since the last frame) counts too.
+export async function readFrameGaps(page, name = 'play', { reset = false } = {}) {
+  return page.evaluate(({ name, reset }) => {
+    const m = window.__e2e.gaps?.[name];
+    if (!m) throw new Error(`no frame gap monitor for session ${name}`);
+    const open = m.last === null ? 0 : performance.now() - m.last;
+    const out = { frames: m.frames, maxGapMs: Math.max(m.maxGapMs, open), gaps: [...m.gaps] };
+    if (reset) Object.assign(m, { frames: 0, maxGapMs: 0, gaps: [] });
+    return out;
+  }, { name, reset });
+}

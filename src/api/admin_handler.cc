@@ -10,7 +10,7 @@ namespace {
 
 nlohmann::json toJson(const sfu::SessionInfo& s) {
   return {{"id", s.id},
-          {"kind", s.kind == sfu::SessionKind::kPublisher ? "whip" : "whep"},
+          {"kind", sfu::sessionKindName(s.kind)},
           {"stream", s.stream},
           {"state", s.state},
           {"reason", s.reason},
@@ -31,13 +31,71 @@ nlohmann::json toJson(const sfu::StreamInfo& s) {
     tracks.push_back(std::move(j));
   }
   return {{"name", s.name}, {"publisher", s.publisher}, {"tracks", tracks}, {"subscribers", s.subscribers},
-          {"worker", s.worker}};
+          {"frameSinks", s.frameSinks}, {"renditions", s.renditions}, {"worker", s.worker}};
+}
+
+nlohmann::json toJson(const EgressInfo& e) {
+  return {{"id", e.id},
+          {"stream", e.stream},
+          {"state", e.state},
+          {"url", e.url},
+          {"bytes_sent", e.bytesSent},
+          {"frames_sent", e.framesSent},
+          {"frames_dropped", e.framesDropped},
+          {"connects", e.connects},
+          {"last_error", e.lastError},
+          {"retry_in_ms", e.retryInMs},
+          {"publishing_since_ms", e.publishingSinceMs},
+          {"created_ms", e.createdMs}};
 }
 
 }  // namespace
 
+net::HttpResponse AdminHandler::egress(const net::HttpRequest& req, const std::string& stream, std::string_view id) {
+  if (!egress_) return errorResponse(req, http::status::not_found, "RTMP push is not available");
+  const auto method = req.method();
+  if (id.empty() && method == http::verb::post) {
+    auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string())
+      return errorResponse(req, http::status::bad_request, "body must be JSON {\"url\": \"rtmp://host/app/key\"}");
+    EgressInfo info;
+    if (auto refused = egress_->start(stream, body["url"].get<std::string>(), info))
+      return errorResponse(req, static_cast<http::status>(refused->status), refused->reason);
+    auto res = jsonResponse(req, http::status::created, toJson(info).dump());
+    res.set(http::field::location, "/api/streams/" + stream + "/egress/" + info.id);
+    return res;
+  }
+  if (method == http::verb::get) {
+    auto out = nlohmann::json::array();
+    for (const auto& e : egress_->list(stream)) {
+      if (id.empty()) out.push_back(toJson(e));
+      else if (e.id == id) return jsonResponse(req, http::status::ok, toJson(e).dump());
+    }
+    if (!id.empty()) return errorResponse(req, http::status::not_found, "no such push");
+    return jsonResponse(req, http::status::ok, out.dump());
+  }
+  if (!id.empty() && method == http::verb::delete_) {
+    if (!egress_->stop(stream, std::string(id))) return errorResponse(req, http::status::not_found, "no such push");
+    return net::makeResponse(req, http::status::no_content, "", "text/plain");
+  }
+  return errorResponse(req, http::status::method_not_allowed, "use POST or GET on /egress, GET or DELETE on /egress/{id}");
+}
+
 net::HttpResponse AdminHandler::handle(const net::HttpRequest& req, std::string_view rest) {
   const auto method = req.method();
+  if (rest.rfind("streams/", 0) == 0) {
+    // streams/{stream}/egress[/{id}]
+    std::string_view tail = rest.substr(8);
+    const auto slash = tail.find('/');
+    if (slash != std::string_view::npos && tail.substr(slash + 1, 6) == "egress") {
+      const std::string stream(tail.substr(0, slash));
+      std::string_view after = tail.substr(slash + 7);
+      if (after.empty() || after.front() == '/') {
+        if (!after.empty()) after.remove_prefix(1);
+        return egress(req, stream, after);
+      }
+    }
+  }
   if (rest == "streams" && method == http::verb::get) {
     auto out = nlohmann::json::array();
     for (const auto& s : workers_.streams()) out.push_back(toJson(s));

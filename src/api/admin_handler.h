@@ -1,7 +1,9 @@
 #pragma once
 // AdminHandler: the operator's REST API — GET /api/streams, GET /api/sessions,
-// DELETE /api/sessions/{id}.
+// DELETE /api/sessions/{id}, and RTMP pushes: POST/GET /api/streams/{stream}/egress,
+// GET/DELETE /api/streams/{stream}/egress/{id}.
 
+#include "api/egress_control.h"
 #include "api/media_workers.h"
 #include "api/session_registry.h"
 #include "net/http_server.h"
@@ -10,12 +12,16 @@ namespace rtcgate::api {
 
 class AdminHandler final : public net::HttpHandler {
  public:
-  AdminHandler(SessionRegistry& registry, MediaWorkers& workers) : registry_(registry), workers_(workers) {}
+  // `egress` may be null (no RTMP pushes: 404 on those paths).
+  AdminHandler(SessionRegistry& registry, MediaWorkers& workers, EgressControl* egress = nullptr)
+      : registry_(registry), workers_(workers), egress_(egress) {}
   net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
 
  private:
+  net::HttpResponse egress(const net::HttpRequest& request, const std::string& stream, std::string_view id);
   SessionRegistry& registry_;
   MediaWorkers& workers_;
+  EgressControl* egress_;
 };
 
 }  // namespace rtcgate::api

@@ -20,13 +20,15 @@ void family(std::string& out, const char* name, const char* help, const char* ty
 
 std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::vector<sfu::SessionInfo>& sessions) {
   std::string out;
-  size_t pubs = 0, subs = 0, connected = 0;
+  size_t byKind[5] = {}, connected = 0;
   for (const auto& s : sessions) {
-    (s.kind == sfu::SessionKind::kPublisher ? pubs : subs)++;
+    ++byKind[static_cast<size_t>(s.kind)];
     if (s.state == "connected") ++connected;
   }
   out += "# HELP rtcgate_sessions Live sessions by kind.\n# TYPE rtcgate_sessions gauge\n";
-  out += fmt::format("rtcgate_sessions{{kind=\"whip\"}} {}\nrtcgate_sessions{{kind=\"whep\"}} {}\n", pubs, subs);
+  for (size_t k = 0; k < 5; ++k)
+    out += fmt::format("rtcgate_sessions{{kind=\"{}\"}} {}\n", sfu::sessionKindName(static_cast<sfu::SessionKind>(k)),
+                       byKind[k]);
   out += fmt::format("# HELP rtcgate_sessions_connected Sessions with ICE and DTLS up.\n"
                      "# TYPE rtcgate_sessions_connected gauge\nrtcgate_sessions_connected {}\n", connected);
   family(out, "rtcgate_packets_in_total", "UDP datagrams received.", "counter", workers,

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_util.h"
+#include "api/session_id.h"
 #include "base/hex.h"
 #include "base/random.h"
 #include "wire/sdp/answer_builder.h"
@@ -16,12 +17,6 @@ namespace rtcgate::api {
 namespace sdp = wire::sdp;
 
 namespace {
-
-std::string newId() {
-  std::array<uint8_t, 12> b{};
-  randomBytes(b);
-  return toHex(b);
-}
 
 int64_t wallMs() {
   using namespace std::chrono;
@@ -179,7 +174,7 @@ net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::st
     return errorResponse(req, http::status::bad_request, "offer has no media section rtcgate can use");
 
   sfu::SessionSpec spec;
-  spec.id = newId();
+  spec.id = newSessionId();
   spec.stream = stream;
   spec.negotiated = answer->session;
   spec.localIce = ice;
@@ -188,7 +183,7 @@ net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::st
     return errorResponse(req, http::status::bad_request, "layer must be h, m or l");
   spec.createdMs = wallMs();
   SessionEntry entryOut{spec.id, publishing ? sfu::SessionKind::kPublisher : sfu::SessionKind::kSubscriber, stream,
-                        worker, "\"" + newId() + "\"", spec.negotiated.remoteIce.ufrag};
+                        worker, "\"" + newSessionId() + "\"", spec.negotiated.remoteIce.ufrag};
   auto published = spec.negotiated.media;
   const Status started = publishing ? workers_.addPublisher(worker, std::move(spec), config_.replacePublisher)
                                     : workers_.addSubscriber(worker, std::move(spec));

@@ -42,7 +42,8 @@ void loadConfigFile(const std::string& path, Config& config) {
   }
   static const std::vector<std::string_view> kKnown = {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
-      "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher"};
+      "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
+      "rtmp_listen", "rtmp_apps",     "codec_threads", "keyframe_interval_ms"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end())
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
@@ -73,6 +74,17 @@ void loadConfigFile(const std::string& path, Config& config) {
   if (maxSessions < 1) throw std::runtime_error("config: max_sessions must be at least 1");
   config.maxSessions = static_cast<size_t>(maxSessions);
   take(root, "replace_publisher", config.replacePublisher);
+  take(root, "rtmp_listen", config.rtmpListen);
+  takeStrings(root, "rtmp_apps", config.rtmpApps);
+  if (config.rtmpApps.empty()) throw std::runtime_error("config: rtmp_apps must name at least one application");
+  int64_t codecThreads = config.codecThreads;
+  take(root, "codec_threads", codecThreads);
+  if (codecThreads < 0 || codecThreads > 256) throw std::runtime_error("config: codec_threads out of range");
+  config.codecThreads = static_cast<unsigned>(codecThreads);
+  int64_t keyint = config.keyframeIntervalMs;
+  take(root, "keyframe_interval_ms", keyint);
+  if (keyint < 200 || keyint > 20000) throw std::runtime_error("config: keyframe_interval_ms must be 200..20000");
+  config.keyframeIntervalMs = static_cast<unsigned>(keyint);
   take(root, "cert_file", config.certFile);
   take(root, "key_file", config.keyFile);
   take(root, "log_level", config.logLevel);

@@ -35,6 +35,14 @@ struct Config {
   size_t maxSessions = 10000;
   // A second publisher of a live stream replaces the first (else 409 Conflict).
   bool replacePublisher = false;
+  // RTMP listen address for encoders (OBS, ffmpeg) and RTMP players; "" = no RTMP.
+  std::string rtmpListen = "127.0.0.1:1935";
+  // RTMP application names accepted (rtmp://host/{app}/{key}); the stream name is the key.
+  std::vector<std::string> rtmpApps{"live"};
+  // Codec threads for transcoding (AAC ⇄ Opus, VP8 → H.264...); 0 = one per core.
+  unsigned codecThreads = 0;
+  // Keyframe interval of the H.264 renditions rtcgate encodes.
+  unsigned keyframeIntervalMs = 2000;
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -13,8 +14,12 @@
 #include "api/static_handler.h"
 #include "api/whip_handler.h"
 #include "app/config.h"
+#include "app/egress_manager.h"
+#include "app/loop_executor.h"
+#include "app/rtmp_server.h"
 #include "app/worker_pool.h"
 #include "crypto/dtls/certificate.h"
+#include "mcu/codec_pool.h"
 #include "base/log.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
@@ -46,6 +51,9 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* certOpt = cli.add_option("--cert", "DTLS certificate PEM file (default: generated at start)");
   auto* keyOpt = cli.add_option("--key", "DTLS private key PEM file");
   auto* logOpt = cli.add_option("--log-level", "trace, debug, info, warn or error (default info)");
+  auto* rtmpOpt = cli.add_option("--rtmp-listen", "RTMP listen address ip:port for encoders and players; \"\" = off"
+                                                  " (default 127.0.0.1:1935)");
+  auto* codecOpt = cli.add_option("--codec-threads", "transcoding threads; 0 = one per core");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -57,6 +65,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*certOpt) config.certFile = certOpt->as<std::string>();
     if (*keyOpt) config.keyFile = keyOpt->as<std::string>();
     if (*logOpt) config.logLevel = logOpt->as<std::string>();
+    if (*rtmpOpt) config.rtmpListen = rtmpOpt->as<std::string>();
+    if (*codecOpt) config.codecThreads = codecOpt->as<unsigned>();
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
@@ -102,12 +112,22 @@ int gatewayMain(int argc, char** argv) {
   struct EndedObserver final : WorkerObserver {
     net::EventLoop& control;
     api::SessionRegistry& registry;
+    RtmpServer* rtmp = nullptr;  // set once it exists (only touched on the control thread)
     EndedObserver(net::EventLoop& c, api::SessionRegistry& r) : control(c), registry(r) {}
     void onSessionEnded(unsigned, const std::string& id, const std::string&) override {
       control.post([this, id] { registry.remove(id); });
     }
+    void onFrameSourceEnded(unsigned, const std::string& id, const std::string& reason) override {
+      control.post([this, id, reason] {
+        if (rtmp) rtmp->closeConnection(id, reason);
+      });
+    }
   } observer(control, registry);
 
+  // Transcodes run here, off the media workers; the pool outlives the workers that use it.
+  mcu::CodecPool codecPool(config.codecThreads);
+  spdlog::info("codec pool: {} threads", codecPool.threads());
+  LoopExecutor controlExecutor(control);
   WorkerPool workers;
   for (unsigned i = 0; i < workerCount; ++i) {
     const uint16_t port = config.udpPort ? static_cast<uint16_t>(config.udpPort + i) : 0;
@@ -117,6 +137,7 @@ int gatewayMain(int argc, char** argv) {
       return 2;
     }
     auto worker = std::make_unique<Worker>(i, cert, observer);
+    worker->setCodecPool(&codecPool, static_cast<int>(config.keyframeIntervalMs));
     if (auto st = worker->start(*udpAddr); !st.ok()) {
       spdlog::error("worker {}: cannot bind UDP {}: {}", i, udpAddr->toString(), st.error().message);
       return 1;
@@ -140,7 +161,8 @@ int gatewayMain(int argc, char** argv) {
   api::HealthHandler health;
   api::WhipHandler whip(api::WhipHandler::Mode::kWhip, registry, workers, apiConfig, *cert);
   api::WhipHandler whep(api::WhipHandler::Mode::kWhep, registry, workers, apiConfig, *cert);
-  api::AdminHandler admin(registry, workers);
+  EgressManager egress(control, controlExecutor, registry, workers);
+  api::AdminHandler admin(registry, workers, &egress);
   api::MetricsHandler metrics(workers);
   api::StaticHandler files(apiConfig.webRoot);
   server.route(net::HttpMethod::get, "/healthz", health);
@@ -156,12 +178,44 @@ int gatewayMain(int argc, char** argv) {
   spdlog::info("HTTP listening on http://{}", server.localAddress().toString());
   spdlog::info("demo page: http://{}/", server.localAddress().toString());
 
+  std::optional<RtmpServer> rtmp;
+  if (!config.rtmpListen.empty()) {
+    RtmpServerOptions ro;
+    ro.session.apps = config.rtmpApps;
+    ro.tokens = config.tokens;
+    ro.replacePublisher = config.replacePublisher;
+    ro.maxSessions = config.maxSessions;
+    rtmp.emplace(control, controlExecutor, registry, workers, std::move(ro));
+    std::optional<SocketAddress> rtmpAddr;
+    try {
+      const HostPort hp = parseHostPort(config.rtmpListen);
+      rtmpAddr = SocketAddress::parse(hp.host, hp.port);
+    } catch (const std::exception& e) {
+      spdlog::error("rtmp_listen: {}", e.what());
+      return 2;
+    }
+    if (!rtmpAddr) {
+      spdlog::error("rtmp_listen: '{}' is not an IP address and port", config.rtmpListen);
+      return 2;
+    }
+    if (auto st = rtmp->listen(*rtmpAddr); !st.ok()) {
+      spdlog::error("rtmp: cannot listen on {}: {}", rtmpAddr->toString(), st.error().message);
+      return 1;
+    }
+    observer.rtmp = &*rtmp;
+    spdlog::info("RTMP listening on rtmp://{}/{{app}}/{{key}} (apps: {})", rtmp->localAddress().toString(),
+                 fmt::join(config.rtmpApps, ", "));
+  }
+
   gControlLoop = &control;
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   control.runHere();
   spdlog::info("shutting down");
   server.close();
+  if (rtmp) rtmp->closeAll("shutdown");
+  egress.stopAll();
+  observer.rtmp = nullptr;
   workers.stopAll();
   return 0;
 }

@@ -65,4 +65,9 @@ void Worker::onSessionEnded(sfu::Session& session, std::string_view reason) {
   observer_.onSessionEnded(index_, id, std::string(reason));
 }
 
+void Worker::onFrameSourceEnded(const std::string& id, std::string_view reason) {
+  spdlog::info("worker {}: frame source {} ended: {}", index_, id, reason);
+  observer_.onFrameSourceEnded(index_, id, std::string(reason));
+}
+
 }  // namespace rtcgate::app

@@ -10,6 +10,8 @@
 
 #include "base/clock.h"
 #include "base/drop_counters.h"
+#include "base/executor.h"
+#include "mcu/codec_pool.h"
 #include "base/packet_buffer.h"
 #include "crypto/dtls/dtls_context.h"
 #include "net/event_loop.h"
@@ -25,9 +27,11 @@ class WorkerObserver {
  public:
   virtual ~WorkerObserver() = default;
   virtual void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
+  // A frame source (RTMP publisher) was ended by the worker (replaced, closed by an operator).
+  virtual void onFrameSourceEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
 };
 
-class Worker final : public net::UdpSocketListener, public sfu::SessionHost {
+class Worker final : public net::UdpSocketListener, public sfu::SessionHost, public Executor {
  public:
   Worker(unsigned index, std::shared_ptr<const crypto::dtls::Certificate> certificate, WorkerObserver& observer);
   ~Worker() override;
@@ -39,6 +43,19 @@ class Worker final : public net::UdpSocketListener, public sfu::SessionHost {
   unsigned index() const noexcept { return index_; }
   const SocketAddress& udpAddress() const noexcept { return udpAddress_; }
 
+  // Renditions of this worker's streams run on `pool` (set before start; null: pass-through only).
+  void setCodecPool(mcu::CodecPool* pool, int keyframeIntervalMs) noexcept {
+    codecPool_ = pool;
+    keyframeIntervalMs_ = keyframeIntervalMs;
+  }
+
+  // Runs `fn(router)` on the worker thread without waiting (frames, teardown).
+  template <typename Fn>
+  void postToRouter(Fn fn) {
+    loop_.post([this, fn = std::move(fn)]() mutable {
+      if (router_) fn(*router_);
+    });
+  }
   // Runs `fn(router)` on the worker thread and returns its result (nullopt after 2 s).
   template <typename Fn>
   auto call(Fn fn) -> std::optional<decltype(fn(std::declval<sfu::Router&>()))> {
@@ -63,6 +80,10 @@ class Worker final : public net::UdpSocketListener, public sfu::SessionHost {
   transport::webrtc::PeerDemux& demux() override { return demux_; }
   void sendDatagram(PacketRef datagram, const SocketAddress& to) override;
   void onSessionEnded(sfu::Session& session, std::string_view reason) override;
+  sfu::StreamContext streamContext() override { return {codecPool_, this, keyframeIntervalMs_}; }
+  void onFrameSourceEnded(const std::string& id, std::string_view reason) override;
+  // Executor (transcoded frames come back through it)
+  void post(std::function<void()> fn) override { loop_.post(std::move(fn)); }
 
  private:
   void tick();
@@ -78,6 +99,8 @@ class Worker final : public net::UdpSocketListener, public sfu::SessionHost {
   transport::webrtc::PeerDemux demux_;
   std::unique_ptr<sfu::Router> router_;
   net::Timer tickTimer_;
+  mcu::CodecPool* codecPool_ = nullptr;
+  int keyframeIntervalMs_ = 2000;
 };
 
 }  // namespace rtcgate::app

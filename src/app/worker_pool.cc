@@ -1,5 +1,7 @@
 #include "app/worker_pool.h"
 
+#include <chrono>
+
 namespace rtcgate::app {
 
 namespace {
@@ -85,6 +87,54 @@ std::vector<api::WorkerMetrics> WorkerPool::metrics() {
     if (m) out.push_back(*m);
   }
   return out;
+}
+
+namespace {
+int64_t wallMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+Status WorkerPool::addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
+                                     bool replace) {
+  auto r = workers_.at(worker)->call([id = std::move(id), stream = std::move(stream), kind, replace,
+                                      now = wallMs()](sfu::Router& router) mutable {
+    return router.addFramePublisher(std::move(id), std::move(stream), kind, replace, now);
+  });
+  return r ? *r : Status(kWorkerTimeout);
+}
+
+void WorkerPool::pushFrame(unsigned worker, const std::string& id, std::shared_ptr<const media::MediaFrame> frame,
+                           bool videoReorders) {
+  workers_.at(worker)->postToRouter([id, frame = std::move(frame), videoReorders](sfu::Router& router) {
+    router.pushFrame(id, frame, videoReorders);
+  });
+}
+
+void WorkerPool::removeFramePublisher(unsigned worker, std::string id, bool onPurpose, std::string reason) {
+  workers_.at(worker)->postToRouter([id = std::move(id), onPurpose, reason = std::move(reason)](sfu::Router& router) {
+    router.removeFramePublisher(id, onPurpose, reason);
+  });
+}
+
+Status WorkerPool::addFrameSink(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
+                                std::unique_ptr<sfu::FrameSink> sink) {
+  // shared_ptr: the posted call must be copyable; the router takes the sink out of it.
+  auto holder = std::make_shared<std::unique_ptr<sfu::FrameSink>>(std::move(sink));
+  auto r = workers_.at(worker)->call(
+      [id = std::move(id), stream = std::move(stream), kind, holder, now = wallMs()](sfu::Router& router) mutable {
+        return router.addFrameSink(std::move(id), std::move(stream), kind, std::move(*holder), now);
+      });
+  return r ? *r : Status(kWorkerTimeout);
+}
+
+void WorkerPool::removeFrameSink(unsigned worker, std::string id) {
+  workers_.at(worker)->postToRouter([id = std::move(id)](sfu::Router& router) { router.removeFrameSink(id); });
+}
+
+void WorkerPool::requestSinkKeyframe(unsigned worker, std::string id) {
+  workers_.at(worker)->postToRouter([id = std::move(id)](sfu::Router& router) { router.requestSinkKeyframe(id); });
 }
 
 }  // namespace rtcgate::app

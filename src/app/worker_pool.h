@@ -26,6 +26,17 @@ class WorkerPool final : public api::MediaWorkers {
   std::vector<sfu::StreamInfo> streams() override;
   std::vector<api::WorkerMetrics> metrics() override;
 
+  // Frame sources and sinks (RTMP), called on the control thread. The add calls wait for
+  // the worker's answer; the others are posted and return at once.
+  Status addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind, bool replace);
+  void pushFrame(unsigned worker, const std::string& id, std::shared_ptr<const media::MediaFrame> frame,
+                 bool videoReorders);
+  void removeFramePublisher(unsigned worker, std::string id, bool onPurpose, std::string reason);
+  Status addFrameSink(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
+                      std::unique_ptr<sfu::FrameSink> sink);
+  void removeFrameSink(unsigned worker, std::string id);
+  void requestSinkKeyframe(unsigned worker, std::string id);
+
  private:
   std::vector<std::unique_ptr<Worker>> workers_;
 };

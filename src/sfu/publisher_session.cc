@@ -181,7 +181,7 @@ void PublisherSession::onTransportRtp(transport::webrtc::WebRtcTransport&, Packe
     return;  // a duplicate (late original after its retransmission): already forwarded
   }
   layer.history.insert(pkt.sequenceNumber(), packet, now);
-  if (stream_) stream_->forward({track.kind, r->layer, pkt, keyframe, now});
+  if (stream_) stream_->forward({track.kind, r->layer, pkt, keyframe, now, track.frameCodec});
 }
 
 void PublisherSession::onTransportRtcp(transport::webrtc::WebRtcTransport&, PacketRef packet) {

@@ -1,5 +1,7 @@
 #include "sfu/publisher_track.h"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <numeric>
 
@@ -23,6 +25,9 @@ int ridRankGuess(const std::string& rid) {
 PublisherTrack::PublisherTrack(MediaKind k, const wire::sdp::NegotiatedMedia& media)
     : kind(k), mid(media.mid), codec(media.codecs.empty() ? wire::sdp::NegotiatedCodec{} : media.codecs.front()) {
   if (kind == MediaKind::kVideo) videoCodec = videoCodecFromName(codec.name);
+  if (videoCodec == VideoCodec::kVp8) frameCodec = media::MediaCodec::kVp8;
+  if (videoCodec == VideoCodec::kH264) frameCodec = media::MediaCodec::kH264;
+  if (kind == MediaKind::kAudio && strcasecmp(codec.name.c_str(), "opus") == 0) frameCodec = media::MediaCodec::kOpus;
   midExt = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:mid").value_or(0);
   ridExt = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").value_or(0);
   repairedRidExt = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id").value_or(0);

@@ -13,6 +13,7 @@
 #include "media/nack_generator.h"
 #include "media/packet_history.h"
 #include "media/receive_statistics.h"
+#include "media/media_frame.h"
 #include "sfu/keyframe.h"
 #include "sfu/media_kind.h"
 #include "wire/sdp/negotiated_session.h"
@@ -49,6 +50,7 @@ class PublisherTrack {
   std::vector<PublisherLayer> layers;
   uint8_t midExt = 0, ridExt = 0, repairedRidExt = 0, twccExt = 0;
   bool simulcast = false;
+  std::optional<media::MediaCodec> frameCodec;  // when frames can be made of its payloads
 
   // Layers ordered by quality, lowest first: by resolution once every layer's is known,
   // else by bitrate once every layer has one, else by rid name. True when the order changed.

@@ -8,11 +8,13 @@ Router::~Router() {
   sessions_.clear();
   for (auto& [id, s] : sessions) s->close("shutdown");
   graveyard_.clear();
+  for (auto& [id, fp] : framePublishers_) fp->detach();
+  for (auto& [name, stream] : streams_) stream->endFrameSinks("shutdown");
 }
 
 Stream& Router::streamFor(const std::string& name) {
   auto& slot = streams_[name];
-  if (!slot) slot = std::make_unique<Stream>(name);
+  if (!slot) slot = std::make_unique<Stream>(name, host_.streamContext());
   return *slot;
 }
 
@@ -50,6 +52,14 @@ Session* Router::find(const std::string& id) {
 }
 
 bool Router::closeSession(const std::string& id, std::string_view reason) {
+  if (auto fp = framePublishers_.find(id); fp != framePublishers_.end()) {
+    fp->second->endSource(reason);  // reports back through onFramePublisherEnded
+    return true;
+  }
+  if (auto sink = frameSinks_.find(id); sink != frameSinks_.end()) {
+    sink->second.sink->onStreamEnded(reason);
+    return removeFrameSink(id);
+  }
   Session* s = find(id);
   if (!s) return false;
   s->close(reason);  // reports ended through the host, which calls onSessionEnded
@@ -76,9 +86,112 @@ void Router::detach(Session& s) {
 }
 
 void Router::endStream(Stream& stream, std::string_view reason) {
+  const std::string name = stream.name();
+  // Frame sinks first: they hold the stream non-empty, so it survives the closes below.
+  stream.endFrameSinks(reason);
+  std::erase_if(frameSinks_, [&](const auto& e) { return e.second.info.stream == name; });
   // Copy first: each close detaches a subscriber from the stream (and may erase it).
   const std::vector<SubscriberSession*> subscribers = stream.subscribers();
   for (auto* s : subscribers) s->close(reason);
+  eraseIfEmpty(name);
+}
+
+void Router::eraseIfEmpty(const std::string& name) {
+  auto it = streams_.find(name);
+  if (it != streams_.end() && it->second->empty()) streams_.erase(it);
+}
+
+Status Router::addFramePublisher(std::string id, std::string streamName, SessionKind kind, bool replace,
+                                 int64_t createdMs) {
+  if (sessions_.count(id) || framePublishers_.count(id) || frameSinks_.count(id)) return Error::state("duplicate session id");
+  Stream& stream = streamFor(streamName);
+  StreamSource* previous = stream.publisher();
+  if (previous && !replace) return Error::state("stream already published");
+  auto fp = std::make_unique<FramePublisher>(host_, *this, id, streamName, kind, createdMs);
+  fp->attach(&stream);
+  stream.setPublisher(fp.get());
+  framePublishers_.emplace(id, std::move(fp));
+  if (previous) previous->endSource("replaced by a new publisher");
+  return {};
+}
+
+bool Router::pushFrame(const std::string& id, const std::shared_ptr<const media::MediaFrame>& frame,
+                       bool videoReorders) {
+  auto it = framePublishers_.find(id);
+  if (it == framePublishers_.end()) return false;
+  it->second->pushFrame(frame, videoReorders);
+  return true;
+}
+
+bool Router::removeFramePublisher(const std::string& id, bool onPurpose, std::string_view) {
+  if (!framePublishers_.count(id)) return false;
+  retireFramePublisher(id, onPurpose);
+  return true;
+}
+
+void Router::onFramePublisherEnded(const std::string& id, std::string_view reason) {
+  host_.onFrameSourceEnded(id, reason);
+  retireFramePublisher(id, true);
+}
+
+void Router::retireFramePublisher(const std::string& id, bool onPurpose) {
+  auto it = framePublishers_.find(id);
+  if (it == framePublishers_.end()) return;
+  std::unique_ptr<FramePublisher> fp = std::move(it->second);
+  framePublishers_.erase(it);
+  const std::string name = fp->streamName();
+  fp->detach();
+  auto st = streams_.find(name);
+  if (st != streams_.end() && st->second->publisher() == fp.get()) {
+    st->second->removePublisher(fp.get());
+    if (onPurpose) endStream(*st->second, "the publisher ended the stream");
+    else st->second->setOrphanedSinceUs(host_.clock().nowUs());
+  }
+  // Possibly inside one of its own calls (endSource): destroyed on the next tick.
+  frameGraveyard_.push_back(std::move(fp));
+  eraseIfEmpty(name);
+}
+
+Status Router::addFrameSink(std::string id, std::string streamName, SessionKind kind, std::unique_ptr<FrameSink> sink,
+                            int64_t createdMs) {
+  if (sessions_.count(id) || framePublishers_.count(id) || frameSinks_.count(id)) return Error::state("duplicate session id");
+  auto st = streams_.find(streamName);
+  if (st == streams_.end() || !st->second->publisher()) return Error{Error::Code::kNotFound, "stream is not being published"};
+  FrameSinkEntry entry;
+  entry.info.id = id;
+  entry.info.kind = kind;
+  entry.info.stream = streamName;
+  entry.info.state = "connected";
+  entry.info.worker = worker_;
+  entry.info.createdMs = createdMs;
+  entry.sink = std::move(sink);
+  FrameSink* raw = entry.sink.get();
+  frameSinks_.emplace(std::move(id), std::move(entry));
+  st->second->addFrameSink(raw);
+  return {};
+}
+
+bool Router::removeFrameSink(const std::string& id) {
+  auto it = frameSinks_.find(id);
+  if (it == frameSinks_.end()) return false;
+  const std::string name = it->second.info.stream;
+  if (auto st = streams_.find(name); st != streams_.end()) st->second->removeFrameSink(it->second.sink.get());
+  frameSinks_.erase(it);
+  eraseIfEmpty(name);
+  return true;
+}
+
+bool Router::requestSinkKeyframe(const std::string& id) {
+  auto it = frameSinks_.find(id);
+  if (it == frameSinks_.end()) return false;
+  if (auto st = streams_.find(it->second.info.stream); st != streams_.end())
+    st->second->requestSinkKeyframe(it->second.sink.get());
+  return true;
+}
+
+bool Router::hasStreamPublisher(const std::string& stream) const {
+  auto it = streams_.find(stream);
+  return it != streams_.end() && it->second->publisher();
 }
 
 void Router::onSessionEnded(Session& session) {
@@ -104,6 +217,7 @@ void Router::onSessionEnded(Session& session) {
 
 void Router::onTick(int64_t nowUs) {
   graveyard_.clear();
+  frameGraveyard_.clear();
   // A tick may end sessions (consent expiry), which leaves sessions_: walk a snapshot. The
   // ended ones stay alive in the graveyard until the next tick.
   ticking_.clear();
@@ -120,6 +234,8 @@ void Router::onTick(int64_t nowUs) {
 std::vector<SessionInfo> Router::sessions() const {
   std::vector<SessionInfo> out;
   for (const auto& [id, s] : sessions_) out.push_back(s->info(worker_));
+  for (const auto& [id, fp] : framePublishers_) out.push_back(fp->info(worker_));
+  for (const auto& [id, e] : frameSinks_) out.push_back(e.info);
   return out;
 }
 

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "sfu/frame_publisher.h"
+#include "sfu/frame_sink.h"
 #include "sfu/publisher_session.h"
 #include "sfu/session_info.h"
 #include "sfu/stream.h"
@@ -15,7 +17,7 @@
 
 namespace rtcgate::sfu {
 
-class Router {
+class Router final : public FramePublisherListener {
  public:
   // A publisher lost without ending its stream (consent expired, network gone) has this
   // long to come back before its subscribers are closed.
@@ -23,7 +25,7 @@ class Router {
 
   Router(SessionHost& host, unsigned workerIndex, int64_t publisherGraceUs = kDefaultPublisherGraceUs)
       : host_(host), worker_(workerIndex), publisherGraceUs_(publisherGraceUs) {}
-  ~Router();
+  ~Router() override;
 
   // Starts a publisher's session; with `replace`, an existing publisher is closed first.
   Status addPublisher(SessionSpec spec, bool replace);
@@ -31,6 +33,22 @@ class Router {
   bool closeSession(const std::string& id, std::string_view reason);
   bool setQuality(const std::string& id, std::string_view quality);
   Session* find(const std::string& id);
+
+  // Frame sources (RTMP publishers): like addPublisher, for a source that delivers frames.
+  Status addFramePublisher(std::string id, std::string stream, SessionKind kind, bool replace, int64_t createdMs);
+  bool pushFrame(const std::string& id, const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders);
+  // The source's connection ended: on purpose (unpublished) ends the stream; otherwise its
+  // subscribers wait the grace period for a new publisher, as for a lost WebRTC publisher.
+  bool removeFramePublisher(const std::string& id, bool onPurpose, std::string_view reason);
+  // Frame sinks (RTMP players and pushes) of an existing stream; the router owns them.
+  Status addFrameSink(std::string id, std::string stream, SessionKind kind, std::unique_ptr<FrameSink> sink,
+                      int64_t createdMs);
+  bool removeFrameSink(const std::string& id);
+  bool requestSinkKeyframe(const std::string& id);
+  bool hasStreamPublisher(const std::string& stream) const;
+
+  // FramePublisherListener
+  void onFramePublisherEnded(const std::string& id, std::string_view reason) override;
 
   // A session failed or closed (called by the host from the transport's callback); it is
   // detached now and destroyed on the next tick, outside any of its own calls.
@@ -40,7 +58,7 @@ class Router {
   std::vector<SessionInfo> sessions() const;
   std::vector<StreamInfo> streams() const;
   const SfuCounters& counters() const noexcept { return counters_; }
-  size_t sessionCount() const noexcept { return sessions_.size(); }
+  size_t sessionCount() const noexcept { return sessions_.size() + framePublishers_.size() + frameSinks_.size(); }
   // Drop counts summed over every live session's transport.
   DropCounters transportDrops() const;
 
@@ -49,6 +67,14 @@ class Router {
   void detach(Session& s);
   // Closes every subscriber of `stream` (the stream is over).
   void endStream(Stream& stream, std::string_view reason);
+  void eraseIfEmpty(const std::string& stream);
+  // Detaches a frame publisher from its stream; it is destroyed on the next tick.
+  void retireFramePublisher(const std::string& id, bool onPurpose);
+
+  struct FrameSinkEntry {
+    std::unique_ptr<FrameSink> sink;
+    SessionInfo info;
+  };
 
   SessionHost& host_;
   unsigned worker_;
@@ -57,6 +83,9 @@ class Router {
   std::map<std::string, std::unique_ptr<Stream>> streams_;
   std::map<std::string, std::unique_ptr<Session>> sessions_;
   std::vector<std::unique_ptr<Session>> graveyard_;
+  std::map<std::string, std::unique_ptr<FramePublisher>> framePublishers_;
+  std::vector<std::unique_ptr<FramePublisher>> frameGraveyard_;
+  std::map<std::string, FrameSinkEntry> frameSinks_;
   std::vector<Session*> ticking_;  // reused every tick, so ticking does not allocate
   DropCounters endedDrops_;  // drops of sessions already gone, so totals never go down
 };

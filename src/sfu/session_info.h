@@ -8,7 +8,29 @@
 
 namespace rtcgate::sfu {
 
-enum class SessionKind : uint8_t { kPublisher, kSubscriber };
+// WebRTC publisher (WHIP) and subscriber (WHEP), RTMP publisher and player, RTMP push.
+enum class SessionKind : uint8_t { kPublisher, kSubscriber, kRtmpPublisher, kRtmpPlayer, kRtmpEgress };
+
+// The name the API and metrics use for a session kind.
+constexpr const char* sessionKindName(SessionKind k) noexcept {
+  switch (k) {
+    case SessionKind::kPublisher:
+      return "whip";
+    case SessionKind::kSubscriber:
+      return "whep";
+    case SessionKind::kRtmpPublisher:
+      return "rtmp-publish";
+    case SessionKind::kRtmpPlayer:
+      return "rtmp-play";
+    case SessionKind::kRtmpEgress:
+      return "rtmp-push";
+  }
+  return "?";
+}
+// True for the kinds that feed a stream.
+constexpr bool isPublisherKind(SessionKind k) noexcept {
+  return k == SessionKind::kPublisher || k == SessionKind::kRtmpPublisher;
+}
 
 struct SessionInfo {
   std::string id;
@@ -34,6 +56,8 @@ struct StreamInfo {
   std::string publisher;
   std::vector<TrackInfo> tracks;
   unsigned subscribers = 0;
+  unsigned frameSinks = 0;              // RTMP players and pushes
+  std::vector<std::string> renditions;  // running transcodes, "VP8→H264"
   unsigned worker = 0;
 };
 

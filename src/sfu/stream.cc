@@ -7,23 +7,82 @@
 
 namespace rtcgate::sfu {
 
+Stream::~Stream() = default;
+
 void Stream::setPublisher(StreamSource* p) {
   publisher_ = p;
   orphanedSinceUs_ = 0;
+  tap_.reset();  // a new source: its frames start over at a keyframe
+  if (p) p->onSubscriberCountChanged(subscribers_.size());
   // Subscribers that were waiting (or saw the previous publisher) continue seamlessly.
   for (auto* s : subscribers_) s->onPublisherChanged();
+  if (frameSinkCount() && p && !p->producesFrames()) onSourceKeyframeNeeded();
 }
 
 void Stream::removePublisher(StreamSource* p) {
   if (publisher_ == p) publisher_ = nullptr;
 }
 
-void Stream::addSubscriber(SubscriberSession* s) { subscribers_.push_back(s); }
+void Stream::addSubscriber(SubscriberSession* s) {
+  subscribers_.push_back(s);
+  if (publisher_) publisher_->onSubscriberCountChanged(subscribers_.size());
+}
 
-void Stream::removeSubscriber(SubscriberSession* s) { std::erase(subscribers_, s); }
+void Stream::removeSubscriber(SubscriberSession* s) {
+  std::erase(subscribers_, s);
+  if (publisher_) publisher_->onSubscriberCountChanged(subscribers_.size());
+}
 
 void Stream::forward(const ForwardedPacket& packet) {
   for (auto* s : subscribers_) s->sendMedia(packet);
+  if (!renditions_ || !renditions_->hasSinks() || !packet.codec || !publisher_ || publisher_->producesFrames()) return;
+  if (!tap_) tap_ = std::make_unique<FrameTap>();
+  tapped_.clear();
+  tap_->onPacket(packet, publisher_->layerForQuality(MediaKind::kVideo, "h"), tapped_);
+  for (auto& f : tapped_) renditions_->onSourceFrame(std::make_shared<const media::MediaFrame>(std::move(f)));
+  // Until the tap has a keyframe nothing reaches the sinks (PLIs are rate-limited upstream).
+  if (packet.kind == MediaKind::kVideo && tap_->videoNeedsKeyframe()) onSourceKeyframeNeeded();
+}
+
+void Stream::addFrameSink(FrameSink* sink) {
+  if (!renditions_)
+    renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.keyframeIntervalMs);
+  renditions_->addSink(sink);
+  // A WebRTC source's next keyframe may be minutes away: ask for one now.
+  if (publisher_ && !publisher_->producesFrames()) onSourceKeyframeNeeded();
+}
+
+void Stream::removeFrameSink(FrameSink* sink) {
+  if (!renditions_) return;
+  renditions_->removeSink(sink);
+  if (!renditions_->hasSinks()) tap_.reset();
+}
+
+void Stream::onSourceFrame(const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders) {
+  // Made before any sink exists, so the first one to join gets the current GOP at once.
+  if (!renditions_)
+    renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.keyframeIntervalMs);
+  renditions_->setSourceVideoReorders(videoReorders);
+  renditions_->onSourceFrame(frame);
+}
+
+void Stream::requestSinkKeyframe(FrameSink* sink) {
+  if (renditions_) renditions_->requestKeyframe(sink);
+}
+
+void Stream::endFrameSinks(std::string_view reason) {
+  if (renditions_) renditions_->endAll(reason);
+  tap_.reset();
+}
+
+std::vector<std::string> Stream::renditionNames() const {
+  return renditions_ ? renditions_->describe() : std::vector<std::string>{};
+}
+
+void Stream::onSourceKeyframeNeeded() {
+  // A frame source (RTMP) cannot be asked; a WebRTC publisher gets a PLI for its best layer.
+  if (publisher_ && !publisher_->producesFrames())
+    publisher_->requestKeyframe(MediaKind::kVideo, publisher_->layerForQuality(MediaKind::kVideo, "h"));
 }
 
 void Stream::onLayersReranked() {
@@ -39,6 +98,8 @@ StreamInfo Stream::info(unsigned worker) const {
   i.name = name_;
   i.worker = worker;
   i.subscribers = static_cast<unsigned>(subscribers_.size());
+  i.frameSinks = static_cast<unsigned>(frameSinkCount());
+  i.renditions = renditionNames();
   if (publisher_) {
     i.publisher = publisher_->sourceId();
     i.tracks = publisher_->trackInfo();

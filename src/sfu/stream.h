@@ -2,11 +2,19 @@
 // Stream: one named stream on a worker — at most one publisher and any number of
 // subscribers, all on this worker, so fan-out takes no lock.
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "base/packet_buffer.h"
+#include "media/media_frame.h"
+#include "sfu/frame_sink.h"
+#include "sfu/frame_tap.h"
 #include "sfu/media_kind.h"
+#include "sfu/renditions.h"
+#include "sfu/stream_context.h"
 #include "sfu/session_info.h"
 #include "wire/rtp/rtp_packet.h"
 
@@ -22,24 +30,44 @@ struct ForwardedPacket {
   const wire::rtp::RtpPacketView& rtp;
   bool keyframeStart;
   int64_t receivedUs;
+  // The payload's codec when frames can be made of it (for frame sinks); else nullopt.
+  std::optional<media::MediaCodec> codec = std::nullopt;
 };
 
-class Stream {
+class Stream final : public RenditionsListener {
  public:
-  explicit Stream(std::string name) : name_(std::move(name)) {}
+  explicit Stream(std::string name, StreamContext context = {}) : name_(std::move(name)), context_(context) {}
+  ~Stream() override;
 
   const std::string& name() const noexcept { return name_; }
   StreamSource* publisher() const noexcept { return publisher_; }
   const std::vector<SubscriberSession*>& subscribers() const noexcept { return subscribers_; }
-  bool empty() const noexcept { return !publisher_ && subscribers_.empty(); }
+  bool empty() const noexcept { return !publisher_ && subscribers_.empty() && frameSinkCount() == 0; }
 
   void setPublisher(StreamSource* p);
   void removePublisher(StreamSource* p);
   void addSubscriber(SubscriberSession* s);
   void removeSubscriber(SubscriberSession* s);
 
-  // Fan-out of one packet to every subscriber (each makes its own copy).
+  // Fan-out of one packet to every subscriber (each makes its own copy), and to the frame
+  // sinks through the tap when the source sends RTP.
   void forward(const ForwardedPacket& packet);
+
+  // Frame sinks (RTMP players and pushes, the RTP output of a frame source). A sink must
+  // not add or remove sinks from inside onFrame.
+  void addFrameSink(FrameSink* sink);
+  void removeFrameSink(FrameSink* sink);
+  size_t frameSinkCount() const noexcept { return renditions_ ? renditions_->sinkCount() : 0; }
+  // A frame from a frame source (an RTMP publisher); `videoReorders`: its H.264 may have
+  // B-frames, so in-order sinks get a re-encode.
+  void onSourceFrame(const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders);
+  void requestSinkKeyframe(FrameSink* sink);
+  // Tells every frame sink the stream is over and forgets them.
+  void endFrameSinks(std::string_view reason);
+  std::vector<std::string> renditionNames() const;
+
+  // RenditionsListener
+  void onSourceKeyframeNeeded() override;
   // The publisher's layer order changed: subscribers re-pick their layer by quality.
   void onLayersReranked();
   // A subscriber needs a keyframe of `layer` (joining, switching, or lost sync).
@@ -55,8 +83,12 @@ class Stream {
  private:
   int64_t orphanedSinceUs_ = 0;
   std::string name_;
+  StreamContext context_;
   StreamSource* publisher_ = nullptr;
   std::vector<SubscriberSession*> subscribers_;
+  std::unique_ptr<Renditions> renditions_;  // made with the first frame sink
+  std::unique_ptr<FrameTap> tap_;            // while frame sinks exist and the source sends RTP
+  std::vector<media::MediaFrame> tapped_;    // reused by the tap
 };
 
 }  // namespace rtcgate::sfu

@@ -30,6 +30,10 @@ class StreamSource {
   // A subscriber or frame sink needs a keyframe of `layer` (rate-limited by the source).
   virtual void requestKeyframe(MediaKind kind, int layer) = 0;
   virtual std::vector<TrackInfo> trackInfo() const = 0;
+  // True for sources that deliver frames (their RTP is made from them, not tapped).
+  virtual bool producesFrames() const noexcept { return false; }
+  // The stream's WebRTC subscribers came or went (a frame source packetizes only for some).
+  virtual void onSubscriberCountChanged(size_t count) { (void)count; }
   // Ends the source on purpose (replaced by a new publisher, closed by an operator).
   virtual void endSource(std::string_view reason) = 0;
 };

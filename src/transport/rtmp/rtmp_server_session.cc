@@ -79,8 +79,8 @@ void RtmpServerSession::feedChunks(std::span<const uint8_t> bytes) {
 
 void RtmpServerSession::onEof() {
   if (state_ == RtmpSessionState::kClosed) return;
-  fail(state_ == RtmpSessionState::kHandshake ? "connection closed during handshake"
-                                              : "connection closed by peer");
+  if (state_ == RtmpSessionState::kHandshake) return fail("connection closed during handshake");
+  fail(reader_.midMessage() ? "connection closed in the middle of a message (truncated)" : "connection closed by peer");
 }
 
 void RtmpServerSession::close(std::string_view reason) {
@@ -174,6 +174,7 @@ void RtmpServerSession::onCommand(const Command& c) {
   if (name == "publish") return onPublish(c);
   if (name == "play") return onPlay(c);
   if (name == "deleteStream" || name == "FCUnpublish" || name == "closeStream") {
+    endedByPeer_ = true;
     return fail("client sent " + c.name);
   }
   if (++unknownCommands_ > config_.maxUnknownCommands) fail("too many unknown commands");

@@ -81,6 +81,8 @@ class RtmpServerSession {
   const std::string& app() const noexcept { return app_; }
   const std::string& streamKey() const noexcept { return streamKey_; }
   const std::string& closeReason() const noexcept { return closeReason_; }
+  // The client ended its stream itself (FCUnpublish, deleteStream, closeStream).
+  bool endedByPeer() const noexcept { return endedByPeer_; }
   uint32_t unknownCommands() const noexcept { return unknownCommands_; }
   uint32_t ignoredMessages() const noexcept { return ignoredMessages_; }
   uint64_t bytesReceived() const noexcept { return bytesReceived_; }
@@ -119,6 +121,7 @@ class RtmpServerSession {
   uint32_t messagesRead_ = 0;
   uint32_t unknownCommands_ = 0;
   uint32_t ignoredMessages_ = 0;
+  bool endedByPeer_ = false;
 };
 
 }  // namespace rtcgate::transport::rtmp

@@ -33,6 +33,14 @@ class ChunkReader {
   uint32_t chunkSize() const noexcept { return chunkSize_; }
   // Total bytes consumed, for Acknowledgement sequence numbers (§5.4.3).
   uint64_t bytesRead() const noexcept { return bytesRead_; }
+  // True while a chunk header or a message is only partly read (a peer that stops here
+  // sent a truncated message).
+  bool midMessage() const noexcept {
+    if (hdrLen_ > 0 || chunkLeft_ > 0) return true;
+    for (const auto& s : streams_)
+      if (s.inMessage) return true;
+    return false;
+  }
 
  private:
   // Per chunk stream id: the last header fields (fmt 1/2/3 inherit them) and the

@@ -312,7 +312,16 @@ TEST_F(RtmpServerSessionTest, TruncatedInputClosesOnEof) {
   EXPECT_TRUE(rec.closes.empty());
   EXPECT_EQ(session.state(), RtmpSessionState::kAwaitingConnect);
   session.onEof();
-  EXPECT_EQ(rec.closes, std::vector<std::string>{"connection closed by peer"});
+  EXPECT_EQ(rec.closes, std::vector<std::string>{"connection closed in the middle of a message (truncated)"});
+}
+
+TEST_F(RtmpServerSessionTest, EofBetweenMessagesIsAPlainClose) {
+  handshake();
+  std::vector<uint8_t> bytes;
+  ASSERT_TRUE(writer.append({3, 0, 20, 0}, buildConnect(1, "live", "rtmp://x/live"), bytes).ok());
+  feed(bytes);
+  session.onEof();
+  EXPECT_EQ(rec.closes.back(), "connection closed by peer");
 }
 
 TEST_F(RtmpServerSessionTest, EofDuringHandshake) {

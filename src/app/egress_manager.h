@@ -1,0 +1,46 @@
+#pragma once
+// EgressManager: the RTMP pushes of streams (POST/GET/DELETE /api/streams/{stream}/egress),
+// on the control loop. Each push is a frame sink on its stream's worker (H.264 + AAC, made
+// by renditions when the source sends VP8/Opus) feeding an RtmpEgress that reconnects by
+// itself. A push ends with its stream, and stays listed (state "stopped", with the reason)
+// until deleted.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "api/egress_control.h"
+#include "api/session_registry.h"
+#include "app/worker_pool.h"
+#include "base/executor.h"
+#include "net/event_loop.h"
+
+namespace rtcgate::app {
+
+class EgressManager final : public api::EgressControl {
+ public:
+  static constexpr size_t kMaxPerStream = 8;
+
+  EgressManager(net::EventLoop& control, Executor& controlExecutor, api::SessionRegistry& registry, WorkerPool& workers);
+  ~EgressManager() override;
+
+  std::optional<api::EgressRefusal> start(const std::string& stream, const std::string& url,
+                                          api::EgressInfo& out) override;
+  std::vector<api::EgressInfo> list(const std::string& stream) const override;
+  bool stop(const std::string& stream, const std::string& id) override;
+  // Stops every push (shutdown).
+  void stopAll();
+
+ private:
+  class Push;
+  // The push's stream ended: it leaves its worker and the registry, and stays listed.
+  void onPushEnded(Push& push);
+
+  net::EventLoop& control_;
+  Executor& executor_;
+  api::SessionRegistry& registry_;
+  WorkerPool& workers_;
+  std::map<std::string, std::shared_ptr<Push>> pushes_;
+};
+
+}  // namespace rtcgate::app

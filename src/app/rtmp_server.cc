@@ -1,0 +1,175 @@
+#include "app/rtmp_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "api/whip_handler.h"
+#include "api/session_id.h"
+
+namespace rtcgate::app {
+
+using transport::rtmp::RtmpDecision;
+
+namespace {
+
+
+// The value of `name` in a query string "a=1&token=x".
+std::string queryValue(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<wire::sdp::NegotiatedMedia> rtmpPublishedMedia() {
+  wire::sdp::NegotiatedMedia video;
+  video.mid = "0";
+  video.kind = "video";
+  video.codecs.push_back({102, "H264", 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+                          {}, std::nullopt});
+  wire::sdp::NegotiatedMedia audio;
+  audio.mid = "1";
+  audio.kind = "audio";
+  audio.codecs.push_back({111, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}, std::nullopt});
+  return {std::move(audio), std::move(video)};
+}
+
+RtmpServer::RtmpServer(net::EventLoop& control, Executor& executor, api::SessionRegistry& registry, WorkerPool& workers,
+                       RtmpServerOptions options)
+    : control_(control),
+      executor_(executor),
+      registry_(registry),
+      workers_(workers),
+      options_(std::move(options)),
+      listener_(control, *this) {}
+
+RtmpServer::~RtmpServer() { closeAll("shutdown"); }
+
+Status RtmpServer::listen(const SocketAddress& address) { return listener_.listen(address); }
+
+void RtmpServer::closeAll(const std::string& reason) {
+  listener_.close();
+  auto connections = connections_;  // closing removes them
+  for (auto& [id, c] : connections) c->close(reason);
+}
+
+void RtmpServer::closeConnection(const std::string& id, const std::string& reason) {
+  auto it = connections_.find(id);
+  if (it != connections_.end()) it->second->close(reason);
+}
+
+void RtmpServer::onAccepted(boost::asio::ip::tcp::socket socket) {
+  if (connections_.size() >= options_.maxConnections) {
+    spdlog::warn("rtmp: connection refused: {} connections open (max_connections)", connections_.size());
+    boost::system::error_code ec;
+    socket.close(ec);
+    return;
+  }
+  auto c = std::make_shared<RtmpConnection>(*this, std::move(socket), api::newSessionId(), options_.session, options_.limits);
+  connections_.emplace(c->id(), c);
+  c->start();
+}
+
+RtmpServer::Target RtmpServer::parseKey(std::string_view key) const {
+  Target t;
+  const auto q = key.find('?');
+  const std::string_view name = key.substr(0, q);
+  if (q != std::string_view::npos) t.token = queryValue(key.substr(q + 1), "token");
+  if (api::validStreamName(name)) t.stream = std::string(name);
+  return t;
+}
+
+bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, std::string_view what) const {
+  const std::string* required = nullptr;
+  size_t best = 0;
+  for (const auto& [prefix, token] : options_.tokens) {
+    if (t.stream.rfind(prefix, 0) == 0 && (!required || prefix.size() >= best)) {
+      required = &token;
+      best = prefix.size();
+    }
+  }
+  if (!required || t.token == *required) return true;
+  spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}", c.id(), c.peer(), what, t.stream,
+               t.token.empty() ? "a token is required (?token=)" : "token not valid for this stream");
+  return false;
+}
+
+RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, std::string_view key) {
+  const Target t = parseKey(key);
+  if (t.stream.empty()) {
+    spdlog::warn("rtmp {} ({}): publish refused: bad stream key '{}'", c.id(), c.peer(), key.substr(0, 64));
+    return RtmpDecision::kReject;
+  }
+  if (!authorized(t, c, "publish")) return RtmpDecision::kReject;
+  const api::StreamEntry* entry = registry_.stream(t.stream);
+  if (entry && !entry->publisherId.empty() && !options_.replacePublisher) {
+    spdlog::warn("rtmp {} ({}): publish refused: stream '{}' is already being published", c.id(), c.peer(), t.stream);
+    return RtmpDecision::kReject;
+  }
+  if (registry_.sessionCount() >= options_.maxSessions) {
+    spdlog::warn("rtmp {} ({}): publish refused: gateway at capacity", c.id(), c.peer());
+    return RtmpDecision::kReject;
+  }
+  const unsigned worker = registry_.workerFor(t.stream);
+  const Status st =
+      workers_.addFramePublisher(worker, c.id(), t.stream, sfu::SessionKind::kRtmpPublisher, options_.replacePublisher);
+  if (!st.ok()) {
+    spdlog::warn("rtmp {} ({}): publish of '{}' refused: {}", c.id(), c.peer(), t.stream, st.error().message);
+    return RtmpDecision::kReject;
+  }
+  registry_.addPublisher({c.id(), sfu::SessionKind::kRtmpPublisher, t.stream, worker, "", ""}, rtmpPublishedMedia());
+  c.becomePublisher(t.stream, worker);
+  spdlog::info("rtmp {} ({}): publishing '{}' (app '{}') on worker {}", c.id(), c.peer(), t.stream, app, worker);
+  return RtmpDecision::kAccept;
+}
+
+RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std::string_view key) {
+  const Target t = parseKey(key);
+  if (t.stream.empty()) {
+    spdlog::warn("rtmp {} ({}): play refused: bad stream key '{}'", c.id(), c.peer(), key.substr(0, 64));
+    return RtmpDecision::kReject;
+  }
+  if (!authorized(t, c, "play")) return RtmpDecision::kReject;
+  const api::StreamEntry* entry = registry_.stream(t.stream);
+  if (!entry || entry->publisherId.empty()) {
+    spdlog::warn("rtmp {} ({}): play refused: stream '{}' is not being published", c.id(), c.peer(), t.stream);
+    return RtmpDecision::kReject;
+  }
+  if (registry_.sessionCount() >= options_.maxSessions) {
+    spdlog::warn("rtmp {} ({}): play refused: gateway at capacity", c.id(), c.peer());
+    return RtmpDecision::kReject;
+  }
+  const unsigned worker = entry->worker;
+  const sfu::FrameWants wants{media::MediaCodec::kH264, media::MediaCodec::kAac, false};
+  const Status st = workers_.addFrameSink(worker, c.id(), t.stream, sfu::SessionKind::kRtmpPlayer,
+                                          std::make_unique<PostingFrameSink>(executor_, c.weak_from_this(), wants));
+  if (!st.ok()) {
+    spdlog::warn("rtmp {} ({}): play of '{}' refused: {}", c.id(), c.peer(), t.stream, st.error().message);
+    return RtmpDecision::kReject;
+  }
+  registry_.addSubscriber({c.id(), sfu::SessionKind::kRtmpPlayer, t.stream, worker, "", ""});
+  c.becomePlayer(t.stream, worker);
+  spdlog::info("rtmp {} ({}): playing '{}' (app '{}') on worker {}", c.id(), c.peer(), t.stream, app, worker);
+  return RtmpDecision::kAccept;
+}
+
+void RtmpServer::onConnectionClosed(RtmpConnection& c, bool wasPublisher, bool unpublished, const std::string& reason) {
+  spdlog::info("rtmp {} ({}): closed: {}", c.id(), c.peer(), reason.empty() ? "connection ended" : reason);
+  if (const api::SessionEntry* e = registry_.find(c.id())) {
+    const unsigned worker = e->worker;
+    registry_.remove(c.id());
+    if (wasPublisher) workers_.removeFramePublisher(worker, c.id(), unpublished, reason);
+    else workers_.removeFrameSink(worker, c.id());
+  }
+  connections_.erase(c.id());
+}
+
+}  // namespace rtcgate::app

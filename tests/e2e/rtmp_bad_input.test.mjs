@@ -116,7 +116,20 @@ async function truncatedTag(gw) {
   const closed = await c.waitClosed(5000);
   c.destroy();
   figure('truncated FLV tag: connection closed', closed);
-  await expectLogLine(gw, offset, 'the truncated publisher', /clos|eof|truncat|reset|end|disconnect|gone/i, c.localPort);
+  await expectLogLine(gw, offset, 'the truncated publisher', /truncated/i, c.localPort);
+
+  // A complete message whose FLV tag is cut short: keyframe + AVC, then only part of its header.
+  const offset2 = gw.log().length;
+  const c2 = await handshakenClient(gw);
+  await c2.connectApp('live', gw.rtmpPort);
+  c2.publish('cutkey2');
+  await sleep(300);
+  c2.video(Buffer.from([0x17, 0x01, 0x00]));
+  const closed2 = await c2.waitClosed(5000);
+  c2.destroy();
+  figure('FLV tag shorter than its header: connection closed', closed2);
+  assert.ok(closed2, 'a publisher sending a short FLV tag is cut off');
+  await expectLogLine(gw, offset2, 'the short-tag publisher', /bad FLV video tag/i, c2.localPort);
 
   const again = publishRtmp(gw.rtmpUrl('cutkey'), { profile: 'baseline', gop: 30 });
   try {

@@ -98,8 +98,9 @@ TEST(H264PacketizerTest, RejectsAccessUnitsRtpCannotCarry) {
 
 TEST(H264PacketizerTest, RefusesTooSmallBufferWithoutLosingData) {
   const auto slice = nal(1, 3000);
+  const auto au = test::annexB({slice});  // borrowed by the packetizer until drained
   H264Packetizer p(1100);
-  ASSERT_TRUE(p.setFrame(test::annexB({slice})).ok());
+  ASSERT_TRUE(p.setFrame(au).ok());
   std::array<uint8_t, 10> small{};
   EXPECT_EQ(p.next(small).error().code, Error::Code::kNoSpace);
   uint16_t seq = 0;

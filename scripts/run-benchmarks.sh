@@ -26,16 +26,12 @@ echo "== latency (baselines: RTMP through nginx-rtmp, WebRTC between two local p
 "$latency" --via nginx --seconds "$latency_seconds" | tee "$out/latency-nginx.log"
 "$latency" --via loopback --seconds "$latency_seconds" | tee "$out/latency-loopback.log"
 if [ -x "$build/src/rtcgate" ]; then
-  rtcgate_help="$("$build/src/rtcgate" --help 2>&1 || true)"
-  directions=webrtc-to-webrtc
-  if grep -q -- --rtmp-listen <<<"$rtcgate_help"; then
-    directions=all
-  else
-    echo "== latency: $build/src/rtcgate has no --rtmp-listen, measuring WHIP -> WHEP only" >&2
-  fi
-  echo "== latency (rtcgate: $directions)"
-  "$latency" --via gateway --direction "$directions" --rtcgate "$build/src/rtcgate" --seconds "$latency_seconds" |
+  echo "== latency (rtcgate: RTMP -> WebRTC pass-through, WebRTC -> RTMP through VP8 -> H.264, WHIP -> WHEP)"
+  "$latency" --via gateway --direction all --rtcgate "$build/src/rtcgate" --seconds "$latency_seconds" |
     tee "$out/latency-gateway.log"
+  echo "== latency (rtcgate: RTMP High profile 720p -> WebRTC, re-encoded to Constrained Baseline)"
+  "$latency" --via gateway --direction rtmp-to-webrtc --profile high --size 1280x720 --rtcgate "$build/src/rtcgate" \
+    --seconds "$latency_seconds" | tee "$out/latency-gateway-reencode.log"
 fi
 grep -h '^{' "$out"/latency-*.log > "$out/latency.jsonl" || true
 

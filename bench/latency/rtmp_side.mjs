@@ -7,7 +7,7 @@ import { drawGrayFrame, decodeTimecode } from './timecode.mjs';
 
 // Publishes `fps` frames a second of width x height to `url` until stopped.
 export class TimecodeSource {
-  constructor(url, { width = 640, height = 360, fps = 30, audio = false } = {}) {
+  constructor(url, { width = 640, height = 360, fps = 30, audio = false, profile = 'baseline' } = {}) {
     requireProgram('ffmpeg');
     this.width = width;
     this.height = height;
@@ -19,7 +19,7 @@ export class TimecodeSource {
       '-f', 'rawvideo', '-pix_fmt', 'gray', '-s', `${width}x${height}`, '-framerate', String(fps),
       '-use_wallclock_as_timestamps', '1', '-i', 'pipe:0'];
     if (audio) args.push('-re', '-f', 'lavfi', '-i', 'sine=frequency=1000:sample_rate=48000');
-    args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
+    args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', profile,
       '-g', String(fps), '-pix_fmt', 'yuv420p', '-b:v', '1500k');
     if (audio) args.push('-c:a', 'aac', '-b:a', '96k');
     args.push('-flvflags', 'no_duration_filesize', '-f', 'flv', url);

@@ -14,6 +14,8 @@
 //                   both = the two RTMP directions, the default)
 //   --seconds N (measured, default 20)  --warmup N (not counted, default 3)
 //   --rtcgate PATH  --size WxH (default 640x360)  --fps N (default 30)  --audio (RTMP source)
+//   --profile baseline|main|high  H.264 profile of the RTMP source (default baseline, passed
+//                   through to browsers; any other is re-encoded by rtcgate)
 //
 // Prints one JSON line and one human line per direction; exits 1 if a direction measured nothing.
 import { createServer } from 'node:http';
@@ -28,7 +30,7 @@ const sourceDir = resolve(here, '../..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function parseArgs(argv) {
-  const o = { via: 'gateway', direction: 'both', seconds: 20, warmup: 3, size: '640x360', fps: 30, audio: false, rtcgate: null };
+  const o = { via: 'gateway', direction: 'both', seconds: 20, warmup: 3, size: '640x360', fps: 30, audio: false, profile: 'baseline', rtcgate: null };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const next = () => {
@@ -43,6 +45,7 @@ function parseArgs(argv) {
     else if (a === '--fps') o.fps = Number(next());
     else if (a === '--rtcgate') o.rtcgate = next();
     else if (a === '--audio') o.audio = true;
+    else if (a === '--profile') o.profile = next();
     else throw new Error(`unknown argument ${a} (see the top of bench/latency/run.mjs)`);
   }
   if (!['gateway', 'nginx', 'loopback'].includes(o.via)) throw new Error(`--via must be gateway, nginx or loopback`);

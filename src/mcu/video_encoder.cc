@@ -16,13 +16,18 @@ namespace {
 // x264 for browsers: Constrained Baseline has no B-frames (WebRTC decoders expect decode
 // order == presentation order), zerolatency drops lookahead and frame threads, and
 // without a global header x264 repeats SPS/PPS in front of every IDR.
+//
+// Speed: "ultrafast" (about 5.4 ms per 720p frame here, VP8 decode included, so six
+// transcodes per core) with deblocking turned back on, which ultrafast drops but costs
+// little and keeps low bitrates from looking blocky. "veryfast" measured 9.8 ms.
 void configureX264(AVCodecContext& ctx) {
-  av_opt_set(ctx.priv_data, "preset", "veryfast", 0);
+  av_opt_set(ctx.priv_data, "preset", "ultrafast", 0);
   av_opt_set(ctx.priv_data, "tune", "zerolatency", 0);
   av_opt_set(ctx.priv_data, "profile", "baseline", 0);
   av_opt_set_int(ctx.priv_data, "forced-idr", 1, 0);
-  // Keyframes come from our timer and from requests, not from scene cuts.
-  av_opt_set(ctx.priv_data, "x264-params", "scenecut=0", 0);
+  // Keyframes come from our timer and from requests, not from scene cuts; deblock=0,0
+  // enables the loop filter at its default strength.
+  av_opt_set(ctx.priv_data, "x264-params", "scenecut=0:deblock=0,0", 0);
 }
 
 // libvpx in real time: fastest speed, no lag, and frames decodable after a loss.

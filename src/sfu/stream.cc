@@ -13,6 +13,7 @@ void Stream::setPublisher(StreamSource* p) {
   publisher_ = p;
   orphanedSinceUs_ = 0;
   tap_.reset();  // a new source: its frames start over at a keyframe
+  if (renditions_) renditions_->onSourceChanged();
   if (p) p->onSubscriberCountChanged(subscribers_.size());
   // Subscribers that were waiting (or saw the previous publisher) continue seamlessly.
   for (auto* s : subscribers_) s->onPublisherChanged();

@@ -186,6 +186,17 @@ TEST_F(PassThroughTest, RemovedSinkGetsNothingMore) {
   EXPECT_FALSE(renditions.hasSinks());
 }
 
+TEST_F(PassThroughTest, NewSourceForgetsThePreviousSourcesGop) {
+  renditions.onSourceFrame(video(0, true));
+  renditions.onSourceFrame(video(1, false));
+  renditions.onSourceChanged();
+  renditions.onSourceFrame(audio(0));  // the new source's first frame, before its keyframe
+  RecordingSink sink(kH264Aac);
+  renditions.addSink(&sink);
+  EXPECT_TRUE(sink.log->frames.empty());
+  EXPECT_EQ(listener.keyframeRequests, 1);
+}
+
 // With a real codec pool: one transcode per wanted codec, shared by its sinks.
 class TranscodeTest : public ::testing::Test {
  protected:
@@ -216,6 +227,19 @@ TEST_F(TranscodeTest, OneSharedRenditionStartsAndStopsWithItsSinks) {
   renditions.removeSink(&b);
   EXPECT_TRUE(renditions.describe().empty());
   EXPECT_EQ(renditions.counters().stopped, 1u);
+}
+
+TEST_F(TranscodeTest, NewSourceIsFedFromItsFirstKeyframe) {
+  RecordingSink sink(kH264Opus);
+  renditions.addSink(&sink);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, 0, true));
+  renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, kFrameUs, false));
+  EXPECT_EQ(renditions.counters().framesSkipped, 0u);
+  renditions.onSourceChanged();
+  // The decoder never saw the new source's keyframe: its inter frames are no use.
+  renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, 0, false));
+  EXPECT_EQ(renditions.counters().framesSkipped, 1u);
+  EXPECT_EQ(renditions.counters().started, 1u);  // the same transcode goes on
 }
 
 TEST_F(TranscodeTest, PassThroughAndTranscodedSinksSideBySide) {

@@ -227,6 +227,23 @@ TEST_F(FrameRouterTest, PublisherComingBackInTheGracePeriodFeedsTheSamePlayers) 
   EXPECT_EQ(player->frames.size(), 2u);
 }
 
+TEST_F(FrameRouterTest, PlayerJoiningANewPublisherGetsNothingOfTheOldOne) {
+  ASSERT_TRUE(publish("rtmp1").ok());
+  auto first = play("first");  // keeps the stream while its publisher is away
+  pushKeyframeAndAudio("rtmp1");
+  EXPECT_TRUE(router.pushFrame("rtmp1", makeH264(33'333, false, 200), false));
+  EXPECT_TRUE(router.removeFramePublisher("rtmp1", false, "connection lost"));
+  ASSERT_EQ(router.streams().size(), 1u);
+  ASSERT_TRUE(publish("rtmp1b").ok());
+  // The new encoder's audio comes first; its keyframe is still to come.
+  EXPECT_TRUE(router.pushFrame("rtmp1b", makeFrame(media::MediaCodec::kAac, 0, true, 20), false));
+  auto player = play("player");
+  EXPECT_TRUE(player->frames.empty());
+  EXPECT_TRUE(router.pushFrame("rtmp1b", makeH264(0, true, 200), false));
+  ASSERT_EQ(player->frames.size(), 1u);
+  EXPECT_EQ(player->frames[0]->ptsUs, 0);
+}
+
 TEST_F(FrameRouterTest, CloseSessionEndsFramePublishersAndSinks) {
   ASSERT_TRUE(publish("rtmp1").ok());
   auto a = play("a");

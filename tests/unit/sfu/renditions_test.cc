@@ -216,7 +216,7 @@ TEST_F(TranscodeTest, OneSharedRenditionStartsAndStopsWithItsSinks) {
   EXPECT_EQ(renditions.describe(), std::vector<std::string>{"VP8→H264"});
   EXPECT_EQ(renditions.counters().started, 1u);
   EXPECT_EQ(renditions.counters().framesSkipped, 1u);
-  EXPECT_GE(listener.keyframeRequests, 1);  // a new transcode needs a keyframe
+  EXPECT_EQ(listener.keyframeRequests, 1);  // a new transcode needs a keyframe
   renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, kFrameUs, false));
   EXPECT_EQ(renditions.counters().started, 1u);
   EXPECT_EQ(renditions.counters().framesSkipped, 2u);  // fed once, not once per sink
@@ -253,6 +253,45 @@ TEST_F(TranscodeTest, PassThroughAndTranscodedSinksSideBySide) {
   // The VP8 sink needs no transcode: removing the H.264 one stops it.
   renditions.removeSink(&h264);
   EXPECT_EQ(renditions.counters().stopped, 1u);
+}
+
+TEST_F(TranscodeTest, InOrderSinkGetsAReEncodeOfReorderingH264) {
+  RecordingSink browser(FrameWants{MediaCodec::kH264, MediaCodec::kOpus, true});
+  RecordingSink rtmp(kH264Opus);
+  renditions.addSink(&browser);
+  renditions.addSink(&rtmp);
+  renditions.setSourceVideoReorders(true);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kH264, 0, true));
+  EXPECT_EQ(renditions.describe(), std::vector<std::string>{"H264→H264"});
+  EXPECT_EQ(rtmp.log->frames.size(), 1u);
+  EXPECT_TRUE(browser.log->frames.empty());
+  // The source turned out to be Baseline after all: the re-encode is not needed.
+  renditions.setSourceVideoReorders(false);
+  EXPECT_TRUE(renditions.describe().empty());
+  EXPECT_EQ(renditions.counters().stopped, 1u);
+}
+
+TEST_F(TranscodeTest, OpusSinksGetOpusMadeFromAac) {
+  const auto source = mcu::testing::encodeSine(MediaCodec::kAac, 44'100, 2, 400);
+  ASSERT_GE(source.size(), 10u);
+  RecordingSink sink(kH264Opus);
+  renditions.addSink(&sink);
+  for (const auto& f : source) {
+    renditions.onSourceFrame(std::make_shared<const media::MediaFrame>(f));
+    executor.runUntil([] { return false; }, 2ms);
+  }
+  EXPECT_EQ(renditions.describe(), std::vector<std::string>{"AAC→opus"});
+  ASSERT_TRUE(executor.runUntil([&] { return sink.log->frames.size() >= 5; }, 5s));
+  EXPECT_EQ(renditions.counters().failed, 0u);
+  std::vector<media::MediaFrame> got;
+  for (const auto& f : sink.log->frames) {
+    EXPECT_EQ(f->codec, MediaCodec::kOpus);
+    got.push_back(*f);
+  }
+  const auto decoded = mcu::testing::decodeAudio(got, MediaCodec::kOpus);
+  EXPECT_EQ(decoded.errors, 0);
+  EXPECT_EQ(decoded.sampleRate, 48'000);
+  EXPECT_GT(decoded.energy, 0.01);
 }
 
 TEST_F(TranscodeTest, H264SinksGetH264MadeFromVp8) {

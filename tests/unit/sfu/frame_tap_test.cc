@@ -5,73 +5,17 @@
 #include <cstdlib>
 #include <vector>
 
-#include "base/byte_writer.h"
-#include "media/opus_packetizer.h"
-#include "media/vp8_packetizer.h"
 #include "sfu/stream.h"
+#include "sfu_test_support.h"
 
 namespace rtcgate::sfu {
 namespace {
 
 using media::MediaCodec;
 using media::MediaFrame;
-using Bytes = std::vector<uint8_t>;
-
-// One RTP track as a sender makes it: sequence numbers, timestamps from frame time.
-class RtpSender {
- public:
-  RtpSender(uint32_t ssrc, uint32_t clockRate, uint32_t tsBase, uint16_t seq)
-      : ssrc_(ssrc), rate_(clockRate), tsBase_(tsBase), seq_(seq) {}
-
-  // A VP8 frame as RFC 7741 packets.
-  std::vector<Bytes> vp8(const Bytes& frame, int64_t ptsUs) {
-    media::Vp8Packetizer packetizer(1000);
-    packetizer.setFrame(frame, pictureId_++);
-    std::vector<Bytes> out;
-    while (packetizer.hasNext()) {
-      Bytes p(1200);
-      auto payload = packetizer.next(std::span<uint8_t>(p).subspan(12));
-      EXPECT_TRUE(payload.ok());
-      header(p, payload->marker, ptsUs);
-      p.resize(12 + payload->size);
-      out.push_back(std::move(p));
-    }
-    return out;
-  }
-
-  // An Opus packet as RFC 7587 RTP.
-  Bytes opus(const Bytes& frame, int64_t ptsUs) {
-    Bytes p(1200);
-    auto payload = media::OpusPacketizer::packetize(frame, std::span<uint8_t>(p).subspan(12));
-    EXPECT_TRUE(payload.ok());
-    header(p, payload->marker, ptsUs);
-    p.resize(12 + payload->size);
-    return p;
-  }
-
- private:
-  void header(Bytes& p, bool marker, int64_t ptsUs) {
-    p[0] = 0x80;
-    p[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | 96);
-    storeU16(p.data() + 2, seq_++);
-    storeU32(p.data() + 4, tsBase_ + static_cast<uint32_t>(ptsUs * rate_ / 1'000'000));
-    storeU32(p.data() + 8, ssrc_);
-  }
-
-  uint32_t ssrc_;
-  uint32_t rate_;
-  uint32_t tsBase_;
-  uint16_t seq_;
-  uint16_t pictureId_ = 0;
-};
-
-// A VP8 frame whose first byte says key or inter (RFC 7741 §4.3, the P bit) and whose
-// other bytes tell frames apart.
-Bytes vp8Frame(bool key, size_t size, uint8_t fill) {
-  Bytes f(size, fill);
-  f[0] = key ? 0x00 : 0x01;
-  return f;
-}
+using testing::Bytes;
+using testing::RtpSender;
+using testing::vp8Frame;
 
 class FrameTapTest : public ::testing::Test {
  protected:

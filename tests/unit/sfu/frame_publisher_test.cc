@@ -36,15 +36,19 @@ class FramePublisherTest : public ::testing::Test {
   // so the run is found by scanning them all).
   std::vector<PacketRef> history(MediaKind kind) {
     std::vector<bool> present(65536);
-    for (uint32_t s = 0; s < 65536; ++s) present[s] = static_cast<bool>(publisher.findPacket(kind, 0, static_cast<uint16_t>(s)));
+    for (uint32_t s = 0; s < 65536; ++s)
+      present[s] = static_cast<bool>(publisher.findPacket(kind, 0, static_cast<uint16_t>(s)));
     uint32_t first = 0;
     while (first < 65536 && !(present[first] && !present[(first + 65535) % 65536])) ++first;
     std::vector<PacketRef> out;
     if (first == 65536) return out;
-    for (uint32_t s = first; present[s % 65536]; ++s) out.push_back(publisher.findPacket(kind, 0, static_cast<uint16_t>(s)));
+    for (uint32_t s = first; present[s % 65536]; ++s)
+      out.push_back(publisher.findPacket(kind, 0, static_cast<uint16_t>(s)));
     return out;
   }
-  static wire::rtp::RtpPacketView view(const PacketRef& p) { return *wire::rtp::RtpPacketView::parse(p->span()); }
+  static wire::rtp::RtpPacketView view(const PacketRef& p) {
+    return *wire::rtp::RtpPacketView::parse(p->span());
+  }
 
   testing::FakeHost host;
   EndedListener listener;

@@ -20,8 +20,8 @@ using testing::vp8Frame;
 class FrameTapTest : public ::testing::Test {
  protected:
   // Hands packets to the tap as the stream would; returns the frames completed.
-  std::vector<MediaFrame> feed(const std::vector<Bytes>& packets, MediaKind kind, int layer, int64_t receivedUs,
-                               MediaCodec codec = MediaCodec::kVp8) {
+  std::vector<MediaFrame> feed(const std::vector<Bytes>& packets, MediaKind kind, int layer,
+                               int64_t receivedUs, MediaCodec codec = MediaCodec::kVp8) {
     std::vector<MediaFrame> out;
     for (const auto& bytes : packets) {
       auto view = wire::rtp::RtpPacketView::parse(bytes);
@@ -30,7 +30,8 @@ class FrameTapTest : public ::testing::Test {
     }
     return out;
   }
-  std::vector<MediaFrame> video(RtpSender& s, int layer, const Bytes& frame, int64_t ptsUs, int64_t receivedUs) {
+  std::vector<MediaFrame> video(RtpSender& s, int layer, const Bytes& frame, int64_t ptsUs,
+                                int64_t receivedUs) {
     return feed(s.vp8(frame, ptsUs), MediaKind::kVideo, layer, receivedUs);
   }
 
@@ -108,7 +109,8 @@ TEST_F(FrameTapTest, AudioAndVideoAreAlignedByArrival) {
   std::vector<MediaFrame> video;
   for (int i = 0; i < 10; ++i) {
     const int64_t t = i * 20'000;
-    auto a = feed({mic.opus({0xfc, static_cast<uint8_t>(i)}, t)}, MediaKind::kAudio, 0, now + t, MediaCodec::kOpus);
+    auto a = feed({mic.opus({0xfc, static_cast<uint8_t>(i)}, t)}, MediaKind::kAudio, 0, now + t,
+                  MediaCodec::kOpus);
     audio.insert(audio.end(), a.begin(), a.end());
     // The camera's first packet arrives 100 ms after the microphone's; its RTP clock
     // starts wherever it likes.

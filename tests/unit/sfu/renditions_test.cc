@@ -118,7 +118,8 @@ TEST_F(PassThroughTest, GopLongerThan600FramesIsDroppedNotReplayed) {
 TEST_F(PassThroughTest, GopOver16MiBIsDroppedNotReplayed) {
   constexpr size_t kMiB = 1024 * 1024;
   renditions.onSourceFrame(makeFrame(MediaCodec::kH264, 0, true, 4 * kMiB));
-  for (int i = 1; i < 4; ++i) renditions.onSourceFrame(makeFrame(MediaCodec::kH264, i * kFrameUs, false, 4 * kMiB));
+  for (int i = 1; i < 4; ++i)
+    renditions.onSourceFrame(makeFrame(MediaCodec::kH264, i * kFrameUs, false, 4 * kMiB));
   RecordingSink full(kH264Aac);
   renditions.addSink(&full);
   EXPECT_EQ(full.log->frames.size(), 4u);  // exactly 16 MiB still fits

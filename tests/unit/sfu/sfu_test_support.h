@@ -3,6 +3,8 @@
 // sinks and renditions listeners that record what reaches them, an executor the test runs
 // by hand, small synthetic frames and an RTP sender of VP8 and Opus.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -12,8 +14,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "base/byte_writer.h"
 #include "base/clock.h"
@@ -37,7 +37,8 @@ using FramePtr = std::shared_ptr<const media::MediaFrame>;
 struct FakeHost : SessionHost {
   FakeHost() {
     auto cert = crypto::dtls::Certificate::generate();
-    auto ctx = crypto::dtls::DtlsContext::create(std::shared_ptr<const crypto::dtls::Certificate>(std::move(*cert)), {});
+    auto ctx = crypto::dtls::DtlsContext::create(
+        std::shared_ptr<const crypto::dtls::Certificate>(std::move(*cert)), {});
     dtls = std::move(*ctx);
   }
   Clock& clock() override { return fake; }

@@ -22,7 +22,9 @@ using testing::vp8Frame;
 class FakeRtpSource final : public StreamSource {
  public:
   const std::string& sourceId() const noexcept override { return id_; }
-  int layerForQuality(MediaKind, std::string_view quality) const override { return quality == "h" ? best : 0; }
+  int layerForQuality(MediaKind, std::string_view quality) const override {
+    return quality == "h" ? best : 0;
+  }
   int layerCount(MediaKind) const override { return 2; }
   int lowerLayer(MediaKind, int layer) const override { return layer > 0 ? layer - 1 : 0; }
   uint64_t layerBitrate(MediaKind, int) const override { return 0; }
@@ -43,7 +45,8 @@ class StreamTest : public ::testing::Test {
   void SetUp() override { stream.setPublisher(&source); }
   void TearDown() override { stream.endFrameSinks("test over"); }
 
-  void forward(const std::vector<Bytes>& packets, MediaKind kind, int layer, std::optional<MediaCodec> codec) {
+  void forward(const std::vector<Bytes>& packets, MediaKind kind, int layer,
+               std::optional<MediaCodec> codec) {
     for (const auto& bytes : packets) {
       auto view = wire::rtp::RtpPacketView::parse(bytes);
       ASSERT_TRUE(view.ok());
@@ -79,7 +82,7 @@ TEST_F(StreamTest, PublishersPacketsReachFrameSinksFromTheFirstKeyframeOfTheBest
   video(1, false, 0);
   EXPECT_TRUE(sink.log->frames.empty());
   EXPECT_FALSE(source.keyframeRequests.empty());  // asked again while the tap waits
-  video(0, true, 0);                               // not the best layer
+  video(0, true, 0);                              // not the best layer
   EXPECT_TRUE(sink.log->frames.empty());
   video(1, true, 33'333);
   ASSERT_EQ(sink.log->frames.size(), 1u);

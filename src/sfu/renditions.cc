@@ -81,6 +81,12 @@ void Renditions::setSourceVideoReorders(bool reorders) {
   prune();
 }
 
+void Renditions::onSourceChanged() {
+  gop_.clear();
+  gopBytes_ = 0;
+  for (auto& r : renditions_) r->started = false;
+}
+
 Renditions::Rendition* Renditions::findRendition(MediaKind kind, MediaCodec to) noexcept {
   for (auto& r : renditions_)
     if (r->kind == kind && r->to == to && r->from == source_[kindIndex(kind)]) return r.get();

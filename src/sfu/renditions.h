@@ -50,6 +50,9 @@ class Renditions {
 
   // The source's H.264 may reorder frames (not Baseline), so in-order sinks need a re-encode.
   void setSourceVideoReorders(bool reorders);
+  // A new source took over: its predecessor's GOP is no use to a joining sink, and the
+  // transcodes restart at the new source's first keyframe.
+  void onSourceChanged();
   void onSourceFrame(const std::shared_ptr<const media::MediaFrame>& frame);
   // A sink needs a keyframe (joined, lost sync): from its transcode, else from the source.
   void requestKeyframe(FrameSink* sink);

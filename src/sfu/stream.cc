@@ -13,6 +13,7 @@ void Stream::setPublisher(StreamSource* p) {
   publisher_ = p;
   orphanedSinceUs_ = 0;
   tap_.reset();  // a new source: its frames start over at a keyframe
+  if (renditions_) renditions_->onSourceChanged();
   if (p) p->onSubscriberCountChanged(subscribers_.size());
   // Subscribers that were waiting (or saw the previous publisher) continue seamlessly.
   for (auto* s : subscribers_) s->onPublisherChanged();
@@ -55,7 +56,12 @@ void Stream::addFrameSink(FrameSink* sink) {
 void Stream::removeFrameSink(FrameSink* sink) {
   if (!renditions_) return;
   renditions_->removeSink(sink);
-  if (!renditions_->hasSinks()) tap_.reset();
+  if (!renditions_->hasSinks() && tap_) {
+    // Untapped from now on: the GOP kept so far would be replayed stale, on the old tap's
+    // clock, to the next sink. (A frame source keeps feeding it, so it stays current.)
+    tap_.reset();
+    renditions_->onSourceChanged();
+  }
 }
 
 void Stream::onSourceFrame(const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders) {

@@ -1,0 +1,131 @@
+#include "sfu/frame_tap.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <vector>
+
+#include "sfu/stream.h"
+#include "sfu_test_support.h"
+
+namespace rtcgate::sfu {
+namespace {
+
+using media::MediaCodec;
+using media::MediaFrame;
+using testing::Bytes;
+using testing::RtpSender;
+using testing::vp8Frame;
+
+class FrameTapTest : public ::testing::Test {
+ protected:
+  // Hands packets to the tap as the stream would; returns the frames completed.
+  std::vector<MediaFrame> feed(const std::vector<Bytes>& packets, MediaKind kind, int layer,
+                               int64_t receivedUs, MediaCodec codec = MediaCodec::kVp8) {
+    std::vector<MediaFrame> out;
+    for (const auto& bytes : packets) {
+      auto view = wire::rtp::RtpPacketView::parse(bytes);
+      EXPECT_TRUE(view.ok());
+      tap.onPacket(ForwardedPacket{kind, layer, *view, false, receivedUs, codec}, videoLayer, out);
+    }
+    return out;
+  }
+  std::vector<MediaFrame> video(RtpSender& s, int layer, const Bytes& frame, int64_t ptsUs,
+                                int64_t receivedUs) {
+    return feed(s.vp8(frame, ptsUs), MediaKind::kVideo, layer, receivedUs);
+  }
+
+  FrameTap tap;
+  int videoLayer = 1;
+  int64_t now = 5'000'000;
+};
+
+TEST_F(FrameTapTest, VideoComesOnlyFromTheRequestedLayerWithItsCodec) {
+  RtpSender low(1, 90'000, 1000, 100);
+  RtpSender high(2, 90'000, 7'000'000, 60'000);
+  EXPECT_TRUE(tap.videoNeedsKeyframe());
+  EXPECT_TRUE(video(low, 0, vp8Frame(true, 800, 0xa0), 0, now).empty());
+  const Bytes key = vp8Frame(true, 2500, 0xb0);  // three packets
+  auto frames = video(high, 1, key, 0, now);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].codec, MediaCodec::kVp8);
+  EXPECT_TRUE(frames[0].keyframe);
+  EXPECT_EQ(frames[0].data, key);
+  EXPECT_FALSE(tap.videoNeedsKeyframe());
+
+  EXPECT_TRUE(video(low, 0, vp8Frame(false, 300, 0xa1), 33'333, now + 33'333).empty());
+  const Bytes delta = vp8Frame(false, 400, 0xb1);
+  frames = video(high, 1, delta, 33'333, now + 33'333);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_FALSE(frames[0].keyframe);
+  EXPECT_EQ(frames[0].data, delta);
+}
+
+TEST_F(FrameTapTest, NothingBeforeTheFirstKeyframe) {
+  RtpSender s(2, 90'000, 0xfffff000, 65'530);  // both counters wrap on the way
+  EXPECT_TRUE(video(s, 1, vp8Frame(false, 1500, 1), 0, now).empty());
+  EXPECT_TRUE(tap.videoNeedsKeyframe());
+  EXPECT_TRUE(video(s, 1, vp8Frame(false, 1500, 2), 33'333, now).empty());
+  EXPECT_TRUE(tap.videoNeedsKeyframe());
+  auto frames = video(s, 1, vp8Frame(true, 1500, 3), 66'666, now);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(frames[0].keyframe);
+  EXPECT_FALSE(tap.videoNeedsKeyframe());
+  EXPECT_EQ(video(s, 1, vp8Frame(false, 1500, 4), 100'000, now).size(), 1u);
+}
+
+TEST_F(FrameTapTest, LayerChangeWaitsForAKeyframeOfTheNewLayer) {
+  RtpSender low(1, 90'000, 1000, 100);
+  RtpSender high(2, 90'000, 5000, 200);
+  EXPECT_EQ(video(high, 1, vp8Frame(true, 900, 1), 0, now).size(), 1u);
+  EXPECT_TRUE(video(low, 0, vp8Frame(true, 900, 2), 0, now).empty());
+
+  videoLayer = 0;  // the best layer is now the low one (the high one stopped)
+  EXPECT_TRUE(video(low, 0, vp8Frame(false, 300, 3), 33'333, now).empty());
+  EXPECT_TRUE(tap.videoNeedsKeyframe());
+  EXPECT_TRUE(video(high, 1, vp8Frame(false, 300, 4), 33'333, now).empty());
+  auto frames = video(low, 0, vp8Frame(true, 900, 5), 66'666, now);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_TRUE(frames[0].keyframe);
+  EXPECT_EQ(frames[0].data.back(), 5);
+  EXPECT_FALSE(tap.videoNeedsKeyframe());
+}
+
+TEST_F(FrameTapTest, OpusPacketsBecomeOpusFrames) {
+  RtpSender s(3, 48'000, 123'456, 10);
+  const Bytes packet = {0xfc, 0x01, 0x02, 0x03};
+  auto frames = feed({s.opus(packet, 0)}, MediaKind::kAudio, 0, now, MediaCodec::kOpus);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].codec, MediaCodec::kOpus);
+  EXPECT_EQ(frames[0].data, packet);
+  // Audio in another codec is not tapped.
+  EXPECT_TRUE(feed({s.opus(packet, 20'000)}, MediaKind::kAudio, 0, now, MediaCodec::kAac).empty());
+}
+
+TEST_F(FrameTapTest, AudioAndVideoAreAlignedByArrival) {
+  RtpSender mic(3, 48'000, 4'000'000'000u, 10);
+  RtpSender cam(2, 90'000, 77, 500);
+  std::vector<MediaFrame> audio;
+  std::vector<MediaFrame> video;
+  for (int i = 0; i < 10; ++i) {
+    const int64_t t = i * 20'000;
+    auto a = feed({mic.opus({0xfc, static_cast<uint8_t>(i)}, t)}, MediaKind::kAudio, 0, now + t,
+                  MediaCodec::kOpus);
+    audio.insert(audio.end(), a.begin(), a.end());
+    // The camera's first packet arrives 100 ms after the microphone's; its RTP clock
+    // starts wherever it likes.
+    if (t == 100'000 || t == 180'000) {
+      auto v = this->video(cam, 1, vp8Frame(t == 100'000, 600, 9), t - 100'000, now + t);
+      video.insert(video.end(), v.begin(), v.end());
+    }
+  }
+  ASSERT_EQ(audio.size(), 10u);
+  ASSERT_EQ(video.size(), 2u);
+  for (int i = 0; i < 10; ++i) EXPECT_NEAR(audio[i].ptsUs, i * 20'000, 1);
+  EXPECT_NEAR(video[0].ptsUs, 100'000, 1'000);
+  EXPECT_NEAR(video[1].ptsUs, 180'000, 1'000);
+  EXPECT_EQ(video[1].dtsUs, video[1].ptsUs);
+}
+
+}  // namespace
+}  // namespace rtcgate::sfu

@@ -84,16 +84,14 @@ net::HttpResponse AdminHandler::egress(const net::HttpRequest& req, const std::s
 net::HttpResponse AdminHandler::handle(const net::HttpRequest& req, std::string_view rest) {
   const auto method = req.method();
   if (rest.rfind("streams/", 0) == 0) {
-    // streams/{stream}/egress[/{id}]
-    std::string_view tail = rest.substr(8);
-    const auto slash = tail.find('/');
-    if (slash != std::string_view::npos && tail.substr(slash + 1, 6) == "egress") {
-      const std::string stream(tail.substr(0, slash));
-      std::string_view after = tail.substr(slash + 7);
-      if (after.empty() || after.front() == '/') {
-        if (!after.empty()) after.remove_prefix(1);
-        return egress(req, stream, after);
-      }
+    // streams/{stream}/egress[/{id}]; a stream name may itself hold one '/'.
+    const std::string_view tail = rest.substr(8);
+    for (auto at = tail.find("/egress"); at != std::string_view::npos; at = tail.find("/egress", at + 1)) {
+      std::string_view after = tail.substr(at + 7);
+      if (!after.empty() && after.front() != '/') continue;
+      if (!after.empty()) after.remove_prefix(1);
+      if (after.find('/') != std::string_view::npos) continue;
+      return egress(req, std::string(tail.substr(0, at)), after);
     }
   }
   if (rest == "streams" && method == http::verb::get) {

@@ -23,15 +23,12 @@ int64_t wallMs() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::vector<std::string> splitPath(std::string_view rest) {
-  std::vector<std::string> parts;
-  while (!rest.empty()) {
-    const auto slash = rest.find('/');
-    parts.emplace_back(rest.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    rest.remove_prefix(slash + 1);
-  }
-  return parts;
+// One part of a stream name: 1-64 of [A-Za-z0-9_.-], not "." or "..".
+bool validNamePart(std::string_view part) noexcept {
+  if (part.empty() || part.size() > 64 || part == "." || part == "..") return false;
+  for (char c : part)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
+  return true;
 }
 
 // Our capability for a codec the publisher negotiated, so a player is offered exactly it.
@@ -61,10 +58,10 @@ std::pair<std::string, std::string> sdpfragCredentials(std::string_view body) {
 }  // namespace
 
 bool validStreamName(std::string_view name) noexcept {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
-  return name != "." && name != "..";
+  // One part, or two joined by '/' (an RTMP "{app}/{key}" name).
+  const auto slash = name.find('/');
+  if (slash == std::string_view::npos) return validNamePart(name);
+  return validNamePart(name.substr(0, slash)) && validNamePart(name.substr(slash + 1));
 }
 
 WhipHandler::WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& workers, const ApiConfig& config,
@@ -73,20 +70,24 @@ WhipHandler::WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& wor
 
 net::HttpResponse WhipHandler::handle(const net::HttpRequest& req, std::string_view rest) {
   if (req.method() == http::verb::options) return options(req);
-  const auto parts = splitPath(rest);
-  if (parts.empty() || !validStreamName(parts[0]))
-    return errorResponse(req, http::status::bad_request, "stream name must be 1-64 of [A-Za-z0-9_.-]");
-  if (parts.size() == 1) {
-    if (req.method() != http::verb::post)
-      return errorResponse(req, http::status::method_not_allowed, "POST an SDP offer to this URL");
-    return create(req, parts[0]);
+  // POST /{stream}; PATCH and DELETE /{stream}/{session}. A stream name may hold one '/'
+  // ("live/cam" for RTMP {app}/{key} names), so a session is always the last part.
+  const auto method = req.method();
+  if (method == http::verb::post) {
+    if (!validStreamName(rest))
+      return errorResponse(req, http::status::bad_request,
+                           "stream name must be 1-64 of [A-Za-z0-9_.-], or two such parts joined by '/'");
+    return create(req, std::string(rest));
   }
-  if (parts.size() == 2) {
-    if (req.method() == http::verb::delete_) return remove(req, parts[0], parts[1]);
-    if (req.method() == http::verb::patch) return patch(req, parts[0], parts[1]);
-    return errorResponse(req, http::status::method_not_allowed, "session resources take PATCH and DELETE");
+  if (method != http::verb::delete_ && method != http::verb::patch) {
+    return errorResponse(req, http::status::method_not_allowed,
+                         "POST an SDP offer to the stream; PATCH or DELETE its session URL");
   }
-  return errorResponse(req, http::status::not_found, "no such resource");
+  const auto slash = rest.rfind('/');
+  if (slash == std::string_view::npos || !validStreamName(rest.substr(0, slash)) || slash + 1 == rest.size())
+    return errorResponse(req, http::status::not_found, "no such session");
+  const std::string stream(rest.substr(0, slash)), id(rest.substr(slash + 1));
+  return method == http::verb::delete_ ? remove(req, stream, id) : patch(req, stream, id);
 }
 
 net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {

@@ -40,7 +40,8 @@ class WhipHandler final : public net::HttpHandler {
   const crypto::dtls::Certificate& certificate_;
 };
 
-// Stream names: 1–64 of [A-Za-z0-9_.-], so they are safe in URLs, logs and metrics.
+// Stream names: 1–64 of [A-Za-z0-9_.-], or two such parts joined by one '/' (RTMP
+// "{app}/{key}" names), so they are safe in URLs, logs and metrics.
 bool validStreamName(std::string_view name) noexcept;
 
 }  // namespace rtcgate::api

@@ -43,7 +43,7 @@ void loadConfigFile(const std::string& path, Config& config) {
   static const std::vector<std::string_view> kKnown = {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
-      "rtmp_listen", "rtmp_apps",     "codec_threads", "keyframe_interval_ms"};
+      "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end())
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
@@ -76,6 +76,9 @@ void loadConfigFile(const std::string& path, Config& config) {
   take(root, "replace_publisher", config.replacePublisher);
   take(root, "rtmp_listen", config.rtmpListen);
   takeStrings(root, "rtmp_apps", config.rtmpApps);
+  take(root, "rtmp_stream_name", config.rtmpStreamName);
+  if (config.rtmpStreamName != "key" && config.rtmpStreamName != "app/key")
+    throw std::runtime_error("config: rtmp_stream_name must be \"key\" or \"app/key\"");
   if (config.rtmpApps.empty()) throw std::runtime_error("config: rtmp_apps must name at least one application");
   int64_t codecThreads = config.codecThreads;
   take(root, "codec_threads", codecThreads);

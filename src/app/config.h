@@ -39,6 +39,9 @@ struct Config {
   std::string rtmpListen = "127.0.0.1:1935";
   // RTMP application names accepted (rtmp://host/{app}/{key}); the stream name is the key.
   std::vector<std::string> rtmpApps{"live"};
+  // The stream an RTMP URL names: "key" (rtmp://host/live/cam is stream "cam") or "app/key"
+  // (stream "live/cam", played at /whep/live/cam).
+  std::string rtmpStreamName = "key";
   // Codec threads for transcoding (AAC ⇄ Opus, VP8 → H.264...); 0 = one per core.
   unsigned codecThreads = 0;
   // Keyframe interval of the H.264 renditions rtcgate encodes.

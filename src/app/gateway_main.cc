@@ -54,6 +54,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* rtmpOpt = cli.add_option("--rtmp-listen", "RTMP listen address ip:port for encoders and players; \"\" = off"
                                                   " (default 127.0.0.1:1935)");
   auto* codecOpt = cli.add_option("--codec-threads", "transcoding threads; 0 = one per core");
+  auto* rtmpNameOpt = cli.add_option("--rtmp-stream-name", "stream an RTMP URL names: key (default) or app/key")
+                          ->check(CLI::IsMember({"key", "app/key"}));
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -67,6 +69,7 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*logOpt) config.logLevel = logOpt->as<std::string>();
     if (*rtmpOpt) config.rtmpListen = rtmpOpt->as<std::string>();
     if (*codecOpt) config.codecThreads = codecOpt->as<unsigned>();
+    if (*rtmpNameOpt) config.rtmpStreamName = rtmpNameOpt->as<std::string>();
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
@@ -183,6 +186,7 @@ int gatewayMain(int argc, char** argv) {
     RtmpServerOptions ro;
     ro.session.apps = config.rtmpApps;
     ro.tokens = config.tokens;
+    ro.streamNameWithApp = config.rtmpStreamName == "app/key";
     ro.replacePublisher = config.replacePublisher;
     ro.maxSessions = config.maxSessions;
     rtmp.emplace(control, controlExecutor, registry, workers, std::move(ro));

@@ -78,12 +78,13 @@ void RtmpServer::onAccepted(boost::asio::ip::tcp::socket socket) {
   c->start();
 }
 
-RtmpServer::Target RtmpServer::parseKey(std::string_view key) const {
+RtmpServer::Target RtmpServer::parseKey(std::string_view app, std::string_view key) const {
   Target t;
   const auto q = key.find('?');
-  const std::string_view name = key.substr(0, q);
+  std::string name(key.substr(0, q));
   if (q != std::string_view::npos) t.token = queryValue(key.substr(q + 1), "token");
-  if (api::validStreamName(name)) t.stream = std::string(name);
+  if (options_.streamNameWithApp) name = std::string(app) + "/" + name;
+  if (api::validStreamName(name)) t.stream = std::move(name);
   return t;
 }
 
@@ -103,7 +104,7 @@ bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, std::strin
 }
 
 RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, std::string_view key) {
-  const Target t = parseKey(key);
+  const Target t = parseKey(app, key);
   if (t.stream.empty()) {
     spdlog::warn("rtmp {} ({}): publish refused: bad stream key '{}'", c.id(), c.peer(), key.substr(0, 64));
     return RtmpDecision::kReject;
@@ -132,7 +133,7 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
 }
 
 RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std::string_view key) {
-  const Target t = parseKey(key);
+  const Target t = parseKey(app, key);
   if (t.stream.empty()) {
     spdlog::warn("rtmp {} ({}): play refused: bad stream key '{}'", c.id(), c.peer(), key.substr(0, 64));
     return RtmpDecision::kReject;

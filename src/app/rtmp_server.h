@@ -20,6 +20,7 @@ struct RtmpServerOptions {
   transport::rtmp::RtmpServerConfig session;  // apps allowed, chunk size, limits
   RtmpConnectionLimits limits;
   std::map<std::string, std::string> tokens;  // by stream prefix, as for WHIP (passed as ?token=)
+  bool streamNameWithApp = false;             // stream "{app}/{key}" instead of "{key}"
   bool replacePublisher = false;
   size_t maxSessions = 10000;
   size_t maxConnections = 1000;
@@ -53,7 +54,7 @@ class RtmpServer final : public net::TcpAcceptHandler {
     std::string stream;
     std::string token;
   };
-  Target parseKey(std::string_view key) const;
+  Target parseKey(std::string_view app, std::string_view key) const;
   bool authorized(const Target& t, const RtmpConnection& c, std::string_view what) const;
 
   net::EventLoop& control_;

@@ -101,6 +101,34 @@ TEST_F(WhipHandlerTest, PublishThenPlayThenDelete) {
   EXPECT_EQ(call(*whip_, http::verb::delete_, location, "", "").result(), http::status::not_found);
 }
 
+TEST(StreamNames, OnePartOrAppAndKey) {
+  EXPECT_TRUE(validStreamName("cam1"));
+  EXPECT_TRUE(validStreamName("live/cam1"));
+  EXPECT_TRUE(validStreamName("a.b-c_d"));
+  EXPECT_FALSE(validStreamName(""));
+  EXPECT_FALSE(validStreamName("/cam"));
+  EXPECT_FALSE(validStreamName("live/"));
+  EXPECT_FALSE(validStreamName("a/b/c"));
+  EXPECT_FALSE(validStreamName("live/.."));
+  EXPECT_FALSE(validStreamName("bad name"));
+  EXPECT_FALSE(validStreamName(std::string(65, 'a')));
+  EXPECT_TRUE(validStreamName(std::string(64, 'a') + "/" + std::string(64, 'b')));
+}
+
+TEST_F(WhipHandlerTest, AppSlashKeyStreamsPublishPlayAndDelete) {
+  auto res = call(*whip_, http::verb::post, "/whip/live/cam", offer("chromium-sendonly-offer.sdp"));
+  ASSERT_EQ(res.result(), http::status::created) << res.body();
+  const std::string location(res[http::field::location]);
+  EXPECT_EQ(location.rfind("/whip/live/cam/", 0), 0u) << location;
+  ASSERT_EQ(workers_.started.size(), 1u);
+  EXPECT_EQ(workers_.started[0].stream, "live/cam");
+  EXPECT_EQ(call(*whep_, http::verb::post, "/whep/live/cam", offer("chromium-recvonly-offer.sdp")).result(),
+            http::status::created);
+  EXPECT_EQ(call(*whip_, http::verb::delete_, location, "", "").result(), http::status::ok);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/a/b/c", offer("chromium-sendonly-offer.sdp")).result(),
+            http::status::bad_request);
+}
+
 TEST_F(WhipHandlerTest, ErrorsCarryStatusAndReason) {
   auto r = call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp"), "text/plain");
   EXPECT_EQ(r.result(), http::status::unsupported_media_type);

@@ -42,6 +42,27 @@ TEST(Config, OverridesAndRejectsUnknownKeys) {
   std::remove(range.c_str());
 }
 
+TEST(Config, RtmpAndTranscodingKeys) {
+  Config c;
+  EXPECT_EQ(c.rtmpListen, "127.0.0.1:1935");
+  EXPECT_EQ(c.rtmpStreamName, "key");
+  const auto path = writeTemp(
+      "rtmp_listen = \"\"\nrtmp_apps = [\"live\", \"studio\"]\nrtmp_stream_name = \"app/key\"\n"
+      "codec_threads = 3\nkeyframe_interval_ms = 1000\n");
+  loadConfigFile(path, c);
+  EXPECT_TRUE(c.rtmpListen.empty());
+  EXPECT_EQ(c.rtmpApps, (std::vector<std::string>{"live", "studio"}));
+  EXPECT_EQ(c.rtmpStreamName, "app/key");
+  EXPECT_EQ(c.codecThreads, 3u);
+  EXPECT_EQ(c.keyframeIntervalMs, 1000u);
+  for (const char* bad : {"rtmp_stream_name = \"stream\"\n", "rtmp_apps = []\n", "keyframe_interval_ms = 50\n"}) {
+    const auto f = writeTemp(bad);
+    EXPECT_THROW(loadConfigFile(f, c), std::runtime_error) << bad;
+    std::remove(f.c_str());
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Config, HostPort) {
   EXPECT_EQ(parseHostPort("127.0.0.1:80").port, 80);
   EXPECT_EQ(parseHostPort("[::1]:9").host, "::1");

@@ -151,5 +151,12 @@ $('layer').addEventListener('change', async () => {
   }
 });
 
+// Where an RTMP encoder publishes the same stream (default RTMP port; see rtmp_listen).
+function showRtmpUrl() {
+  $('rtmp-url').textContent = `rtmp://${location.hostname}:1935/live/${decodeURIComponent(streamName())}`;
+}
+$('stream').addEventListener('input', showRtmpUrl);
+showRtmpUrl();
+
 renderStats($('pub-stats'), publisherRows({ bitrateOutBps: 0 }));
 renderStats($('play-stats'), playerRows({ bitrateInBps: 0 }));

@@ -66,6 +66,9 @@ e2eTest('WHIP stream pushed over RTMP to nginx by an egress: H.264 + AAC at the 
     const info = await probe(target);
     figure('published', sent);
     figure('ffprobe of nginx', { video: info.video, audio: info.audio });
+    // The browser sent VP8 + Opus, so what nginx got went through both transcodes.
+    assert.equal(sent.codec, 'video/VP8');
+    assert.equal(sent.audio, 'audio/opus');
     assert.equal(info.video?.codec_name, 'h264');
     assert.equal(info.audio?.codec_name, 'aac');
     assert.equal(`${info.video.width}x${info.video.height}`, sent.size, 'the egress keeps the published resolution');

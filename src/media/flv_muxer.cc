@@ -74,6 +74,13 @@ uint32_t FlvMuxer::flvTime(int64_t us) noexcept {
     haveBase_ = true;
     baseUs_ = us;
   }
+  // A new source (an encoder that reconnected, a replaced publisher) starts its own clock:
+  // a jump back of over a second, or ahead of over 30 s, continues the output where it was
+  // instead, so a player never sees time run backwards or stall.
+  const int64_t rel = us - baseUs_;
+  if (haveLast_ && (rel < lastRelUs_ - 1'000'000 || rel > lastRelUs_ + 30'000'000)) baseUs_ = us - (lastRelUs_ + 20'000);
+  lastRelUs_ = std::max(lastRelUs_, us - baseUs_);
+  haveLast_ = true;
   const int64_t ms = floorMs(us - baseUs_);
   // RTMP timestamps are 32-bit milliseconds that wrap (after 49 days), like the stream's.
   return ms <= 0 ? 0 : static_cast<uint32_t>(ms);

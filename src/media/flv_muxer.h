@@ -51,6 +51,8 @@ class FlvMuxer {
 
   bool haveBase_ = false;
   int64_t baseUs_ = 0;
+  bool haveLast_ = false;
+  int64_t lastRelUs_ = 0;  // latest output time so far, relative to baseUs_
   bool waitingForKeyframe_ = true;
   uint64_t framesDropped_ = 0;
   std::vector<uint8_t> sps_, pps_;  // latest known parameter sets (NAL units, no start code)

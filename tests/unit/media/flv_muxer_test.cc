@@ -183,6 +183,25 @@ TEST(FlvMuxer, OneTimeBaseForBothTracksNeverNegative) {
   EXPECT_EQ(tags.back().timestampMs, 100u);
 }
 
+TEST(FlvMuxer, ANewSourceClockContinuesTheOutputTime) {
+  FlvMuxer m;
+  const auto config = annexB({kSps1080, kPps1080});
+  push(m, h264(50'000'000, 50'000'000, true, annexB({kIdr}), config));
+  auto tags = push(m, h264(52'000'000, 52'000'000, false, annexB({kP})));
+  EXPECT_EQ(tags.back().timestampMs, 2000u);
+  // The encoder reconnected and starts again at 0: output goes on, 20 ms later.
+  tags = push(m, h264(0, 0, true, annexB({kIdr}), config));
+  EXPECT_EQ(tags.back().timestampMs, 2020u);
+  tags = push(m, aac(33'000, bytes("01"), kAsc44Stereo));
+  EXPECT_EQ(tags.back().timestampMs, 2053u);
+  // A jump far ahead (a source whose clock is hours off) is treated the same way.
+  tags = push(m, h264(7'200'000'000, 7'200'000'000, true, annexB({kIdr}), config));
+  EXPECT_EQ(tags.back().timestampMs, 2073u);
+  // Ordinary gaps are kept as they are.
+  tags = push(m, h264(7'205'000'000, 7'205'000'000, false, annexB({kP})));
+  EXPECT_EQ(tags.back().timestampMs, 7073u);
+}
+
 TEST(FlvMuxer, RestartSendsHeadersAgainAndKeepsTheTimeBase) {
   FlvMuxer m;
   push(m, aac(0, bytes("01"), kAsc44Stereo));

@@ -3,20 +3,55 @@
 #include "media/h264_depacketizer.h"
 #include "media/vp8_depacketizer.h"
 #include "sfu/stream.h"
+#include "sfu/stream_source.h"
 
 namespace rtcgate::sfu {
+
+namespace {
+// A gap wider than this is a new sequence space (a restarted sender), not loss.
+constexpr int kMaxGapPackets = 512;
+}  // namespace
 
 FrameTap::FrameTap() = default;
 FrameTap::~FrameTap() = default;
 
-void FrameTap::onPacket(const ForwardedPacket& p, int videoLayer, std::vector<media::MediaFrame>& out) {
+template <typename Feed>
+void FrameTap::inOrder(Order& o, const ForwardedPacket& p, const PacketLookup* lookup, Feed&& feed) {
+  const uint16_t seq = p.rtp.sequenceNumber();
+  if (!o.started || static_cast<int16_t>(seq - o.next) > kMaxGapPackets) {
+    o = {true, seq, seq, 0};
+  }
+  if (static_cast<int16_t>(seq - o.next) < 0) return;  // already given up (or a duplicate)
+  if (static_cast<int16_t>(seq - o.newest) > 0) o.newest = seq;
+  while (static_cast<int16_t>(o.next - o.newest) <= 0) {
+    if (o.next == seq) {
+      feed(p.rtp);
+    } else if (PacketRef ref = lookup ? lookup->findPacket(p.kind, p.layer, o.next) : PacketRef{}) {
+      auto view = wire::rtp::RtpPacketView::parse(ref->span());
+      if (view.ok()) feed(*view);
+    } else {
+      // `next` is missing: wait for its retransmission a while, then give it up.
+      if (!o.gapSinceUs) o.gapSinceUs = p.receivedUs;
+      if (p.receivedUs - o.gapSinceUs < kMaxGapWaitUs) return;
+      ++gapsGivenUp_;
+      ++o.next;
+      continue;  // the wait is over for the packets missing after it too
+    }
+    ++o.next;
+    o.gapSinceUs = 0;
+  }
+}
+
+void FrameTap::onPacket(const ForwardedPacket& p, int videoLayer, const PacketLookup* lookup,
+                        std::vector<media::MediaFrame>& out) {
   if (!p.codec) return;
   if (startUs_ < 0) startUs_ = p.receivedUs;
   const size_t before = out.size();
   if (p.kind == MediaKind::kAudio) {
     if (*p.codec != media::MediaCodec::kOpus) return;
     if (!audio_) audio_ = std::make_unique<media::OpusDepacketizer>();
-    audio_->push(p.rtp, out);
+    inOrder(order_[kindIndex(MediaKind::kAudio)], p, lookup,
+            [&](const wire::rtp::RtpPacketView& rtp) { audio_->push(rtp, out); });
     align(MediaKind::kAudio, p.receivedUs, out, before);
     return;
   }
@@ -30,9 +65,11 @@ void FrameTap::onPacket(const ForwardedPacket& p, int videoLayer, std::vector<me
     videoLayer_ = videoLayer;
     videoCodec_ = p.codec;
     offsetUs_[kindIndex(MediaKind::kVideo)] = -1;
+    order_[kindIndex(MediaKind::kVideo)] = {};
     videoNeedsKeyframe_ = true;
   }
-  video_->push(p.rtp, out);
+  inOrder(order_[kindIndex(MediaKind::kVideo)], p, lookup,
+          [&](const wire::rtp::RtpPacketView& rtp) { video_->push(rtp, out); });
   // Frames before the first keyframe cannot be decoded by anyone.
   size_t keep = before;
   for (size_t i = before; i < out.size(); ++i) {

@@ -10,24 +10,48 @@
 #include "media/media_frame.h"
 #include "media/opus_depacketizer.h"
 #include "media/rtp_depacketizer.h"
+#include "wire/rtp/rtp_packet.h"
 #include "sfu/media_kind.h"
 
 namespace rtcgate::sfu {
 
 struct ForwardedPacket;
+class PacketLookup;
 
+// Packets are depacketized in sequence order: a packet after a gap waits (it stays in the
+// publisher's history, found again through `lookup`) for the missing one, which a NACK
+// usually brings back within a round trip, for at most kMaxGapWaitUs; then the gap is given
+// up and the frame it broke is dropped. Without the wait every lost packet would cost a
+// keyframe in a transcode fed from here.
 class FrameTap {
  public:
+  static constexpr int64_t kMaxGapWaitUs = 200'000;
+
   FrameTap();
   ~FrameTap();
 
   // Feeds one forwarded packet; `videoLayer` is the layer to take video from (the best).
-  // Complete frames are appended to `out` with both tracks on one time base.
-  void onPacket(const ForwardedPacket& packet, int videoLayer, std::vector<media::MediaFrame>& out);
+  // Complete frames are appended to `out` with both tracks on one time base. `lookup` (may
+  // be null: no waiting for retransmissions) finds packets that arrived during a gap.
+  void onPacket(const ForwardedPacket& packet, int videoLayer, const PacketLookup* lookup,
+                std::vector<media::MediaFrame>& out);
   // The video was reset (layer change, codec change): frames resume at a keyframe.
   bool videoNeedsKeyframe() const noexcept { return videoNeedsKeyframe_; }
+  // Missing packets waited for in vain (their frames were dropped).
+  uint64_t gapsGivenUp() const noexcept { return gapsGivenUp_; }
 
  private:
+  // Sequence state of one track's packets on their way to its depacketizer.
+  struct Order {
+    bool started = false;
+    uint16_t next = 0;        // next sequence number to depacketize
+    uint16_t newest = 0;      // newest seen
+    int64_t gapSinceUs = 0;   // when `next` was first found missing (0: no gap)
+  };
+  // Hands `kind`'s packets to `feed` in order, from `p` and from the lookup.
+  template <typename Feed>
+  void inOrder(Order& o, const ForwardedPacket& p, const PacketLookup* lookup, Feed&& feed);
+
   // Frame time of `kind`: its RTP-derived time shifted so both tracks start where their
   // first packet arrived (A/V sync without sender reports; good to a few ms on a LAN).
   void align(MediaKind kind, int64_t receivedUs, std::vector<media::MediaFrame>& frames, size_t from);
@@ -39,6 +63,8 @@ class FrameTap {
   bool videoNeedsKeyframe_ = true;
   int64_t startUs_ = -1;
   int64_t offsetUs_[kMediaKinds] = {-1, -1};
+  Order order_[kMediaKinds];
+  uint64_t gapsGivenUp_ = 0;
 };
 
 }  // namespace rtcgate::sfu

@@ -39,7 +39,7 @@ void Stream::forward(const ForwardedPacket& packet) {
   if (!renditions_ || !renditions_->hasSinks() || !packet.codec || !publisher_ || publisher_->producesFrames()) return;
   if (!tap_) tap_ = std::make_unique<FrameTap>();
   tapped_.clear();
-  tap_->onPacket(packet, publisher_->layerForQuality(MediaKind::kVideo, "h"), tapped_);
+  tap_->onPacket(packet, publisher_->layerForQuality(MediaKind::kVideo, "h"), publisher_, tapped_);
   for (auto& f : tapped_) renditions_->onSourceFrame(std::make_shared<const media::MediaFrame>(std::move(f)));
   // Until the tap has a keyframe nothing reaches the sinks (PLIs are rate-limited upstream).
   if (packet.kind == MediaKind::kVideo && tap_->videoNeedsKeyframe()) onSourceKeyframeNeeded();

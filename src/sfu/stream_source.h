@@ -13,9 +13,17 @@
 
 namespace rtcgate::sfu {
 
-class StreamSource {
+// Where a stream's recent packets can be found again by sequence number (the publisher's
+// retransmission history): for NACK answers and for putting packets back in order.
+class PacketLookup {
  public:
-  virtual ~StreamSource() = default;
+  virtual ~PacketLookup() = default;
+  // Packet of `layer` by its sequence number; null when not (or no longer) held.
+  virtual PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const = 0;
+};
+
+class StreamSource : public PacketLookup {
+ public:
 
   // The session id of the source (a WHIP session, an RTMP connection).
   virtual const std::string& sourceId() const noexcept = 0;
@@ -25,8 +33,6 @@ class StreamSource {
   // Next lower layer by quality (or the same at the bottom).
   virtual int lowerLayer(MediaKind kind, int layer) const = 0;
   virtual uint64_t layerBitrate(MediaKind kind, int layer) const = 0;
-  // Packet of `layer` by its sequence number, for retransmission to a subscriber.
-  virtual PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const = 0;
   // A subscriber or frame sink needs a keyframe of `layer` (rate-limited by the source).
   virtual void requestKeyframe(MediaKind kind, int layer) = 0;
   virtual std::vector<TrackInfo> trackInfo() const = 0;

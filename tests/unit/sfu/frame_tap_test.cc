@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <vector>
 
 #include "sfu/stream.h"
@@ -26,7 +27,7 @@ class FrameTapTest : public ::testing::Test {
     for (const auto& bytes : packets) {
       auto view = wire::rtp::RtpPacketView::parse(bytes);
       EXPECT_TRUE(view.ok());
-      tap.onPacket(ForwardedPacket{kind, layer, *view, false, receivedUs, codec}, videoLayer, out);
+      tap.onPacket(ForwardedPacket{kind, layer, *view, false, receivedUs, codec}, videoLayer, lookup, out);
     }
     return out;
   }
@@ -36,6 +37,7 @@ class FrameTapTest : public ::testing::Test {
   }
 
   FrameTap tap;
+  const PacketLookup* lookup = nullptr;
   int videoLayer = 1;
   int64_t now = 5'000'000;
 };
@@ -125,6 +127,76 @@ TEST_F(FrameTapTest, AudioAndVideoAreAlignedByArrival) {
   EXPECT_NEAR(video[0].ptsUs, 100'000, 1'000);
   EXPECT_NEAR(video[1].ptsUs, 180'000, 1'000);
   EXPECT_EQ(video[1].dtsUs, video[1].ptsUs);
+}
+
+// The publisher's history as the tap sees it: every packet that arrived, by sequence number.
+class History final : public PacketLookup {
+ public:
+  void add(const Bytes& bytes) {
+    auto view = wire::rtp::RtpPacketView::parse(bytes);
+    ASSERT_TRUE(view.ok());
+    packets_[view->sequenceNumber()] = pool_.copyOf(bytes);
+  }
+  PacketRef findPacket(MediaKind, int, uint16_t seq) const override {
+    auto it = packets_.find(seq);
+    return it == packets_.end() ? PacketRef{} : it->second;
+  }
+
+ private:
+  PacketPool pool_{64};
+  std::map<uint16_t, PacketRef> packets_;
+};
+
+class FrameTapOrderTest : public FrameTapTest {
+ protected:
+  // A packet arriving at `receivedUs`: into the history first, as the publisher does.
+  std::vector<MediaFrame> arrive(const Bytes& packet, int64_t receivedUs) {
+    history.add(packet);
+    return feed({packet}, MediaKind::kVideo, 1, receivedUs);
+  }
+  History history;
+  void SetUp() override { lookup = &history; }
+};
+
+TEST_F(FrameTapOrderTest, AFrameWaitsForItsRetransmittedPacket) {
+  RtpSender cam(2, 90'000, 0, 100);
+  const Bytes key = vp8Frame(true, 2500, 0x11), delta = vp8Frame(false, 900, 0x12);
+  const auto k = cam.vp8(key, 0);  // three packets
+  const auto d = cam.vp8(delta, 33'333);
+  ASSERT_EQ(k.size(), 3u);
+  EXPECT_TRUE(arrive(k[0], now).empty());
+  // k[1] is lost: k[2] and the next frame wait in the history.
+  EXPECT_TRUE(arrive(k[2], now + 1'000).empty());
+  EXPECT_TRUE(arrive(d[0], now + 33'000).empty());
+  // The retransmission 60 ms later completes both frames, in order.
+  const auto frames = arrive(k[1], now + 60'000);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].data, key);
+  EXPECT_TRUE(frames[0].keyframe);
+  EXPECT_EQ(frames[1].data, delta);
+  EXPECT_FALSE(frames[1].afterLoss);
+  EXPECT_EQ(tap.gapsGivenUp(), 0u);
+}
+
+TEST_F(FrameTapOrderTest, AGapNobodyFillsIsGivenUpAfterTheWait) {
+  RtpSender cam(2, 90'000, 0, 65'534);  // across the sequence number wrap
+  const Bytes key = vp8Frame(true, 500, 0x21);
+  ASSERT_EQ(arrive(cam.vp8(key, 0)[0], now).size(), 1u);
+  const auto lost = cam.vp8(vp8Frame(false, 2500, 0x22), 33'333);  // three packets, one lost
+  const Bytes next = vp8Frame(false, 400, 0x23);
+  const auto after = cam.vp8(next, 66'666);
+  EXPECT_TRUE(arrive(lost[0], now + 33'000).empty());
+  EXPECT_TRUE(arrive(lost[2], now + 34'000).empty());
+  EXPECT_TRUE(arrive(after[0], now + 66'000).empty());  // still waiting for lost[1]
+  // The wait is over: the broken frame is dropped, the next one comes out after the loss.
+  const auto frames = arrive(cam.vp8(vp8Frame(false, 300, 0x24), 100'000)[0],
+                             now + 34'000 + FrameTap::kMaxGapWaitUs);
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].data, next);
+  EXPECT_TRUE(frames[0].afterLoss);
+  EXPECT_EQ(tap.gapsGivenUp(), 1u);
+  // The retransmission arriving after that is too late and changes nothing.
+  EXPECT_TRUE(arrive(lost[1], now + 300'000).empty());
 }
 
 }  // namespace

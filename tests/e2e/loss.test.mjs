@@ -2,44 +2,15 @@
 // namespace; this kernel has no netem). Retransmissions answering the player's NACKs keep it
 // decoding at least 95 % of the frames the publisher encoded.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { e2eTest, figure } from './lib/harness.mjs';
+import { UdpLoss } from './lib/loss.mjs';
 import * as api from './lib/api.mjs';
 import { openDemo, startPublisher, startPlayer, waitConnected, readStats, localMediaPort, topEncoding, waitUntil } from './lib/pages.mjs';
 
-const TABLE = 'rtcgate_e2e_loss';
 const LOSS_PERCENT = 5;
 const WINDOW_MS = 20000;
 
-function nft(...args) {
-  return execFileSync('nft', args, { encoding: 'utf8' });
-}
-
-// Drops LOSS_PERCENT % of the UDP packets sent to `port` on this namespace's loopback.
-function dropToPort(port) {
-  nft('add', 'table', 'inet', TABLE);
-  nft('add', 'chain', 'inet', TABLE, 'out', '{ type filter hook output priority 0; policy accept; }');
-  nft('add', 'rule', 'inet', TABLE, 'out', 'udp', 'dport', String(port),
-    'numgen', 'random', 'mod', '100', '<', String(LOSS_PERCENT), 'counter', 'drop');
-}
-
-function droppedPackets() {
-  const m = nft('list', 'table', 'inet', TABLE).match(/counter packets (\d+)/);
-  return m ? Number(m[1]) : 0;
-}
-
-function removeTable() {
-  try {
-    nft('delete', 'table', 'inet', TABLE);
-  } catch {}
-}
-
 e2eTest(`${LOSS_PERCENT} % loss towards the player`, async ({ gw, browser }) => {
-  try {
-    execFileSync('nft', ['--version']);
-  } catch {
-    throw new Error('nft (nftables) is needed for the loss test: run scripts/install-deps.sh');
-  }
   const pub = await openDemo(browser, gw, 'publisher');
   const player = await openDemo(browser, gw, 'player');
   await startPublisher(pub, 'lossy', { width: 640, height: 360 });
@@ -53,14 +24,14 @@ e2eTest(`${LOSS_PERCENT} % loss towards the player`, async ({ gw, browser }) => 
   figure('player media port', port);
   assert.ok(port, 'no selected candidate pair on the player');
   const metricsBefore = await api.metrics(gw);
+  const loss = new UdpLoss('rtcgate_e2e_loss', port, LOSS_PERCENT);
   try {
-    dropToPort(port);
     const p0 = topEncoding(await readStats(pub, 'pub'));
     const v0 = (await readStats(player, 'play')).videoIn;
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const p1 = topEncoding(await readStats(pub, 'pub'));
     const v1 = (await readStats(player, 'play')).videoIn;
-    const dropped = droppedPackets();
+    const dropped = loss.dropped();
 
     const encoded = p1.framesEncoded - p0.framesEncoded;
     const decoded = v1.framesDecoded - v0.framesDecoded;
@@ -80,6 +51,6 @@ e2eTest(`${LOSS_PERCENT} % loss towards the player`, async ({ gw, browser }) => 
     assert.ok(decoded >= 0.95 * encoded, `decoded ${decoded} of ${encoded} frames`);
     assert.ok(nacks > 0 || rtx > 0, 'no NACK answered according to /metrics');
   } finally {
-    removeTable();
+    loss.remove();
   }
 });

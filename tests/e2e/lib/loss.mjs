@@ -1,0 +1,36 @@
+// loss.mjs: random packet loss with nftables inside the suite's private network namespace (this
+// kernel has no netem): a table with one rule dropping a share of the UDP packets sent to a port.
+import { execFileSync } from 'node:child_process';
+
+function nft(...args) {
+  return execFileSync('nft', args, { encoding: 'utf8' });
+}
+
+export class UdpLoss {
+  // Drops `percent` % of the UDP packets sent to `port` on this namespace's loopback. At the
+  // `output` hook the sending process sees the drop (sendmsg fails; Chromium then sends the
+  // packet again); at `input` it is lost the way a network loses it, unseen by the sender.
+  constructor(table, port, percent, hook = 'output') {
+    try {
+      execFileSync('nft', ['--version']);
+    } catch {
+      throw new Error('nft (nftables) is needed for the loss tests: run scripts/install-deps.sh');
+    }
+    this.table = table;
+    nft('add', 'table', 'inet', table);
+    nft('add', 'chain', 'inet', table, 'loss', `{ type filter hook ${hook} priority 0; policy accept; }`);
+    nft('add', 'rule', 'inet', table, 'loss', 'udp', 'dport', String(port),
+      'numgen', 'random', 'mod', '100', '<', String(percent), 'counter', 'drop');
+  }
+
+  dropped() {
+    const m = nft('list', 'table', 'inet', this.table).match(/counter packets (\d+)/);
+    return m ? Number(m[1]) : 0;
+  }
+
+  remove() {
+    try {
+      nft('delete', 'table', 'inet', this.table);
+    } catch {}
+  }
+}

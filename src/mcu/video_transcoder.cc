@@ -59,7 +59,8 @@ int64_t VideoTranscoder::pictureTime(const AVFrame& picture) {
     frameIntervalUs_ = frameIntervalUs_ == 0 ? static_cast<double>(delta)
                                              : 0.9 * frameIntervalUs_ + 0.1 * static_cast<double>(delta);
   }
-  return std::max(pts, lastPtsUs_ + 1);
+  // At least a millisecond on: RTMP carries milliseconds, and two frames in one would clash.
+  return std::max(pts, lastPtsUs_ + 1000);
 }
 
 Status VideoTranscoder::ensureEncoder(int width, int height) {

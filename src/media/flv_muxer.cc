@@ -136,7 +136,13 @@ Status FlvMuxer::pushVideo(const MediaFrame& frame, std::vector<FlvTag>& out) {
       return Error::state("H.264 keyframe without SPS/PPS");
     }
   }
-  const uint32_t dtsMs = flvTime(frame.dtsUs);
+  uint32_t dtsMs = flvTime(frame.dtsUs);
+  // Players (ffmpeg's muxers among them) refuse two video frames with one decode time; a
+  // source whose frames come closer than a millisecond, or slightly out of order, is
+  // spread one millisecond apart (pts moves with dts: the composition time is kept).
+  if (haveVideoMs_ && static_cast<int32_t>(dtsMs - lastVideoMs_) <= 0) dtsMs = lastVideoMs_ + 1;
+  haveVideoMs_ = true;
+  lastVideoMs_ = dtsMs;
   if (!avcHeaderSent_) {
     if (auto s = emitAvcSequenceHeader(dtsMs, out); !s.ok()) {
       ++framesDropped_;

@@ -53,6 +53,8 @@ class FlvMuxer {
   int64_t baseUs_ = 0;
   bool haveLast_ = false;
   int64_t lastRelUs_ = 0;  // latest output time so far, relative to baseUs_
+  bool haveVideoMs_ = false;
+  uint32_t lastVideoMs_ = 0;  // decode time of the last video tag
   bool waitingForKeyframe_ = true;
   uint64_t framesDropped_ = 0;
   std::vector<uint8_t> sps_, pps_;  // latest known parameter sets (NAL units, no start code)

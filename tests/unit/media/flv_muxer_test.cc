@@ -202,6 +202,20 @@ TEST(FlvMuxer, ANewSourceClockContinuesTheOutputTime) {
   EXPECT_EQ(tags.back().timestampMs, 7073u);
 }
 
+TEST(FlvMuxer, VideoDecodeTimesStrictlyIncrease) {
+  FlvMuxer m;
+  push(m, h264(1'000'000, 1'000'000, true, annexB({kIdr}), annexB({kSps1080, kPps1080})));
+  auto tags = push(m, h264(1'000'400, 1'000'400, false, annexB({kP})));  // same millisecond
+  EXPECT_EQ(tags.back().timestampMs, 1u);
+  tags = push(m, h264(999'000, 999'000, false, annexB({kP})));  // slightly out of order
+  EXPECT_EQ(tags.back().timestampMs, 2u);
+  tags = push(m, h264(1'033'000, 1'033'000, false, annexB({kP})));
+  EXPECT_EQ(tags.back().timestampMs, 33u);
+  // Audio is not held to it.
+  tags = push(m, aac(1'010'000, bytes("01"), kAsc44Stereo));
+  EXPECT_EQ(tags.back().timestampMs, 10u);
+}
+
 TEST(FlvMuxer, RestartSendsHeadersAgainAndKeepsTheTimeBase) {
   FlvMuxer m;
   push(m, aac(0, bytes("01"), kAsc44Stereo));

@@ -118,7 +118,7 @@ TEST_F(FrameRouterTest, DuplicateIdsAndSecondPublishersAreRefused) {
   auto second = publish("rtmp2");
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, Error::Code::kState);
-  EXPECT_EQ(second.error().message, "stream already published");
+  EXPECT_STREQ(second.error().message, "stream already published");
   EXPECT_TRUE(host.frameSourcesEnded.empty());
   // A WebRTC publisher cannot take the stream either.
   EXPECT_FALSE(router.addPublisher(spec("pub", "chromium-sendonly-offer.sdp", false), false).ok());

@@ -62,7 +62,12 @@ void RtmpConnection::read() {
                             } else {
                               self->session_.onBytes(std::span<const uint8_t>(self->readBuffer_.data(), n));
                             }
-                            if (self->closed_) return self->finish();
+                            // Closed: stop reading; the answer it sent (an error status) goes out
+                            // first, the write-stall timer bounds the wait.
+                            if (self->closed_) {
+                              if (!self->writeInFlight_) self->finish();
+                              return;
+                            }
                             self->read();
                           });
 }

@@ -73,9 +73,39 @@ Status VideoTranscoder::ensureEncoder(int width, int height) {
   return {};
 }
 
+// A WebRTC source's frame times carry its capture jitter (33 ± 5 ms at 30 fps). RTMP players
+// and HLS segmenters take the rate the SPS announces and put each frame in a slot of it;
+// two frames in one slot is an error to them. So output times snap to the nearest free
+// slot of the encoder's rate (A/V move by less than a frame); a source faster than that
+// rate is followed as it is, never run more than a frame ahead of.
+int64_t VideoTranscoder::onGrid(int64_t ptsUs) {
+  const auto slotTime = [this](int64_t slot) { return gridBaseUs_ + std::llround(slot * (1e6 / kDefaultFps)); };
+  int64_t out = ptsUs;
+  if (gridBaseUs_ == INT64_MIN || ptsUs < gridBaseUs_) {
+    gridBaseUs_ = ptsUs;
+    gridSlot_ = 0;
+  } else {
+    int64_t slot = std::llround(static_cast<double>(ptsUs - gridBaseUs_) * kDefaultFps / 1e6);
+    if (slot <= gridSlot_) slot = gridSlot_ + 1;
+    const int64_t grid = slotTime(slot);
+    if (grid - ptsUs > kDefaultFrameUs) {
+      // Faster than the grid: this frame keeps its own time and anchors the grid anew.
+      gridBaseUs_ = ptsUs;
+      slot = 0;
+    } else if (std::abs(grid - ptsUs) > 2'000) {
+      out = grid;  // a source already on the grid keeps its exact times
+    }
+    gridSlot_ = slot;
+  }
+  if (lastOutUs_ != INT64_MIN) out = std::max(out, lastOutUs_ + 1000);
+  lastOutUs_ = out;
+  return out;
+}
+
 Status VideoTranscoder::encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out) {
   if (picture->width <= 0 || picture->height <= 0) return Error::malformed("empty picture");
-  const int64_t ptsUs = pictureTime(*picture);
+  const int64_t rawUs = pictureTime(*picture);
+  const int64_t ptsUs = onGrid(rawUs);
   AVFrame* yuv = toYuv420(picture);
   if (yuv == nullptr) return Error{Error::Code::kInternal, "cannot convert the picture"};
   RTCGATE_TRY(ensureEncoder(yuv->width, yuv->height));
@@ -83,7 +113,7 @@ Status VideoTranscoder::encodePicture(AVFrame* picture, std::vector<media::Media
                         ptsUs - lastKeyframeUs_ >= int64_t{spec_.keyframeIntervalMs} * 1000;
   const size_t first = out.size();
   RTCGATE_TRY(encoder_->encode(yuv, ptsUs, keyframe, out));
-  lastPtsUs_ = ptsUs;
+  lastPtsUs_ = rawUs;
   keyframeRequested_ = false;
   for (size_t i = first; i < out.size(); ++i) {
     if (out[i].keyframe) lastKeyframeUs_ = out[i].ptsUs;

@@ -29,6 +29,8 @@ class VideoTranscoder final : public Transcoder {
   Status encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out);
   AVFrame* toYuv420(AVFrame* picture);
   int64_t pictureTime(const AVFrame& picture);
+  // The output time of a picture: on the encoder's frame grid (what its SPS says).
+  int64_t onGrid(int64_t ptsUs);
   Status ensureEncoder(int width, int height);
 
   TranscodeSpec spec_;
@@ -42,6 +44,9 @@ class VideoTranscoder final : public Transcoder {
   int64_t lastPtsUs_ = INT64_MIN;     // of the last picture encoded
   int64_t lastKeyframeUs_ = INT64_MIN;  // of the last keyframe out
   double frameIntervalUs_ = 0;        // smoothed input frame interval; 0 until known
+  int64_t gridBaseUs_ = INT64_MIN;    // output time of grid slot 0
+  int64_t gridSlot_ = 0;              // slot of the last picture out
+  int64_t lastOutUs_ = INT64_MIN;     // output time of the last picture
 };
 
 }  // namespace rtcgate::mcu

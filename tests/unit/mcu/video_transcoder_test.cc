@@ -181,6 +181,28 @@ TEST(VideoTranscoderTest, BrokenFrameIsAnErrorAndLaterFramesGoOn) {
   EXPECT_GE(out.size(), 5u);
 }
 
+TEST(VideoTranscoderTest, JitteredInputTimesLandOnTheFrameGrid) {
+  auto in = testing::encodeVideo(MediaCodec::kVp8, 320, 240, 60);
+  // A WebRTC capture: 30 fps with up to ±8 ms of jitter on every frame.
+  const int jitterMs[] = {0, 7, -6, 3, -8, 5, 8, -2, -7, 4};
+  for (size_t i = 0; i < in.size(); ++i) {
+    in[i].ptsUs = static_cast<int64_t>(i) * 33'333 + jitterMs[i % 10] * 1000;
+    in[i].dtsUs = in[i].ptsUs;
+  }
+  auto t = make(MediaCodec::kVp8, MediaCodec::kH264);
+  const auto out = pushAll(*t, in);
+  ASSERT_GE(out.size(), 55u);
+  // Every output time is within 2 ms of a slot of 1/30 s, one frame per slot.
+  std::vector<int64_t> slots;
+  for (const auto& f : out) {
+    const int64_t slot = std::llround(static_cast<double>(f.ptsUs) * 30 / 1e6);
+    EXPECT_LE(std::abs(f.ptsUs - std::llround(slot * 1e6 / 30)), 2'000) << f.ptsUs;
+    slots.push_back(slot);
+  }
+  EXPECT_TRUE(std::adjacent_find(slots.begin(), slots.end(), [](int64_t a, int64_t b) { return b <= a; }) ==
+              slots.end());
+}
+
 TEST(VideoTranscoderTest, H264ToVp8Decodes) {
   const auto in = testing::encodeVideo(MediaCodec::kH264, 320, 240, 30);
   auto t = make(MediaCodec::kH264, MediaCodec::kVp8);

@@ -120,6 +120,10 @@ export async function playRtmp(url, { seconds = 3, graceSeconds = 20, video = tr
   let frame = 0;
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-rw_timeout', '10000000',
     ...extraInputArgs, '-i', url, '-t', String(seconds), ...(video ? [] : ['-vn']),
+    // Decoded pictures keep the stream's own (millisecond) times: with the default time base of
+    // 1/frame-rate, two frames of a variable-rate stream (a browser's capture) may round into one
+    // tick and ffmpeg's null muxer reports that as "non monotonically increasing dts".
+    '-enc_time_base:v', '-1',
     '-f', 'null', '-progress', 'pipe:1', '-nostats', '-'];
   const started = Date.now();
   const p = new ManagedProcess(`ffmpeg player ${url}`, 'ffmpeg', args, {

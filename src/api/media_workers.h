@@ -23,6 +23,9 @@ struct WorkerMetrics {
   DropCounters drops;  // demux + every transport
   net::UdpSocketStats udp;
   size_t poolBuffers = 0, poolFree = 0;
+  sfu::RenditionCounters renditions;
+  size_t renditionsRunning = 0;
+  size_t frameSinks = 0;  // RTMP players and pushes
 };
 
 class MediaWorkers {

@@ -65,6 +65,17 @@ std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::
          workers, [](const auto& w) { return w.sfu.unknownSsrcDrops; });
   family(out, "rtcgate_layer_switches_total", "Simulcast layer switches.", "counter", workers,
          [](const auto& w) { return w.sfu.layerSwitches; });
+  family(out, "rtcgate_renditions_running", "Transcodes running (one per stream and codec needed).", "gauge",
+         workers, [](const auto& w) { return w.renditionsRunning; });
+  family(out, "rtcgate_renditions_started_total", "Transcodes started.", "counter", workers,
+         [](const auto& w) { return w.renditions.started; });
+  family(out, "rtcgate_renditions_failed_total", "Transcodes that failed (codec or encoder error).", "counter",
+         workers, [](const auto& w) { return w.renditions.failed; });
+  family(out, "rtcgate_rendition_frames_skipped_total",
+         "Source frames a transcode did not get (waiting for a keyframe, queue full).", "counter", workers,
+         [](const auto& w) { return w.renditions.framesSkipped; });
+  family(out, "rtcgate_frame_sinks", "RTMP players and pushes being fed.", "gauge", workers,
+         [](const auto& w) { return w.frameSinks; });
   family(out, "rtcgate_worker_sessions", "Sessions per worker (load).", "gauge", workers,
          [](const auto& w) { return w.sessions; });
   family(out, "rtcgate_packet_pool_buffers", "Packet buffers allocated.", "gauge", workers,

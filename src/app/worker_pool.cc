@@ -82,6 +82,9 @@ std::vector<api::WorkerMetrics> WorkerPool::metrics() {
       m.udp = worker->socketStats();
       m.poolBuffers = worker->packetPool().total();
       m.poolFree = worker->packetPool().available();
+      m.renditions = router.renditionCounters();
+      m.renditionsRunning = router.renditionsRunning();
+      m.frameSinks = router.frameSinkCount();
       return m;
     });
     if (m) out.push_back(*m);

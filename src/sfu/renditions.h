@@ -32,6 +32,14 @@ struct RenditionCounters {
   uint64_t failed = 0;
   uint64_t framesIn = 0;       // source frames
   uint64_t framesSkipped = 0;  // not given to a transcode: waiting for a keyframe or queue full
+
+  void merge(const RenditionCounters& o) noexcept {
+    started += o.started;
+    stopped += o.stopped;
+    failed += o.failed;
+    framesIn += o.framesIn;
+    framesSkipped += o.framesSkipped;
+  }
 };
 
 class Renditions {
@@ -60,6 +68,7 @@ class Renditions {
   void endAll(std::string_view reason);
 
   const RenditionCounters& counters() const noexcept { return counters_; }
+  size_t running() const noexcept { return renditions_.size(); }
   // "VP8→H264", one per running transcode, for stream info.
   std::vector<std::string> describe() const;
 

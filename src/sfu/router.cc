@@ -82,7 +82,7 @@ void Router::detach(Session& s) {
   } else {
     stream.removeSubscriber(static_cast<SubscriberSession*>(&s));
   }
-  if (stream.empty()) streams_.erase(it);
+  if (stream.empty()) eraseStream(it);
 }
 
 void Router::endStream(Stream& stream, std::string_view reason) {
@@ -98,7 +98,24 @@ void Router::endStream(Stream& stream, std::string_view reason) {
 
 void Router::eraseIfEmpty(const std::string& name) {
   auto it = streams_.find(name);
-  if (it != streams_.end() && it->second->empty()) streams_.erase(it);
+  if (it != streams_.end() && it->second->empty()) eraseStream(it);
+}
+
+void Router::eraseStream(std::map<std::string, std::unique_ptr<Stream>>::iterator it) {
+  endedRenditions_.merge(it->second->renditionCounters());
+  streams_.erase(it);
+}
+
+RenditionCounters Router::renditionCounters() const {
+  RenditionCounters total = endedRenditions_;
+  for (const auto& [name, s] : streams_) total.merge(s->renditionCounters());
+  return total;
+}
+
+size_t Router::renditionsRunning() const {
+  size_t n = 0;
+  for (const auto& [name, s] : streams_) n += s->renditionsRunning();
+  return n;
 }
 
 Status Router::addFramePublisher(std::string id, std::string streamName, SessionKind kind, bool replace,

@@ -59,6 +59,10 @@ class Router final : public FramePublisherListener {
   std::vector<StreamInfo> streams() const;
   const SfuCounters& counters() const noexcept { return counters_; }
   size_t sessionCount() const noexcept { return sessions_.size() + framePublishers_.size() + frameSinks_.size(); }
+  // Transcodes: counters over every stream (ended ones included), and how many run now.
+  RenditionCounters renditionCounters() const;
+  size_t renditionsRunning() const;
+  size_t frameSinkCount() const noexcept { return frameSinks_.size(); }
   // Drop counts summed over every live session's transport.
   DropCounters transportDrops() const;
 
@@ -68,6 +72,8 @@ class Router final : public FramePublisherListener {
   // Closes every subscriber of `stream` (the stream is over).
   void endStream(Stream& stream, std::string_view reason);
   void eraseIfEmpty(const std::string& stream);
+  // Removes a stream, keeping its rendition counters in the router's totals.
+  void eraseStream(std::map<std::string, std::unique_ptr<Stream>>::iterator it);
   // Detaches a frame publisher from its stream; it is destroyed on the next tick.
   void retireFramePublisher(const std::string& id, bool onPurpose);
 
@@ -87,7 +93,8 @@ class Router final : public FramePublisherListener {
   std::vector<std::unique_ptr<FramePublisher>> frameGraveyard_;
   std::map<std::string, FrameSinkEntry> frameSinks_;
   std::vector<Session*> ticking_;  // reused every tick, so ticking does not allocate
-  DropCounters endedDrops_;  // drops of sessions already gone, so totals never go down
+  DropCounters endedDrops_;
+  RenditionCounters endedRenditions_;  // of streams already gone  // drops of sessions already gone, so totals never go down
 };
 
 }  // namespace rtcgate::sfu

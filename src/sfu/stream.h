@@ -65,6 +65,8 @@ class Stream final : public RenditionsListener {
   // Tells every frame sink the stream is over and forgets them.
   void endFrameSinks(std::string_view reason);
   std::vector<std::string> renditionNames() const;
+  RenditionCounters renditionCounters() const { return renditions_ ? renditions_->counters() : RenditionCounters{}; }
+  size_t renditionsRunning() const noexcept { return renditions_ ? renditions_->running() : 0; }
 
   // RenditionsListener
   void onSourceKeyframeNeeded() override;

@@ -160,6 +160,19 @@ TEST_F(FrameRouterTest, FramesReachPlayersOfTheirStream) {
   EXPECT_FALSE(router.requestSinkKeyframe("nobody"));
 }
 
+TEST_F(FrameRouterTest, RenditionCountersOutliveTheirStream) {
+  ASSERT_TRUE(publish("rtmp1").ok());
+  auto player = play("player");
+  pushKeyframeAndAudio("rtmp1");
+  EXPECT_EQ(router.renditionCounters().framesIn, 2u);
+  EXPECT_EQ(router.frameSinkCount(), 1u);
+  EXPECT_EQ(router.renditionsRunning(), 0u);  // the player takes the source's own codecs
+  EXPECT_TRUE(router.removeFramePublisher("rtmp1", true, "unpublished"));
+  EXPECT_TRUE(router.streams().empty());
+  EXPECT_EQ(router.frameSinkCount(), 0u);
+  EXPECT_EQ(router.renditionCounters().framesIn, 2u);  // /metrics counters never go down
+}
+
 TEST_F(FrameRouterTest, FrameSinksNeedAPublishedStream) {
   Status s;
   play("player", {}, &s);

@@ -15,7 +15,6 @@ using wire::rtmp::Command;
 using wire::rtmp::MessageHeader;
 using wire::rtmp::MessageType;
 
-constexpr uint32_t kMinPeerWindow = 4096;
 // createStream ids are small integers (FMS, nginx-rtmp and SRS hand out 1); anything
 // else is a broken server, not a stream to publish on.
 constexpr double kMaxStreamId = 1 << 24;
@@ -52,7 +51,7 @@ RtmpClientSession::RtmpClientSession(RtmpClientConfig config, RtmpClientSessionL
     : config_(std::move(config)),
       listener_(listener),
       handshake_(wire::rtmp::Handshake::Role::kClient, epochMs, random),
-      reader_(config_.readerLimits) {}
+      link_(config_.readerLimits, *this) {}
 
 // §5.2.5: the client opens with C0 and C1 together (the handshake queued them).
 void RtmpClientSession::start() {
@@ -60,8 +59,7 @@ void RtmpClientSession::start() {
   state_ = RtmpClientState::kHandshake;
   const auto out = handshake_.output();
   const size_t n = out.size();
-  bytesSent_ += n;
-  listener_.onRtmpClientSend(out);
+  link_.sendRaw(out);
   handshake_.consumeOutput(n);
 }
 
@@ -77,13 +75,12 @@ void RtmpClientSession::onBytes(std::span<const uint8_t> bytes) {
 void RtmpClientSession::feedHandshake(std::span<const uint8_t>& bytes) {
   auto used = handshake_.feed(bytes);
   if (!used.ok()) return fail(std::string("handshake failed: ") + used.error().message);
-  bytesReceived_ += *used;
+  link_.countReceived(*used);
   bytes = bytes.subspan(*used);
   const auto out = handshake_.output();
   if (!out.empty()) {
     const size_t n = out.size();
-    bytesSent_ += n;
-    listener_.onRtmpClientSend(out);
+    link_.sendRaw(out);
     handshake_.consumeOutput(n);
   }
   if (!handshake_.done()) return;
@@ -93,12 +90,10 @@ void RtmpClientSession::feedHandshake(std::span<const uint8_t>& bytes) {
 
 void RtmpClientSession::feedChunks(std::span<const uint8_t> bytes) {
   while (!bytes.empty() && state_ != RtmpClientState::kClosed) {
-    const size_t before = bytes.size();
-    auto m = reader_.read(bytes);
-    bytesReceived_ += before - bytes.size();
+    auto m = link_.read(bytes);
     if (!m.ok()) return fail(std::string("bad chunk stream from server: ") + m.error().message);
     if (*m) onMessage(**m);
-    if (state_ != RtmpClientState::kClosed) maybeAcknowledge();
+    if (state_ != RtmpClientState::kClosed) link_.maybeAcknowledge();
   }
 }
 
@@ -134,16 +129,6 @@ void RtmpClientSession::fail(std::string reason) {
   listener_.onRtmpClientClosed(closeReason_);
 }
 
-// §5.4.3: acknowledge once the server's window's worth of bytes arrived since the last ack.
-void RtmpClientSession::maybeAcknowledge() {
-  if (peerWindow_ == 0 || bytesReceived_ - lastAckAt_ < peerWindow_) return;
-  lastAckAt_ = bytesReceived_;
-  std::array<uint8_t, 4> p{};
-  (void)wire::rtmp::Acknowledgement{static_cast<uint32_t>(bytesReceived_)}.serializeTo(p);
-  sendControl(MessageType::kAcknowledgement, p);
-  ++acksSent_;
-}
-
 void RtmpClientSession::ignore() {
   if (++ignoredMessages_ > config_.maxUnknownMessages) fail("too many unexpected messages from server");
 }
@@ -170,12 +155,9 @@ void RtmpClientSession::onMessage(const wire::rtmp::Message& m) {
 }
 
 void RtmpClientSession::onControl(const wire::rtmp::Message& m) {
-  std::array<uint8_t, 10> p{};
   if (m.type() == MessageType::kWindowAckSize) {
-    auto w = wire::rtmp::WindowAckSize::parse(m.payload);
-    if (!w.ok()) return fail(std::string("bad window ack size: ") + w.error().message);
-    // A tiny window would make us answer nearly every read with an ack; floor it.
-    peerWindow_ = w->windowSize == 0 ? 0 : std::max(w->windowSize, kMinPeerWindow);
+    if (auto st = link_.onWindowAckSize(m.payload); !st.ok())
+      fail(std::string("bad window ack size: ") + st.error().message);
     return;
   }
   if (m.type() == MessageType::kSetPeerBandwidth) {
@@ -184,16 +166,11 @@ void RtmpClientSession::onControl(const wire::rtmp::Message& m) {
     // §5.4.5: answer with our Window Acknowledgement Size when it differs from the last one.
     if (bw->windowSize == 0 || bw->windowSize == ourWindowSent_) return;
     ourWindowSent_ = bw->windowSize;
+    std::array<uint8_t, 4> p{};
     (void)wire::rtmp::WindowAckSize{ourWindowSent_}.serializeTo(p);
-    return sendControl(MessageType::kWindowAckSize, std::span(p).first(4));
+    return link_.sendControl(MessageType::kWindowAckSize, p);
   }
-  auto uc = wire::rtmp::UserControl::parse(m.payload);
-  if (!uc.ok()) return fail(std::string("bad user control: ") + uc.error().message);
-  if (uc->event != wire::rtmp::UserControlEvent::kPingRequest) return;
-  // §7.1.7: answer a ping with the timestamp it carried (servers drop silent clients).
-  wire::rtmp::UserControl pong{wire::rtmp::UserControlEvent::kPingResponse, uc->value, 0};
-  auto n = pong.serializeTo(p);
-  if (n.ok()) sendControl(MessageType::kUserControl, std::span(p).first(*n));
+  if (auto st = link_.onUserControl(m.payload); !st.ok()) fail(std::string("bad user control: ") + st.error().message);
 }
 
 void RtmpClientSession::onCommand(const Command& c) {
@@ -258,11 +235,11 @@ void RtmpClientSession::sendConnect() {
   std::array<uint8_t, 4> p{};
   (void)wire::rtmp::SetChunkSize{config_.outChunkSize}.serializeTo(p);
   // §5.4.1: the Set Chunk Size message itself still goes out in the old size.
-  sendControl(MessageType::kSetChunkSize, p);
-  if (!writer_.setChunkSize(config_.outChunkSize).ok()) return fail("invalid outgoing chunk size");
+  link_.sendControl(MessageType::kSetChunkSize, p);
+  if (!link_.setOutChunkSize(config_.outChunkSize).ok()) return fail("invalid outgoing chunk size");
   connectTransaction_ = nextTransaction_++;
   const auto amf = wire::rtmp::buildConnect(connectTransaction_, config_.app, config_.tcUrl, config_.flashVer);
-  (void)sendMessage({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), 0}, amf);
+  (void)link_.send({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), 0}, amf);
 }
 
 // releaseStream and FCPublish make FMS-style servers (and YouTube) drop a stale publisher
@@ -278,7 +255,7 @@ void RtmpClientSession::sendCreateStream() {
 void RtmpClientSession::sendNamed(std::string_view name, double transactionId, std::span<const Amf0Value> args,
                                   uint32_t streamId) {
   const auto amf = wire::rtmp::buildCommand(name, transactionId, args);
-  (void)sendMessage({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), streamId}, amf);
+  (void)link_.send({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), streamId}, amf);
 }
 
 Status RtmpClientSession::sendMetadata(const Amf0Value& metadata) {
@@ -288,31 +265,17 @@ Status RtmpClientSession::sendMetadata(const Amf0Value& metadata) {
   wire::rtmp::encodeAmf0(Amf0Value::string("@setDataFrame"), body);
   const auto meta = wire::rtmp::buildOnMetaData(metadata);
   body.insert(body.end(), meta.begin(), meta.end());
-  return sendMessage({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), streamId_}, body);
+  return link_.send({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), streamId_}, body);
 }
 
 Status RtmpClientSession::sendVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) {
   if (state_ != RtmpClientState::kPublishing) return Error::state("session is not publishing");
-  return sendMessage({kVideoCsid, timestampMs, static_cast<uint8_t>(MessageType::kVideo), streamId_}, flvTagBody);
+  return link_.send({kVideoCsid, timestampMs, static_cast<uint8_t>(MessageType::kVideo), streamId_}, flvTagBody);
 }
 
 Status RtmpClientSession::sendAudio(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) {
   if (state_ != RtmpClientState::kPublishing) return Error::state("session is not publishing");
-  return sendMessage({kAudioCsid, timestampMs, static_cast<uint8_t>(MessageType::kAudio), streamId_}, flvTagBody);
-}
-
-void RtmpClientSession::sendControl(MessageType type, std::span<const uint8_t> payload) {
-  (void)sendMessage({wire::rtmp::kControlChunkStreamId, 0, static_cast<uint8_t>(type), 0}, payload);
-}
-
-// Serializes into the reused buffer: after warm-up, media sends do not allocate.
-Status RtmpClientSession::sendMessage(const MessageHeader& h, std::span<const uint8_t> payload) {
-  out_.resize(writer_.maxEncodedSize(payload.size()));
-  auto n = writer_.write(h, payload, out_);
-  if (!n.ok()) return n.error();
-  bytesSent_ += *n;
-  listener_.onRtmpClientSend(std::span<const uint8_t>(out_).first(*n));
-  return {};
+  return link_.send({kAudioCsid, timestampMs, static_cast<uint8_t>(MessageType::kAudio), streamId_}, flvTagBody);
 }
 
 }  // namespace rtcgate::transport::rtmp

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "transport/rtmp/rtmp_link.h"
 #include "wire/rtmp/amf0.h"
 #include "wire/rtmp/amf0_command.h"
 #include "wire/rtmp/chunk_reader.h"
@@ -56,13 +57,9 @@ struct RtmpClientConfig {
 };
 
 // One RTMP publishing connection: handshake, connect, createStream, publish, then media.
-class RtmpClientSession {
+class RtmpClientSession final : private RtmpLinkSink {
  public:
   // Chunk stream ids as ffmpeg lays them out; servers do not depend on them.
-  static constexpr uint32_t kCommandCsid = 3;
-  static constexpr uint32_t kAudioCsid = 4;
-  static constexpr uint32_t kDataCsid = 5;
-  static constexpr uint32_t kVideoCsid = 6;
 
   // `epochMs` and `random` fill C1 (deterministic in tests).
   RtmpClientSession(RtmpClientConfig config, RtmpClientSessionListener& listener, uint32_t epochMs,
@@ -87,9 +84,9 @@ class RtmpClientSession {
   bool publishing() const noexcept { return state_ == RtmpClientState::kPublishing; }
   const std::string& closeReason() const noexcept { return closeReason_; }
   uint32_t streamId() const noexcept { return streamId_; }
-  uint64_t bytesReceived() const noexcept { return bytesReceived_; }
-  uint64_t bytesSent() const noexcept { return bytesSent_; }
-  uint32_t acksSent() const noexcept { return acksSent_; }
+  uint64_t bytesReceived() const noexcept { return link_.bytesReceived(); }
+  uint64_t bytesSent() const noexcept { return link_.bytesSent(); }
+  uint32_t acksSent() const noexcept { return link_.acksSent(); }
   uint32_t ignoredMessages() const noexcept { return ignoredMessages_; }
 
  private:
@@ -102,35 +99,27 @@ class RtmpClientSession {
   void onError(const wire::rtmp::Command& c);
   void onStatus(const wire::rtmp::Command& c);
   void ignore();
-  void maybeAcknowledge();
   void fail(std::string reason);
 
   void sendConnect();
   void sendCreateStream();
   void sendNamed(std::string_view name, double transactionId, std::span<const wire::rtmp::Amf0Value> args,
                  uint32_t streamId);
-  void sendControl(wire::rtmp::MessageType type, std::span<const uint8_t> payload);
-  Status sendMessage(const wire::rtmp::MessageHeader& h, std::span<const uint8_t> payload);
+  // RtmpLinkSink
+  void onLinkSend(std::span<const uint8_t> bytes) override { listener_.onRtmpClientSend(bytes); }
 
   RtmpClientConfig config_;
   RtmpClientSessionListener& listener_;
   RtmpClientState state_ = RtmpClientState::kIdle;
   wire::rtmp::Handshake handshake_;
-  wire::rtmp::ChunkReader reader_;
-  wire::rtmp::ChunkWriter writer_;
-  std::vector<uint8_t> out_;  // reused serialization buffer
+  RtmpLink link_;
   std::string closeReason_;
   double nextTransaction_ = 1;
   double connectTransaction_ = 0;
   double createStreamTransaction_ = 0;
   double publishTransaction_ = 0;
   uint32_t streamId_ = 0;
-  uint64_t bytesReceived_ = 0;
-  uint64_t bytesSent_ = 0;
-  uint64_t lastAckAt_ = 0;
-  uint32_t peerWindow_ = 0;      // 0 until the server sends Window Acknowledgement Size
   uint32_t ourWindowSent_ = 0;   // last Window Acknowledgement Size we announced
-  uint32_t acksSent_ = 0;
   uint32_t ignoredMessages_ = 0;
 };
 

@@ -15,11 +15,6 @@ using wire::rtmp::MessageHeader;
 using wire::rtmp::MessageType;
 
 // Chunk stream ids as FMS/nginx-rtmp lay them out; players do not depend on them.
-constexpr uint32_t kCommandCsid = 3;
-constexpr uint32_t kAudioCsid = 4;
-constexpr uint32_t kDataCsid = 5;
-constexpr uint32_t kVideoCsid = 6;
-constexpr uint32_t kMinPeerWindow = 4096;
 
 // "live/", "live?token=x" → "live": ffmpeg and OBS append these to the app in tcUrl forms.
 std::string_view normalizeApp(std::string_view app) noexcept {
@@ -35,7 +30,7 @@ RtmpServerSession::RtmpServerSession(RtmpServerConfig config, RtmpServerSessionL
     : config_(std::move(config)),
       listener_(listener),
       handshake_(wire::rtmp::Handshake::Role::kServer, epochMs, random),
-      reader_(config_.readerLimits) {}
+      link_(config_.readerLimits, *this) {}
 
 void RtmpServerSession::onBytes(std::span<const uint8_t> bytes) {
   if (state_ == RtmpSessionState::kHandshake) feedHandshake(bytes);
@@ -49,12 +44,12 @@ void RtmpServerSession::onBytes(std::span<const uint8_t> bytes) {
 void RtmpServerSession::feedHandshake(std::span<const uint8_t>& bytes) {
   auto used = handshake_.feed(bytes);
   if (!used.ok()) return fail(std::string("handshake failed: ") + used.error().message);
-  bytesReceived_ += *used;
+  link_.countReceived(*used);
   bytes = bytes.subspan(*used);
   const auto out = handshake_.output();
   if (!out.empty()) {
     const size_t n = out.size();
-    listener_.onRtmpSend(out);
+    link_.sendRaw(out);
     handshake_.consumeOutput(n);
   }
   if (handshake_.done()) state_ = RtmpSessionState::kAwaitingConnect;
@@ -62,9 +57,7 @@ void RtmpServerSession::feedHandshake(std::span<const uint8_t>& bytes) {
 
 void RtmpServerSession::feedChunks(std::span<const uint8_t> bytes) {
   while (!bytes.empty() && state_ != RtmpSessionState::kClosed) {
-    const size_t before = bytes.size();
-    auto m = reader_.read(bytes);
-    bytesReceived_ += before - bytes.size();
+    auto m = link_.read(bytes);
     if (!m.ok()) {
       const std::string why = m.error().message;
       return fail(messagesRead_ == 0 ? "garbage after handshake (" + why + ")" : why);
@@ -73,14 +66,14 @@ void RtmpServerSession::feedChunks(std::span<const uint8_t> bytes) {
       ++messagesRead_;
       onMessage(**m);
     }
-    if (state_ != RtmpSessionState::kClosed) maybeAcknowledge();
+    if (state_ != RtmpSessionState::kClosed) link_.maybeAcknowledge();
   }
 }
 
 void RtmpServerSession::onEof() {
   if (state_ == RtmpSessionState::kClosed) return;
   if (state_ == RtmpSessionState::kHandshake) return fail("connection closed during handshake");
-  fail(reader_.midMessage() ? "connection closed in the middle of a message (truncated)" : "connection closed by peer");
+  fail(link_.midMessage() ? "connection closed in the middle of a message (truncated)" : "connection closed by peer");
 }
 
 void RtmpServerSession::close(std::string_view reason) {
@@ -92,16 +85,6 @@ void RtmpServerSession::fail(std::string reason) {
   state_ = RtmpSessionState::kClosed;
   closeReason_ = std::move(reason);
   listener_.onRtmpClosed(closeReason_);
-}
-
-// §5.4.3: acknowledge once the peer's window's worth of bytes arrived since the last ack.
-void RtmpServerSession::maybeAcknowledge() {
-  if (peerWindow_ == 0 || bytesReceived_ - lastAckAt_ < peerWindow_) return;
-  lastAckAt_ = bytesReceived_;
-  std::array<uint8_t, 4> p{};
-  wire::rtmp::Acknowledgement ack{static_cast<uint32_t>(bytesReceived_)};
-  (void)ack.serializeTo(p);
-  sendControl(MessageType::kAcknowledgement, p);
 }
 
 void RtmpServerSession::onMessage(const wire::rtmp::Message& m) {
@@ -135,20 +118,11 @@ void RtmpServerSession::onMessage(const wire::rtmp::Message& m) {
 
 void RtmpServerSession::onControl(const wire::rtmp::Message& m) {
   if (m.type() == MessageType::kWindowAckSize) {
-    auto w = wire::rtmp::WindowAckSize::parse(m.payload);
-    if (!w.ok()) return fail(std::string("bad window ack size: ") + w.error().message);
-    // A tiny window would make us answer nearly every read with an ack; floor it.
-    peerWindow_ = w->windowSize == 0 ? 0 : std::max(w->windowSize, kMinPeerWindow);
+    if (auto st = link_.onWindowAckSize(m.payload); !st.ok())
+      fail(std::string("bad window ack size: ") + st.error().message);
     return;
   }
-  auto uc = wire::rtmp::UserControl::parse(m.payload);
-  if (!uc.ok()) return fail(std::string("bad user control: ") + uc.error().message);
-  if (uc->event != wire::rtmp::UserControlEvent::kPingRequest) return;
-  // §7.1.7: answer a ping with the timestamp it carried.
-  wire::rtmp::UserControl pong{wire::rtmp::UserControlEvent::kPingResponse, uc->value, 0};
-  std::array<uint8_t, 10> p{};
-  auto n = pong.serializeTo(p);
-  if (n.ok()) sendControl(MessageType::kUserControl, std::span(p).first(*n));
+  if (auto st = link_.onUserControl(m.payload); !st.ok()) fail(std::string("bad user control: ") + st.error().message);
 }
 
 void RtmpServerSession::onCommand(const Command& c) {
@@ -190,14 +164,14 @@ void RtmpServerSession::onConnect(const Command& c) {
   app_ = std::string(app);
   std::array<uint8_t, 5> p{};
   (void)wire::rtmp::WindowAckSize{config_.windowAckSize}.serializeTo(p);
-  sendControl(MessageType::kWindowAckSize, std::span(p).first(4));
+  link_.sendControl(MessageType::kWindowAckSize, std::span(p).first(4));
   (void)wire::rtmp::SetPeerBandwidth{config_.peerBandwidth, wire::rtmp::SetPeerBandwidth::LimitType::kDynamic}
       .serializeTo(p);
-  sendControl(MessageType::kSetPeerBandwidth, p);
+  link_.sendControl(MessageType::kSetPeerBandwidth, p);
   // §5.4.1: the Set Chunk Size message itself still goes out in the old size.
   (void)wire::rtmp::SetChunkSize{config_.outChunkSize}.serializeTo(p);
-  sendControl(MessageType::kSetChunkSize, std::span(p).first(4));
-  (void)writer_.setChunkSize(config_.outChunkSize);
+  link_.sendControl(MessageType::kSetChunkSize, std::span(p).first(4));
+  (void)link_.setOutChunkSize(config_.outChunkSize);
   const Amf0Value* enc = c.commandObject.find("objectEncoding");
   sendCommand(wire::rtmp::buildConnectResult(c.transactionId, enc ? enc->asNumber() : 0), 0);
   state_ = RtmpSessionState::kConnected;
@@ -232,13 +206,13 @@ void RtmpServerSession::onPlay(const Command& c) {
   std::array<uint8_t, 10> p{};
   wire::rtmp::UserControl begin{wire::rtmp::UserControlEvent::kStreamBegin, kStreamId, 0};
   auto n = begin.serializeTo(p);
-  if (n.ok()) sendControl(MessageType::kUserControl, std::span(p).first(*n));
+  if (n.ok()) link_.sendControl(MessageType::kUserControl, std::span(p).first(*n));
   sendCommand(wire::rtmp::buildOnStatus(wire::rtmp::StreamStatus::kPlayReset, "Playing and resetting", streamKey_),
               kStreamId);
   sendCommand(wire::rtmp::buildOnStatus(wire::rtmp::StreamStatus::kPlayStart, "Started playing", streamKey_),
               kStreamId);
   const auto access = wire::rtmp::buildSampleAccess();
-  (void)sendMessage({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), kStreamId}, access);
+  (void)link_.send({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), kStreamId}, access);
 }
 
 void RtmpServerSession::onData(const wire::rtmp::Message& m) {
@@ -269,35 +243,22 @@ void RtmpServerSession::onMedia(const wire::rtmp::Message& m) {
 
 Status RtmpServerSession::sendVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) {
   if (state_ != RtmpSessionState::kPlaying) return Error::state("session is not playing");
-  return sendMessage({kVideoCsid, timestampMs, static_cast<uint8_t>(MessageType::kVideo), kStreamId}, flvTagBody);
+  return link_.send({kVideoCsid, timestampMs, static_cast<uint8_t>(MessageType::kVideo), kStreamId}, flvTagBody);
 }
 
 Status RtmpServerSession::sendAudio(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) {
   if (state_ != RtmpSessionState::kPlaying) return Error::state("session is not playing");
-  return sendMessage({kAudioCsid, timestampMs, static_cast<uint8_t>(MessageType::kAudio), kStreamId}, flvTagBody);
+  return link_.send({kAudioCsid, timestampMs, static_cast<uint8_t>(MessageType::kAudio), kStreamId}, flvTagBody);
 }
 
 Status RtmpServerSession::sendMetadata(const Amf0Value& metadata) {
   if (state_ != RtmpSessionState::kPlaying) return Error::state("session is not playing");
   const auto body = wire::rtmp::buildOnMetaData(metadata);
-  return sendMessage({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), kStreamId}, body);
-}
-
-void RtmpServerSession::sendControl(MessageType type, std::span<const uint8_t> payload) {
-  (void)sendMessage({wire::rtmp::kControlChunkStreamId, 0, static_cast<uint8_t>(type), 0}, payload);
+  return link_.send({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), kStreamId}, body);
 }
 
 void RtmpServerSession::sendCommand(std::span<const uint8_t> amf, uint32_t streamId) {
-  (void)sendMessage({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), streamId}, amf);
-}
-
-// Serializes into the reused buffer: after warm-up, media sends do not allocate.
-Status RtmpServerSession::sendMessage(const MessageHeader& h, std::span<const uint8_t> payload) {
-  out_.resize(writer_.maxEncodedSize(payload.size()));
-  auto n = writer_.write(h, payload, out_);
-  if (!n.ok()) return n.error();
-  listener_.onRtmpSend(std::span<const uint8_t>(out_).first(*n));
-  return {};
+  (void)link_.send({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), streamId}, amf);
 }
 
 }  // namespace rtcgate::transport::rtmp

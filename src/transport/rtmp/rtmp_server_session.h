@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "transport/rtmp/rtmp_link.h"
 #include "wire/rtmp/amf0.h"
 #include "wire/rtmp/amf0_command.h"
 #include "wire/rtmp/chunk_reader.h"
@@ -57,7 +58,7 @@ struct RtmpServerConfig {
 };
 
 // One RTMP server connection: handshake, connect/createStream/publish|play, then media.
-class RtmpServerSession {
+class RtmpServerSession final : private RtmpLinkSink {
  public:
   static constexpr uint32_t kStreamId = 1;  // the only message stream createStream hands out
 
@@ -85,7 +86,7 @@ class RtmpServerSession {
   bool endedByPeer() const noexcept { return endedByPeer_; }
   uint32_t unknownCommands() const noexcept { return unknownCommands_; }
   uint32_t ignoredMessages() const noexcept { return ignoredMessages_; }
-  uint64_t bytesReceived() const noexcept { return bytesReceived_; }
+  uint64_t bytesReceived() const noexcept { return link_.bytesReceived(); }
 
  private:
   void feedHandshake(std::span<const uint8_t>& bytes);
@@ -98,26 +99,20 @@ class RtmpServerSession {
   void onPlay(const wire::rtmp::Command& c);
   void onData(const wire::rtmp::Message& m);
   void onMedia(const wire::rtmp::Message& m);
-  void maybeAcknowledge();
   void fail(std::string reason);
 
-  void sendControl(wire::rtmp::MessageType type, std::span<const uint8_t> payload);
   void sendCommand(std::span<const uint8_t> amf, uint32_t streamId);
-  Status sendMessage(const wire::rtmp::MessageHeader& h, std::span<const uint8_t> payload);
+  // RtmpLinkSink
+  void onLinkSend(std::span<const uint8_t> bytes) override { listener_.onRtmpSend(bytes); }
 
   RtmpServerConfig config_;
   RtmpServerSessionListener& listener_;
   RtmpSessionState state_ = RtmpSessionState::kHandshake;
   wire::rtmp::Handshake handshake_;
-  wire::rtmp::ChunkReader reader_;
-  wire::rtmp::ChunkWriter writer_;
-  std::vector<uint8_t> out_;  // reused serialization buffer
+  RtmpLink link_;
   std::string app_;
   std::string streamKey_;
   std::string closeReason_;
-  uint64_t bytesReceived_ = 0;
-  uint64_t lastAckAt_ = 0;
-  uint32_t peerWindow_ = 0;  // 0 until the peer sends Window Acknowledgement Size
   uint32_t messagesRead_ = 0;
   uint32_t unknownCommands_ = 0;
   uint32_t ignoredMessages_ = 0;

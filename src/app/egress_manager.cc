@@ -2,28 +2,22 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 
 #include "api/session_id.h"
+#include "base/clock.h"
 #include "app/posting_frame_sink.h"
 #include "app/rtmp_egress.h"
 #include "transport/rtmp/rtmp_url.h"
 
 namespace rtcgate::app {
 
-namespace {
-int64_t wallMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 // One push: the frames of its stream, on the control loop, into its RtmpEgress.
 class EgressManager::Push final : public FrameTarget, public RtmpEgressListener {
  public:
   Push(EgressManager& manager, net::EventLoop& loop, std::string id, std::string stream, unsigned worker,
        std::string url)
-      : manager_(manager), id_(std::move(id)), stream_(std::move(stream)), worker_(worker), createdMs_(wallMs()) {
+      : manager_(manager), id_(std::move(id)), stream_(std::move(stream)), worker_(worker), createdMs_(unixTimeMs()) {
     egress_ = std::make_unique<RtmpEgress>(loop, std::move(url), *this);
   }
 

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <utility>
 
+#include "base/clock.h"
 #include "base/random.h"
 #include "media/flv_metadata.h"
 
@@ -147,10 +148,6 @@ class RtmpEgress::Link : public std::enable_shared_from_this<Link> {
 
 namespace {
 
-int64_t unixNowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string describeConnectError(const boost::system::error_code& ec) {
   if (ec == asio::error::connection_refused) return "connection refused";
@@ -290,7 +287,7 @@ void RtmpEgress::onPublishing() {
   held_.clear();
   heldBytes_ = 0;
   publishingSinceMs_ = clock_.nowMs();
-  publishingSinceWallMs_ = unixNowMs();
+  publishingSinceWallMs_ = unixTimeMs();
   setState(RtmpEgressState::kPublishing, "server accepted the stream");
   listener_.onEgressNeedsKeyframe();
 }

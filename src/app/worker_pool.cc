@@ -1,6 +1,6 @@
 #include "app/worker_pool.h"
 
-#include <chrono>
+#include "base/clock.h"
 
 namespace rtcgate::app {
 
@@ -92,17 +92,11 @@ std::vector<api::WorkerMetrics> WorkerPool::metrics() {
   return out;
 }
 
-namespace {
-int64_t wallMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 Status WorkerPool::addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
                                      bool replace) {
   auto r = workers_.at(worker)->call([id = std::move(id), stream = std::move(stream), kind, replace,
-                                      now = wallMs()](sfu::Router& router) mutable {
+                                      now = unixTimeMs()](sfu::Router& router) mutable {
     return router.addFramePublisher(std::move(id), std::move(stream), kind, replace, now);
   });
   return r ? *r : Status(kWorkerTimeout);
@@ -126,7 +120,7 @@ Status WorkerPool::addFrameSink(unsigned worker, std::string id, std::string str
   // shared_ptr: the posted call must be copyable; the router takes the sink out of it.
   auto holder = std::make_shared<std::unique_ptr<sfu::FrameSink>>(std::move(sink));
   auto r = workers_.at(worker)->call(
-      [id = std::move(id), stream = std::move(stream), kind, holder, now = wallMs()](sfu::Router& router) mutable {
+      [id = std::move(id), stream = std::move(stream), kind, holder, now = unixTimeMs()](sfu::Router& router) mutable {
         return router.addFrameSink(std::move(id), std::move(stream), kind, std::move(*holder), now);
       });
   return r ? *r : Status(kWorkerTimeout);

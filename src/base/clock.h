@@ -32,6 +32,9 @@ class FakeClock final : public Clock {
   int64_t now_;
 };
 
+// Wall-clock time in milliseconds since the Unix epoch (creation times shown by the API).
+int64_t unixTimeMs() noexcept;
+
 // Wall-clock time as a 64-bit NTP timestamp (RFC 3550 §4), for RTCP sender reports.
 uint64_t ntpNow() noexcept;
 

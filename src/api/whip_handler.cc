@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "api/http_util.h"
 #include "api/session_id.h"
+#include "base/clock.h"
 #include "base/hex.h"
 #include "base/random.h"
 #include "wire/sdp/answer_builder.h"
@@ -17,11 +17,6 @@ namespace rtcgate::api {
 namespace sdp = wire::sdp;
 
 namespace {
-
-int64_t wallMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // One part of a stream name: 1-64 of [A-Za-z0-9_.-], not "." or "..".
 bool validNamePart(std::string_view part) noexcept {
@@ -100,14 +95,7 @@ net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
 }
 
 std::optional<net::HttpResponse> WhipHandler::authorize(const net::HttpRequest& req, const std::string& stream) const {
-  const std::string* required = nullptr;
-  size_t best = 0;
-  for (const auto& [prefix, token] : config_.tokens) {
-    if (stream.rfind(prefix, 0) == 0 && (required == nullptr || prefix.size() >= best)) {
-      required = &token;
-      best = prefix.size();
-    }
-  }
+  const std::string* required = requiredToken(config_.tokens, stream);
   if (!required) return std::nullopt;
   const auto given = bearerToken(req);
   if (given.empty()) {
@@ -182,7 +170,7 @@ net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::st
   spec.layer = publishing ? "" : queryParam(req, "layer");
   if (!spec.layer.empty() && spec.layer != "h" && spec.layer != "m" && spec.layer != "l")
     return errorResponse(req, http::status::bad_request, "layer must be h, m or l");
-  spec.createdMs = wallMs();
+  spec.createdMs = unixTimeMs();
   SessionEntry entryOut{spec.id, publishing ? sfu::SessionKind::kPublisher : sfu::SessionKind::kSubscriber, stream,
                         worker, "\"" + newSessionId() + "\"", spec.negotiated.remoteIce.ufrag};
   auto published = spec.negotiated.media;

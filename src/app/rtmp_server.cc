@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/whip_handler.h"
+#include "api/api_config.h"
 #include "api/session_id.h"
 
 namespace rtcgate::app {
@@ -89,14 +90,7 @@ RtmpServer::Target RtmpServer::parseKey(std::string_view app, std::string_view k
 }
 
 bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, std::string_view what) const {
-  const std::string* required = nullptr;
-  size_t best = 0;
-  for (const auto& [prefix, token] : options_.tokens) {
-    if (t.stream.rfind(prefix, 0) == 0 && (!required || prefix.size() >= best)) {
-      required = &token;
-      best = prefix.size();
-    }
-  }
+  const std::string* required = api::requiredToken(options_.tokens, t.stream);
   if (!required || t.token == *required) return true;
   spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}", c.id(), c.peer(), what, t.stream,
                t.token.empty() ? "a token is required (?token=)" : "token not valid for this stream");

@@ -161,6 +161,14 @@ TEST_F(WhipHandlerTest, TokensPerPrefix) {
   EXPECT_EQ(call(*whip_, http::verb::post, "/whip/public", sdp).result(), http::status::created);
 }
 
+TEST(Tokens, TheLongestPrefixDecides) {
+  const std::map<std::string, std::string> tokens{{"", "all"}, {"live/", "live"}, {"live/vip", "vip"}};
+  EXPECT_EQ(*requiredToken(tokens, "cam"), "all");
+  EXPECT_EQ(*requiredToken(tokens, "live/cam"), "live");
+  EXPECT_EQ(*requiredToken(tokens, "live/vip1"), "vip");
+  EXPECT_EQ(requiredToken({{"private-", "x"}}, "public"), nullptr);
+}
+
 TEST_F(WhipHandlerTest, CapacityAndLayerPatch) {
   config_.maxSessions = 1;
   ASSERT_EQ(call(*whip_, http::verb::post, "/whip/a", offer("chromium-sendonly-offer.sdp")).result(),

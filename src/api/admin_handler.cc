@@ -51,37 +51,44 @@ nlohmann::json toJson(const EgressInfo& e) {
 
 }  // namespace
 
-net::HttpResponse AdminHandler::egress(const net::HttpRequest& req, const std::string& stream, std::string_view id) {
-  if (!egress_) return errorResponse(req, http::status::not_found, "RTMP push is not available");
+void AdminHandler::egress(const net::HttpRequest& req, const std::string& stream, std::string_view id,
+                          const net::HttpReply& reply) {
+  if (!egress_) return reply(errorResponse(req, http::status::not_found, "RTMP push is not available"));
   const auto method = req.method();
   if (id.empty() && method == http::verb::post) {
     auto body = nlohmann::json::parse(req.body(), nullptr, false);
     if (body.is_discarded() || !body.is_object() || !body.contains("url") || !body["url"].is_string())
-      return errorResponse(req, http::status::bad_request, "body must be JSON {\"url\": \"rtmp://host/app/key\"}");
-    EgressInfo info;
-    if (auto refused = egress_->start(stream, body["url"].get<std::string>(), info))
-      return errorResponse(req, static_cast<http::status>(refused->status), refused->reason);
-    auto res = jsonResponse(req, http::status::created, toJson(info).dump());
-    res.set(http::field::location, "/api/streams/" + stream + "/egress/" + info.id);
-    return res;
+      return reply(
+          errorResponse(req, http::status::bad_request, "body must be JSON {\"url\": \"rtmp://host/app/key\"}"));
+    egress_->start(stream, body["url"].get<std::string>(),
+                   [head = net::requestHead(req), stream, reply](std::optional<EgressRefusal> refused, EgressInfo info) {
+                     if (refused)
+                       return reply(errorResponse(head, static_cast<http::status>(refused->status), refused->reason));
+                     auto res = jsonResponse(head, http::status::created, toJson(info).dump());
+                     res.set(http::field::location, "/api/streams/" + stream + "/egress/" + info.id);
+                     reply(std::move(res));
+                   });
+    return;
   }
   if (method == http::verb::get) {
     auto out = nlohmann::json::array();
     for (const auto& e : egress_->list(stream)) {
       if (id.empty()) out.push_back(toJson(e));
-      else if (e.id == id) return jsonResponse(req, http::status::ok, toJson(e).dump());
+      else if (e.id == id) return reply(jsonResponse(req, http::status::ok, toJson(e).dump()));
     }
-    if (!id.empty()) return errorResponse(req, http::status::not_found, "no such push");
-    return jsonResponse(req, http::status::ok, out.dump());
+    if (!id.empty()) return reply(errorResponse(req, http::status::not_found, "no such push"));
+    return reply(jsonResponse(req, http::status::ok, out.dump()));
   }
   if (!id.empty() && method == http::verb::delete_) {
-    if (!egress_->stop(stream, std::string(id))) return errorResponse(req, http::status::not_found, "no such push");
-    return net::makeResponse(req, http::status::no_content, "", "text/plain");
+    if (!egress_->stop(stream, std::string(id)))
+      return reply(errorResponse(req, http::status::not_found, "no such push"));
+    return reply(net::makeResponse(req, http::status::no_content, "", "text/plain"));
   }
-  return errorResponse(req, http::status::method_not_allowed, "use POST or GET on /egress, GET or DELETE on /egress/{id}");
+  reply(errorResponse(req, http::status::method_not_allowed,
+                      "use POST or GET on /egress, GET or DELETE on /egress/{id}"));
 }
 
-net::HttpResponse AdminHandler::handle(const net::HttpRequest& req, std::string_view rest) {
+void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   const auto method = req.method();
   if (rest.rfind("streams/", 0) == 0) {
     // streams/{stream}/egress[/{id}]; a stream name may itself hold one '/'.
@@ -91,29 +98,33 @@ net::HttpResponse AdminHandler::handle(const net::HttpRequest& req, std::string_
       if (!after.empty() && after.front() != '/') continue;
       if (!after.empty()) after.remove_prefix(1);
       if (after.find('/') != std::string_view::npos) continue;
-      return egress(req, std::string(tail.substr(0, at)), after);
+      return egress(req, std::string(tail.substr(0, at)), after, reply);
     }
   }
   if (rest == "streams" && method == http::verb::get) {
-    auto out = nlohmann::json::array();
-    for (const auto& s : workers_.streams()) out.push_back(toJson(s));
-    return jsonResponse(req, http::status::ok, out.dump());
+    return workers_.streams([head = net::requestHead(req), reply](std::vector<sfu::StreamInfo> streams) {
+      auto out = nlohmann::json::array();
+      for (const auto& s : streams) out.push_back(toJson(s));
+      reply(jsonResponse(head, http::status::ok, out.dump()));
+    });
   }
   if (rest == "sessions" && method == http::verb::get) {
-    auto out = nlohmann::json::array();
-    for (const auto& s : workers_.sessions()) out.push_back(toJson(s));
-    return jsonResponse(req, http::status::ok, out.dump());
+    return workers_.sessions([head = net::requestHead(req), reply](std::vector<sfu::SessionInfo> sessions) {
+      auto out = nlohmann::json::array();
+      for (const auto& s : sessions) out.push_back(toJson(s));
+      reply(jsonResponse(head, http::status::ok, out.dump()));
+    });
   }
   if (rest.rfind("sessions/", 0) == 0 && method == http::verb::delete_) {
     const std::string id(rest.substr(9));
     const SessionEntry* e = registry_.find(id);
-    if (!e) return errorResponse(req, http::status::not_found, "no such session");
+    if (!e) return reply(errorResponse(req, http::status::not_found, "no such session"));
     const unsigned worker = e->worker;
     registry_.remove(id);
     workers_.closeSession(worker, id, "ended by the admin API");
-    return jsonResponse(req, http::status::ok, nlohmann::json{{"id", id}, {"closed", true}}.dump());
+    return reply(jsonResponse(req, http::status::ok, nlohmann::json{{"id", id}, {"closed", true}}.dump()));
   }
-  return errorResponse(req, http::status::not_found, "no such admin resource");
+  reply(errorResponse(req, http::status::not_found, "no such admin resource"));
 }
 
 }  // namespace rtcgate::api

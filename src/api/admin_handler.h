@@ -15,10 +15,12 @@ class AdminHandler final : public net::HttpHandler {
   // `egress` may be null (no RTMP pushes: 404 on those paths).
   AdminHandler(SessionRegistry& registry, MediaWorkers& workers, EgressControl* egress = nullptr)
       : registry_(registry), workers_(workers), egress_(egress) {}
-  net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
+  // Lists answer when the workers' snapshots arrive; the rest at once.
+  void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
-  net::HttpResponse egress(const net::HttpRequest& request, const std::string& stream, std::string_view id);
+  void egress(const net::HttpRequest& request, const std::string& stream, std::string_view id,
+              const net::HttpReply& reply);
   SessionRegistry& registry_;
   MediaWorkers& workers_;
   EgressControl* egress_;

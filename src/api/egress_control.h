@@ -3,6 +3,7 @@
 // (POST/GET/DELETE /api/streams/{stream}/egress). Implemented by the app on the control thread.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,8 +35,11 @@ struct EgressRefusal {
 class EgressControl {
  public:
   virtual ~EgressControl() = default;
-  // Starts pushing `stream` to `url` (rtmp://host[:port]/app/key).
-  virtual std::optional<EgressRefusal> start(const std::string& stream, const std::string& url, EgressInfo& out) = 0;
+  // The push that started, or why none did (on the control thread).
+  using Started = std::function<void(std::optional<EgressRefusal> refused, EgressInfo push)>;
+  // Starts pushing `stream` to `url` (rtmp://host[:port]/app/key); `done` is told when the
+  // stream's worker has taken the push (at once when it is refused here).
+  virtual void start(const std::string& stream, const std::string& url, Started done) = 0;
   virtual std::vector<EgressInfo> list(const std::string& stream) const = 0;
   // False when no such push of that stream exists.
   virtual bool stop(const std::string& stream, const std::string& id) = 0;

@@ -5,9 +5,9 @@
 
 namespace rtcgate::api {
 
-class HealthHandler final : public net::HttpHandler {
+class HealthHandler final : public net::SyncHttpHandler {
  public:
-  net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
+  net::HttpResponse respond(const net::HttpRequest& request, std::string_view rest) override;
 };
 
 }  // namespace rtcgate::api

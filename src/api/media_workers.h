@@ -1,7 +1,9 @@
 #pragma once
 // MediaWorkers: the media workers as the control thread sees them. Every call is posted to
-// the worker's thread and waits (bounded) for its answer; nothing is shared.
+// the worker's thread and answered by a completion posted back to the control thread: the
+// control thread never waits for a worker, and nothing is shared.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,20 +30,31 @@ struct WorkerMetrics {
   size_t frameSinks = 0;  // RTMP players and pushes
 };
 
+// A worker's answer, run on the control thread (possibly before the call returns).
+template <typename T>
+using Completion = std::function<void(T)>;
+
 class MediaWorkers {
  public:
   virtual ~MediaWorkers() = default;
   virtual unsigned count() const = 0;
   virtual SocketAddress udpAddress(unsigned worker) const = 0;
-  virtual Status addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace) = 0;
-  virtual Status addSubscriber(unsigned worker, sfu::SessionSpec spec) = 0;
-  virtual bool closeSession(unsigned worker, const std::string& id, const std::string& reason) = 0;
-  virtual bool setQuality(unsigned worker, const std::string& id, const std::string& quality) = 0;
-  virtual bool restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,
-                          const transport::ice::IceCredentials& remote) = 0;
-  virtual std::vector<sfu::SessionInfo> sessions() = 0;
-  virtual std::vector<sfu::StreamInfo> streams() = 0;
-  virtual std::vector<WorkerMetrics> metrics() = 0;
+  // Start a session. A worker that does not answer in time gets a timeout error, and the
+  // session is rolled back on it (never started later).
+  virtual void addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, Completion<Status> done) = 0;
+  virtual void addSubscriber(unsigned worker, sfu::SessionSpec spec, Completion<Status> done) = 0;
+  // Posted; the session ends on its worker.
+  virtual void closeSession(unsigned worker, const std::string& id, const std::string& reason) = 0;
+  // False: no such session (or the worker did not answer in time, and nothing changed).
+  virtual void setQuality(unsigned worker, const std::string& id, const std::string& quality,
+                          Completion<bool> done) = 0;
+  virtual void restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,
+                          const transport::ice::IceCredentials& remote, Completion<bool> done) = 0;
+  // Snapshots of every worker: fresh from each worker that answers at once, the last one
+  // known from a worker that does not, so a stalled worker never delays the answer.
+  virtual void sessions(Completion<std::vector<sfu::SessionInfo>> done) = 0;
+  virtual void streams(Completion<std::vector<sfu::StreamInfo>> done) = 0;
+  virtual void metrics(Completion<std::vector<WorkerMetrics>> done) = 0;
 };
 
 }  // namespace rtcgate::api

@@ -89,10 +89,13 @@ std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::
   return out;
 }
 
-net::HttpResponse MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest) {
-  if (!rest.empty()) return errorResponse(req, http::status::not_found, "no such resource");
-  return net::makeResponse(req, http::status::ok, renderMetrics(workers_.metrics(), workers_.sessions()),
-                           "text/plain; version=0.0.4");
+void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
+  if (!rest.empty()) return reply(errorResponse(req, http::status::not_found, "no such resource"));
+  workers_.metrics([this, head = net::requestHead(req), reply](std::vector<WorkerMetrics> metrics) {
+    workers_.sessions([head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
+      reply(net::makeResponse(head, http::status::ok, renderMetrics(metrics, sessions), "text/plain; version=0.0.4"));
+    });
+  });
 }
 
 }  // namespace rtcgate::api

@@ -9,7 +9,7 @@ namespace rtcgate::api {
 class MetricsHandler final : public net::HttpHandler {
  public:
   explicit MetricsHandler(MediaWorkers& workers) : workers_(workers) {}
-  net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
+  void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
   MediaWorkers& workers_;

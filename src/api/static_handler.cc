@@ -25,7 +25,7 @@ std::string_view contentTypeFor(std::string_view path) {
 
 }  // namespace
 
-net::HttpResponse StaticHandler::handle(const net::HttpRequest& req, std::string_view rest) {
+net::HttpResponse StaticHandler::respond(const net::HttpRequest& req, std::string_view rest) {
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return errorResponse(req, http::status::method_not_allowed, "static files take GET");
   std::string path(rest);

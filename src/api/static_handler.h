@@ -8,10 +8,10 @@
 
 namespace rtcgate::api {
 
-class StaticHandler final : public net::HttpHandler {
+class StaticHandler final : public net::SyncHttpHandler {
  public:
   explicit StaticHandler(std::string root) : root_(std::move(root)) {}
-  net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
+  net::HttpResponse respond(const net::HttpRequest& request, std::string_view rest) override;
 
  private:
   std::string root_;

@@ -63,26 +63,27 @@ WhipHandler::WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& wor
                          const crypto::dtls::Certificate& certificate)
     : mode_(mode), registry_(registry), workers_(workers), config_(config), certificate_(certificate) {}
 
-net::HttpResponse WhipHandler::handle(const net::HttpRequest& req, std::string_view rest) {
-  if (req.method() == http::verb::options) return options(req);
+void WhipHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
+  if (req.method() == http::verb::options) return reply(options(req));
   // POST /{stream}; PATCH and DELETE /{stream}/{session}. A stream name may hold one '/'
   // ("live/cam" for RTMP {app}/{key} names), so a session is always the last part.
   const auto method = req.method();
   if (method == http::verb::post) {
     if (!validStreamName(rest))
-      return errorResponse(req, http::status::bad_request,
-                           "stream name must be 1-64 of [A-Za-z0-9_.-], or two such parts joined by '/'");
-    return create(req, std::string(rest));
+      return reply(errorResponse(req, http::status::bad_request,
+                                 "stream name must be 1-64 of [A-Za-z0-9_.-], or two such parts joined by '/'"));
+    return create(req, std::string(rest), reply);
   }
   if (method != http::verb::delete_ && method != http::verb::patch) {
-    return errorResponse(req, http::status::method_not_allowed,
-                         "POST an SDP offer to the stream; PATCH or DELETE its session URL");
+    return reply(errorResponse(req, http::status::method_not_allowed,
+                               "POST an SDP offer to the stream; PATCH or DELETE its session URL"));
   }
   const auto slash = rest.rfind('/');
   if (slash == std::string_view::npos || !validStreamName(rest.substr(0, slash)) || slash + 1 == rest.size())
-    return errorResponse(req, http::status::not_found, "no such session");
+    return reply(errorResponse(req, http::status::not_found, "no such session"));
   const std::string stream(rest.substr(0, slash)), id(rest.substr(slash + 1));
-  return method == http::verb::delete_ ? remove(req, stream, id) : patch(req, stream, id);
+  if (method == http::verb::delete_) return reply(remove(req, stream, id));
+  patch(req, stream, id, reply);
 }
 
 net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
@@ -121,18 +122,18 @@ sdp::AnswerOptions WhipHandler::answerOptions(unsigned worker, const std::string
   return o;
 }
 
-net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::string& stream) {
-  if (auto denied = authorize(req, stream)) return *denied;
+void WhipHandler::create(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply) {
+  if (auto denied = authorize(req, stream)) return reply(*denied);
   if (mediaType(req) != "application/sdp")
-    return errorResponse(req, http::status::unsupported_media_type, "Content-Type must be application/sdp");
+    return reply(errorResponse(req, http::status::unsupported_media_type, "Content-Type must be application/sdp"));
   if (registry_.sessionCount() >= config_.maxSessions)
-    return errorResponse(req, http::status::service_unavailable, "gateway at capacity, try another node");
+    return reply(errorResponse(req, http::status::service_unavailable, "gateway at capacity, try another node"));
   const StreamEntry* entry = registry_.stream(stream);
   const bool publishing = mode_ == Mode::kWhip;
   if (publishing && entry && !entry->publisherId.empty() && !config_.replacePublisher)
-    return errorResponse(req, http::status::conflict, "stream '" + stream + "' is already being published");
+    return reply(errorResponse(req, http::status::conflict, "stream '" + stream + "' is already being published"));
   if (!publishing && (!entry || entry->publisherId.empty()))
-    return errorResponse(req, http::status::not_found, "stream '" + stream + "' is not being published");
+    return reply(errorResponse(req, http::status::not_found, "stream '" + stream + "' is not being published"));
 
   const unsigned worker = registry_.workerFor(stream);
   const auto ice = transport::ice::IceCredentials::generate();
@@ -158,9 +159,9 @@ net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::st
     }
   }
   auto answer = sdp::AnswerBuilder(options).build(req.body());
-  if (!answer.ok()) return errorResponse(req, http::status::bad_request, "cannot answer offer: " + answer.error().toString());
+  if (!answer.ok()) return reply(errorResponse(req, http::status::bad_request, "cannot answer offer: " + answer.error().toString()));
   if (answer->session.media.empty())
-    return errorResponse(req, http::status::bad_request, "offer has no media section rtcgate can use");
+    return reply(errorResponse(req, http::status::bad_request, "offer has no media section rtcgate can use"));
 
   sfu::SessionSpec spec;
   spec.id = newSessionId();
@@ -169,27 +170,40 @@ net::HttpResponse WhipHandler::create(const net::HttpRequest& req, const std::st
   spec.localIce = ice;
   spec.layer = publishing ? "" : queryParam(req, "layer");
   if (!spec.layer.empty() && spec.layer != "h" && spec.layer != "m" && spec.layer != "l")
-    return errorResponse(req, http::status::bad_request, "layer must be h, m or l");
+    return reply(errorResponse(req, http::status::bad_request, "layer must be h, m or l"));
   spec.createdMs = unixTimeMs();
   SessionEntry entryOut{spec.id, publishing ? sfu::SessionKind::kPublisher : sfu::SessionKind::kSubscriber, stream,
                         worker, "\"" + newSessionId() + "\"", spec.negotiated.remoteIce.ufrag};
-  auto published = spec.negotiated.media;
-  const Status started = publishing ? workers_.addPublisher(worker, std::move(spec), config_.replacePublisher)
-                                    : workers_.addSubscriber(worker, std::move(spec));
-  if (!started.ok()) {
-    const bool conflict = started.error().code == Error::Code::kState;
-    return errorResponse(req, conflict ? http::status::conflict : http::status::internal_server_error,
-                         std::string("cannot start session: ") + started.error().message);
-  }
-  if (publishing) registry_.addPublisher(entryOut, std::move(published));
+  // The directory holds the session from now on, so a second publisher of the stream is
+  // refused while this one starts; it is forgotten again if the worker refuses or is late.
+  if (publishing) registry_.addPublisher(entryOut, spec.negotiated.media);
   else registry_.addSubscriber(entryOut);
-  spdlog::info("{}: session {} for stream '{}' on worker {}", publishing ? "whip" : "whep", entryOut.id, stream,
-               worker);
+  auto started = [this, head = net::requestHead(req), entryOut, sdp = std::move(answer->sdp), publishing,
+                  reply](Status st) {
+    if (!st.ok()) {
+      registry_.remove(entryOut.id);
+      const auto code = st.error().code;
+      const auto status = code == Error::Code::kState     ? http::status::conflict
+                          : code == Error::Code::kTimeout ? http::status::service_unavailable
+                                                          : http::status::internal_server_error;
+      spdlog::warn("{}: session for stream '{}' not started: {}", publishing ? "whip" : "whep", entryOut.stream,
+                   st.error().message);
+      return reply(errorResponse(head, status, std::string("cannot start session: ") + st.error().message));
+    }
+    spdlog::info("{}: session {} for stream '{}' on worker {}", publishing ? "whip" : "whep", entryOut.id,
+                 entryOut.stream, entryOut.worker);
+    reply(created(head, entryOut, sdp));
+  };
+  if (publishing) workers_.addPublisher(worker, std::move(spec), config_.replacePublisher, std::move(started));
+  else workers_.addSubscriber(worker, std::move(spec), std::move(started));
+}
 
-  auto res = net::makeResponse(req, http::status::created, answer->sdp, "application/sdp");
+net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const SessionEntry& entry,
+                                       const std::string& sdp) const {
+  auto res = net::makeResponse(head, http::status::created, sdp, "application/sdp");
   addCors(res);
-  res.set(http::field::location, prefix() + stream + "/" + entryOut.id);
-  res.set(http::field::etag, entryOut.etag);
+  res.set(http::field::location, prefix() + entry.stream + "/" + entry.id);
+  res.set(http::field::etag, entry.etag);
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
   for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
   return res;
@@ -209,49 +223,58 @@ net::HttpResponse WhipHandler::remove(const net::HttpRequest& req, const std::st
   return res;
 }
 
-net::HttpResponse WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, const std::string& id) {
+void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, const std::string& id,
+                        const net::HttpReply& reply) {
   const SessionEntry* e = registry_.find(id);
   if (!e || e->stream != stream || (e->kind == sfu::SessionKind::kPublisher) != (mode_ == Mode::kWhip))
-    return errorResponse(req, http::status::not_found, "no such session");
-  if (auto denied = authorize(req, stream)) return *denied;
+    return reply(errorResponse(req, http::status::not_found, "no such session"));
+  if (auto denied = authorize(req, stream)) return reply(*denied);
   const std::string type = mediaType(req);
   if (type == "application/json") {
-    if (mode_ != Mode::kWhep) return errorResponse(req, http::status::bad_request, "only players choose a layer");
+    if (mode_ != Mode::kWhep) return reply(errorResponse(req, http::status::bad_request, "only players choose a layer"));
     const auto json = nlohmann::json::parse(req.body(), nullptr, false);
     if (json.is_discarded() || !json.is_object() || !json.contains("layer") || !json["layer"].is_string())
-      return errorResponse(req, http::status::bad_request, "expected {\"layer\": \"h\"|\"m\"|\"l\"}");
+      return reply(errorResponse(req, http::status::bad_request, "expected {\"layer\": \"h\"|\"m\"|\"l\"}"));
     const std::string layer = json["layer"];
     if (layer != "h" && layer != "m" && layer != "l")
-      return errorResponse(req, http::status::bad_request, "layer must be h, m or l");
-    if (!workers_.setQuality(e->worker, id, layer)) return errorResponse(req, http::status::not_found, "session gone");
-    return jsonResponse(req, http::status::ok, nlohmann::json{{"layer", layer}}.dump());
+      return reply(errorResponse(req, http::status::bad_request, "layer must be h, m or l"));
+    workers_.setQuality(e->worker, id, layer, [head = net::requestHead(req), layer, reply](bool found) {
+      if (!found) return reply(errorResponse(head, http::status::not_found, "session gone"));
+      reply(jsonResponse(head, http::status::ok, nlohmann::json{{"layer", layer}}.dump()));
+    });
+    return;
   }
   if (type != "application/trickle-ice-sdpfrag")
-    return errorResponse(req, http::status::unsupported_media_type,
-                         "PATCH takes application/trickle-ice-sdpfrag or application/json");
+    return reply(errorResponse(req, http::status::unsupported_media_type,
+                         "PATCH takes application/trickle-ice-sdpfrag or application/json"));
   const auto [ufrag, pwd] = sdpfragCredentials(req.body());
-  if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) return iceRestart(req, *e, req.body());
+  if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) return iceRestart(req, *e, req.body(), reply);
   // Trickled candidates: an ICE-lite server learns the peer's addresses from its checks.
   auto res = net::makeResponse(req, http::status::no_content, "");
   addCors(res);
-  return res;
+  reply(std::move(res));
 }
 
-net::HttpResponse WhipHandler::iceRestart(const net::HttpRequest& req, const SessionEntry& session,
-                                          std::string_view body) {
+void WhipHandler::iceRestart(const net::HttpRequest& req, const SessionEntry& session, std::string_view body,
+                             const net::HttpReply& reply) {
   const auto [ufrag, pwd] = sdpfragCredentials(body);
   const auto local = transport::ice::IceCredentials::generate();
-  if (!workers_.restartIce(session.worker, session.id, local, {ufrag, pwd}))
-    return errorResponse(req, http::status::not_found, "session gone");
-  registry_.setRemoteUfrag(session.id, ufrag);
-  const auto options = answerOptions(session.worker, local.ufrag, local.pwd);
-  std::string frag = "a=ice-lite\r\na=ice-ufrag:" + local.ufrag + "\r\na=ice-pwd:" + local.pwd + "\r\n";
-  for (const auto& c : options.candidates)
-    frag += "a=candidate:1 1 UDP 2130706431 " + c.ip + " " + std::to_string(c.port) + " typ host\r\n";
-  frag += "a=end-of-candidates\r\n";
-  auto res = net::makeResponse(req, http::status::ok, frag, "application/trickle-ice-sdpfrag");
-  addCors(res);
-  return res;
+  workers_.restartIce(session.worker, session.id, local, {ufrag, pwd},
+                      [this, head = net::requestHead(req), id = session.id, worker = session.worker, local,
+                       ufrag = ufrag, reply](bool found) {
+                        if (!found) return reply(errorResponse(head, http::status::not_found, "session gone"));
+                        registry_.setRemoteUfrag(id, ufrag);
+                        const auto options = answerOptions(worker, local.ufrag, local.pwd);
+                        std::string frag =
+                            "a=ice-lite\r\na=ice-ufrag:" + local.ufrag + "\r\na=ice-pwd:" + local.pwd + "\r\n";
+                        for (const auto& c : options.candidates)
+                          frag += "a=candidate:1 1 UDP 2130706431 " + c.ip + " " + std::to_string(c.port) +
+                                  " typ host\r\n";
+                        frag += "a=end-of-candidates\r\n";
+                        auto res = net::makeResponse(head, http::status::ok, frag, "application/trickle-ice-sdpfrag");
+                        addCors(res);
+                        reply(std::move(res));
+                      });
 }
 
 }  // namespace rtcgate::api

@@ -20,14 +20,19 @@ class WhipHandler final : public net::HttpHandler {
   WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& workers, const ApiConfig& config,
               const crypto::dtls::Certificate& certificate);
 
-  net::HttpResponse handle(const net::HttpRequest& request, std::string_view rest) override;
+  // Answers at once, or (session setup, layer choice, ICE restart) when the worker does.
+  void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
   net::HttpResponse options(const net::HttpRequest& req) const;
-  net::HttpResponse create(const net::HttpRequest& req, const std::string& stream);
+  void create(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
   net::HttpResponse remove(const net::HttpRequest& req, const std::string& stream, const std::string& id);
-  net::HttpResponse patch(const net::HttpRequest& req, const std::string& stream, const std::string& id);
-  net::HttpResponse iceRestart(const net::HttpRequest& req, const SessionEntry& session, std::string_view body);
+  void patch(const net::HttpRequest& req, const std::string& stream, const std::string& id,
+             const net::HttpReply& reply);
+  void iceRestart(const net::HttpRequest& req, const SessionEntry& session, std::string_view body,
+                  const net::HttpReply& reply);
+  // The 201 answer to a session that started.
+  net::HttpResponse created(const net::HttpRequest& head, const SessionEntry& entry, const std::string& sdp) const;
   // 401/403 when the stream's prefix needs a token the request lacks; nullopt when allowed.
   std::optional<net::HttpResponse> authorize(const net::HttpRequest& req, const std::string& stream) const;
   wire::sdp::AnswerOptions answerOptions(unsigned worker, const std::string& ufrag, const std::string& pwd) const;

@@ -80,32 +80,45 @@ EgressManager::EgressManager(net::EventLoop& control, Executor& executor, api::S
 
 EgressManager::~EgressManager() { stopAll(); }
 
-std::optional<api::EgressRefusal> EgressManager::start(const std::string& stream, const std::string& url,
-                                                       api::EgressInfo& out) {
+void EgressManager::start(const std::string& stream, const std::string& url, Started done) {
+  const auto refuse = [&done](int status, std::string reason) {
+    done(api::EgressRefusal{status, std::move(reason)}, {});
+  };
   const auto parsed = transport::rtmp::RtmpUrl::parse(url);
-  if (!parsed.ok()) return api::EgressRefusal{400, std::string("bad push URL: ") + parsed.error().message};
+  if (!parsed.ok()) return refuse(400, std::string("bad push URL: ") + parsed.error().message);
   const api::StreamEntry* entry = registry_.stream(stream);
-  if (!entry || entry->publisherId.empty())
-    return api::EgressRefusal{404, "stream '" + stream + "' is not being published"};
+  if (!entry || entry->publisherId.empty()) return refuse(404, "stream '" + stream + "' is not being published");
   size_t live = 0;
   for (const auto& [id, p] : pushes_)
     if (p->stream() == stream && !p->ended()) ++live;
   if (live >= kMaxPerStream)
-    return api::EgressRefusal{409, "stream '" + stream + "' already has " + std::to_string(live) + " pushes"};
+    return refuse(409, "stream '" + stream + "' already has " + std::to_string(live) + " pushes");
 
   const unsigned worker = entry->worker;
   const std::string id = api::newSessionId();
   auto push = std::make_shared<Push>(*this, control_, id, stream, worker, url);
-  const sfu::FrameWants wants{media::MediaCodec::kH264, media::MediaCodec::kAac, false};
-  const Status st = workers_.addFrameSink(worker, id, stream, sfu::SessionKind::kRtmpEgress,
-                                          std::make_unique<PostingFrameSink>(executor_, push, wants));
-  if (!st.ok()) return api::EgressRefusal{409, std::string("cannot start push: ") + st.error().message};
+  // Listed (and counted against the limit) while its worker takes it.
   registry_.addSubscriber({id, sfu::SessionKind::kRtmpEgress, stream, worker, "", ""});
   pushes_.emplace(id, push);
-  push->start();
-  spdlog::info("egress {}: pushing '{}' to {}", id, stream, parsed->redacted());
-  out = push->info();
-  return std::nullopt;
+  const sfu::FrameWants wants{media::MediaCodec::kH264, media::MediaCodec::kAac, false};
+  workers_.addFrameSink(
+      worker, id, stream, sfu::SessionKind::kRtmpEgress, std::make_unique<PostingFrameSink>(executor_, push, wants),
+      [this, id, push, redacted = parsed->redacted(), done = std::move(done)](Status st) {
+        const bool deleted = pushes_.find(id) == pushes_.end();
+        if (!st.ok() || deleted) {
+          if (!deleted) {
+            pushes_.erase(id);
+            registry_.remove(id);
+          }
+          const int status = deleted ? 409 : st.error().code == Error::Code::kTimeout ? 503 : 409;
+          return done(api::EgressRefusal{status, std::string("cannot start push: ") +
+                                                     (deleted ? "deleted while starting" : st.error().message)},
+                      {});
+        }
+        push->start();
+        spdlog::info("egress {}: pushing '{}' to {}", id, push->stream(), redacted);
+        done(std::nullopt, push->info());
+      });
 }
 
 std::vector<api::EgressInfo> EgressManager::list(const std::string& stream) const {

@@ -24,8 +24,7 @@ class EgressManager final : public api::EgressControl {
   EgressManager(net::EventLoop& control, Executor& controlExecutor, api::SessionRegistry& registry, WorkerPool& workers);
   ~EgressManager() override;
 
-  std::optional<api::EgressRefusal> start(const std::string& stream, const std::string& url,
-                                          api::EgressInfo& out) override;
+  void start(const std::string& stream, const std::string& url, Started done) override;
   std::vector<api::EgressInfo> list(const std::string& stream) const override;
   bool stop(const std::string& stream, const std::string& id) override;
   // Stops every push (shutdown).

@@ -131,7 +131,7 @@ int gatewayMain(int argc, char** argv) {
   mcu::CodecPool codecPool(config.codecThreads);
   spdlog::info("codec pool: {} threads", codecPool.threads());
   LoopExecutor controlExecutor(control);
-  WorkerPool workers;
+  WorkerPool workers(control);
   for (unsigned i = 0; i < workerCount; ++i) {
     const uint16_t port = config.udpPort ? static_cast<uint16_t>(config.udpPort + i) : 0;
     const auto udpAddr = SocketAddress::parse(config.udpListenIp, port);

@@ -150,20 +150,19 @@ void RtmpConnection::finish() {
   socket_.close(ec);
   timer_.cancel();
   auto self = shared_from_this();  // the server drops its reference below
-  server_.onConnectionClosed(*this, role_ == Role::kPublisher, session_.endedByPeer(), closeReason_);
+  server_.onConnectionClosed(*this, closeReason_);
 }
 
-void RtmpConnection::becomePublisher(std::string stream, unsigned worker) {
-  role_ = Role::kPublisher;
-  stream_ = std::move(stream);
-  worker_ = worker;
-  lastMediaMs_ = nowMs();
-}
-
-void RtmpConnection::becomePlayer(std::string stream, unsigned worker) {
-  role_ = Role::kPlayer;
-  stream_ = std::move(stream);
-  worker_ = worker;
+void RtmpConnection::settle(bool accepted, bool publisher, std::string stream, unsigned worker) {
+  if (finished_ || closed_) return;
+  if (accepted) {
+    role_ = publisher ? Role::kPublisher : Role::kPlayer;
+    stream_ = std::move(stream);
+    worker_ = worker;
+    lastMediaMs_ = nowMs();
+  }
+  session_.decide(accepted ? RtmpDecision::kAccept : RtmpDecision::kReject);
+  if (closed_ && !writeInFlight_) finish();
 }
 
 RtmpDecision RtmpConnection::onRtmpPublish(std::string_view app, std::string_view key) {

@@ -44,9 +44,10 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
 
   const std::string& id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
-  // Set by the server once publish/play is accepted.
-  void becomePublisher(std::string stream, unsigned worker);
-  void becomePlayer(std::string stream, unsigned worker);
+  // The worker's answer to a pending publish or play, on the control loop.
+  void settle(bool accepted, bool publisher, std::string stream, unsigned worker);
+  // The client ended its stream itself (unpublished), rather than dropping the connection.
+  bool endedByPeer() const noexcept { return session_.endedByPeer(); }
 
   // transport::rtmp::RtmpServerSessionListener
   void onRtmpSend(std::span<const uint8_t> bytes) override;

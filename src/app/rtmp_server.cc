@@ -114,16 +114,27 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
     return RtmpDecision::kReject;
   }
   const unsigned worker = registry_.workerFor(t.stream);
-  const Status st =
-      workers_.addFramePublisher(worker, c.id(), t.stream, sfu::SessionKind::kRtmpPublisher, options_.replacePublisher);
-  if (!st.ok()) {
-    spdlog::warn("rtmp {} ({}): publish of '{}' refused: {}", c.id(), c.peer(), t.stream, st.error().message);
-    return RtmpDecision::kReject;
-  }
+  // Held in the directory while the worker sets it up, so a second publisher is refused
+  // meanwhile; forgotten if the worker refuses or does not answer in time.
   registry_.addPublisher({c.id(), sfu::SessionKind::kRtmpPublisher, t.stream, worker, "", ""}, rtmpPublishedMedia());
-  c.becomePublisher(t.stream, worker);
-  spdlog::info("rtmp {} ({}): publishing '{}' (app '{}') on worker {}", c.id(), c.peer(), t.stream, app, worker);
-  return RtmpDecision::kAccept;
+  workers_.addFramePublisher(
+      worker, c.id(), t.stream, sfu::SessionKind::kRtmpPublisher, options_.replacePublisher,
+      [this, weak = c.weak_from_this(), id = c.id(), stream = t.stream, app = std::string(app), worker](Status st) {
+        auto conn = weak.lock();
+        if (!st.ok()) {
+          registry_.remove(id);
+          if (conn) {
+            spdlog::warn("rtmp {} ({}): publish of '{}' refused: {}", id, conn->peer(), stream, st.error().message);
+            conn->settle(false, true, stream, worker);
+          }
+          return;
+        }
+        // A connection that closed meanwhile has removed its publisher already (posted after this one).
+        if (!conn || !registry_.find(id)) return;
+        spdlog::info("rtmp {} ({}): publishing '{}' (app '{}') on worker {}", id, conn->peer(), stream, app, worker);
+        conn->settle(true, true, stream, worker);
+      });
+  return RtmpDecision::kPending;
 }
 
 RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std::string_view key) {
@@ -144,24 +155,35 @@ RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std
   }
   const unsigned worker = entry->worker;
   const sfu::FrameWants wants{media::MediaCodec::kH264, media::MediaCodec::kAac, false};
-  const Status st = workers_.addFrameSink(worker, c.id(), t.stream, sfu::SessionKind::kRtmpPlayer,
-                                          std::make_unique<PostingFrameSink>(executor_, c.weak_from_this(), wants));
-  if (!st.ok()) {
-    spdlog::warn("rtmp {} ({}): play of '{}' refused: {}", c.id(), c.peer(), t.stream, st.error().message);
-    return RtmpDecision::kReject;
-  }
   registry_.addSubscriber({c.id(), sfu::SessionKind::kRtmpPlayer, t.stream, worker, "", ""});
-  c.becomePlayer(t.stream, worker);
-  spdlog::info("rtmp {} ({}): playing '{}' (app '{}') on worker {}", c.id(), c.peer(), t.stream, app, worker);
-  return RtmpDecision::kAccept;
+  workers_.addFrameSink(
+      worker, c.id(), t.stream, sfu::SessionKind::kRtmpPlayer,
+      std::make_unique<PostingFrameSink>(executor_, c.weak_from_this(), wants),
+      [this, weak = c.weak_from_this(), id = c.id(), stream = t.stream, app = std::string(app), worker](Status st) {
+        auto conn = weak.lock();
+        if (!st.ok()) {
+          registry_.remove(id);
+          if (conn) {
+            spdlog::warn("rtmp {} ({}): play of '{}' refused: {}", id, conn->peer(), stream, st.error().message);
+            conn->settle(false, false, stream, worker);
+          }
+          return;
+        }
+        if (!conn || !registry_.find(id)) return;
+        spdlog::info("rtmp {} ({}): playing '{}' (app '{}') on worker {}", id, conn->peer(), stream, app, worker);
+        conn->settle(true, false, stream, worker);
+      });
+  return RtmpDecision::kPending;
 }
 
-void RtmpServer::onConnectionClosed(RtmpConnection& c, bool wasPublisher, bool unpublished, const std::string& reason) {
+void RtmpServer::onConnectionClosed(RtmpConnection& c, const std::string& reason) {
   spdlog::info("rtmp {} ({}): closed: {}", c.id(), c.peer(), reason.empty() ? "connection ended" : reason);
   if (const api::SessionEntry* e = registry_.find(c.id())) {
+    // Also for a publish or play still being set up: the removal is posted after the setup.
     const unsigned worker = e->worker;
+    const bool publisher = e->kind == sfu::SessionKind::kRtmpPublisher;
     registry_.remove(c.id());
-    if (wasPublisher) workers_.removeFramePublisher(worker, c.id(), unpublished, reason);
+    if (publisher) workers_.removeFramePublisher(worker, c.id(), c.endedByPeer(), reason);
     else workers_.removeFrameSink(worker, c.id());
   }
   connections_.erase(c.id());

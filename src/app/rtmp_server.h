@@ -42,10 +42,11 @@ class RtmpServer final : public net::TcpAcceptHandler {
   // net::TcpAcceptHandler
   void onAccepted(boost::asio::ip::tcp::socket socket) override;
 
-  // From connections.
+  // From connections. Refusals are answered at once; an admitted publish or play is
+  // kPending until the stream's worker answers (RtmpConnection::settle).
   transport::rtmp::RtmpDecision decidePublish(RtmpConnection& c, std::string_view app, std::string_view key);
   transport::rtmp::RtmpDecision decidePlay(RtmpConnection& c, std::string_view app, std::string_view key);
-  void onConnectionClosed(RtmpConnection& c, bool wasPublisher, bool unpublished, const std::string& reason);
+  void onConnectionClosed(RtmpConnection& c, const std::string& reason);
   WorkerPool& workers() noexcept { return workers_; }
 
  private:

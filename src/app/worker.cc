@@ -36,14 +36,22 @@ Status Worker::start(const SocketAddress& udpAddress) {
 
 void Worker::stop() {
   if (!router_) return;
-  call([this](sfu::Router&) {
+  teardown();
+  loop_.stop();
+  router_.reset();
+}
+
+void Worker::teardown() {
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  loop_.post([this, done] {
     tickTimer_.cancel();
     router_.reset();  // closes every session (DTLS close_notify) while the socket is open
     socket_.close();
-    return true;
+    done->set_value();
   });
-  loop_.stop();
-  router_.reset();
+  // Bounded: a wedged worker must not hang the process on its way out.
+  (void)finished.wait_for(std::chrono::seconds(2));
 }
 
 void Worker::tick() {

@@ -56,15 +56,10 @@ class Worker final : public net::UdpSocketListener, public sfu::SessionHost, pub
       if (router_) fn(*router_);
     });
   }
-  // Runs `fn(router)` on the worker thread and returns its result (nullopt after 2 s).
+  // Runs `fn(router)` here and now; only on the worker thread (inside a posted call).
   template <typename Fn>
-  auto call(Fn fn) -> std::optional<decltype(fn(std::declval<sfu::Router&>()))> {
-    using T = decltype(fn(std::declval<sfu::Router&>()));
-    auto promise = std::make_shared<std::promise<T>>();
-    auto future = promise->get_future();
-    loop_.post([this, promise, fn = std::move(fn)]() mutable { promise->set_value(fn(*router_)); });
-    if (future.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return std::nullopt;
-    return future.get();
+  auto withRouter(Fn&& fn) -> decltype(fn(std::declval<sfu::Router&>())) {
+    return fn(*router_);
   }
   // Counters that only the worker thread may read, copied there.
   DropCounters demuxDrops() const noexcept { return demux_.drops(); }
@@ -87,6 +82,8 @@ class Worker final : public net::UdpSocketListener, public sfu::SessionHost, pub
 
  private:
   void tick();
+  // Shutdown only: tears the router down on the worker thread and waits for it.
+  void teardown();
 
   unsigned index_;
   WorkerObserver& observer_;

@@ -5,101 +5,142 @@
 namespace rtcgate::app {
 
 namespace {
-const Error kWorkerTimeout{Error::Code::kInternal, "media worker did not answer in time"};
+const Error kWorkerTimeout{Error::Code::kTimeout, "media worker did not answer in time"};
+}
+
+void WorkerPool::add(std::unique_ptr<Worker> w) {
+  workers_.push_back(std::move(w));
+  lastSessions_.resize(workers_.size());
+  lastStreams_.resize(workers_.size());
+  lastMetrics_.resize(workers_.size());
 }
 
 void WorkerPool::stopAll() {
   for (auto& w : workers_) w->stop();
 }
 
-Status WorkerPool::addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace) {
-  auto r = workers_.at(worker)->call(
-      [spec = std::move(spec), replace](sfu::Router& router) mutable { return router.addPublisher(std::move(spec), replace); });
-  return r ? *r : Status(kWorkerTimeout);
-}
-
-Status WorkerPool::addSubscriber(unsigned worker, sfu::SessionSpec spec) {
-  auto r = workers_.at(worker)->call(
-      [spec = std::move(spec)](sfu::Router& router) mutable { return router.addSubscriber(std::move(spec)); });
-  return r ? *r : Status(kWorkerTimeout);
-}
-
-bool WorkerPool::closeSession(unsigned worker, const std::string& id, const std::string& reason) {
-  // Captures by value: after a timeout the call may still run once the caller is gone.
-  return workers_.at(worker)
-      ->call([id, reason](sfu::Router& router) { return router.closeSession(id, reason); })
-      .value_or(false);
-}
-
-bool WorkerPool::setQuality(unsigned worker, const std::string& id, const std::string& quality) {
-  return workers_.at(worker)
-      ->call([id, quality](sfu::Router& router) { return router.setQuality(id, quality); })
-      .value_or(false);
-}
-
-bool WorkerPool::restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,
-                            const transport::ice::IceCredentials& remote) {
+WorkerCalls::Post WorkerPool::poster(unsigned worker) {
   Worker* w = workers_.at(worker).get();
-  return w->call([w, id, local, remote](sfu::Router& router) {
-           sfu::Session* s = router.find(id);
-           if (!s) return false;
-           w->demux().addUfrag(local.ufrag, s->transport());
-           s->transport().restartIce(local, remote);
-           return true;
-         })
-      .value_or(false);
+  return [w](std::function<void()> fn) { w->post(std::move(fn)); };
 }
 
-std::vector<sfu::SessionInfo> WorkerPool::sessions() {
-  std::vector<sfu::SessionInfo> out;
-  for (auto& w : workers_) {
-    auto part = w->call([](sfu::Router& router) { return router.sessions(); });
-    if (part) out.insert(out.end(), part->begin(), part->end());
-  }
-  return out;
+template <typename T>
+void WorkerPool::change(unsigned worker, std::function<T(sfu::Router&)> fn, std::function<void(sfu::Router&)> undo,
+                        T onTimeout, api::Completion<T> done) {
+  Worker* w = workers_.at(worker).get();
+  std::function<void()> undoHere;
+  if (undo) undoHere = [w, undo] { w->withRouter(undo); };
+  calls_.call<T>(
+      poster(worker), [w, fn = std::move(fn)]() -> T { return w->withRouter(fn); }, std::move(undoHere),
+      std::move(onTimeout), changeTimeoutUs_, std::move(done));
 }
 
-std::vector<sfu::StreamInfo> WorkerPool::streams() {
-  std::vector<sfu::StreamInfo> out;
-  for (auto& w : workers_) {
-    auto part = w->call([](sfu::Router& router) { return router.streams(); });
-    if (part) out.insert(out.end(), part->begin(), part->end());
-  }
-  return out;
+template <typename T>
+void WorkerPool::snapshot(std::function<T(Worker&, sfu::Router&)> fn, std::vector<std::optional<T>>& cache,
+                          api::Completion<std::vector<T>> done) {
+  std::vector<Worker*> ws;
+  for (auto& w : workers_) ws.push_back(w.get());
+  calls_.gather<T>(
+      ws.size(), [ws](size_t i, std::function<void()> f) { ws[i]->post(std::move(f)); },
+      [ws, fn = std::move(fn)](size_t i) -> T { return ws[i]->withRouter([&](sfu::Router& r) { return fn(*ws[i], r); }); },
+      kSnapshotWaitUs, [&cache, done = std::move(done)](std::vector<std::optional<T>> answers) {
+        std::vector<T> out;
+        for (size_t i = 0; i < answers.size(); ++i) {
+          if (answers[i]) cache[i] = std::move(answers[i]);
+          if (cache[i]) out.push_back(*cache[i]);
+        }
+        done(std::move(out));
+      });
 }
 
-std::vector<api::WorkerMetrics> WorkerPool::metrics() {
-  std::vector<api::WorkerMetrics> out;
-  for (auto& w : workers_) {
-    Worker* worker = w.get();
-    auto m = worker->call([worker](sfu::Router& router) {
-      api::WorkerMetrics m;
-      m.worker = worker->index();
-      m.sessions = router.sessionCount();
-      m.sfu = router.counters();
-      m.drops = router.transportDrops();
-      m.drops.merge(worker->demuxDrops());
-      m.udp = worker->socketStats();
-      m.poolBuffers = worker->packetPool().total();
-      m.poolFree = worker->packetPool().available();
-      m.renditions = router.renditionCounters();
-      m.renditionsRunning = router.renditionsRunning();
-      m.frameSinks = router.frameSinkCount();
-      return m;
-    });
-    if (m) out.push_back(*m);
-  }
-  return out;
+void WorkerPool::addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, api::Completion<Status> done) {
+  const std::string id = spec.id;
+  auto shared = std::make_shared<sfu::SessionSpec>(std::move(spec));
+  change<Status>(
+      worker, [shared, replace](sfu::Router& r) { return r.addPublisher(std::move(*shared), replace); },
+      [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
 }
 
+void WorkerPool::addSubscriber(unsigned worker, sfu::SessionSpec spec, api::Completion<Status> done) {
+  const std::string id = spec.id;
+  auto shared = std::make_shared<sfu::SessionSpec>(std::move(spec));
+  change<Status>(
+      worker, [shared](sfu::Router& r) { return r.addSubscriber(std::move(*shared)); },
+      [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
+}
 
-Status WorkerPool::addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
-                                     bool replace) {
-  auto r = workers_.at(worker)->call([id = std::move(id), stream = std::move(stream), kind, replace,
-                                      now = unixTimeMs()](sfu::Router& router) mutable {
-    return router.addFramePublisher(std::move(id), std::move(stream), kind, replace, now);
-  });
-  return r ? *r : Status(kWorkerTimeout);
+void WorkerPool::closeSession(unsigned worker, const std::string& id, const std::string& reason) {
+  workers_.at(worker)->postToRouter([id, reason](sfu::Router& router) { router.closeSession(id, reason); });
+}
+
+void WorkerPool::setQuality(unsigned worker, const std::string& id, const std::string& quality,
+                            api::Completion<bool> done) {
+  change<bool>(
+      worker, [id, quality](sfu::Router& r) { return r.setQuality(id, quality); }, nullptr, false, std::move(done));
+}
+
+void WorkerPool::restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,
+                            const transport::ice::IceCredentials& remote, api::Completion<bool> done) {
+  Worker* w = workers_.at(worker).get();
+  change<bool>(
+      worker,
+      [w, id, local, remote](sfu::Router& router) {
+        sfu::Session* s = router.find(id);
+        if (!s) return false;
+        w->demux().addUfrag(local.ufrag, s->transport());
+        s->transport().restartIce(local, remote);
+        return true;
+      },
+      nullptr, false, std::move(done));
+}
+
+void WorkerPool::sessions(api::Completion<std::vector<sfu::SessionInfo>> done) {
+  snapshot<std::vector<sfu::SessionInfo>>([](Worker&, sfu::Router& r) { return r.sessions(); }, lastSessions_,
+                                          [done = std::move(done)](std::vector<std::vector<sfu::SessionInfo>> parts) {
+                                            std::vector<sfu::SessionInfo> out;
+                                            for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+                                            done(std::move(out));
+                                          });
+}
+
+void WorkerPool::streams(api::Completion<std::vector<sfu::StreamInfo>> done) {
+  snapshot<std::vector<sfu::StreamInfo>>([](Worker&, sfu::Router& r) { return r.streams(); }, lastStreams_,
+                                         [done = std::move(done)](std::vector<std::vector<sfu::StreamInfo>> parts) {
+                                           std::vector<sfu::StreamInfo> out;
+                                           for (auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+                                           done(std::move(out));
+                                         });
+}
+
+void WorkerPool::metrics(api::Completion<std::vector<api::WorkerMetrics>> done) {
+  snapshot<api::WorkerMetrics>(
+      [](Worker& worker, sfu::Router& router) {
+        api::WorkerMetrics m;
+        m.worker = worker.index();
+        m.sessions = router.sessionCount();
+        m.sfu = router.counters();
+        m.drops = router.transportDrops();
+        m.drops.merge(worker.demuxDrops());
+        m.udp = worker.socketStats();
+        m.poolBuffers = worker.packetPool().total();
+        m.poolFree = worker.packetPool().available();
+        m.renditions = router.renditionCounters();
+        m.renditionsRunning = router.renditionsRunning();
+        m.frameSinks = router.frameSinkCount();
+        return m;
+      },
+      lastMetrics_, std::move(done));
+}
+
+void WorkerPool::addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
+                                   bool replace, api::Completion<Status> done) {
+  change<Status>(
+      worker,
+      [id, stream = std::move(stream), kind, replace, now = unixTimeMs()](sfu::Router& router) {
+        return router.addFramePublisher(id, stream, kind, replace, now);
+      },
+      [id](sfu::Router& router) { router.removeFramePublisher(id, false, "setup timed out"); }, Status(kWorkerTimeout),
+      std::move(done));
 }
 
 void WorkerPool::pushFrame(unsigned worker, const std::string& id, std::shared_ptr<const media::MediaFrame> frame,
@@ -115,15 +156,16 @@ void WorkerPool::removeFramePublisher(unsigned worker, std::string id, bool onPu
   });
 }
 
-Status WorkerPool::addFrameSink(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
-                                std::unique_ptr<sfu::FrameSink> sink) {
+void WorkerPool::addFrameSink(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
+                              std::unique_ptr<sfu::FrameSink> sink, api::Completion<Status> done) {
   // shared_ptr: the posted call must be copyable; the router takes the sink out of it.
   auto holder = std::make_shared<std::unique_ptr<sfu::FrameSink>>(std::move(sink));
-  auto r = workers_.at(worker)->call(
-      [id = std::move(id), stream = std::move(stream), kind, holder, now = unixTimeMs()](sfu::Router& router) mutable {
-        return router.addFrameSink(std::move(id), std::move(stream), kind, std::move(*holder), now);
-      });
-  return r ? *r : Status(kWorkerTimeout);
+  change<Status>(
+      worker,
+      [id, stream = std::move(stream), kind, holder, now = unixTimeMs()](sfu::Router& router) {
+        return router.addFrameSink(id, stream, kind, std::move(*holder), now);
+      },
+      [id](sfu::Router& router) { router.removeFrameSink(id); }, Status(kWorkerTimeout), std::move(done));
 }
 
 void WorkerPool::removeFrameSink(unsigned worker, std::string id) {

@@ -13,6 +13,7 @@ std::string_view errorCodeName(Error::Code code) noexcept {
     case Error::Code::kState: return "state";
     case Error::Code::kNotFound: return "not_found";
     case Error::Code::kInternal: return "internal";
+    case Error::Code::kTimeout: return "timeout";
   }
   return "unknown";
 }

@@ -20,6 +20,7 @@ struct Error {
     kState,          // call not valid in the current state
     kNotFound,       // unknown key, session or peer
     kInternal,       // library failure (OpenSSL and such)
+    kTimeout,        // a peer or a worker did not answer in time
   };
   Code code = Code::kMalformed;
   const char* message = "";  // static string: no allocation on the data plane

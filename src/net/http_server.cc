@@ -22,6 +22,33 @@ HttpResponse makeResponse(const HttpRequest& request, http::status status, std::
   return res;
 }
 
+HttpReply::HttpReply(Send send, unsigned version, bool keepAlive) : state_(std::make_shared<State>()) {
+  state_->send = std::move(send);
+  state_->version = version;
+  state_->keepAlive = keepAlive;
+}
+
+HttpReply::State::~State() {
+  if (!send) return;
+  HttpRequest head;
+  head.version(version);
+  head.keep_alive(keepAlive);
+  auto s = std::move(send);
+  s(makeResponse(head, http::status::internal_server_error, "internal error: request was not answered\n"));
+}
+
+void HttpReply::operator()(HttpResponse response) const {
+  if (!state_ || !state_->send) return;
+  auto send = std::move(state_->send);
+  state_->send = nullptr;
+  send(std::move(response));
+}
+
+HttpRequest requestHead(const HttpRequest& request) {
+  HttpRequest head{request.base()};
+  return head;
+}
+
 namespace {
 
 // One HTTP connection: read a request, dispatch, write, repeat while keep-alive.
@@ -60,9 +87,14 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
       return shutdown();
     }
     HttpRequest req = parser_->release();
-    HttpResponse res = server_.dispatch(req);
-    const bool keep = res.keep_alive();
-    write(std::move(res), keep);
+    // The next request is read only after this one is answered (no pipelining), so the
+    // answer may come later, when a worker's completion arrives.
+    server_.dispatch(req, HttpReply(
+                              [self = shared_from_this()](HttpResponse res) {
+                                const bool keep = res.keep_alive();
+                                self->write(std::move(res), keep);
+                              },
+                              req.version(), req.keep_alive()));
   }
 
   void write(HttpResponse res, bool keepAlive) {
@@ -137,19 +169,27 @@ void HttpServer::accept() {
                          });
 }
 
-HttpResponse HttpServer::dispatch(const HttpRequest& request) {
+void HttpServer::dispatch(const HttpRequest& request, HttpReply reply) {
   const std::string_view path = pathOf(request.target());
   for (const auto& r : routes_) {
     if (!r.anyMethod && r.method != request.method()) continue;
     if (path.substr(0, r.prefix.size()) != r.prefix) continue;
+    // A handler that throws has not answered; its reply, destroyed unanswered, sends 500.
     try {
-      return r.handler->handle(request, path.substr(r.prefix.size()));
+      r.handler->handle(request, path.substr(r.prefix.size()), std::move(reply));
     } catch (const std::exception& e) {
       spdlog::error("http: handler for {} failed: {}", r.prefix, e.what());
-      return makeResponse(request, http::status::internal_server_error, "internal error\n");
     }
+    return;
   }
-  return makeResponse(request, http::status::not_found, "no such resource\n");
+  reply(makeResponse(request, http::status::not_found, "no such resource\n"));
+}
+
+std::optional<HttpResponse> HttpServer::dispatchNow(const HttpRequest& request) {
+  auto out = std::make_shared<std::optional<HttpResponse>>();
+  dispatch(request, HttpReply([out](HttpResponse res) { *out = std::move(res); }, request.version(),
+                              request.keep_alive()));
+  return std::move(*out);
 }
 
 }  // namespace rtcgate::net

@@ -4,7 +4,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +21,50 @@ using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>
 using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 using HttpMethod = boost::beast::http::verb;
 
-// Handles the requests of one route; runs on the control thread.
+// How a handler answers one request: exactly once, at once or later (when a worker's
+// completion arrives), always on the control thread. A reply dropped unanswered sends 500,
+// so a client is never left waiting by a handler that forgot it.
+class HttpReply {
+ public:
+  using Send = std::function<void(HttpResponse)>;
+  HttpReply() = default;
+  HttpReply(Send send, unsigned version, bool keepAlive);
+
+  // Sends the response; later calls (through any copy) do nothing.
+  void operator()(HttpResponse response) const;
+  bool pending() const noexcept { return state_ && state_->send; }
+
+ private:
+  // Shared by the copies; the last copy to go sends 500 if nobody answered.
+  struct State {
+    Send send;
+    unsigned version = 11;
+    bool keepAlive = false;
+    ~State();
+  };
+  std::shared_ptr<State> state_;
+};
+
+// Handles the requests of one route; runs on the control thread. `request` is valid only
+// during the call: a handler that answers later keeps a copy of what it needs.
 class HttpHandler {
  public:
   virtual ~HttpHandler() = default;
-  // `path` is the request target without its query string; `rest` what follows the prefix.
-  virtual HttpResponse handle(const HttpRequest& request, std::string_view rest) = 0;
+  // `rest` is what follows the route's prefix in the path (without the query string).
+  virtual void handle(const HttpRequest& request, std::string_view rest, HttpReply reply) = 0;
 };
+
+// A handler that always answers at once.
+class SyncHttpHandler : public HttpHandler {
+ public:
+  virtual HttpResponse respond(const HttpRequest& request, std::string_view rest) = 0;
+  void handle(const HttpRequest& request, std::string_view rest, HttpReply reply) final {
+    reply(respond(request, rest));
+  }
+};
+
+// The request line and headers of `request` without its body: what a deferred answer needs.
+HttpRequest requestHead(const HttpRequest& request);
 
 // A plain-text response with a reason, the shape every error takes.
 HttpResponse makeResponse(const HttpRequest& request, boost::beast::http::status status,
@@ -50,8 +89,10 @@ class HttpServer {
   const SocketAddress& localAddress() const noexcept { return local_; }
   void close();
 
-  // Dispatches one request through the route table (also used by tests without sockets).
-  HttpResponse dispatch(const HttpRequest& request);
+  // Dispatches one request through the route table; `reply` is answered once.
+  void dispatch(const HttpRequest& request, HttpReply reply);
+  // For tests without sockets: the answer, when the handler gave it during the call.
+  std::optional<HttpResponse> dispatchNow(const HttpRequest& request);
 
  private:
   struct Route {

@@ -180,7 +180,40 @@ void RtmpServerSession::onConnect(const Command& c) {
 void RtmpServerSession::onPublish(const Command& c) {
   if (state_ != RtmpSessionState::kConnected) return fail("publish in state other than connected");
   streamKey_ = std::string(c.stringArg(0));
-  if (!streamKey_.empty() && listener_.onRtmpPublish(app_, streamKey_) == RtmpDecision::kAccept) {
+  if (streamKey_.empty()) return answerPublish(false);
+  const RtmpDecision d = listener_.onRtmpPublish(app_, streamKey_);
+  if (state_ != RtmpSessionState::kConnected) return;  // closed from inside the callback
+  if (d == RtmpDecision::kPending) {
+    state_ = RtmpSessionState::kDeciding;
+    decidingPlay_ = false;
+    return;
+  }
+  answerPublish(d == RtmpDecision::kAccept);
+}
+
+void RtmpServerSession::onPlay(const Command& c) {
+  if (state_ != RtmpSessionState::kConnected) return fail("play in state other than connected");
+  streamKey_ = std::string(c.stringArg(0));
+  if (streamKey_.empty()) return answerPlay(false);
+  const RtmpDecision d = listener_.onRtmpPlay(app_, streamKey_);
+  if (state_ != RtmpSessionState::kConnected) return;
+  if (d == RtmpDecision::kPending) {
+    state_ = RtmpSessionState::kDeciding;
+    decidingPlay_ = true;
+    return;
+  }
+  answerPlay(d == RtmpDecision::kAccept);
+}
+
+void RtmpServerSession::decide(RtmpDecision decision) {
+  if (state_ != RtmpSessionState::kDeciding || decision == RtmpDecision::kPending) return;
+  const bool accepted = decision == RtmpDecision::kAccept;
+  if (decidingPlay_) answerPlay(accepted);
+  else answerPublish(accepted);
+}
+
+void RtmpServerSession::answerPublish(bool accepted) {
+  if (accepted) {
     state_ = RtmpSessionState::kPublishing;
     sendCommand(wire::rtmp::buildOnStatus(wire::rtmp::StreamStatus::kPublishStart, "Start publishing", streamKey_),
                 kStreamId);
@@ -192,10 +225,8 @@ void RtmpServerSession::onPublish(const Command& c) {
   fail("publish rejected for '" + streamKey_ + "'");
 }
 
-void RtmpServerSession::onPlay(const Command& c) {
-  if (state_ != RtmpSessionState::kConnected) return fail("play in state other than connected");
-  streamKey_ = std::string(c.stringArg(0));
-  if (streamKey_.empty() || listener_.onRtmpPlay(app_, streamKey_) != RtmpDecision::kAccept) {
+void RtmpServerSession::answerPlay(bool accepted) {
+  if (!accepted) {
     sendCommand(wire::rtmp::buildOnStatus(wire::rtmp::StreamStatus::kPlayStreamNotFound, "No such stream",
                                           streamKey_),
                 kStreamId);

@@ -20,11 +20,21 @@
 
 namespace rtcgate::transport::rtmp {
 
-// The listener's answer to a publish or play request.
-enum class RtmpDecision : uint8_t { kAccept, kReject };
+// The listener's answer to a publish or play request: at once, or later through
+// RtmpServerSession::decide (kPending: the stream's worker has to answer first).
+enum class RtmpDecision : uint8_t { kAccept, kReject, kPending };
 
-// Where a session is in the OBS/ffmpeg command flow.
-enum class RtmpSessionState : uint8_t { kHandshake, kAwaitingConnect, kConnected, kPublishing, kPlaying, kClosed };
+// Where a session is in the OBS/ffmpeg command flow (kDeciding: a publish or play waits
+// for the listener's decision).
+enum class RtmpSessionState : uint8_t {
+  kHandshake,
+  kAwaitingConnect,
+  kConnected,
+  kDeciding,
+  kPublishing,
+  kPlaying,
+  kClosed
+};
 
 // Receives a session's outgoing bytes and events. Callbacks run inside onBytes/send*;
 // they must not destroy the session (defer that to after the call returns).
@@ -72,6 +82,8 @@ class RtmpServerSession final : private RtmpLinkSink {
   void onEof();
   // Ends the session from our side (e.g. server shutdown) with `reason`.
   void close(std::string_view reason);
+  // The decision on a publish or play the listener answered kPending (ignored otherwise).
+  void decide(RtmpDecision decision);
 
   // Player sessions (state kPlaying): media and metadata for the player, FLV tag bodies.
   Status sendVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody);
@@ -97,6 +109,8 @@ class RtmpServerSession final : private RtmpLinkSink {
   void onConnect(const wire::rtmp::Command& c);
   void onPublish(const wire::rtmp::Command& c);
   void onPlay(const wire::rtmp::Command& c);
+  void answerPublish(bool accepted);
+  void answerPlay(bool accepted);
   void onData(const wire::rtmp::Message& m);
   void onMedia(const wire::rtmp::Message& m);
   void fail(std::string reason);
@@ -117,6 +131,7 @@ class RtmpServerSession final : private RtmpLinkSink {
   uint32_t unknownCommands_ = 0;
   uint32_t ignoredMessages_ = 0;
   bool endedByPeer_ = false;
+  bool decidingPlay_ = false;  // in kDeciding: a play (else a publish) waits
 };
 
 }  // namespace rtcgate::transport::rtmp

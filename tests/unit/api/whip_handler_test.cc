@@ -17,29 +17,26 @@ struct FakeWorkers : MediaWorkers {
   SocketAddress udpAddress(unsigned w) const override {
     return *SocketAddress::parse("127.0.0.1", static_cast<uint16_t>(40000 + w));
   }
-  Status addPublisher(unsigned, sfu::SessionSpec spec, bool) override {
+  void addPublisher(unsigned, sfu::SessionSpec spec, bool, Completion<Status> done) override {
     started.push_back(std::move(spec));
-    return {};
+    done(Status{});
   }
-  Status addSubscriber(unsigned, sfu::SessionSpec spec) override {
+  void addSubscriber(unsigned, sfu::SessionSpec spec, Completion<Status> done) override {
     started.push_back(std::move(spec));
-    return {};
+    done(Status{});
   }
-  bool closeSession(unsigned, const std::string& id, const std::string&) override {
-    closed.push_back(id);
-    return true;
-  }
-  bool setQuality(unsigned, const std::string&, const std::string& q) override {
+  void closeSession(unsigned, const std::string& id, const std::string&) override { closed.push_back(id); }
+  void setQuality(unsigned, const std::string&, const std::string& q, Completion<bool> done) override {
     quality = q;
-    return true;
+    done(true);
   }
-  bool restartIce(unsigned, const std::string&, const transport::ice::IceCredentials&,
-                  const transport::ice::IceCredentials&) override {
-    return true;
+  void restartIce(unsigned, const std::string&, const transport::ice::IceCredentials&,
+                  const transport::ice::IceCredentials&, Completion<bool> done) override {
+    done(true);
   }
-  std::vector<sfu::SessionInfo> sessions() override { return {}; }
-  std::vector<sfu::StreamInfo> streams() override { return {}; }
-  std::vector<WorkerMetrics> metrics() override { return {}; }
+  void sessions(Completion<std::vector<sfu::SessionInfo>> done) override { done({}); }
+  void streams(Completion<std::vector<sfu::StreamInfo>> done) override { done({}); }
+  void metrics(Completion<std::vector<WorkerMetrics>> done) override { done({}); }
 };
 
 class WhipHandlerTest : public ::testing::Test {
@@ -62,7 +59,10 @@ class WhipHandlerTest : public ::testing::Test {
     std::string_view rest(target);
     rest.remove_prefix(6);
     if (auto q = rest.find('?'); q != std::string_view::npos) rest = rest.substr(0, q);
-    return h.handle(r, rest);
+    std::optional<net::HttpResponse> out;
+    h.handle(r, rest, net::HttpReply([&out](net::HttpResponse res) { out = std::move(res); }, 11, true));
+    EXPECT_TRUE(out.has_value()) << "the fake workers answer at once";
+    return out ? std::move(*out) : net::HttpResponse{};
   }
   std::string offer(const char* name) { return test::readTextFile(std::string("tests/fixtures/sdp/") + name); }
 

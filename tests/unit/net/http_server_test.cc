@@ -11,13 +11,13 @@ namespace {
 
 namespace http = boost::beast::http;
 
-struct Echo : HttpHandler {
-  HttpResponse handle(const HttpRequest& req, std::string_view rest) override {
+struct Echo : SyncHttpHandler {
+  HttpResponse respond(const HttpRequest& req, std::string_view rest) override {
     return makeResponse(req, http::status::ok, std::string(rest) + "|" + req.body());
   }
 };
-struct Thrower : HttpHandler {
-  HttpResponse handle(const HttpRequest&, std::string_view) override { throw std::runtime_error("boom"); }
+struct Thrower : SyncHttpHandler {
+  HttpResponse respond(const HttpRequest&, std::string_view) override { throw std::runtime_error("boom"); }
 };
 
 HttpRequest request(HttpMethod m, std::string target, std::string body = "") {
@@ -34,11 +34,11 @@ TEST(HttpServer, DispatchesByMethodAndPrefix) {
   Thrower thrower;
   server.route(HttpMethod::post, "/echo/", echo);
   server.route(HttpMethod::get, "/boom", thrower);
-  auto r = server.dispatch(request(HttpMethod::post, "/echo/abc?x=1", "hi"));
+  auto r = *server.dispatchNow(request(HttpMethod::post, "/echo/abc?x=1", "hi"));
   EXPECT_EQ(r.result(), http::status::ok);
   EXPECT_EQ(r.body(), "abc|hi");
-  EXPECT_EQ(server.dispatch(request(HttpMethod::get, "/echo/abc")).result(), http::status::not_found);
-  EXPECT_EQ(server.dispatch(request(HttpMethod::get, "/boom")).result(), http::status::internal_server_error);
+  EXPECT_EQ(server.dispatchNow(request(HttpMethod::get, "/echo/abc"))->result(), http::status::not_found);
+  EXPECT_EQ(server.dispatchNow(request(HttpMethod::get, "/boom"))->result(), http::status::internal_server_error);
 }
 
 // A real client over TCP: an oversized body gets 413, the server keeps serving.

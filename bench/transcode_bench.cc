@@ -12,8 +12,8 @@ extern "C" {
 #include <cmath>
 #include <vector>
 
-#include "mcu/ffmpeg_ptr.h"
-#include "mcu/transcoder.h"
+#include "codec/ffmpeg_ptr.h"
+#include "codec/transcoder.h"
 
 namespace {
 
@@ -34,9 +34,9 @@ void collect(AVCodecContext& ctx, AVPacket& pkt, MediaCodec codec, std::vector<M
 
 // 60 frames of a moving 1280x720 pattern as VP8 (libvpx, real time, one keyframe).
 std::vector<MediaFrame> vp8Frames() {
-  mcu::quietFfmpegLogs();
+  codec::quietFfmpegLogs();
   const AVCodec* enc = avcodec_find_encoder_by_name("libvpx");
-  mcu::CodecContextPtr ctx(avcodec_alloc_context3(enc));
+  codec::CodecContextPtr ctx(avcodec_alloc_context3(enc));
   ctx->width = 1280;
   ctx->height = 720;
   ctx->pix_fmt = AV_PIX_FMT_YUV420P;
@@ -48,12 +48,12 @@ std::vector<MediaFrame> vp8Frames() {
   av_opt_set_int(ctx->priv_data, "lag-in-frames", 0, 0);
   std::vector<MediaFrame> out;
   if (avcodec_open2(ctx.get(), enc, nullptr) < 0) return out;
-  mcu::FramePtr pic(av_frame_alloc());
+  codec::FramePtr pic(av_frame_alloc());
   pic->format = AV_PIX_FMT_YUV420P;
   pic->width = 1280;
   pic->height = 720;
   av_frame_get_buffer(pic.get(), 0);
-  mcu::PacketPtr pkt(av_packet_alloc());
+  codec::PacketPtr pkt(av_packet_alloc());
   for (int i = 0; i < 60; ++i) {
     av_frame_make_writable(pic.get());
     for (int p = 0; p < 3; ++p) {
@@ -74,11 +74,11 @@ std::vector<MediaFrame> vp8Frames() {
 
 // Two seconds of a 1 kHz stereo sine: AAC 44.1 kHz or Opus 48 kHz.
 std::vector<MediaFrame> sineFrames(MediaCodec codec) {
-  mcu::quietFfmpegLogs();
+  codec::quietFfmpegLogs();
   const bool opus = codec == MediaCodec::kOpus;
   const int rate = opus ? 48'000 : 44'100;
   const AVCodec* enc = avcodec_find_encoder_by_name(opus ? "libopus" : "aac");
-  mcu::CodecContextPtr ctx(avcodec_alloc_context3(enc));
+  codec::CodecContextPtr ctx(avcodec_alloc_context3(enc));
   ctx->sample_rate = rate;
   av_channel_layout_default(&ctx->ch_layout, 2);
   ctx->sample_fmt = opus ? AV_SAMPLE_FMT_FLT : AV_SAMPLE_FMT_FLTP;
@@ -87,13 +87,13 @@ std::vector<MediaFrame> sineFrames(MediaCodec codec) {
   if (!opus) ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   std::vector<MediaFrame> out;
   if (avcodec_open2(ctx.get(), enc, nullptr) < 0) return out;
-  mcu::FramePtr pcm(av_frame_alloc());
+  codec::FramePtr pcm(av_frame_alloc());
   pcm->format = ctx->sample_fmt;
   pcm->sample_rate = rate;
   pcm->nb_samples = ctx->frame_size;
   av_channel_layout_copy(&pcm->ch_layout, &ctx->ch_layout);
   av_frame_get_buffer(pcm.get(), 0);
-  mcu::PacketPtr pkt(av_packet_alloc());
+  codec::PacketPtr pkt(av_packet_alloc());
   for (int64_t s = 0; s < 2 * rate; s += ctx->frame_size) {
     av_frame_make_writable(pcm.get());
     for (int i = 0; i < ctx->frame_size; ++i) {
@@ -123,9 +123,9 @@ double threadCpuUs() {
   return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-void runTranscode(benchmark::State& state, const mcu::TranscodeSpec& spec,
+void runTranscode(benchmark::State& state, const codec::TranscodeSpec& spec,
                   const std::vector<MediaFrame>& input, int64_t frameUs, const char* perLabel) {
-  auto t = mcu::Transcoder::create(spec);
+  auto t = codec::Transcoder::create(spec);
   if (!t.ok() || input.empty()) {
     state.SkipWithError("cannot set up the transcode");
     return;
@@ -154,7 +154,7 @@ void runTranscode(benchmark::State& state, const mcu::TranscodeSpec& spec,
 
 void BM_Vp8ToH264_720p30(benchmark::State& state) {
   static const std::vector<MediaFrame> frames = vp8Frames();
-  mcu::TranscodeSpec spec;
+  codec::TranscodeSpec spec;
   spec.from = MediaCodec::kVp8;
   spec.to = MediaCodec::kH264;
   runTranscode(state, spec, frames, 1'000'000 / 30, "us_per_frame");
@@ -163,7 +163,7 @@ BENCHMARK(BM_Vp8ToH264_720p30)->Unit(benchmark::kMillisecond)->Iterations(300);
 
 void BM_AacToOpus(benchmark::State& state) {
   static const std::vector<MediaFrame> frames = sineFrames(MediaCodec::kAac);
-  mcu::TranscodeSpec spec;
+  codec::TranscodeSpec spec;
   spec.from = MediaCodec::kAac;
   spec.to = MediaCodec::kOpus;
   // One AAC frame is 1024 samples at 44.1 kHz (23.2 ms).
@@ -174,7 +174,7 @@ BENCHMARK(BM_AacToOpus)->Unit(benchmark::kMicrosecond);
 
 void BM_OpusToAac(benchmark::State& state) {
   static const std::vector<MediaFrame> frames = sineFrames(MediaCodec::kOpus);
-  mcu::TranscodeSpec spec;
+  codec::TranscodeSpec spec;
   spec.from = MediaCodec::kOpus;
   spec.to = MediaCodec::kAac;
   spec.sampleRate = 48'000;

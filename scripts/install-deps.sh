@@ -15,7 +15,7 @@ packages=(
   libtomlplusplus-dev                # config file
   nlohmann-json3-dev                 # JSON (admin API)
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
-  libavcodec-dev libavutil-dev       # Transcoder (mcu/) and rtcgate-load: H.264 (x264), VP8, Opus, AAC
+  libavcodec-dev libavutil-dev       # Transcoder (codec/) and rtcgate-load: H.264 (x264), VP8, Opus, AAC
   libswscale-dev libswresample-dev   # Transcoder: pixel formats, 44.1/48 kHz and channel layouts
   # tools the test suite drives
   iproute2 util-linux curl

@@ -41,24 +41,24 @@ void ClientPeer::onDatagram(PacketRef packet, const SocketAddress& from) {
   if (transport_) transport_->onDatagram(std::move(packet), from);
 }
 
-void ClientPeer::onTransportSend(WebRtcTransport&, PacketRef datagram, const SocketAddress& to) {
+void ClientPeer::onTransportSend(transport::MediaTransport&, PacketRef datagram, const SocketAddress& to) {
   if (socket_) socket_->send(std::move(datagram), to);
 }
 
-void ClientPeer::onTransportStateChanged(WebRtcTransport& t, TransportState state, std::string_view reason) {
+void ClientPeer::onTransportStateChanged(transport::MediaTransport& t, TransportState state, std::string_view reason) {
   reason_ = std::string(reason);
   if (state == TransportState::kFailed) {
     // Enough to tell "server never answered" from "ICE done, DTLS stuck" from "dropped".
     reason_ += " (" + std::to_string(datagramsIn_) + " datagrams in, ICE path " +
-               (t.selectedPath().port() != 0 ? t.selectedPath().toString() : std::string("none")) + ", " +
+               (transport_->selectedPath().port() != 0 ? transport_->selectedPath().toString() : std::string("none")) + ", " +
                std::to_string(t.drops().total()) + " dropped)";
   }
   if (state == TransportState::kConnected) connectedAtUs_.store(env_.clock.nowUs(), std::memory_order_relaxed);
   state_.store(state, std::memory_order_release);
 }
 
-void ClientPeer::onTransportRtp(WebRtcTransport&, PacketRef packet) { onRtp(std::move(packet), env_.clock.nowUs()); }
+void ClientPeer::onTransportRtp(transport::MediaTransport&, PacketRef packet) { onRtp(std::move(packet), env_.clock.nowUs()); }
 
-void ClientPeer::onTransportRtcp(WebRtcTransport&, PacketRef packet) { onRtcp(std::move(packet), env_.clock.nowUs()); }
+void ClientPeer::onTransportRtcp(transport::MediaTransport&, PacketRef packet) { onRtcp(std::move(packet), env_.clock.nowUs()); }
 
 }  // namespace rtcgate::load

@@ -57,11 +57,11 @@ class ClientPeer : public net::UdpSocketListener, public transport::webrtc::WebR
   // net::UdpSocketListener
   void onDatagram(PacketRef packet, const SocketAddress& from) override;
   // WebRtcTransportListener
-  void onTransportSend(WebRtcTransport& t, PacketRef datagram, const SocketAddress& to) override;
-  void onTransportPathBound(WebRtcTransport&, const SocketAddress&) override {}
-  void onTransportStateChanged(WebRtcTransport& t, TransportState state, std::string_view reason) override;
-  void onTransportRtp(WebRtcTransport& t, PacketRef packet) override;
-  void onTransportRtcp(WebRtcTransport& t, PacketRef packet) override;
+  void onTransportSend(transport::MediaTransport& t, PacketRef datagram, const SocketAddress& to) override;
+  void onTransportPathBound(transport::MediaTransport&, const SocketAddress&) override {}
+  void onTransportStateChanged(transport::MediaTransport& t, TransportState state, std::string_view reason) override;
+  void onTransportRtp(transport::MediaTransport& t, PacketRef packet) override;
+  void onTransportRtcp(transport::MediaTransport& t, PacketRef packet) override;
 
   std::unique_ptr<net::UdpSocket> socket_;
   std::unique_ptr<WebRtcTransport> transport_;

@@ -102,15 +102,15 @@ void LoopbackSfu::tick() {
   timer_.startUs(2'000, [this] { tick(); });
 }
 
-void LoopbackSfu::Peer::onTransportSend(WebRtcTransport&, PacketRef d, const SocketAddress& to) {
+void LoopbackSfu::Peer::onTransportSend(transport::MediaTransport&, PacketRef d, const SocketAddress& to) {
   sfu.socket_->send(std::move(d), to);
 }
 
-void LoopbackSfu::Peer::onTransportPathBound(WebRtcTransport& t, const SocketAddress& remote) {
+void LoopbackSfu::Peer::onTransportPathBound(transport::MediaTransport& t, const SocketAddress& remote) {
   sfu.demux_.bindAddress(remote, t);
 }
 
-void LoopbackSfu::Peer::onTransportRtp(WebRtcTransport&, PacketRef p) {
+void LoopbackSfu::Peer::onTransportRtp(transport::MediaTransport&, PacketRef p) {
   if (!publisher) return;
   for (auto& peer : sfu.peers_)
     if (!peer->publisher && peer->transport->state() == TransportState::kConnected) {
@@ -122,7 +122,7 @@ void LoopbackSfu::Peer::onTransportRtp(WebRtcTransport&, PacketRef p) {
     }
 }
 
-void LoopbackSfu::Peer::onTransportRtcp(WebRtcTransport&, PacketRef p) {
+void LoopbackSfu::Peer::onTransportRtcp(transport::MediaTransport&, PacketRef p) {
   if (publisher || sfu.publisher_ == nullptr) return;
   wire::rtcp::CompoundIterator it(p->span());
   wire::rtcp::RtcpPacketRef ref;

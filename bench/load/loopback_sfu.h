@@ -36,12 +36,12 @@ class LoopbackSfu final : public Signaler, public net::UdpSocketListener {
   // One server-side peer.
   struct Peer final : transport::webrtc::WebRtcTransportListener {
     Peer(LoopbackSfu& s, bool pub) : sfu(s), publisher(pub) {}
-    void onTransportSend(transport::webrtc::WebRtcTransport&, PacketRef d, const SocketAddress& to) override;
-    void onTransportPathBound(transport::webrtc::WebRtcTransport& t, const SocketAddress& remote) override;
-    void onTransportStateChanged(transport::webrtc::WebRtcTransport&, transport::webrtc::TransportState,
+    void onTransportSend(transport::MediaTransport&, PacketRef d, const SocketAddress& to) override;
+    void onTransportPathBound(transport::MediaTransport& t, const SocketAddress& remote) override;
+    void onTransportStateChanged(transport::MediaTransport&, transport::webrtc::TransportState,
                                  std::string_view) override {}
-    void onTransportRtp(transport::webrtc::WebRtcTransport&, PacketRef p) override;
-    void onTransportRtcp(transport::webrtc::WebRtcTransport&, PacketRef p) override;
+    void onTransportRtp(transport::MediaTransport&, PacketRef p) override;
+    void onTransportRtcp(transport::MediaTransport&, PacketRef p) override;
     LoopbackSfu& sfu;
     bool publisher;
     std::unique_ptr<transport::webrtc::WebRtcTransport> transport;

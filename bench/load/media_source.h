@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "base/result.h"
+#include "media/media_frame.h"
 
 namespace rtcgate::load {
 
-// Which video encoder feeds the publisher.
-enum class VideoCodec : uint8_t { kVp8, kH264 };
+// Which video encoder feeds the publisher: MediaCodec::kVp8 or kH264.
+using VideoCodec = media::MediaCodec;
 
 // One encoded frame: a VP8 frame, an H.264 access unit (Annex B), or one 20 ms Opus frame.
 struct EncodedFrame {

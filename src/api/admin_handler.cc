@@ -34,7 +34,7 @@ nlohmann::json toJson(const sfu::StreamInfo& s) {
           {"frameSinks", s.frameSinks}, {"renditions", s.renditions}, {"worker", s.worker}};
 }
 
-nlohmann::json toJson(const EgressInfo& e) {
+nlohmann::json toJson(const edge::EgressInfo& e) {
   return {{"id", e.id},
           {"stream", e.stream},
           {"state", e.state},
@@ -61,7 +61,7 @@ void AdminHandler::egress(const net::HttpRequest& req, const std::string& stream
       return reply(
           errorResponse(req, http::status::bad_request, "body must be JSON {\"url\": \"rtmp://host/app/key\"}"));
     egress_->start(stream, body["url"].get<std::string>(),
-                   [head = net::requestHead(req), stream, reply](std::optional<EgressRefusal> refused, EgressInfo info) {
+                   [head = net::requestHead(req), stream, reply](std::optional<edge::EgressRefusal> refused, edge::EgressInfo info) {
                      if (refused)
                        return reply(errorResponse(head, static_cast<http::status>(refused->status), refused->reason));
                      auto res = jsonResponse(head, http::status::created, toJson(info).dump());
@@ -117,7 +117,7 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
   }
   if (rest.rfind("sessions/", 0) == 0 && method == http::verb::delete_) {
     const std::string id(rest.substr(9));
-    const SessionEntry* e = registry_.find(id);
+    const cluster::SessionEntry* e = registry_.find(id);
     if (!e) return reply(errorResponse(req, http::status::not_found, "no such session"));
     const unsigned worker = e->worker;
     registry_.remove(id);

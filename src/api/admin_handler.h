@@ -3,9 +3,9 @@
 // DELETE /api/sessions/{id}, and RTMP pushes: POST/GET /api/streams/{stream}/egress,
 // GET/DELETE /api/streams/{stream}/egress/{id}.
 
-#include "api/egress_control.h"
-#include "api/media_workers.h"
-#include "api/session_registry.h"
+#include "edge/egress_control.h"
+#include "cluster/media_workers.h"
+#include "cluster/directory.h"
 #include "net/http_server.h"
 
 namespace rtcgate::api {
@@ -13,7 +13,7 @@ namespace rtcgate::api {
 class AdminHandler final : public net::HttpHandler {
  public:
   // `egress` may be null (no RTMP pushes: 404 on those paths).
-  AdminHandler(SessionRegistry& registry, MediaWorkers& workers, EgressControl* egress = nullptr)
+  AdminHandler(cluster::Directory& registry, cluster::MediaWorkers& workers, edge::EgressControl* egress = nullptr)
       : registry_(registry), workers_(workers), egress_(egress) {}
   // Lists answer when the workers' snapshots arrive; the rest at once.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
@@ -21,9 +21,9 @@ class AdminHandler final : public net::HttpHandler {
  private:
   void egress(const net::HttpRequest& request, const std::string& stream, std::string_view id,
               const net::HttpReply& reply);
-  SessionRegistry& registry_;
-  MediaWorkers& workers_;
-  EgressControl* egress_;
+  cluster::Directory& registry_;
+  cluster::MediaWorkers& workers_;
+  edge::EgressControl* egress_;
 };
 
 }  // namespace rtcgate::api

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <map>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace rtcgate::api {
@@ -20,20 +19,5 @@ struct ApiConfig {
   bool replacePublisher = false;  // a second WHIP publish replaces the first instead of 409
   std::string webRoot = "web";
 };
-
-// The token `stream` needs: the one of the longest prefix of its name in `tokens` (WHIP,
-// WHEP and RTMP alike); null when the stream is open.
-inline const std::string* requiredToken(const std::map<std::string, std::string>& tokens,
-                                        std::string_view stream) noexcept {
-  const std::string* required = nullptr;
-  size_t best = 0;
-  for (const auto& [prefix, token] : tokens) {
-    if (stream.substr(0, prefix.size()) == prefix && (required == nullptr || prefix.size() >= best)) {
-      required = &token;
-      best = prefix.size();
-    }
-  }
-  return required;
-}
 
 }  // namespace rtcgate::api

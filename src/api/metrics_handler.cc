@@ -11,15 +11,13 @@ namespace {
 // One counter family summed over workers, with per-worker samples.
 template <typename Get>
 void family(std::string& out, const char* name, const char* help, const char* type,
-            const std::vector<WorkerMetrics>& workers, Get get) {
+            const std::vector<cluster::WorkerMetrics>& workers, Get get) {
   out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
   for (const auto& w : workers) out += fmt::format("{}{{worker=\"{}\"}} {}\n", name, w.worker, get(w));
 }
 
-}  // namespace
-
-std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::vector<sfu::SessionInfo>& sessions) {
-  std::string out;
+// Sessions by kind, and how many are connected.
+void sessionFamilies(std::string& out, const std::vector<sfu::SessionInfo>& sessions) {
   size_t byKind[5] = {}, connected = 0;
   for (const auto& s : sessions) {
     ++byKind[static_cast<size_t>(s.kind)];
@@ -31,6 +29,23 @@ std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::
                        byKind[k]);
   out += fmt::format("# HELP rtcgate_sessions_connected Sessions with ICE and DTLS up.\n"
                      "# TYPE rtcgate_sessions_connected gauge\nrtcgate_sessions_connected {}\n", connected);
+}
+
+// Every drop on the packet path, by reason, summed over workers.
+void dropFamily(std::string& out, const std::vector<cluster::WorkerMetrics>& workers) {
+  out += "# HELP rtcgate_drops_total Packets dropped, by reason.\n# TYPE rtcgate_drops_total counter\n";
+  for (size_t r = 0; r < static_cast<size_t>(DropReason::kCount); ++r) {
+    uint64_t total = 0;
+    for (const auto& w : workers) total += w.drops.get(DropReason(r));
+    out += fmt::format("rtcgate_drops_total{{reason=\"{}\"}} {}\n", dropReasonName(DropReason(r)), total);
+  }
+}
+
+}  // namespace
+
+std::string renderMetrics(const std::vector<cluster::WorkerMetrics>& workers, const std::vector<sfu::SessionInfo>& sessions) {
+  std::string out;
+  sessionFamilies(out, sessions);
   family(out, "rtcgate_packets_in_total", "UDP datagrams received.", "counter", workers,
          [](const auto& w) { return w.udp.packetsIn; });
   family(out, "rtcgate_packets_out_total", "UDP datagrams sent.", "counter", workers,
@@ -63,6 +78,8 @@ std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::
          [](const auto& w) { return w.sfu.senderReportsSent; });
   family(out, "rtcgate_unknown_ssrc_drops_total", "Publisher packets of an SSRC no track claims.", "counter",
          workers, [](const auto& w) { return w.sfu.unknownSsrcDrops; });
+  family(out, "rtcgate_twcc_feedback_received_total", "Transport-wide CC feedback packets from players.", "counter",
+         workers, [](const auto& w) { return w.sfu.twccFeedbackReceived; });
   family(out, "rtcgate_layer_switches_total", "Simulcast layer switches.", "counter", workers,
          [](const auto& w) { return w.sfu.layerSwitches; });
   family(out, "rtcgate_renditions_running", "Transcodes running (one per stream and codec needed).", "gauge",
@@ -80,18 +97,13 @@ std::string renderMetrics(const std::vector<WorkerMetrics>& workers, const std::
          [](const auto& w) { return w.sessions; });
   family(out, "rtcgate_packet_pool_buffers", "Packet buffers allocated.", "gauge", workers,
          [](const auto& w) { return w.poolBuffers; });
-  out += "# HELP rtcgate_drops_total Packets dropped, by reason.\n# TYPE rtcgate_drops_total counter\n";
-  for (size_t r = 0; r < static_cast<size_t>(DropReason::kCount); ++r) {
-    uint64_t total = 0;
-    for (const auto& w : workers) total += w.drops.get(DropReason(r));
-    out += fmt::format("rtcgate_drops_total{{reason=\"{}\"}} {}\n", dropReasonName(DropReason(r)), total);
-  }
+  dropFamily(out, workers);
   return out;
 }
 
 void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   if (!rest.empty()) return reply(errorResponse(req, http::status::not_found, "no such resource"));
-  workers_.metrics([this, head = net::requestHead(req), reply](std::vector<WorkerMetrics> metrics) {
+  workers_.metrics([this, head = net::requestHead(req), reply](std::vector<cluster::WorkerMetrics> metrics) {
     workers_.sessions([head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
       reply(net::makeResponse(head, http::status::ok, renderMetrics(metrics, sessions), "text/plain; version=0.0.4"));
     });

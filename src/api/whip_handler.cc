@@ -6,7 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_util.h"
-#include "api/session_id.h"
+#include "cluster/session_id.h"
+#include "cluster/stream_access.h"
 #include "base/clock.h"
 #include "base/hex.h"
 #include "base/random.h"
@@ -17,14 +18,6 @@ namespace rtcgate::api {
 namespace sdp = wire::sdp;
 
 namespace {
-
-// One part of a stream name: 1-64 of [A-Za-z0-9_.-], not "." or "..".
-bool validNamePart(std::string_view part) noexcept {
-  if (part.empty() || part.size() > 64 || part == "." || part == "..") return false;
-  for (char c : part)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
-  return true;
-}
 
 // Our capability for a codec the publisher negotiated, so a player is offered exactly it.
 std::vector<sdp::CodecCapability> capabilityFor(const sdp::NegotiatedCodec& codec,
@@ -52,14 +45,7 @@ std::pair<std::string, std::string> sdpfragCredentials(std::string_view body) {
 
 }  // namespace
 
-bool validStreamName(std::string_view name) noexcept {
-  // One part, or two joined by '/' (an RTMP "{app}/{key}" name).
-  const auto slash = name.find('/');
-  if (slash == std::string_view::npos) return validNamePart(name);
-  return validNamePart(name.substr(0, slash)) && validNamePart(name.substr(slash + 1));
-}
-
-WhipHandler::WhipHandler(Mode mode, SessionRegistry& registry, MediaWorkers& workers, const ApiConfig& config,
+WhipHandler::WhipHandler(Mode mode, cluster::Directory& registry, cluster::MediaWorkers& workers, const ApiConfig& config,
                          const crypto::dtls::Certificate& certificate)
     : mode_(mode), registry_(registry), workers_(workers), config_(config), certificate_(certificate) {}
 
@@ -69,7 +55,7 @@ void WhipHandler::handle(const net::HttpRequest& req, std::string_view rest, net
   // ("live/cam" for RTMP {app}/{key} names), so a session is always the last part.
   const auto method = req.method();
   if (method == http::verb::post) {
-    if (!validStreamName(rest))
+    if (!cluster::validStreamName(rest))
       return reply(errorResponse(req, http::status::bad_request,
                                  "stream name must be 1-64 of [A-Za-z0-9_.-], or two such parts joined by '/'"));
     return create(req, std::string(rest), reply);
@@ -79,7 +65,7 @@ void WhipHandler::handle(const net::HttpRequest& req, std::string_view rest, net
                                "POST an SDP offer to the stream; PATCH or DELETE its session URL"));
   }
   const auto slash = rest.rfind('/');
-  if (slash == std::string_view::npos || !validStreamName(rest.substr(0, slash)) || slash + 1 == rest.size())
+  if (slash == std::string_view::npos || !cluster::validStreamName(rest.substr(0, slash)) || slash + 1 == rest.size())
     return reply(errorResponse(req, http::status::not_found, "no such session"));
   const std::string stream(rest.substr(0, slash)), id(rest.substr(slash + 1));
   if (method == http::verb::delete_) return reply(remove(req, stream, id));
@@ -96,7 +82,7 @@ net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
 }
 
 std::optional<net::HttpResponse> WhipHandler::authorize(const net::HttpRequest& req, const std::string& stream) const {
-  const std::string* required = requiredToken(config_.tokens, stream);
+  const std::string* required = cluster::requiredToken(config_.tokens, stream);
   if (!required) return std::nullopt;
   const auto given = bearerToken(req);
   if (given.empty()) {
@@ -128,7 +114,7 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
     return reply(errorResponse(req, http::status::unsupported_media_type, "Content-Type must be application/sdp"));
   if (registry_.sessionCount() >= config_.maxSessions)
     return reply(errorResponse(req, http::status::service_unavailable, "gateway at capacity, try another node"));
-  const StreamEntry* entry = registry_.stream(stream);
+  const cluster::StreamEntry* entry = registry_.stream(stream);
   const bool publishing = mode_ == Mode::kWhip;
   if (publishing && entry && !entry->publisherId.empty() && !config_.replacePublisher)
     return reply(errorResponse(req, http::status::conflict, "stream '" + stream + "' is already being published"));
@@ -138,67 +124,75 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
   const unsigned worker = registry_.workerFor(stream);
   const auto ice = transport::ice::IceCredentials::generate();
   sdp::AnswerOptions options = answerOptions(worker, ice.ufrag, ice.pwd);
-  if (!publishing) {
-    // A player gets exactly the publisher's codecs, and our SSRCs for what we send.
-    options.videoCodecs.clear();
-    options.audioCodecs.clear();
-    for (const auto& m : entry->published) {
-      if (m.codecs.empty()) continue;
-      auto& list = m.kind == "video" ? options.videoCodecs : options.audioCodecs;
-      auto caps = capabilityFor(m.codecs.front(), m.kind == "video" ? sdp::defaultVideoCodecs()
-                                                                    : sdp::defaultAudioCodecs());
-      list.insert(list.end(), caps.begin(), caps.end());
-      sdp::LocalSendTrack t;
-      t.kind = m.kind;
-      t.stream.ssrc = randomU32() | 1;
-      t.stream.rtxSsrc = m.kind == "video" ? (randomU32() | 1) : 0;
-      t.stream.cname = "rtcgate";
-      t.stream.streamId = stream;
-      t.stream.trackId = m.kind;
-      options.sendTracks.push_back(std::move(t));
-    }
-  }
+  if (!publishing) offerPublished(*entry, stream, options);
   auto answer = sdp::AnswerBuilder(options).build(req.body());
   if (!answer.ok()) return reply(errorResponse(req, http::status::bad_request, "cannot answer offer: " + answer.error().toString()));
   if (answer->session.media.empty())
     return reply(errorResponse(req, http::status::bad_request, "offer has no media section rtcgate can use"));
 
   sfu::SessionSpec spec;
-  spec.id = newSessionId();
+  spec.id = cluster::newSessionId();
   spec.stream = stream;
   spec.negotiated = answer->session;
   spec.localIce = ice;
-  spec.layer = publishing ? "" : queryParam(req, "layer");
-  if (!spec.layer.empty() && spec.layer != "h" && spec.layer != "m" && spec.layer != "l")
-    return reply(errorResponse(req, http::status::bad_request, "layer must be h, m or l"));
+  if (const std::string layer = publishing ? "" : queryParam(req, "layer"); !layer.empty()) {
+    const auto quality = sfu::qualityFromName(layer);
+    if (!quality) return reply(errorResponse(req, http::status::bad_request, "layer must be h, m or l"));
+    spec.quality = *quality;
+  }
   spec.createdMs = unixTimeMs();
-  SessionEntry entryOut{spec.id, publishing ? sfu::SessionKind::kPublisher : sfu::SessionKind::kSubscriber, stream,
-                        worker, "\"" + newSessionId() + "\"", spec.negotiated.remoteIce.ufrag};
+  cluster::SessionEntry entryOut{spec.id, publishing ? sfu::SessionKind::kPublisher : sfu::SessionKind::kSubscriber, stream,
+                        worker, "\"" + cluster::newSessionId() + "\"", spec.negotiated.remoteIce.ufrag};
   // The directory holds the session from now on, so a second publisher of the stream is
   // refused while this one starts; it is forgotten again if the worker refuses or is late.
   if (publishing) registry_.addPublisher(entryOut, spec.negotiated.media);
   else registry_.addSubscriber(entryOut);
-  auto started = [this, head = net::requestHead(req), entryOut, sdp = std::move(answer->sdp), publishing,
-                  reply](Status st) {
-    if (!st.ok()) {
-      registry_.remove(entryOut.id);
-      const auto code = st.error().code;
-      const auto status = code == Error::Code::kState     ? http::status::conflict
-                          : code == Error::Code::kTimeout ? http::status::service_unavailable
-                                                          : http::status::internal_server_error;
-      spdlog::warn("{}: session for stream '{}' not started: {}", publishing ? "whip" : "whep", entryOut.stream,
-                   st.error().message);
-      return reply(errorResponse(head, status, std::string("cannot start session: ") + st.error().message));
-    }
-    spdlog::info("{}: session {} for stream '{}' on worker {}", publishing ? "whip" : "whep", entryOut.id,
-                 entryOut.stream, entryOut.worker);
-    reply(created(head, entryOut, sdp));
+  auto started = [this, head = net::requestHead(req), entryOut, sdp = std::move(answer->sdp), reply](Status st) {
+    onStarted(st, head, entryOut, sdp, reply);
   };
   if (publishing) workers_.addPublisher(worker, std::move(spec), config_.replacePublisher, std::move(started));
   else workers_.addSubscriber(worker, std::move(spec), std::move(started));
 }
 
-net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const SessionEntry& entry,
+// A player gets exactly the publisher's codecs, and our SSRCs for what we send.
+void WhipHandler::offerPublished(const cluster::StreamEntry& entry, const std::string& stream,
+                                 sdp::AnswerOptions& options) const {
+  options.videoCodecs.clear();
+  options.audioCodecs.clear();
+  for (const auto& m : entry.published) {
+    if (m.codecs.empty()) continue;
+    auto& list = m.kind == "video" ? options.videoCodecs : options.audioCodecs;
+    auto caps =
+        capabilityFor(m.codecs.front(), m.kind == "video" ? sdp::defaultVideoCodecs() : sdp::defaultAudioCodecs());
+    list.insert(list.end(), caps.begin(), caps.end());
+    sdp::LocalSendTrack t;
+    t.kind = m.kind;
+    t.stream.ssrc = randomU32() | 1;
+    t.stream.rtxSsrc = m.kind == "video" ? (randomU32() | 1) : 0;
+    t.stream.cname = "rtcgate";
+    t.stream.streamId = stream;
+    t.stream.trackId = m.kind;
+    options.sendTracks.push_back(std::move(t));
+  }
+}
+
+void WhipHandler::onStarted(const Status& st, const net::HttpRequest& head, const cluster::SessionEntry& entry,
+                            const std::string& sdp, const net::HttpReply& reply) {
+  const char* what = mode_ == Mode::kWhip ? "whip" : "whep";
+  if (!st.ok()) {
+    registry_.remove(entry.id);
+    const auto code = st.error().code;
+    const auto status = code == Error::Code::kState     ? http::status::conflict
+                        : code == Error::Code::kTimeout ? http::status::service_unavailable
+                                                        : http::status::internal_server_error;
+    spdlog::warn("{}: session for stream '{}' not started: {}", what, entry.stream, st.error().message);
+    return reply(errorResponse(head, status, std::string("cannot start session: ") + st.error().message));
+  }
+  spdlog::info("{}: session {} for stream '{}' on worker {}", what, entry.id, entry.stream, entry.worker);
+  reply(created(head, entry, sdp));
+}
+
+net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const cluster::SessionEntry& entry,
                                        const std::string& sdp) const {
   auto res = net::makeResponse(head, http::status::created, sdp, "application/sdp");
   addCors(res);
@@ -210,7 +204,7 @@ net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const Sessi
 }
 
 net::HttpResponse WhipHandler::remove(const net::HttpRequest& req, const std::string& stream, const std::string& id) {
-  const SessionEntry* e = registry_.find(id);
+  const cluster::SessionEntry* e = registry_.find(id);
   if (!e || e->stream != stream || (e->kind == sfu::SessionKind::kPublisher) != (mode_ == Mode::kWhip))
     return errorResponse(req, http::status::not_found, "no such session");
   if (auto denied = authorize(req, stream)) return *denied;
@@ -225,7 +219,7 @@ net::HttpResponse WhipHandler::remove(const net::HttpRequest& req, const std::st
 
 void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, const std::string& id,
                         const net::HttpReply& reply) {
-  const SessionEntry* e = registry_.find(id);
+  const cluster::SessionEntry* e = registry_.find(id);
   if (!e || e->stream != stream || (e->kind == sfu::SessionKind::kPublisher) != (mode_ == Mode::kWhip))
     return reply(errorResponse(req, http::status::not_found, "no such session"));
   if (auto denied = authorize(req, stream)) return reply(*denied);
@@ -236,9 +230,9 @@ void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, 
     if (json.is_discarded() || !json.is_object() || !json.contains("layer") || !json["layer"].is_string())
       return reply(errorResponse(req, http::status::bad_request, "expected {\"layer\": \"h\"|\"m\"|\"l\"}"));
     const std::string layer = json["layer"];
-    if (layer != "h" && layer != "m" && layer != "l")
-      return reply(errorResponse(req, http::status::bad_request, "layer must be h, m or l"));
-    workers_.setQuality(e->worker, id, layer, [head = net::requestHead(req), layer, reply](bool found) {
+    const auto quality = sfu::qualityFromName(layer);
+    if (!quality) return reply(errorResponse(req, http::status::bad_request, "layer must be h, m or l"));
+    workers_.setQuality(e->worker, id, *quality, [head = net::requestHead(req), layer, reply](bool found) {
       if (!found) return reply(errorResponse(head, http::status::not_found, "session gone"));
       reply(jsonResponse(head, http::status::ok, nlohmann::json{{"layer", layer}}.dump()));
     });
@@ -255,7 +249,7 @@ void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, 
   reply(std::move(res));
 }
 
-void WhipHandler::iceRestart(const net::HttpRequest& req, const SessionEntry& session, std::string_view body,
+void WhipHandler::iceRestart(const net::HttpRequest& req, const cluster::SessionEntry& session, std::string_view body,
                              const net::HttpReply& reply) {
   const auto [ufrag, pwd] = sdpfragCredentials(body);
   const auto local = transport::ice::IceCredentials::generate();

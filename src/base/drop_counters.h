@@ -19,6 +19,16 @@ enum class DropReason : uint8_t {
   kNotReady,        // media before DTLS finished
   kUnknownFirstByte,
   kPoolExhausted,
+  // SFU packet path: a producer's packets that are not forwarded, a consumer's that are not sent.
+  kUnknownSsrc,          // no track of the peer claims the SSRC
+  kUnnegotiatedPayload,  // a payload type the track did not negotiate (e.g. RED, FEC)
+  kBadRtx,               // an RTX packet that cannot be restored (no media SSRC yet, too short)
+  kDuplicate,            // a late original after its retransmission, already forwarded
+  kNoConsumerTrack,      // a consumer-side packet of a kind or layer not being sent
+  kWaitingKeyframe,      // a consumer waits for a keyframe to start or switch layers
+  kTooOld,               // older than what the consumer already sent
+  kOversize,             // does not fit a send buffer with the consumer's header
+  kNotConnected,         // a consumer's transport is not connected (yet or any more)
   kCount,
 };
 
@@ -35,6 +45,15 @@ constexpr std::string_view dropReasonName(DropReason r) noexcept {
     case DropReason::kNotReady: return "not_ready";
     case DropReason::kUnknownFirstByte: return "unknown_first_byte";
     case DropReason::kPoolExhausted: return "pool_exhausted";
+    case DropReason::kUnknownSsrc: return "unknown_ssrc";
+    case DropReason::kUnnegotiatedPayload: return "unnegotiated_payload";
+    case DropReason::kBadRtx: return "bad_rtx";
+    case DropReason::kDuplicate: return "duplicate";
+    case DropReason::kNoConsumerTrack: return "no_consumer_track";
+    case DropReason::kWaitingKeyframe: return "waiting_keyframe";
+    case DropReason::kTooOld: return "too_old";
+    case DropReason::kOversize: return "oversize";
+    case DropReason::kNotConnected: return "not_connected";
     case DropReason::kCount: break;
   }
   return "unknown";

@@ -1,29 +1,18 @@
 #pragma once
-// AnnexBReader: walks the NAL units of an H.264 Annex B byte stream (ITU-T H.264 Annex B).
+// H.264 Annex B helpers for frames: NAL types, start codes, normalizing (the walker itself
+// is wire::payload::AnnexBReader).
 
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "wire/payload/annex_b.h"
+
 namespace rtcgate::media {
 
-// Yields each NAL unit of an Annex B buffer with its start code stripped, without
-// allocating. Zero bytes before a start code (the leading zero of a 4-byte start code,
-// trailing_zero_8bits) are not part of the NAL unit; bytes before the first start code
-// are ignored. Copyable, so a caller can look ahead.
-class AnnexBReader {
- public:
-  explicit AnnexBReader(std::span<const uint8_t> annexB) noexcept;
-
-  // The next non-empty NAL unit; false at the end.
-  bool next(std::span<const uint8_t>& nal) noexcept;
-  bool atEnd() const noexcept;
-
- private:
-  std::span<const uint8_t> data_;
-  size_t pos_;  // first byte after a start code, or data_.size()
-};
+// The one Annex B walker (wire/payload/annex_b.h).
+using wire::payload::AnnexBReader;
 
 inline constexpr uint8_t kAnnexBStartCode[4] = {0, 0, 0, 1};
 

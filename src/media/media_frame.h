@@ -2,13 +2,18 @@
 // MediaFrame: one encoded access unit, the currency of bridges (RTP ⇄ frame, FLV ⇄ frame).
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 namespace rtcgate::media {
 
-// The codecs a frame can carry.
+// The codecs a frame or an RTP track can carry: the one codec enum of the project.
 enum class MediaCodec : uint8_t { kVp8, kVp9, kH264, kAv1, kOpus, kAac };
+
+// The codec an SDP rtpmap or a config names ("VP8", "h264", "opus"; any case); nullopt for
+// one rtcgate does not know.
+std::optional<MediaCodec> codecFromName(std::string_view name) noexcept;
 
 // One encoded access unit. Frames are not on the SFU packet path, so they own their bytes.
 //

@@ -15,7 +15,7 @@ FramePublisher::RtpTrack::RtpTrack(MediaKind k, uint32_t rate)
       time(rate, randomU32()),
       history(k == MediaKind::kVideo ? 1024 : 256) {}
 
-FramePublisher::FramePublisher(SessionHost& host, FramePublisherListener& listener, std::string id, std::string stream,
+FramePublisher::FramePublisher(PeerHost& host, FramePublisherListener& listener, std::string id, std::string stream,
                                SessionKind kind, int64_t createdMs)
     : host_(host),
       listener_(listener),
@@ -47,7 +47,7 @@ void FramePublisher::pushFrame(const std::shared_ptr<const media::MediaFrame>& f
   if (stream_) stream_->onSourceFrame(frame, videoReorders);
 }
 
-void FramePublisher::onSubscriberCountChanged(size_t count) {
+void FramePublisher::onConsumerCountChanged(size_t count) {
   if (!stream_ || ended_) return;
   // RTP (and any transcode it needs) only while someone watches over WebRTC.
   if (count > 0 && !sinking_) {

@@ -12,7 +12,7 @@
 #include "media/packet_history.h"
 #include "media/rtp_time_mapper.h"
 #include "sfu/frame_sink.h"
-#include "sfu/session_host.h"
+#include "sfu/peer_host.h"
 #include "sfu/session_info.h"
 #include "sfu/stream_source.h"
 
@@ -29,7 +29,7 @@ class FramePublisherListener {
 
 class FramePublisher final : public StreamSource, public FrameSink {
  public:
-  FramePublisher(SessionHost& host, FramePublisherListener& listener, std::string id, std::string stream,
+  FramePublisher(PeerHost& host, FramePublisherListener& listener, std::string id, std::string stream,
                  SessionKind kind, int64_t createdMs);
   ~FramePublisher() override;
 
@@ -43,7 +43,7 @@ class FramePublisher final : public StreamSource, public FrameSink {
 
   // StreamSource
   const std::string& sourceId() const noexcept override { return id_; }
-  int layerForQuality(MediaKind, std::string_view) const override { return 0; }
+  int layerForQuality(MediaKind, Quality) const override { return 0; }
   int layerCount(MediaKind kind) const override;
   int lowerLayer(MediaKind, int layer) const override { return layer; }
   uint64_t layerBitrate(MediaKind, int) const override { return 0; }
@@ -51,7 +51,7 @@ class FramePublisher final : public StreamSource, public FrameSink {
   void requestKeyframe(MediaKind kind, int layer) override;
   std::vector<TrackInfo> trackInfo() const override;
   bool producesFrames() const noexcept override { return true; }
-  void onSubscriberCountChanged(size_t count) override;
+  void onConsumerCountChanged(size_t count) override;
   void endSource(std::string_view reason) override;
 
   // FrameSink (the RTP side, for WebRTC subscribers)
@@ -77,7 +77,7 @@ class FramePublisher final : public StreamSource, public FrameSink {
   void emit(RtpTrack& track, PacketRef packet, size_t payloadSize, bool marker, uint32_t ts, bool keyframeStart,
             int64_t nowUs);
 
-  SessionHost& host_;
+  PeerHost& host_;
   FramePublisherListener& listener_;
   std::string id_;
   std::string streamName_;

@@ -1,9 +1,5 @@
 #include "sfu/keyframe.h"
 
-#include <strings.h>
-
-#include <cstring>
-
 #include "wire/payload/av1_aggregation_header.h"
 #include "wire/payload/h264_keyframe.h"
 #include "wire/payload/vp8_descriptor.h"
@@ -11,41 +7,34 @@
 
 namespace rtcgate::sfu {
 
-VideoCodec videoCodecFromName(std::string_view name) noexcept {
-  auto is = [&](const char* n) { return name.size() == strlen(n) && strncasecmp(name.data(), n, name.size()) == 0; };
-  if (is("VP8")) return VideoCodec::kVp8;
-  if (is("VP9")) return VideoCodec::kVp9;
-  if (is("H264")) return VideoCodec::kH264;
-  if (is("AV1")) return VideoCodec::kAv1;
-  return VideoCodec::kOther;
-}
-
-bool isKeyframeStart(VideoCodec codec, std::span<const uint8_t> payload) noexcept {
+bool isKeyframeStart(std::optional<MediaCodec> codec, std::span<const uint8_t> payload) noexcept {
   namespace pl = wire::payload;
-  switch (codec) {
-    case VideoCodec::kVp8: {
+  if (!codec) return false;
+  switch (*codec) {
+    case MediaCodec::kVp8: {
       auto d = pl::Vp8Descriptor::parse(payload);
       return d.ok() && d->keyframeStart;
     }
-    case VideoCodec::kH264: {
+    case MediaCodec::kH264: {
       auto h = pl::H264PayloadInfo::parse(payload);
       return h.ok() && h->keyframe();
     }
-    case VideoCodec::kVp9: {
+    case MediaCodec::kVp9: {
       auto d = pl::Vp9Descriptor::parse(payload);
       return d.ok() && d->keyframeStart();
     }
-    case VideoCodec::kAv1: {
+    case MediaCodec::kAv1: {
       auto a = pl::Av1AggregationHeader::parse(payload);
       return a.ok() && a->keyframeStart();
     }
-    case VideoCodec::kOther: return false;
+    case MediaCodec::kOpus:
+    case MediaCodec::kAac: return false;
   }
   return false;
 }
 
-std::optional<FrameSize> keyframeSize(VideoCodec codec, std::span<const uint8_t> payload) noexcept {
-  if (codec != VideoCodec::kVp8) return std::nullopt;
+std::optional<FrameSize> keyframeSize(std::optional<MediaCodec> codec, std::span<const uint8_t> payload) noexcept {
+  if (codec != MediaCodec::kVp8) return std::nullopt;
   auto d = wire::payload::Vp8Descriptor::parse(payload);
   if (!d.ok() || !d->keyframeStart) return std::nullopt;
   // RFC 6386 §9.1: 3-byte frame tag, start code 9d 01 2a, then 14-bit little-endian sizes.

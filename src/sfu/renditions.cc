@@ -23,14 +23,14 @@ struct Renditions::Rendition {
   MediaCodec from;
   MediaCodec to;
   std::shared_ptr<Output> output;
-  std::unique_ptr<mcu::TranscodeHandle> handle;
+  std::unique_ptr<codec::TranscodeHandle> handle;
   bool started = false;  // video: fed its first keyframe
   bool failed = false;
   uint64_t lastFed = 0;  // number of the last source frame given to it
 };
 
 // Receives one transcode's results on the stream's worker, while the rendition lives.
-class Renditions::Output final : public mcu::TranscodeOutput {
+class Renditions::Output final : public codec::TranscodeOutput {
  public:
   Output(Renditions& owner, Rendition& r) : owner_(owner), rendition_(r) {}
   void onTranscodedFrame(std::shared_ptr<const MediaFrame> frame) override { owner_.onTranscoded(rendition_, frame); }
@@ -41,7 +41,7 @@ class Renditions::Output final : public mcu::TranscodeOutput {
   Rendition& rendition_;
 };
 
-Renditions::Renditions(mcu::CodecPool* pool, Executor* executor, RenditionsListener& listener, int keyframeIntervalMs)
+Renditions::Renditions(codec::CodecPool* pool, Executor* executor, RenditionsListener& listener, int keyframeIntervalMs)
     : pool_(pool), executor_(executor), listener_(listener), keyframeIntervalMs_(keyframeIntervalMs) {}
 
 Renditions::~Renditions() = default;
@@ -100,7 +100,7 @@ Renditions::Rendition* Renditions::startRendition(MediaKind kind, MediaCodec to)
   r->from = source_[kindIndex(kind)];
   r->to = to;
   r->output = std::make_shared<Output>(*this, *r);
-  mcu::TranscodeSpec spec;
+  codec::TranscodeSpec spec;
   spec.from = r->from;
   spec.to = to;
   spec.keyframeIntervalMs = keyframeIntervalMs_;

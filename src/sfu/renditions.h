@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/executor.h"
-#include "mcu/codec_pool.h"
+#include "codec/codec_pool.h"
 #include "sfu/frame_sink.h"
 #include "sfu/media_kind.h"
 
@@ -45,7 +45,7 @@ struct RenditionCounters {
 class Renditions {
  public:
   // Without a pool (tests, a gateway with transcoding off) only pass-through works.
-  Renditions(mcu::CodecPool* pool, Executor* executor, RenditionsListener& listener, int keyframeIntervalMs = 2000);
+  Renditions(codec::CodecPool* pool, Executor* executor, RenditionsListener& listener, int keyframeIntervalMs = 2000);
   ~Renditions();
   Renditions(const Renditions&) = delete;
   Renditions& operator=(const Renditions&) = delete;
@@ -88,7 +88,7 @@ class Renditions {
   void prune();
   void remember(const std::shared_ptr<const media::MediaFrame>& frame);
 
-  mcu::CodecPool* pool_;
+  codec::CodecPool* pool_;
   Executor* executor_;
   RenditionsListener& listener_;
   int keyframeIntervalMs_;

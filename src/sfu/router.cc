@@ -23,7 +23,7 @@ Status Router::addPublisher(SessionSpec spec, bool replace) {
   Stream& stream = streamFor(spec.stream);
   StreamSource* previous = stream.publisher();
   if (previous && !replace) return Error::state("stream already published");
-  auto session = std::make_unique<PublisherSession>(host_, std::move(spec), counters_);
+  auto session = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kPublisher, counters_);
   RTCGATE_TRY(session->start());
   session->attach(&stream);
   // The new publisher takes over first, so closing the old one does not end the stream.
@@ -37,16 +37,16 @@ Status Router::addPublisher(SessionSpec spec, bool replace) {
 Status Router::addSubscriber(SessionSpec spec) {
   if (sessions_.count(spec.id)) return Error::state("duplicate session id");
   Stream& stream = streamFor(spec.stream);
-  auto session = std::make_unique<SubscriberSession>(host_, std::move(spec), counters_);
+  auto session = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kSubscriber, counters_);
   RTCGATE_TRY(session->start());
   session->attach(&stream);
-  stream.addSubscriber(session.get());
+  for (Consumer* c : session->consumers()) stream.addConsumer(c);
   const std::string id = session->id();
   sessions_.emplace(id, std::move(session));
   return {};
 }
 
-Session* Router::find(const std::string& id) {
+Peer* Router::find(const std::string& id) {
   auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second.get();
 }
@@ -60,28 +60,26 @@ bool Router::closeSession(const std::string& id, std::string_view reason) {
     sink->second.sink->onStreamEnded(reason);
     return removeFrameSink(id);
   }
-  Session* s = find(id);
+  Peer* s = find(id);
   if (!s) return false;
   s->close(reason);  // reports ended through the host, which calls onSessionEnded
   return true;
 }
 
-bool Router::setQuality(const std::string& id, std::string_view quality) {
-  Session* s = find(id);
-  if (!s || s->kind() != SessionKind::kSubscriber) return false;
-  static_cast<SubscriberSession*>(s)->setQuality(quality);
+bool Router::setQuality(const std::string& id, Quality quality) {
+  Peer* p = find(id);
+  if (!p || p->kind() != SessionKind::kSubscriber) return false;
+  p->setQuality(quality);
   return true;
 }
 
-void Router::detach(Session& s) {
-  auto it = streams_.find(s.streamName());
+void Router::detach(Peer& p) {
+  auto it = streams_.find(p.streamName());
+  p.attach(nullptr);
   if (it == streams_.end()) return;
   Stream& stream = *it->second;
-  if (s.kind() == SessionKind::kPublisher) {
-    stream.removePublisher(static_cast<PublisherSession*>(&s));
-  } else {
-    stream.removeSubscriber(static_cast<SubscriberSession*>(&s));
-  }
+  stream.removePublisher(&p);
+  for (Consumer* c : p.consumers()) stream.removeConsumer(c);
   if (stream.empty()) eraseStream(it);
 }
 
@@ -90,9 +88,11 @@ void Router::endStream(Stream& stream, std::string_view reason) {
   // Frame sinks first: they hold the stream non-empty, so it survives the closes below.
   stream.endFrameSinks(reason);
   std::erase_if(frameSinks_, [&](const auto& e) { return e.second.info.stream == name; });
-  // Copy first: each close detaches a subscriber from the stream (and may erase it).
-  const std::vector<SubscriberSession*> subscribers = stream.subscribers();
-  for (auto* s : subscribers) s->close(reason);
+  // Collected first: each close detaches a player from the stream (and may erase it).
+  std::vector<Peer*> players;
+  for (auto& [id, peer] : sessions_)
+    if (peer->streamName() == name && peer->kind() == SessionKind::kSubscriber && !peer->ended()) players.push_back(peer.get());
+  for (auto* p : players) p->close(reason);
   eraseIfEmpty(name);
 }
 
@@ -211,15 +211,15 @@ bool Router::hasStreamPublisher(const std::string& stream) const {
   return it != streams_.end() && it->second->publisher();
 }
 
-void Router::onSessionEnded(Session& session) {
+void Router::onPeerEnded(Peer& session) {
   auto it = sessions_.find(session.id());
   if (it == sessions_.end() || it->second.get() != &session) return;
   auto st = streams_.find(session.streamName());
   const bool wasPublisher = st != streams_.end() && session.kind() == SessionKind::kPublisher &&
-                            st->second->publisher() == static_cast<PublisherSession*>(&session);
+                            st->second->publisher() == &session;
   detach(session);
   if (wasPublisher && (st = streams_.find(session.streamName())) != streams_.end()) {
-    if (session.transport().state() == transport::webrtc::TransportState::kClosed) {
+    if (session.transport().state() == transport::TransportState::kClosed) {
       // Ended on purpose (DELETE, admin, DTLS close_notify): the broadcast is over.
       endStream(*st->second, "the publisher ended the stream");
     } else {
@@ -239,7 +239,7 @@ void Router::onTick(int64_t nowUs) {
   // ended ones stay alive in the graveyard until the next tick.
   ticking_.clear();
   for (auto& [id, s] : sessions_) ticking_.push_back(s.get());
-  for (Session* s : ticking_) s->onTick(nowUs);
+  for (Peer* s : ticking_) s->onTick(nowUs);
   std::vector<Stream*> expired;
   for (auto& [name, stream] : streams_) {
     const int64_t since = stream->orphanedSinceUs();

@@ -1,6 +1,7 @@
 #pragma once
-// Router: the SFU of one worker — its streams and sessions. Every call runs on the worker
-// thread; the control thread reaches it only through posted calls.
+// Router: the SFU of one worker — its streams, its peers (WebRTC sessions) and its frame
+// sources and sinks (RTMP). Every call runs on the worker thread; the control thread
+// reaches it only through posted calls.
 
 #include <map>
 #include <memory>
@@ -10,10 +11,11 @@
 #include "base/result.h"
 #include "sfu/frame_publisher.h"
 #include "sfu/frame_sink.h"
-#include "sfu/publisher_session.h"
+#include "sfu/peer.h"
+#include "sfu/peer_host.h"
 #include "sfu/session_info.h"
+#include "sfu/session_spec.h"
 #include "sfu/stream.h"
-#include "sfu/subscriber_session.h"
 
 namespace rtcgate::sfu {
 
@@ -23,16 +25,17 @@ class Router final : public FramePublisherListener {
   // long to come back before its subscribers are closed.
   static constexpr int64_t kDefaultPublisherGraceUs = 30'000'000;
 
-  Router(SessionHost& host, unsigned workerIndex, int64_t publisherGraceUs = kDefaultPublisherGraceUs)
+  Router(PeerHost& host, unsigned workerIndex, int64_t publisherGraceUs = kDefaultPublisherGraceUs)
       : host_(host), worker_(workerIndex), publisherGraceUs_(publisherGraceUs) {}
   ~Router() override;
 
-  // Starts a publisher's session; with `replace`, an existing publisher is closed first.
+  // Starts a publishing peer; with `replace`, an existing publisher is closed first.
   Status addPublisher(SessionSpec spec, bool replace);
+  // Starts a playing peer: its consumers take the stream's producers.
   Status addSubscriber(SessionSpec spec);
   bool closeSession(const std::string& id, std::string_view reason);
-  bool setQuality(const std::string& id, std::string_view quality);
-  Session* find(const std::string& id);
+  bool setQuality(const std::string& id, Quality quality);
+  Peer* find(const std::string& id);
 
   // Frame sources (RTMP publishers): like addPublisher, for a source that delivers frames.
   Status addFramePublisher(std::string id, std::string stream, SessionKind kind, bool replace, int64_t createdMs);
@@ -50,9 +53,9 @@ class Router final : public FramePublisherListener {
   // FramePublisherListener
   void onFramePublisherEnded(const std::string& id, std::string_view reason) override;
 
-  // A session failed or closed (called by the host from the transport's callback); it is
+  // A peer failed or closed (called by the host from the transport's callback); it is
   // detached now and destroyed on the next tick, outside any of its own calls.
-  void onSessionEnded(Session& session);
+  void onPeerEnded(Peer& peer);
   void onTick(int64_t nowUs);
 
   std::vector<SessionInfo> sessions() const;
@@ -68,7 +71,7 @@ class Router final : public FramePublisherListener {
 
  private:
   Stream& streamFor(const std::string& name);
-  void detach(Session& s);
+  void detach(Peer& p);
   // Closes every subscriber of `stream` (the stream is over).
   void endStream(Stream& stream, std::string_view reason);
   void eraseIfEmpty(const std::string& stream);
@@ -82,19 +85,19 @@ class Router final : public FramePublisherListener {
     SessionInfo info;
   };
 
-  SessionHost& host_;
+  PeerHost& host_;
   unsigned worker_;
   int64_t publisherGraceUs_;
   SfuCounters counters_;
   std::map<std::string, std::unique_ptr<Stream>> streams_;
-  std::map<std::string, std::unique_ptr<Session>> sessions_;
-  std::vector<std::unique_ptr<Session>> graveyard_;
+  std::map<std::string, std::unique_ptr<Peer>> sessions_;
+  std::vector<std::unique_ptr<Peer>> graveyard_;
   std::map<std::string, std::unique_ptr<FramePublisher>> framePublishers_;
   std::vector<std::unique_ptr<FramePublisher>> frameGraveyard_;
   std::map<std::string, FrameSinkEntry> frameSinks_;
-  std::vector<Session*> ticking_;  // reused every tick, so ticking does not allocate
+  std::vector<Peer*> ticking_;  // reused every tick, so ticking does not allocate
   DropCounters endedDrops_;
-  RenditionCounters endedRenditions_;  // of streams already gone  // drops of sessions already gone, so totals never go down
+  RenditionCounters endedRenditions_;  // of streams already gone, so totals never go down
 };
 
 }  // namespace rtcgate::sfu

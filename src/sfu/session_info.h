@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <string>
+
+#include "base/drop_counters.h"
 #include <vector>
 
 namespace rtcgate::sfu {
@@ -75,6 +77,8 @@ struct SfuCounters {
   uint64_t senderReportsSent = 0;
   uint64_t layerSwitches = 0;
   uint64_t unknownSsrcDrops = 0;
+  uint64_t twccFeedbackReceived = 0;  // transport-cc feedback from players
+  DropCounters drops;  // the SFU packet path: producers' packets not forwarded, consumers' not sent
 };
 
 }  // namespace rtcgate::sfu

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "sfu/stream_source.h"
-#include "sfu/subscriber_session.h"
 
 namespace rtcgate::sfu {
 
@@ -14,9 +13,9 @@ void Stream::setPublisher(StreamSource* p) {
   orphanedSinceUs_ = 0;
   tap_.reset();  // a new source: its frames start over at a keyframe
   if (renditions_) renditions_->onSourceChanged();
-  if (p) p->onSubscriberCountChanged(subscribers_.size());
-  // Subscribers that were waiting (or saw the previous publisher) continue seamlessly.
-  for (auto* s : subscribers_) s->onPublisherChanged();
+  if (p) p->onConsumerCountChanged(consumers_.size());
+  // Consumers that were waiting (or saw the previous publisher) continue seamlessly.
+  for (auto* c : consumers_) c->onSourceChanged();
   if (frameSinkCount() && p && !p->producesFrames()) onSourceKeyframeNeeded();
 }
 
@@ -24,22 +23,32 @@ void Stream::removePublisher(StreamSource* p) {
   if (publisher_ == p) publisher_ = nullptr;
 }
 
-void Stream::addSubscriber(SubscriberSession* s) {
-  subscribers_.push_back(s);
-  if (publisher_) publisher_->onSubscriberCountChanged(subscribers_.size());
+void Stream::addConsumer(RtpConsumer* c) {
+  consumers_.push_back(c);
+  if (publisher_) publisher_->onConsumerCountChanged(consumers_.size());
 }
 
-void Stream::removeSubscriber(SubscriberSession* s) {
-  std::erase(subscribers_, s);
-  if (publisher_) publisher_->onSubscriberCountChanged(subscribers_.size());
+void Stream::removeConsumer(RtpConsumer* c) {
+  std::erase(consumers_, c);
+  if (publisher_) publisher_->onConsumerCountChanged(consumers_.size());
+}
+
+size_t Stream::subscriberCount() const {
+  std::vector<const std::string*> owners;
+  for (const auto* c : consumers_) {
+    const std::string* id = &c->ownerId();
+    if (std::none_of(owners.begin(), owners.end(), [&](const std::string* o) { return *o == *id; })) owners.push_back(id);
+  }
+  return owners.size();
 }
 
 void Stream::forward(const ForwardedPacket& packet) {
-  for (auto* s : subscribers_) s->sendMedia(packet);
+  for (auto* c : consumers_)
+    if (c->kind() == packet.kind) c->onRtp(packet);
   if (!renditions_ || !renditions_->hasSinks() || !packet.codec || !publisher_ || publisher_->producesFrames()) return;
   if (!tap_) tap_ = std::make_unique<FrameTap>();
   tapped_.clear();
-  tap_->onPacket(packet, publisher_->layerForQuality(MediaKind::kVideo, "h"), publisher_, tapped_);
+  tap_->onPacket(packet, publisher_->layerForQuality(MediaKind::kVideo, Quality::kHigh), publisher_, tapped_);
   for (auto& f : tapped_) renditions_->onSourceFrame(std::make_shared<const media::MediaFrame>(std::move(f)));
   // Until the tap has a keyframe nothing reaches the sinks (PLIs are rate-limited upstream).
   if (packet.kind == MediaKind::kVideo && tap_->videoNeedsKeyframe()) onSourceKeyframeNeeded();
@@ -88,11 +97,11 @@ std::vector<std::string> Stream::renditionNames() const {
 void Stream::onSourceKeyframeNeeded() {
   // A frame source (RTMP) cannot be asked; a WebRTC publisher gets a PLI for its best layer.
   if (publisher_ && !publisher_->producesFrames())
-    publisher_->requestKeyframe(MediaKind::kVideo, publisher_->layerForQuality(MediaKind::kVideo, "h"));
+    publisher_->requestKeyframe(MediaKind::kVideo, publisher_->layerForQuality(MediaKind::kVideo, Quality::kHigh));
 }
 
 void Stream::onLayersReranked() {
-  for (auto* s : subscribers_) s->onLayersReranked();
+  for (auto* c : consumers_) c->onLayersReranked();
 }
 
 void Stream::requestKeyframe(MediaKind kind, int layer) {
@@ -103,7 +112,7 @@ StreamInfo Stream::info(unsigned worker) const {
   StreamInfo i;
   i.name = name_;
   i.worker = worker;
-  i.subscribers = static_cast<unsigned>(subscribers_.size());
+  i.subscribers = static_cast<unsigned>(subscriberCount());
   i.frameSinks = static_cast<unsigned>(frameSinkCount());
   i.renditions = renditionNames();
   if (publisher_) {

@@ -1,6 +1,7 @@
 #pragma once
-// Stream: one named stream on a worker — at most one publisher and any number of
-// subscribers, all on this worker, so fan-out takes no lock.
+// Stream: one named stream on a worker — the producers of one source (a WebRTC peer's
+// tracks, an RTMP publisher's packetized frames), the RTP consumers that take them and the
+// frame sinks fed through renditions, all on this worker, so fan-out takes no lock.
 
 #include <memory>
 #include <string>
@@ -13,45 +14,40 @@
 #include "sfu/frame_sink.h"
 #include "sfu/frame_tap.h"
 #include "sfu/media_kind.h"
+#include "sfu/producer.h"
 #include "sfu/renditions.h"
-#include "sfu/stream_context.h"
+#include "sfu/rtp_consumer.h"
 #include "sfu/session_info.h"
+#include "sfu/stream_context.h"
 #include "wire/rtp/rtp_packet.h"
 
 namespace rtcgate::sfu {
 
 class StreamSource;
-class SubscriberSession;
 
-// A media packet as the publisher received it, handed to every subscriber.
-struct ForwardedPacket {
-  MediaKind kind;
-  int layer;                       // index into the publisher's layers of that track
-  const wire::rtp::RtpPacketView& rtp;
-  bool keyframeStart;
-  int64_t receivedUs;
-  // The payload's codec when frames can be made of it (for frame sinks); else nullopt.
-  std::optional<media::MediaCodec> codec = std::nullopt;
-};
-
-class Stream final : public RenditionsListener {
+class Stream final : public RenditionsListener, public ProducerSink {
  public:
   explicit Stream(std::string name, StreamContext context = {}) : name_(std::move(name)), context_(context) {}
   ~Stream() override;
 
   const std::string& name() const noexcept { return name_; }
   StreamSource* publisher() const noexcept { return publisher_; }
-  const std::vector<SubscriberSession*>& subscribers() const noexcept { return subscribers_; }
-  bool empty() const noexcept { return !publisher_ && subscribers_.empty() && frameSinkCount() == 0; }
+  const std::vector<RtpConsumer*>& consumers() const noexcept { return consumers_; }
+  bool empty() const noexcept { return !publisher_ && consumers_.empty() && frameSinkCount() == 0; }
 
   void setPublisher(StreamSource* p);
   void removePublisher(StreamSource* p);
-  void addSubscriber(SubscriberSession* s);
-  void removeSubscriber(SubscriberSession* s);
+  void addConsumer(RtpConsumer* c);
+  void removeConsumer(RtpConsumer* c);
+  // Peers (or relays) with a consumer here.
+  size_t subscriberCount() const;
 
-  // Fan-out of one packet to every subscriber (each makes its own copy), and to the frame
-  // sinks through the tap when the source sends RTP.
+  // Fan-out of one packet to every consumer of its kind (each makes its own copy), and to
+  // the frame sinks through the tap when the source sends RTP.
   void forward(const ForwardedPacket& packet);
+  // ProducerSink
+  void onProducerPacket(const ForwardedPacket& packet) override { forward(packet); }
+  void onProducerLayersReranked() override { onLayersReranked(); }
 
   // Frame sinks (RTMP players and pushes, the RTP output of a frame source). A sink must
   // not add or remove sinks from inside onFrame.
@@ -70,14 +66,14 @@ class Stream final : public RenditionsListener {
 
   // RenditionsListener
   void onSourceKeyframeNeeded() override;
-  // The publisher's layer order changed: subscribers re-pick their layer by quality.
+  // The publisher's layer order changed: consumers re-pick their layer by quality.
   void onLayersReranked();
-  // A subscriber needs a keyframe of `layer` (joining, switching, or lost sync).
+  // A consumer needs a keyframe of `layer` (joining, switching, or lost sync).
   void requestKeyframe(MediaKind kind, int layer);
 
   StreamInfo info(unsigned worker) const;
 
-  // Since when the stream has had subscribers but no publisher (0: it has one, or never
+  // Since when the stream has had consumers but no publisher (0: it has one, or never
   // lost one). The router ends such a stream after a grace period.
   int64_t orphanedSinceUs() const noexcept { return orphanedSinceUs_; }
   void setOrphanedSinceUs(int64_t us) noexcept { orphanedSinceUs_ = us; }
@@ -87,7 +83,7 @@ class Stream final : public RenditionsListener {
   std::string name_;
   StreamContext context_;
   StreamSource* publisher_ = nullptr;
-  std::vector<SubscriberSession*> subscribers_;
+  std::vector<RtpConsumer*> consumers_;
   std::unique_ptr<Renditions> renditions_;  // made with the first frame sink
   std::unique_ptr<FrameTap> tap_;            // while frame sinks exist and the source sends RTP
   std::vector<media::MediaFrame> tapped_;    // reused by the tap

@@ -3,12 +3,12 @@
 // executor (both null when transcoding is unavailable, e.g. in unit tests of forwarding).
 
 #include "base/executor.h"
-#include "mcu/codec_pool.h"
+#include "codec/codec_pool.h"
 
 namespace rtcgate::sfu {
 
 struct StreamContext {
-  mcu::CodecPool* pool = nullptr;
+  codec::CodecPool* pool = nullptr;
   Executor* executor = nullptr;
   int keyframeIntervalMs = 2000;  // of the H.264 renditions
 };

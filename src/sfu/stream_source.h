@@ -1,6 +1,6 @@
 #pragma once
-// StreamSource: whatever feeds a Stream — a WebRTC publisher, or a frame publisher (RTMP
-// ingest, later a mixer or a relay) — as its subscribers and the router see it.
+// StreamSource: whatever feeds a Stream — a WebRTC peer's producers, or a frame publisher
+// (RTMP ingest, later a mixer or a relay) — as the stream's consumers and the router see it.
 
 #include <cstdint>
 #include <string>
@@ -10,6 +10,7 @@
 #include "base/packet_buffer.h"
 #include "sfu/media_kind.h"
 #include "sfu/session_info.h"
+#include "sfu/simulcast.h"
 
 namespace rtcgate::sfu {
 
@@ -27,19 +28,19 @@ class StreamSource : public PacketLookup {
 
   // The session id of the source (a WHIP session, an RTMP connection).
   virtual const std::string& sourceId() const noexcept = 0;
-  // Layer index of the quality a subscriber asked for: "h" highest, "l" lowest.
-  virtual int layerForQuality(MediaKind kind, std::string_view quality) const = 0;
+  // Layer index of the quality a consumer asked for.
+  virtual int layerForQuality(MediaKind kind, Quality quality) const = 0;
   virtual int layerCount(MediaKind kind) const = 0;
   // Next lower layer by quality (or the same at the bottom).
   virtual int lowerLayer(MediaKind kind, int layer) const = 0;
   virtual uint64_t layerBitrate(MediaKind kind, int layer) const = 0;
-  // A subscriber or frame sink needs a keyframe of `layer` (rate-limited by the source).
+  // A consumer or frame sink needs a keyframe of `layer` (rate-limited by the source).
   virtual void requestKeyframe(MediaKind kind, int layer) = 0;
   virtual std::vector<TrackInfo> trackInfo() const = 0;
   // True for sources that deliver frames (their RTP is made from them, not tapped).
   virtual bool producesFrames() const noexcept { return false; }
-  // The stream's WebRTC subscribers came or went (a frame source packetizes only for some).
-  virtual void onSubscriberCountChanged(size_t count) { (void)count; }
+  // The stream's RTP consumers came or went (a frame source packetizes only for some).
+  virtual void onConsumerCountChanged(size_t count) { (void)count; }
   // Ends the source on purpose (replaced by a new publisher, closed by an operator).
   virtual void endSource(std::string_view reason) = 0;
 };

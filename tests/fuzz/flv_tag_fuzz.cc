@@ -69,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   video(bytes);
   audio(bytes);
   std::span<const uint8_t> nal;
-  AnnexBIterator it(bytes);
+  rtcgate::wire::payload::AnnexBReader it(bytes);
   while (it.next(nal)) {
   }
   return 0;

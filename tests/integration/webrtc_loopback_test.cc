@@ -47,19 +47,19 @@ class Side final : public net::UdpSocketListener, public WebRtcTransportListener
     if (server_) demux.route(std::move(packet), from);
     else if (transport) transport->onDatagram(std::move(packet), from);
   }
-  void onTransportSend(WebRtcTransport&, PacketRef datagram, const SocketAddress& to) override {
+  void onTransportSend(transport::MediaTransport&, PacketRef datagram, const SocketAddress& to) override {
     if (socket_) socket_->send(std::move(datagram), to);
   }
-  void onTransportPathBound(WebRtcTransport& t, const SocketAddress& remote) override {
+  void onTransportPathBound(transport::MediaTransport& t, const SocketAddress& remote) override {
     if (server_) demux.bindAddress(remote, t);
     ++pathsBound;
   }
-  void onTransportStateChanged(WebRtcTransport&, TransportState s, std::string_view reason) override {
+  void onTransportStateChanged(transport::MediaTransport&, TransportState s, std::string_view reason) override {
     states.push_back(s);
     lastReason = std::string(reason);
   }
-  void onTransportRtp(WebRtcTransport&, PacketRef p) override { rtp.emplace_back(p->data(), p->data() + p->size); }
-  void onTransportRtcp(WebRtcTransport&, PacketRef p) override {
+  void onTransportRtp(transport::MediaTransport&, PacketRef p) override { rtp.emplace_back(p->data(), p->data() + p->size); }
+  void onTransportRtcp(transport::MediaTransport&, PacketRef p) override {
     rtcp.emplace_back(p->data(), p->data() + p->size);
   }
 

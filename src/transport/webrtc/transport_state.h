@@ -1,22 +1,11 @@
 #pragma once
-// TransportState: the life cycle of a WebRTC transport (kFailed and kClosed are final).
+// The WebRTC transport's life cycle is every media transport's (transport/transport_state.h).
 
-#include <cstdint>
-#include <string_view>
+#include "transport/transport_state.h"
 
 namespace rtcgate::transport::webrtc {
 
-enum class TransportState : uint8_t { kNew, kConnecting, kConnected, kFailed, kClosed };
-
-constexpr std::string_view transportStateName(TransportState s) noexcept {
-  switch (s) {
-    case TransportState::kNew: return "new";
-    case TransportState::kConnecting: return "connecting";
-    case TransportState::kConnected: return "connected";
-    case TransportState::kFailed: return "failed";
-    case TransportState::kClosed: return "closed";
-  }
-  return "unknown";
-}
+using transport::TransportState;
+using transport::transportStateName;
 
 }  // namespace rtcgate::transport::webrtc

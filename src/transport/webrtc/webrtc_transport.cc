@@ -168,11 +168,12 @@ void WebRtcTransport::onTimer() {
   if (auto t = dtls_.nextTimeoutUs(); t && *t <= now) dtls_.onTimer();
 }
 
-void WebRtcTransport::restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote) {
+bool WebRtcTransport::restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote) {
   options_.localIce = local;
   options_.remoteIce = remote;
   if (lite_) lite_->restart(local, remote);
   else client_->restart(local, remote);
+  return true;
 }
 
 bool WebRtcTransport::iceRestartComplete() const noexcept {

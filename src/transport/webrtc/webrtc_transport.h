@@ -20,25 +20,14 @@
 #include "transport/ice/ice_client_agent.h"
 #include "transport/ice/ice_lite_agent.h"
 #include "transport/webrtc/peer_demux.h"
+#include "transport/media_transport.h"
 #include "transport/webrtc/transport_state.h"
 
 namespace rtcgate::transport::webrtc {
 
-class WebRtcTransport;
-
-// Everything a transport reports upward; calls happen on the worker thread, synchronously.
-class WebRtcTransportListener {
- public:
-  virtual ~WebRtcTransportListener() = default;
-  // A protected datagram for the socket.
-  virtual void onTransportSend(WebRtcTransport& t, PacketRef datagram, const SocketAddress& to) = 0;
-  // ICE validated `remote` for this peer: route its datagrams here from now on.
-  virtual void onTransportPathBound(WebRtcTransport& t, const SocketAddress& remote) = 0;
-  virtual void onTransportStateChanged(WebRtcTransport& t, TransportState state, std::string_view reason) = 0;
-  // Decrypted RTP / RTCP, in place in the received buffer.
-  virtual void onTransportRtp(WebRtcTransport& t, PacketRef packet) = 0;
-  virtual void onTransportRtcp(WebRtcTransport& t, PacketRef packet) = 0;
-};
+// A WebRTC transport reports like every media transport.
+using WebRtcTransportListener = MediaTransportListener;
+using WebRtcTransportStats = MediaTransportStats;
 
 // How this side of the peer connection behaves.
 struct WebRtcTransportOptions {
@@ -55,48 +44,42 @@ struct WebRtcTransportOptions {
   int64_t connectTimeoutUs = 30'000'000;
 };
 
-// Counters for metrics and tests.
-struct WebRtcTransportStats {
-  uint64_t rtpIn = 0, rtcpIn = 0, rtpOut = 0, rtcpOut = 0, bytesIn = 0, bytesOut = 0;
-  uint64_t dtlsIn = 0, dtlsOut = 0;  // handshake datagrams, for diagnosing stuck sessions
-};
-
-class WebRtcTransport final : public DatagramSink, ice::IceListener, crypto::dtls::DtlsListener {
+class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::dtls::DtlsListener {
  public:
   WebRtcTransport(Clock& clock, PacketPool& pool, crypto::dtls::DtlsContext& dtls, WebRtcTransportOptions options,
                   WebRtcTransportListener& listener);
   ~WebRtcTransport() override;
 
   // Client mode: sends the first checks. Lite mode: arms the consent timer.
-  Status start();
+  Status start() override;
   void onDatagram(PacketRef packet, const SocketAddress& from) override;
-  std::optional<int64_t> nextTimeoutUs() const noexcept;
-  void onTimer();
+  std::optional<int64_t> nextTimeoutUs() const noexcept override;
+  void onTimer() override;
 
   // Protects `packet` in place (the caller must own it alone) and sends it on the selected
   // path. Fails (and counts) when not connected.
-  Status sendRtp(PacketRef packet) noexcept;
-  Status sendRtcp(PacketRef packet) noexcept;
+  Status sendRtp(PacketRef packet) noexcept override;
+  Status sendRtcp(PacketRef packet) noexcept override;
   // Copies into a pooled buffer first (control paths and tests).
   Status sendRtpCopy(std::span<const uint8_t> bytes) noexcept;
   Status sendRtcpCopy(std::span<const uint8_t> bytes) noexcept;
 
   // ICE restart: new credentials on both sides; media keeps flowing on the current path.
-  void restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote);
+  bool restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote) override;
   // True once checks under the credentials of the last restart succeeded (or if none).
   bool iceRestartComplete() const noexcept;
   // Client mode: our local address changed (new socket, network switch); re-check from it.
   void onLocalAddressChanged();
   // Sends DTLS close_notify (when connected) and ends the transport.
-  void close(std::string_view reason);
+  void close(std::string_view reason) override;
 
-  TransportState state() const noexcept { return state_; }
-  const std::string& reason() const noexcept { return reason_; }
+  TransportState state() const noexcept override { return state_; }
+  const std::string& reason() const noexcept override { return reason_; }
   const ice::IceCredentials& localIce() const noexcept { return options_.localIce; }
   const SocketAddress& selectedPath() const noexcept { return selected_; }
   std::optional<crypto::SrtpProfile> srtpProfile() const noexcept;
-  const WebRtcTransportStats& stats() const noexcept { return stats_; }
-  const DropCounters& drops() const noexcept { return drops_; }
+  const MediaTransportStats& stats() const noexcept override { return stats_; }
+  const DropCounters& drops() const noexcept override { return drops_; }
 
  private:
   // ice::IceListener

@@ -6,20 +6,9 @@
 #include <span>
 
 #include "base/result.h"
+#include "wire/payload/annex_b.h"
 
 namespace rtcgate::wire::rtmp {
-
-// Walks the NAL units of an Annex B stream (3- or 4-byte start codes); no allocation.
-class AnnexBIterator {
- public:
-  explicit AnnexBIterator(std::span<const uint8_t> stream) noexcept;
-  // Next NAL unit without its start code or trailing zero bytes; false at the end.
-  bool next(std::span<const uint8_t>& nal) noexcept;
-
- private:
-  std::span<const uint8_t> data_;
-  size_t pos_ = 0;  // first byte after the current start code, or data_.size()
-};
 
 // Walks the NAL units of an AVCC payload with `lengthSize`-byte big-endian prefixes.
 class AvccIterator {

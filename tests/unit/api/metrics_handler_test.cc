@@ -6,7 +6,7 @@ namespace rtcgate::api {
 namespace {
 
 TEST(Metrics, RendersCountersPerWorkerAndDropsByReason) {
-  WorkerMetrics w;
+  cluster::WorkerMetrics w;
   w.worker = 1;
   w.sfu.retransmissionsSent = 7;
   w.sfu.unknownSsrcDrops = 3;

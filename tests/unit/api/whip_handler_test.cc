@@ -1,4 +1,6 @@
 #include "api/whip_handler.h"
+#include "cluster/local_directory.h"
+#include "cluster/stream_access.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +11,7 @@ namespace rtcgate::api {
 namespace {
 
 // Records what the API asked of the workers; no media threads.
-struct FakeWorkers : MediaWorkers {
+struct FakeWorkers : cluster::MediaWorkers {
   std::vector<sfu::SessionSpec> started;
   std::vector<std::string> closed;
   std::string quality;
@@ -17,26 +19,26 @@ struct FakeWorkers : MediaWorkers {
   SocketAddress udpAddress(unsigned w) const override {
     return *SocketAddress::parse("127.0.0.1", static_cast<uint16_t>(40000 + w));
   }
-  void addPublisher(unsigned, sfu::SessionSpec spec, bool, Completion<Status> done) override {
+  void addPublisher(unsigned, sfu::SessionSpec spec, bool, cluster::Completion<Status> done) override {
     started.push_back(std::move(spec));
     done(Status{});
   }
-  void addSubscriber(unsigned, sfu::SessionSpec spec, Completion<Status> done) override {
+  void addSubscriber(unsigned, sfu::SessionSpec spec, cluster::Completion<Status> done) override {
     started.push_back(std::move(spec));
     done(Status{});
   }
   void closeSession(unsigned, const std::string& id, const std::string&) override { closed.push_back(id); }
-  void setQuality(unsigned, const std::string&, const std::string& q, Completion<bool> done) override {
-    quality = q;
+  void setQuality(unsigned, const std::string&, sfu::Quality q, cluster::Completion<bool> done) override {
+    quality = sfu::qualityName(q);
     done(true);
   }
   void restartIce(unsigned, const std::string&, const transport::ice::IceCredentials&,
-                  const transport::ice::IceCredentials&, Completion<bool> done) override {
+                  const transport::ice::IceCredentials&, cluster::Completion<bool> done) override {
     done(true);
   }
-  void sessions(Completion<std::vector<sfu::SessionInfo>> done) override { done({}); }
-  void streams(Completion<std::vector<sfu::StreamInfo>> done) override { done({}); }
-  void metrics(Completion<std::vector<WorkerMetrics>> done) override { done({}); }
+  void sessions(cluster::Completion<std::vector<sfu::SessionInfo>> done) override { done({}); }
+  void streams(cluster::Completion<std::vector<sfu::StreamInfo>> done) override { done({}); }
+  void metrics(cluster::Completion<std::vector<cluster::WorkerMetrics>> done) override { done({}); }
 };
 
 class WhipHandlerTest : public ::testing::Test {
@@ -67,7 +69,7 @@ class WhipHandlerTest : public ::testing::Test {
   std::string offer(const char* name) { return test::readTextFile(std::string("tests/fixtures/sdp/") + name); }
 
   ApiConfig config_;
-  SessionRegistry registry_{2};
+  cluster::LocalDirectory registry_{2};
   FakeWorkers workers_;
   std::unique_ptr<crypto::dtls::Certificate> cert_;
   std::unique_ptr<WhipHandler> whip_, whep_;
@@ -93,7 +95,7 @@ TEST_F(WhipHandlerTest, PublishThenPlayThenDelete) {
   EXPECT_NE(play.body().find("a=ssrc:"), std::string::npos);
   EXPECT_NE(play.body().find("VP8/90000"), std::string::npos);
   ASSERT_EQ(workers_.started.size(), 2u);
-  EXPECT_EQ(workers_.started[1].layer, "l");
+  EXPECT_EQ(workers_.started[1].quality, sfu::Quality::kLow);
 
   const std::string pubId = location.substr(location.rfind('/') + 1);
   EXPECT_EQ(call(*whip_, http::verb::delete_, location, "", "").result(), http::status::ok);
@@ -102,17 +104,17 @@ TEST_F(WhipHandlerTest, PublishThenPlayThenDelete) {
 }
 
 TEST(StreamNames, OnePartOrAppAndKey) {
-  EXPECT_TRUE(validStreamName("cam1"));
-  EXPECT_TRUE(validStreamName("live/cam1"));
-  EXPECT_TRUE(validStreamName("a.b-c_d"));
-  EXPECT_FALSE(validStreamName(""));
-  EXPECT_FALSE(validStreamName("/cam"));
-  EXPECT_FALSE(validStreamName("live/"));
-  EXPECT_FALSE(validStreamName("a/b/c"));
-  EXPECT_FALSE(validStreamName("live/.."));
-  EXPECT_FALSE(validStreamName("bad name"));
-  EXPECT_FALSE(validStreamName(std::string(65, 'a')));
-  EXPECT_TRUE(validStreamName(std::string(64, 'a') + "/" + std::string(64, 'b')));
+  EXPECT_TRUE(cluster::validStreamName("cam1"));
+  EXPECT_TRUE(cluster::validStreamName("live/cam1"));
+  EXPECT_TRUE(cluster::validStreamName("a.b-c_d"));
+  EXPECT_FALSE(cluster::validStreamName(""));
+  EXPECT_FALSE(cluster::validStreamName("/cam"));
+  EXPECT_FALSE(cluster::validStreamName("live/"));
+  EXPECT_FALSE(cluster::validStreamName("a/b/c"));
+  EXPECT_FALSE(cluster::validStreamName("live/.."));
+  EXPECT_FALSE(cluster::validStreamName("bad name"));
+  EXPECT_FALSE(cluster::validStreamName(std::string(65, 'a')));
+  EXPECT_TRUE(cluster::validStreamName(std::string(64, 'a') + "/" + std::string(64, 'b')));
 }
 
 TEST_F(WhipHandlerTest, AppSlashKeyStreamsPublishPlayAndDelete) {
@@ -163,10 +165,10 @@ TEST_F(WhipHandlerTest, TokensPerPrefix) {
 
 TEST(Tokens, TheLongestPrefixDecides) {
   const std::map<std::string, std::string> tokens{{"", "all"}, {"live/", "live"}, {"live/vip", "vip"}};
-  EXPECT_EQ(*requiredToken(tokens, "cam"), "all");
-  EXPECT_EQ(*requiredToken(tokens, "live/cam"), "live");
-  EXPECT_EQ(*requiredToken(tokens, "live/vip1"), "vip");
-  EXPECT_EQ(requiredToken({{"private-", "x"}}, "public"), nullptr);
+  EXPECT_EQ(*cluster::requiredToken(tokens, "cam"), "all");
+  EXPECT_EQ(*cluster::requiredToken(tokens, "live/cam"), "live");
+  EXPECT_EQ(*cluster::requiredToken(tokens, "live/vip1"), "vip");
+  EXPECT_EQ(cluster::requiredToken({{"private-", "x"}}, "public"), nullptr);
 }
 
 TEST_F(WhipHandlerTest, CapacityAndLayerPatch) {

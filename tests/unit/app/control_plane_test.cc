@@ -13,17 +13,25 @@
 
 #include "api/admin_handler.h"
 #include "api/health_handler.h"
-#include "api/session_registry.h"
 #include "api/whip_handler.h"
-#include "app/loop_executor.h"
-#include "app/rtmp_egress.h"
-#include "app/rtmp_server.h"
-#include "app/worker_pool.h"
+#include "cluster/local_directory.h"
+#include "cluster/worker_pool.h"
+#include "edge/rtmp_egress.h"
+#include "edge/rtmp_server.h"
 #include "net/http_server.h"
+#include "net/loop_executor.h"
 #include "support/fixtures.h"
 
 namespace rtcgate::app {
 namespace {
+
+using cluster::Worker;
+using cluster::WorkerObserver;
+using edge::RtmpEgress;
+using edge::RtmpEgressListener;
+using edge::RtmpEgressOptions;
+using edge::RtmpEgressState;
+using edge::RtmpEgressStatus;
 
 using namespace std::chrono_literals;
 namespace beast = boost::beast;
@@ -58,8 +66,8 @@ Reply httpCall(uint16_t port, http::verb method, const std::string& target, std:
 // Sessions that end on a worker leave the directory (as the gateway wires it).
 struct Observer final : WorkerObserver {
   net::EventLoop& control;
-  api::SessionRegistry& registry;
-  Observer(net::EventLoop& c, api::SessionRegistry& r) : control(c), registry(r) {}
+  cluster::Directory& registry;
+  Observer(net::EventLoop& c, cluster::Directory& r) : control(c), registry(r) {}
   void onSessionEnded(unsigned, const std::string& id, const std::string&) override {
     control.post([this, id] { registry.remove(id); });
   }
@@ -89,7 +97,7 @@ class ControlPlaneTest : public ::testing::Test {
     server.routeAnyMethod("/whip/", *whip);
     server.routeAnyMethod("/api/", *admin);
     ASSERT_TRUE(server.listen(*SocketAddress::parse("127.0.0.1", 0)).ok());
-    rtmp = std::make_unique<RtmpServer>(control, executor, registry, pool, RtmpServerOptions{});
+    rtmp = std::make_unique<edge::RtmpServer>(control, executor, registry, pool, edge::RtmpServerOptions{});
     ASSERT_TRUE(rtmp->listen(*SocketAddress::parse("127.0.0.1", 0)).ok());
     control.start();
     clientLoop.start();
@@ -167,17 +175,17 @@ class ControlPlaneTest : public ::testing::Test {
 
   net::EventLoop control{"control"};
   net::EventLoop clientLoop{"rtmp-client"};
-  LoopExecutor executor{control};
-  api::SessionRegistry registry{2};
+  net::LoopExecutor executor{control};
+  cluster::LocalDirectory registry{2};
   Observer observer{control, registry};
   std::shared_ptr<const crypto::dtls::Certificate> cert;
-  WorkerPool pool{control};
+  cluster::WorkerPool pool{control};
   api::ApiConfig apiConfig;
   net::HttpServer server{control};
   api::HealthHandler health;
   std::unique_ptr<api::WhipHandler> whip;
   std::unique_ptr<api::AdminHandler> admin;
-  std::unique_ptr<RtmpServer> rtmp;
+  std::unique_ptr<edge::RtmpServer> rtmp;
 };
 
 TEST_F(ControlPlaneTest, StalledWorkerHoldsUpNothingElse) {

@@ -58,18 +58,18 @@ class FramePublisherTest : public ::testing::Test {
 
 TEST_F(FramePublisherTest, BecomesAFrameSinkOnlyWhileWebRtcSubscribersWatch) {
   EXPECT_EQ(stream.frameSinkCount(), 0u);
-  publisher.onSubscriberCountChanged(1);
+  publisher.onConsumerCountChanged(1);
   EXPECT_EQ(stream.frameSinkCount(), 1u);
-  publisher.onSubscriberCountChanged(2);
+  publisher.onConsumerCountChanged(2);
   EXPECT_EQ(stream.frameSinkCount(), 1u);
-  publisher.onSubscriberCountChanged(0);
+  publisher.onConsumerCountChanged(0);
   EXPECT_EQ(stream.frameSinkCount(), 0u);
   publisher.pushFrame(makeH264(0, true), false);
   EXPECT_TRUE(history(MediaKind::kVideo).empty());  // nobody watches: no RTP made
 }
 
 TEST_F(FramePublisherTest, H264FramesBecomeRtpAt90kHz) {
-  publisher.onSubscriberCountChanged(1);
+  publisher.onConsumerCountChanged(1);
   publisher.pushFrame(makeH264(0, true, 3000), false);
   auto key = history(MediaKind::kVideo);
   // STAP-A with SPS and PPS, then the 3000-byte IDR slice in FU-A fragments.
@@ -100,7 +100,7 @@ TEST_F(FramePublisherTest, H264FramesBecomeRtpAt90kHz) {
 }
 
 TEST_F(FramePublisherTest, OpusFramesBecomeRtpAt48kHz) {
-  publisher.onSubscriberCountChanged(1);
+  publisher.onConsumerCountChanged(1);
   publisher.pushFrame(makeFrame(MediaCodec::kOpus, 0, true, 80), false);
   publisher.pushFrame(makeFrame(MediaCodec::kOpus, 20'000, true, 80), false);
   auto packets = history(MediaKind::kAudio);
@@ -116,7 +116,7 @@ TEST_F(FramePublisherTest, OpusFramesBecomeRtpAt48kHz) {
 TEST_F(FramePublisherTest, ReorderingH264IsNotPassedToBrowsers) {
   // Without a codec pool no re-encode exists: the RTP side gets no video rather than
   // frames a browser would show out of order.
-  publisher.onSubscriberCountChanged(1);
+  publisher.onConsumerCountChanged(1);
   publisher.pushFrame(makeH264(0, true), true);
   EXPECT_TRUE(history(MediaKind::kVideo).empty());
 }
@@ -124,7 +124,7 @@ TEST_F(FramePublisherTest, ReorderingH264IsNotPassedToBrowsers) {
 TEST_F(FramePublisherTest, SubscriberJoiningMidGopStartsAtTheKeyframe) {
   publisher.pushFrame(makeH264(0, true, 200), false);
   publisher.pushFrame(makeH264(33'333, false, 200), false);
-  publisher.onSubscriberCountChanged(1);  // the GOP so far is replayed into RTP
+  publisher.onConsumerCountChanged(1);  // the GOP so far is replayed into RTP
   auto packets = history(MediaKind::kVideo);
   ASSERT_EQ(packets.size(), 2u);  // SPS+PPS+IDR in one STAP-A, then the P slice
   EXPECT_EQ(view(packets[0]).payload()[0] & 0x1f, 24);
@@ -137,7 +137,7 @@ TEST_F(FramePublisherTest, EndSourceReportsOnce) {
   ASSERT_EQ(listener.ended.size(), 1u);
   EXPECT_EQ(listener.ended[0], std::make_pair(std::string("rtmp-1"), std::string("replaced")));
   EXPECT_EQ(publisher.info(0).state, "closed");
-  publisher.onSubscriberCountChanged(1);  // an ended source does not start packetizing
+  publisher.onConsumerCountChanged(1);  // an ended source does not start packetizing
   EXPECT_EQ(stream.frameSinkCount(), 0u);
 }
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <vector>
 
-#include "../mcu/mcu_test_media.h"
+#include "../codec/codec_test_media.h"
 #include "sfu_test_support.h"
 
 namespace rtcgate::sfu {
@@ -201,7 +201,7 @@ TEST_F(PassThroughTest, NewSourceForgetsThePreviousSourcesGop) {
 // With a real codec pool: one transcode per wanted codec, shared by its sinks.
 class TranscodeTest : public ::testing::Test {
  protected:
-  mcu::CodecPool pool{1};
+  codec::CodecPool pool{1};
   testing::TestExecutor executor;
   RecordingListener listener;
   Renditions renditions{&pool, &executor, listener, 1000};
@@ -273,7 +273,7 @@ TEST_F(TranscodeTest, InOrderSinkGetsAReEncodeOfReorderingH264) {
 }
 
 TEST_F(TranscodeTest, OpusSinksGetOpusMadeFromAac) {
-  const auto source = mcu::testing::encodeSine(MediaCodec::kAac, 44'100, 2, 400);
+  const auto source = codec::testing::encodeSine(MediaCodec::kAac, 44'100, 2, 400);
   ASSERT_GE(source.size(), 10u);
   RecordingSink sink(kH264Opus);
   renditions.addSink(&sink);
@@ -289,14 +289,14 @@ TEST_F(TranscodeTest, OpusSinksGetOpusMadeFromAac) {
     EXPECT_EQ(f->codec, MediaCodec::kOpus);
     got.push_back(*f);
   }
-  const auto decoded = mcu::testing::decodeAudio(got, MediaCodec::kOpus);
+  const auto decoded = codec::testing::decodeAudio(got, MediaCodec::kOpus);
   EXPECT_EQ(decoded.errors, 0);
   EXPECT_EQ(decoded.sampleRate, 48'000);
   EXPECT_GT(decoded.energy, 0.01);
 }
 
 TEST_F(TranscodeTest, H264SinksGetH264MadeFromVp8) {
-  const auto source = mcu::testing::encodeVideo(MediaCodec::kVp8, 160, 96, 30, 30);
+  const auto source = codec::testing::encodeVideo(MediaCodec::kVp8, 160, 96, 30, 30);
   ASSERT_GE(source.size(), 30u);
   ASSERT_TRUE(source.front().keyframe);
   RecordingSink a(kH264Opus);
@@ -317,7 +317,7 @@ TEST_F(TranscodeTest, H264SinksGetH264MadeFromVp8) {
   EXPECT_EQ(first->codec, MediaCodec::kH264);
   EXPECT_TRUE(first->keyframe);
   EXPECT_FALSE(first->config.empty());  // SPS and PPS with the keyframe
-  EXPECT_TRUE(mcu::testing::hasNal(first->data, media::kNalIdr));
+  EXPECT_TRUE(codec::testing::hasNal(first->data, media::kNalIdr));
   // One transcode: both sinks share the very same frames.
   const size_t n = std::min(a.log->frames.size(), b.log->frames.size());
   for (size_t i = 0; i < n; ++i) EXPECT_EQ(a.log->frames[i], b.log->frames[i]);
@@ -325,7 +325,7 @@ TEST_F(TranscodeTest, H264SinksGetH264MadeFromVp8) {
 
   std::vector<media::MediaFrame> got;
   for (const auto& f : a.log->frames) got.push_back(*f);
-  const auto decoded = mcu::testing::decodeVideo(got, MediaCodec::kH264);
+  const auto decoded = codec::testing::decodeVideo(got, MediaCodec::kH264);
   EXPECT_EQ(decoded.errors, 0);
   EXPECT_EQ(decoded.width, 160);
 }

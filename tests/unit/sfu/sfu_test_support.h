@@ -27,14 +27,14 @@
 #include "sfu/frame_sink.h"
 #include "sfu/renditions.h"
 #include "sfu/router.h"
-#include "sfu/session_host.h"
+#include "sfu/peer_host.h"
 
 namespace rtcgate::sfu::testing {
 
 using FramePtr = std::shared_ptr<const media::MediaFrame>;
 
 // A worker without threads or sockets: fake clock, datagrams and frame-source ends recorded.
-struct FakeHost : SessionHost {
+struct FakeHost : PeerHost {
   FakeHost() {
     auto cert = crypto::dtls::Certificate::generate();
     auto ctx = crypto::dtls::DtlsContext::create(
@@ -46,9 +46,9 @@ struct FakeHost : SessionHost {
   crypto::dtls::DtlsContext& dtlsContext() override { return *dtls; }
   transport::webrtc::PeerDemux& demux() override { return peers; }
   void sendDatagram(PacketRef, const SocketAddress&) override { ++sent; }
-  void onSessionEnded(Session& s, std::string_view reason) override {
+  void onPeerEnded(Peer& s, std::string_view reason) override {
     ended.emplace_back(s.id(), std::string(reason));
-    if (router) router->onSessionEnded(s);
+    if (router) router->onPeerEnded(s);
   }
   void onFrameSourceEnded(const std::string& id, std::string_view reason) override {
     frameSourcesEnded.emplace_back(id, std::string(reason));

@@ -22,9 +22,7 @@ using testing::vp8Frame;
 class FakeRtpSource final : public StreamSource {
  public:
   const std::string& sourceId() const noexcept override { return id_; }
-  int layerForQuality(MediaKind, std::string_view quality) const override {
-    return quality == "h" ? best : 0;
-  }
+  int layerForQuality(MediaKind, Quality quality) const override { return quality == Quality::kHigh ? best : 0; }
   int layerCount(MediaKind) const override { return 2; }
   int lowerLayer(MediaKind, int layer) const override { return layer > 0 ? layer - 1 : 0; }
   uint64_t layerBitrate(MediaKind, int) const override { return 0; }

@@ -18,13 +18,13 @@ struct Recorder : WebRtcTransportListener {
   std::deque<std::pair<std::vector<uint8_t>, SocketAddress>> out;
   std::vector<TransportState> states;
   int rtp = 0, rtcp = 0;
-  void onTransportSend(WebRtcTransport&, PacketRef d, const SocketAddress& to) override {
+  void onTransportSend(transport::MediaTransport&, PacketRef d, const SocketAddress& to) override {
     out.emplace_back(std::vector<uint8_t>(d->data(), d->data() + d->size), to);
   }
-  void onTransportPathBound(WebRtcTransport&, const SocketAddress&) override {}
-  void onTransportStateChanged(WebRtcTransport&, TransportState s, std::string_view) override { states.push_back(s); }
-  void onTransportRtp(WebRtcTransport&, PacketRef) override { ++rtp; }
-  void onTransportRtcp(WebRtcTransport&, PacketRef) override { ++rtcp; }
+  void onTransportPathBound(transport::MediaTransport&, const SocketAddress&) override {}
+  void onTransportStateChanged(transport::MediaTransport&, TransportState s, std::string_view) override { states.push_back(s); }
+  void onTransportRtp(transport::MediaTransport&, PacketRef) override { ++rtp; }
+  void onTransportRtcp(transport::MediaTransport&, PacketRef) override { ++rtcp; }
 };
 
 class WebRtcTransportTest : public ::testing::Test {

@@ -124,10 +124,10 @@ TEST(NalUnits, AvccIteratorLengthSizesAndErrors) {
 TEST(NalUnits, AnnexBEdgeCases) {
   std::span<const uint8_t> nal;
   const auto none = hexBytes("6742aa");
-  AnnexBIterator a(none);
+  wire::payload::AnnexBReader a(none);
   EXPECT_FALSE(a.next(nal));
   const auto empties = hexBytes("000001 000001 000000 01 09f0");
-  AnnexBIterator b(empties);
+  wire::payload::AnnexBReader b(empties);
   ASSERT_TRUE(b.next(nal));
   EXPECT_EQ(std::vector<uint8_t>(nal.begin(), nal.end()), hexBytes("09f0"));
   EXPECT_FALSE(b.next(nal));

@@ -1,0 +1,52 @@
+#include "app/command_line.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+namespace rtcgate::app {
+
+int parseCommandLine(int argc, char** argv, Config& config) {
+  CLI::App cli{"rtcgate — WebRTC gateway and media server"};
+  std::string configFile;
+  std::string workers;
+  cli.add_option("-c,--config", configFile, "TOML config file (see config/rtcgate.toml); options below override it")
+      ->check(CLI::ExistingFile);
+  auto* httpOpt = cli.add_option("--http-listen", "HTTP listen address ip:port for WHIP/WHEP, API and demo page"
+                                                  " (default 127.0.0.1:8080)");
+  auto* udpIpOpt = cli.add_option("--udp-listen-ip", "IP the media UDP sockets bind to (default 127.0.0.1)");
+  auto* udpPortOpt = cli.add_option("--udp-port", "UDP port of the first media worker; worker i uses port+i;"
+                                                  " 0 = free ports (default 40000)");
+  auto* workersOpt = cli.add_option("--workers", "media worker threads, one UDP port each; 0 = one per core");
+  auto* advOpt = cli.add_option("--advertised-ip", "IP announced in ICE candidates (repeatable; for NAT/cloud)");
+  auto* certOpt = cli.add_option("--cert", "DTLS certificate PEM file (default: generated at start)");
+  auto* keyOpt = cli.add_option("--key", "DTLS private key PEM file");
+  auto* logOpt = cli.add_option("--log-level", "trace, debug, info, warn or error (default info)");
+  auto* rtmpOpt = cli.add_option("--rtmp-listen", "RTMP listen address ip:port for encoders and players; \"\" = off"
+                                                  " (default 127.0.0.1:1935)");
+  auto* codecOpt = cli.add_option("--codec-threads", "transcoding threads; 0 = one per core");
+  auto* rtmpNameOpt = cli.add_option("--rtmp-stream-name", "stream an RTMP URL names: key (default) or app/key")
+                          ->check(CLI::IsMember({"key", "app/key"}));
+  try {
+    cli.parse(argc, argv);
+    if (!configFile.empty()) loadConfigFile(configFile, config);
+    if (*httpOpt) config.httpListen = httpOpt->as<std::string>();
+    if (*udpIpOpt) config.udpListenIp = udpIpOpt->as<std::string>();
+    if (*udpPortOpt) config.udpPort = udpPortOpt->as<uint16_t>();
+    if (*workersOpt) config.workers = workersOpt->as<unsigned>();
+    if (*advOpt) config.advertisedIps = advOpt->as<std::vector<std::string>>();
+    if (*certOpt) config.certFile = certOpt->as<std::string>();
+    if (*keyOpt) config.keyFile = keyOpt->as<std::string>();
+    if (*logOpt) config.logLevel = logOpt->as<std::string>();
+    if (*rtmpOpt) config.rtmpListen = rtmpOpt->as<std::string>();
+    if (*codecOpt) config.codecThreads = codecOpt->as<unsigned>();
+    if (*rtmpNameOpt) config.rtmpStreamName = rtmpNameOpt->as<std::string>();
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rtcgate: %s\n", e.what());
+    return 2;
+  }
+  return -1;
+}
+
+}  // namespace rtcgate::app

@@ -1,0 +1,151 @@
+#include "app/gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace rtcgate::app {
+
+namespace {
+
+unsigned workerCountOf(const Config& config) {
+  return config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
+}
+
+api::ApiConfig apiConfigOf(const Config& config) {
+  api::ApiConfig a;
+  a.advertisedIps = config.advertisedIps;
+  a.iceServers = config.iceServers;
+  a.tokens = config.tokens;
+  a.maxSessions = config.maxSessions;
+  a.replacePublisher = config.replacePublisher;
+  a.webRoot = config.webRoot;
+  return a;
+}
+
+// An ip:port setting, or nullopt with a log line naming the setting.
+std::optional<SocketAddress> addressSetting(const char* name, const std::string& text) {
+  try {
+    const HostPort hp = parseHostPort(text);
+    if (auto a = SocketAddress::parse(hp.host, hp.port)) return a;
+    spdlog::error("{}: '{}' is not an IP address and port", name, text);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", name, e.what());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Gateway::Gateway(const Config& config, std::shared_ptr<const crypto::dtls::Certificate> certificate)
+    : config_(config),
+      cert_(std::move(certificate)),
+      workerCount_(workerCountOf(config)),
+      directory_(workerCount_),
+      codecPool_(config.codecThreads),
+      apiConfig_(apiConfigOf(config)) {}
+
+Gateway::~Gateway() = default;
+
+std::optional<int> Gateway::start() {
+  spdlog::info("codec pool: {} threads", codecPool_.threads());
+  if (auto rc = startWorkers()) return rc;
+  if (auto rc = startHttp()) return rc;
+  return startRtmp();
+}
+
+std::optional<int> Gateway::startWorkers() {
+  for (unsigned i = 0; i < workerCount_; ++i) {
+    const uint16_t port = config_.udpPort ? static_cast<uint16_t>(config_.udpPort + i) : 0;
+    const auto udpAddr = SocketAddress::parse(config_.udpListenIp, port);
+    if (!udpAddr) {
+      spdlog::error("udp_listen_ip: '{}' is not an IP address", config_.udpListenIp);
+      return 2;
+    }
+    auto worker = std::make_unique<cluster::Worker>(i, cert_, static_cast<cluster::WorkerObserver&>(*this));
+    worker->setCodecPool(&codecPool_, static_cast<int>(config_.keyframeIntervalMs));
+    if (auto st = worker->start(*udpAddr); !st.ok()) {
+      spdlog::error("worker {}: cannot bind UDP {}: {}", i, udpAddr->toString(), st.error().message);
+      return 1;
+    }
+    spdlog::info("worker {}: media UDP port {}", i, worker->udpAddress().toString());
+    workers_.add(std::move(worker));
+  }
+  if (config_.advertisedIps.empty() && (config_.udpListenIp == "0.0.0.0" || config_.udpListenIp == "::")) {
+    spdlog::warn("udp_listen_ip is a wildcard and advertised_ips is empty: set advertised_ips so peers can reach us");
+  }
+  return std::nullopt;
+}
+
+std::optional<int> Gateway::startHttp() {
+  const auto address = addressSetting("http_listen", config_.httpListen);
+  if (!address) return 2;
+  using Mode = api::WhipHandler::Mode;
+  whip_ = std::make_unique<api::WhipHandler>(Mode::kWhip, directory_, workers_, apiConfig_, *cert_);
+  whep_ = std::make_unique<api::WhipHandler>(Mode::kWhep, directory_, workers_, apiConfig_, *cert_);
+  egress_ = std::make_unique<edge::EgressManager>(control_, controlExecutor_, directory_, workers_);
+  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get());
+  metrics_ = std::make_unique<api::MetricsHandler>(workers_);
+  files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);
+  http_.route(net::HttpMethod::get, "/healthz", health_);
+  http_.routeAnyMethod("/whip/", *whip_);
+  http_.routeAnyMethod("/whep/", *whep_);
+  http_.routeAnyMethod("/api/", *admin_);
+  http_.route(net::HttpMethod::get, "/metrics", *metrics_);
+  http_.route(net::HttpMethod::get, "/", *files_);
+  if (auto st = http_.listen(*address); !st.ok()) {
+    spdlog::error("http: cannot listen on {}: {}", address->toString(), st.error().message);
+    return 1;
+  }
+  spdlog::info("HTTP listening on http://{}", http_.localAddress().toString());
+  spdlog::info("demo page: http://{}/", http_.localAddress().toString());
+  return std::nullopt;
+}
+
+std::optional<int> Gateway::startRtmp() {
+  if (config_.rtmpListen.empty()) return std::nullopt;
+  const auto address = addressSetting("rtmp_listen", config_.rtmpListen);
+  if (!address) return 2;
+  edge::RtmpServerOptions ro;
+  ro.session.apps = config_.rtmpApps;
+  ro.tokens = config_.tokens;
+  ro.streamNameWithApp = config_.rtmpStreamName == "app/key";
+  ro.replacePublisher = config_.replacePublisher;
+  ro.maxSessions = config_.maxSessions;
+  rtmp_ = std::make_unique<edge::RtmpServer>(control_, controlExecutor_, directory_, workers_, std::move(ro));
+  if (auto st = rtmp_->listen(*address); !st.ok()) {
+    spdlog::error("rtmp: cannot listen on {}: {}", address->toString(), st.error().message);
+    return 1;
+  }
+  spdlog::info("RTMP listening on rtmp://{}/{{app}}/{{key}} (apps: {})", rtmp_->localAddress().toString(),
+               fmt::join(config_.rtmpApps, ", "));
+  return std::nullopt;
+}
+
+void Gateway::run() {
+  control_.runHere();
+  spdlog::info("shutting down");
+  shutdown();
+}
+
+void Gateway::stop() { control_.context().stop(); }
+
+void Gateway::shutdown() {
+  http_.close();
+  if (rtmp_) rtmp_->closeAll("shutdown");
+  if (egress_) egress_->stopAll();
+  workers_.stopAll();
+}
+
+// Sessions that end on a worker (consent loss, DTLS close) leave the directory too.
+void Gateway::onSessionEnded(unsigned, const std::string& id, const std::string&) {
+  control_.post([this, id] { directory_.remove(id); });
+}
+
+void Gateway::onFrameSourceEnded(unsigned, const std::string& id, const std::string& reason) {
+  control_.post([this, id, reason] {
+    if (rtmp_) rtmp_->closeConnection(id, reason);
+  });
+}
+
+}  // namespace rtcgate::app

@@ -1,0 +1,65 @@
+#include "cluster/local_directory.h"
+
+#include <algorithm>
+
+namespace rtcgate::cluster {
+
+unsigned LocalDirectory::workerFor(const std::string& stream) const {
+  if (auto it = streams_.find(stream); it != streams_.end()) return it->second.worker;
+  return static_cast<unsigned>(std::min_element(load_.begin(), load_.end()) - load_.begin());
+}
+
+StreamEntry& LocalDirectory::streamEntry(const std::string& name, unsigned worker) {
+  auto [it, inserted] = streams_.try_emplace(name);
+  if (inserted) it->second.worker = worker;
+  return it->second;
+}
+
+void LocalDirectory::addPublisher(const SessionEntry& e, std::vector<wire::sdp::NegotiatedMedia> media) {
+  auto& s = streamEntry(e.stream, e.worker);
+  if (!s.publisherId.empty()) sessions_.erase(s.publisherId);  // replaced
+  else ++s.sessions;
+  s.publisherId = e.id;
+  s.published = std::move(media);
+  sessions_[e.id] = e;
+  ++load_[e.worker];
+}
+
+void LocalDirectory::addSubscriber(const SessionEntry& e) {
+  auto& s = streamEntry(e.stream, e.worker);
+  ++s.sessions;
+  sessions_[e.id] = e;
+  ++load_[e.worker];
+}
+
+void LocalDirectory::remove(const std::string& id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  const SessionEntry e = it->second;
+  sessions_.erase(it);
+  if (load_[e.worker] > 0) --load_[e.worker];
+  auto st = streams_.find(e.stream);
+  if (st == streams_.end()) return;
+  if (st->second.publisherId == id) {
+    st->second.publisherId.clear();
+    st->second.published.clear();
+  }
+  if (st->second.sessions > 0) --st->second.sessions;
+  if (st->second.sessions == 0) streams_.erase(st);
+}
+
+void LocalDirectory::setRemoteUfrag(const std::string& id, std::string ufrag) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) it->second.remoteUfrag = std::move(ufrag);
+}
+
+const SessionEntry* LocalDirectory::find(const std::string& id) const {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+const StreamEntry* LocalDirectory::stream(const std::string& name) const {
+  auto it = streams_.find(name);
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
+}  // namespace rtcgate::cluster

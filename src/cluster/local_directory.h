@@ -1,0 +1,38 @@
+#pragma once
+// LocalDirectory: the Directory of one process — its sessions and streams, placed on the
+// least loaded of its workers.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cluster/directory.h"
+
+namespace rtcgate::cluster {
+
+class LocalDirectory final : public Directory {
+ public:
+  explicit LocalDirectory(unsigned workers) : load_(workers, 0) {}
+
+  // The stream's worker, or (for a new stream) the least loaded one.
+  unsigned workerFor(const std::string& stream) const override;
+  void addPublisher(const SessionEntry& e, std::vector<wire::sdp::NegotiatedMedia> media) override;
+  void addSubscriber(const SessionEntry& e) override;
+  // Forgets a session (closed through the API or ended on its worker). Idempotent.
+  void remove(const std::string& id) override;
+  void setRemoteUfrag(const std::string& id, std::string ufrag) override;
+
+  const SessionEntry* find(const std::string& id) const override;
+  const StreamEntry* stream(const std::string& name) const override;
+  size_t sessionCount() const noexcept override { return sessions_.size(); }
+
+ private:
+  StreamEntry& streamEntry(const std::string& name, unsigned worker);
+
+  std::map<std::string, SessionEntry> sessions_;
+  std::map<std::string, StreamEntry> streams_;
+  std::vector<size_t> load_;
+};
+
+}  // namespace rtcgate::cluster

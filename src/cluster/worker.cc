@@ -1,0 +1,82 @@
+#include "cluster/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <stdexcept>
+
+namespace rtcgate::cluster {
+
+namespace {
+constexpr int64_t kTickUs = 5'000;  // transport timers, RTCP scheduling, NACK pacing
+}
+
+Worker::Worker(unsigned index, std::shared_ptr<const crypto::dtls::Certificate> certificate, WorkerObserver& observer)
+    : index_(index),
+      observer_(observer),
+      loop_("rtc-worker-" + std::to_string(index)),
+      pool_(4096),
+      socket_(loop_, pool_, *this),
+      tickTimer_(loop_) {
+  auto ctx = crypto::dtls::DtlsContext::create(std::move(certificate), {});
+  if (!ctx.ok()) throw std::runtime_error(std::string("DTLS context: ") + ctx.error().message);
+  dtls_ = std::move(*ctx);
+  router_ = std::make_unique<sfu::Router>(*this, index_);
+}
+
+Worker::~Worker() { stop(); }
+
+Status Worker::start(const SocketAddress& udpAddress) {
+  // The socket is opened before the thread starts, so no other thread touches it after.
+  RTCGATE_TRY(socket_.open(udpAddress));
+  udpAddress_ = socket_.localAddress();
+  loop_.post([this] { tick(); });
+  loop_.start();
+  return {};
+}
+
+void Worker::stop() {
+  if (!router_) return;
+  teardown();
+  loop_.stop();
+  router_.reset();
+}
+
+void Worker::teardown() {
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  loop_.post([this, done] {
+    tickTimer_.cancel();
+    router_.reset();  // closes every session (DTLS close_notify) while the socket is open
+    socket_.close();
+    done->set_value();
+  });
+  // Bounded: a wedged worker must not hang the process on its way out.
+  (void)finished.wait_for(std::chrono::seconds(2));
+}
+
+void Worker::tick() {
+  if (router_) router_->onTick(clock_.nowUs());
+  tickTimer_.startUs(kTickUs, [this] { tick(); });
+}
+
+void Worker::onDatagram(PacketRef packet, const SocketAddress& from) {
+  packet->receivedUs = clock_.nowUs();
+  demux_.route(std::move(packet), from);
+}
+
+void Worker::sendDatagram(PacketRef datagram, const SocketAddress& to) { socket_.send(std::move(datagram), to); }
+
+void Worker::onPeerEnded(sfu::Peer& peer, std::string_view reason) {
+  spdlog::info("worker {}: session {} ({}) ended: {}", index_, peer.id(), peer.streamName(), reason);
+  const std::string id = peer.id();
+  if (router_) router_->onPeerEnded(peer);
+  observer_.onSessionEnded(index_, id, std::string(reason));
+}
+
+void Worker::onFrameSourceEnded(const std::string& id, std::string_view reason) {
+  spdlog::info("worker {}: frame source {} ended: {}", index_, id, reason);
+  observer_.onFrameSourceEnded(index_, id, std::string(reason));
+}
+
+}  // namespace rtcgate::cluster

@@ -1,0 +1,103 @@
+#pragma once
+// Worker: one media thread — its event loop, packet pool, the UDP port its peers share,
+// the demux of that port and the SFU router of the streams it holds.
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/clock.h"
+#include "base/drop_counters.h"
+#include "base/executor.h"
+#include "base/packet_buffer.h"
+#include "codec/codec_pool.h"
+#include "crypto/dtls/dtls_context.h"
+#include "net/event_loop.h"
+#include "net/udp_socket.h"
+#include "sfu/router.h"
+#include "sfu/peer_host.h"
+#include "transport/webrtc/peer_demux.h"
+
+namespace rtcgate::cluster {
+
+// Told (on the worker thread) when a session ends by itself: failure, consent loss, BYE.
+class WorkerObserver {
+ public:
+  virtual ~WorkerObserver() = default;
+  virtual void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
+  // A frame source (RTMP publisher) was ended by the worker (replaced, closed by an operator).
+  virtual void onFrameSourceEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
+};
+
+class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public Executor {
+ public:
+  Worker(unsigned index, std::shared_ptr<const crypto::dtls::Certificate> certificate, WorkerObserver& observer);
+  ~Worker() override;
+
+  // Binds the worker's UDP port and starts its thread.
+  Status start(const SocketAddress& udpAddress);
+  void stop();
+
+  unsigned index() const noexcept { return index_; }
+  const SocketAddress& udpAddress() const noexcept { return udpAddress_; }
+
+  // Renditions of this worker's streams run on `pool` (set before start; null: pass-through only).
+  void setCodecPool(codec::CodecPool* pool, int keyframeIntervalMs) noexcept {
+    codecPool_ = pool;
+    keyframeIntervalMs_ = keyframeIntervalMs;
+  }
+
+  // Runs `fn(router)` on the worker thread without waiting (frames, teardown).
+  template <typename Fn>
+  void postToRouter(Fn fn) {
+    loop_.post([this, fn = std::move(fn)]() mutable {
+      if (router_) fn(*router_);
+    });
+  }
+  // Runs `fn(router)` here and now; only on the worker thread (inside a posted call).
+  template <typename Fn>
+  auto withRouter(Fn&& fn) -> decltype(fn(std::declval<sfu::Router&>())) {
+    return fn(*router_);
+  }
+  // Counters that only the worker thread may read, copied there.
+  DropCounters demuxDrops() const noexcept { return demux_.drops(); }
+  const net::UdpSocketStats& socketStats() const noexcept { return socket_.stats(); }
+  const PacketPool& packetPool() const noexcept { return pool_; }
+
+  // net::UdpSocketListener
+  void onDatagram(PacketRef packet, const SocketAddress& from) override;
+  // sfu::PeerHost
+  Clock& clock() override { return clock_; }
+  PacketPool& pool() override { return pool_; }
+  crypto::dtls::DtlsContext& dtlsContext() override { return *dtls_; }
+  transport::webrtc::PeerDemux& demux() override { return demux_; }
+  void sendDatagram(PacketRef datagram, const SocketAddress& to) override;
+  void onPeerEnded(sfu::Peer& peer, std::string_view reason) override;
+  sfu::StreamContext streamContext() override { return {codecPool_, this, keyframeIntervalMs_}; }
+  void onFrameSourceEnded(const std::string& id, std::string_view reason) override;
+  // Executor (transcoded frames come back through it)
+  void post(std::function<void()> fn) override { loop_.post(std::move(fn)); }
+
+ private:
+  void tick();
+  // Shutdown only: tears the router down on the worker thread and waits for it.
+  void teardown();
+
+  unsigned index_;
+  WorkerObserver& observer_;
+  SteadyClock clock_;
+  net::EventLoop loop_;
+  PacketPool pool_;
+  net::UdpSocket socket_;
+  SocketAddress udpAddress_;
+  std::unique_ptr<crypto::dtls::DtlsContext> dtls_;
+  transport::webrtc::PeerDemux demux_;
+  std::unique_ptr<sfu::Router> router_;
+  net::Timer tickTimer_;
+  codec::CodecPool* codecPool_ = nullptr;
+  int keyframeIntervalMs_ = 2000;
+};
+
+}  // namespace rtcgate::cluster

@@ -1,0 +1,77 @@
+#pragma once
+// WorkerPool: all media workers, seen by the control thread's API as MediaWorkers.
+// Every request is posted to a worker and answered by a posted completion (WorkerCalls):
+// the control thread never waits for a worker.
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "cluster/media_workers.h"
+#include "cluster/worker.h"
+#include "cluster/worker_calls.h"
+
+namespace rtcgate::cluster {
+
+class WorkerPool final : public MediaWorkers {
+ public:
+  // How long a worker has to answer a request that changes it (then it is rolled back),
+  // and one that only reads it (then its last known snapshot stands in).
+  static constexpr int64_t kChangeTimeoutUs = 2'000'000;
+  static constexpr int64_t kSnapshotWaitUs = 30'000;
+
+  explicit WorkerPool(net::EventLoop& control) : calls_(control) {}
+  void add(std::unique_ptr<Worker> w);
+  void stopAll();
+  Worker& worker(unsigned index) { return *workers_.at(index); }
+  // Overrides the deadline of changing requests (tests).
+  void setChangeTimeoutUs(int64_t us) noexcept { changeTimeoutUs_ = us; }
+
+  unsigned count() const override { return static_cast<unsigned>(workers_.size()); }
+  SocketAddress udpAddress(unsigned worker) const override { return workers_.at(worker)->udpAddress(); }
+  void addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, Completion<Status> done) override;
+  void addSubscriber(unsigned worker, sfu::SessionSpec spec, Completion<Status> done) override;
+  void closeSession(unsigned worker, const std::string& id, const std::string& reason) override;
+  void setQuality(unsigned worker, const std::string& id, sfu::Quality quality, Completion<bool> done) override;
+  void restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,
+                  const transport::ice::IceCredentials& remote, Completion<bool> done) override;
+  void sessions(Completion<std::vector<sfu::SessionInfo>> done) override;
+  void streams(Completion<std::vector<sfu::StreamInfo>> done) override;
+  void metrics(Completion<std::vector<WorkerMetrics>> done) override;
+
+  // Frame sources and sinks (RTMP), called on the control thread. The add calls answer
+  // through `done` (and are rolled back after a timeout); the others are posted.
+  void addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind, bool replace,
+                         Completion<Status> done);
+  void pushFrame(unsigned worker, const std::string& id, std::shared_ptr<const media::MediaFrame> frame,
+                 bool videoReorders);
+  void removeFramePublisher(unsigned worker, std::string id, bool onPurpose, std::string reason);
+  void addFrameSink(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
+                    std::unique_ptr<sfu::FrameSink> sink, Completion<Status> done);
+  void removeFrameSink(unsigned worker, std::string id);
+  void requestSinkKeyframe(unsigned worker, std::string id);
+
+  // Requests waiting for a worker's answer, and how many timed out (for tests and metrics).
+  size_t pendingCalls() const noexcept { return calls_.pending(); }
+  uint64_t timedOutCalls() const noexcept { return calls_.timeouts(); }
+
+ private:
+  WorkerCalls::Post poster(unsigned worker);
+  // A changing request to `worker`: `fn` runs there; `undo` runs after it if it timed out.
+  template <typename T>
+  void change(unsigned worker, std::function<T(sfu::Router&)> fn, std::function<void(sfu::Router&)> undo,
+              T onTimeout, Completion<T> done);
+  // A snapshot of every worker, the last known one for a worker that does not answer.
+  template <typename T>
+  void snapshot(std::function<T(Worker&, sfu::Router&)> fn, std::vector<std::optional<T>>& cache,
+                Completion<std::vector<T>> done);
+
+  std::vector<std::unique_ptr<Worker>> workers_;
+  WorkerCalls calls_;
+  int64_t changeTimeoutUs_ = kChangeTimeoutUs;
+  std::vector<std::optional<std::vector<sfu::SessionInfo>>> lastSessions_;
+  std::vector<std::optional<std::vector<sfu::StreamInfo>>> lastStreams_;
+  std::vector<std::optional<WorkerMetrics>> lastMetrics_;
+};
+
+}  // namespace rtcgate::cluster

@@ -1,0 +1,141 @@
+#include "codec/audio_transcoder.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace rtcgate::codec {
+
+namespace {
+
+constexpr int64_t kGapUs = 200'000;
+
+}  // namespace
+
+Result<std::unique_ptr<AudioTranscoder>> AudioTranscoder::create(const TranscodeSpec& spec) {
+  auto decoder = AudioDecoder::create(spec.from);
+  if (!decoder.ok()) return decoder.error();
+  auto encoder = AudioEncoder::create(spec);
+  if (!encoder.ok()) return encoder.error();
+  const AudioEncoder& enc = *encoder.value();
+  AudioFifoPtr fifo(av_audio_fifo_alloc(enc.format(), enc.layout().nb_channels, enc.frameSize() * 4));
+  FramePtr chunk(av_frame_alloc());
+  if (!fifo || !chunk) return Error{Error::Code::kInternal, "out of memory"};
+  chunk->format = enc.format();
+  chunk->sample_rate = enc.sampleRate();
+  chunk->nb_samples = enc.frameSize();
+  if (av_channel_layout_copy(&chunk->ch_layout, &enc.layout()) < 0 ||
+      av_frame_get_buffer(chunk.get(), 0) < 0) {
+    return Error{Error::Code::kInternal, "out of memory"};
+  }
+  return std::unique_ptr<AudioTranscoder>(new AudioTranscoder(
+      std::move(decoder.value()), std::move(encoder.value()), std::move(fifo), std::move(chunk)));
+}
+
+AudioTranscoder::AudioTranscoder(std::unique_ptr<AudioDecoder> decoder,
+                                 std::unique_ptr<AudioEncoder> encoder, AudioFifoPtr fifo,
+                                 FramePtr chunk)
+    : decoder_(std::move(decoder)),
+      encoder_(std::move(encoder)),
+      fifo_(std::move(fifo)),
+      chunk_(std::move(chunk)) {}
+
+AudioTranscoder::~AudioTranscoder() {
+  av_channel_layout_uninit(&inLayout_);
+}
+
+Status AudioTranscoder::push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) {
+  RTCGATE_TRY(decoder_->send(in));
+  if (!anchored_ || std::llabs(in.ptsUs - expectedInUs_) > kGapUs) anchor(in.ptsUs);
+  int64_t decodedUs = 0;
+  while (AVFrame* pcm = decoder_->receive()) {
+    if (pcm->sample_rate <= 0 || pcm->nb_samples <= 0) continue;
+    decodedUs += int64_t{pcm->nb_samples} * 1'000'000 / pcm->sample_rate;
+    RTCGATE_TRY(resampleIntoFifo(*pcm));
+  }
+  expectedInUs_ = in.ptsUs + decodedUs;
+  return drainFifo(out);
+}
+
+// Output time restarts at the input's: the samples still in the FIFO come just before
+// it, and nothing goes before what the encoder already has.
+void AudioTranscoder::anchor(int64_t inputPtsUs) {
+  const int rate = encoder_->sampleRate();
+  int64_t head = inputPtsUs - int64_t{av_audio_fifo_size(fifo_.get())} * 1'000'000 / rate;
+  if (lastSentUs_ != INT64_MIN) {
+    head = std::max(head, lastSentUs_ + int64_t{encoder_->frameSize()} * 1'000'000 / rate);
+  }
+  anchorUs_ = head;
+  samplesSinceAnchor_ = 0;
+  anchored_ = true;
+}
+
+Status AudioTranscoder::ensureResampler(const AVFrame& pcm) {
+  AVChannelLayout layout{};
+  if (pcm.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || pcm.ch_layout.nb_channels == 0) {
+    av_channel_layout_default(&layout, std::max(1, pcm.ch_layout.nb_channels));
+  } else if (av_channel_layout_copy(&layout, &pcm.ch_layout) < 0) {
+    return Error{Error::Code::kInternal, "out of memory"};
+  }
+  if (resampler_ && pcm.sample_rate == inRate_ && pcm.format == inFormat_ &&
+      av_channel_layout_compare(&layout, &inLayout_) == 0) {
+    av_channel_layout_uninit(&layout);
+    return {};
+  }
+  av_channel_layout_uninit(&inLayout_);
+  inLayout_ = layout;  // takes ownership
+  inRate_ = pcm.sample_rate;
+  inFormat_ = pcm.format;
+  SwrContext* swr = nullptr;
+  // FFmpeg 5.1 declares the layouts non-const but only reads them.
+  auto* outLayout = const_cast<AVChannelLayout*>(&encoder_->layout());
+  if (swr_alloc_set_opts2(&swr, outLayout, encoder_->format(), encoder_->sampleRate(),
+                          &inLayout_, static_cast<AVSampleFormat>(inFormat_), inRate_, 0, nullptr) < 0) {
+    return Error{Error::Code::kInternal, "cannot set up the resampler"};
+  }
+  resampler_.reset(swr);
+  if (swr_init(swr) < 0) {
+    resampler_.reset();
+    return Error{Error::Code::kInternal, "cannot set up the resampler"};
+  }
+  return {};
+}
+
+Status AudioTranscoder::resampleIntoFifo(const AVFrame& pcm) {
+  RTCGATE_TRY(ensureResampler(pcm));
+  const int capacity = swr_get_out_samples(resampler_.get(), pcm.nb_samples);
+  if (capacity < 0) return Error{Error::Code::kInternal, "resampler failed"};
+  const int channels = encoder_->layout().nb_channels;
+  const AVSampleFormat fmt = encoder_->format();
+  const int planes = av_sample_fmt_is_planar(fmt) ? channels : 1;
+  const int bytes = av_samples_get_buffer_size(nullptr, channels, capacity, fmt, 1);
+  if (bytes < 0) return Error{Error::Code::kInternal, "resampler failed"};
+  resampled_.resize(static_cast<size_t>(bytes));
+  planes_.assign(static_cast<size_t>(planes), nullptr);
+  av_samples_fill_arrays(planes_.data(), nullptr, resampled_.data(), channels, capacity, fmt, 1);
+  const int n = swr_convert(resampler_.get(), planes_.data(), capacity,
+                            const_cast<const uint8_t**>(pcm.extended_data), pcm.nb_samples);
+  if (n < 0) return Error{Error::Code::kInternal, "resampler failed"};
+  if (n > 0 && av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(planes_.data()), n) < n) {
+    return Error{Error::Code::kInternal, "audio FIFO write failed"};
+  }
+  return {};
+}
+
+Status AudioTranscoder::drainFifo(std::vector<media::MediaFrame>& out) {
+  const int size = encoder_->frameSize();
+  const int rate = encoder_->sampleRate();
+  while (av_audio_fifo_size(fifo_.get()) >= size) {
+    if (av_frame_make_writable(chunk_.get()) < 0) return Error{Error::Code::kInternal, "out of memory"};
+    chunk_->nb_samples = size;
+    if (av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(chunk_->data), size) < size) {
+      return Error{Error::Code::kInternal, "audio FIFO read failed"};
+    }
+    const int64_t pts = anchorUs_ + samplesSinceAnchor_ * 1'000'000 / rate;
+    samplesSinceAnchor_ += size;
+    lastSentUs_ = pts;
+    RTCGATE_TRY(encoder_->encode(chunk_.get(), pts, out));
+  }
+  return {};
+}
+
+}  // namespace rtcgate::codec

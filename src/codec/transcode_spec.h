@@ -1,0 +1,26 @@
+#pragma once
+// TranscodeSpec: what one Transcoder turns into what — input and output codec of one track
+// and the output's encoding settings.
+
+#include <cstdint>
+
+#include "media/media_frame.h"
+
+namespace rtcgate::codec {
+
+struct TranscodeSpec {
+  media::MediaCodec from = media::MediaCodec::kVp8;
+  media::MediaCodec to = media::MediaCodec::kH264;
+
+  // Video output. H.264 is Constrained Baseline (no B-frames, browser-safe), x264 tuned
+  // for zero latency; the size is the input's.
+  int keyframeIntervalMs = 2000;
+  int videoBitrateKbps = 0;  // 0: chosen from the resolution (about 0.1 bit per pixel at 30 fps)
+
+  // Audio output: Opus is always 48 kHz; AAC keeps this rate.
+  int sampleRate = 48000;
+  int channels = 2;
+  int audioBitrateKbps = 0;  // 0: the codec's usual (Opus 64, AAC 128)
+};
+
+}  // namespace rtcgate::codec

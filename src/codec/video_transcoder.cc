@@ -1,0 +1,147 @@
+#include "codec/video_transcoder.h"
+
+#include <algorithm>
+
+namespace rtcgate::codec {
+
+namespace {
+
+constexpr double kDefaultFps = 30.0;
+constexpr int64_t kDefaultFrameUs = 33'333;
+
+bool isYuv420(int format) {
+  return format == AV_PIX_FMT_YUV420P || format == AV_PIX_FMT_YUVJ420P;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<VideoTranscoder>> VideoTranscoder::create(const TranscodeSpec& spec) {
+  if (spec.to != media::MediaCodec::kH264 && spec.to != media::MediaCodec::kVp8) {
+    return Error::unsupported("video output must be H.264 or VP8");
+  }
+  if (avcodec_find_encoder_by_name(spec.to == media::MediaCodec::kH264 ? "libx264" : "libvpx") ==
+      nullptr) {
+    return Error::unsupported("the video encoder is not built in");
+  }
+  auto decoder = VideoDecoder::create(spec.from);
+  if (!decoder.ok()) return decoder.error();
+  return std::unique_ptr<VideoTranscoder>(new VideoTranscoder(spec, std::move(decoder.value())));
+}
+
+VideoTranscoder::VideoTranscoder(const TranscodeSpec& spec, std::unique_ptr<VideoDecoder> decoder)
+    : spec_(spec), decoder_(std::move(decoder)) {}
+
+Status VideoTranscoder::push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) {
+  if (in.codec != spec_.from) return Error::malformed("frame of another codec");
+  if ((waitForKeyframe_ || in.afterLoss) && !in.keyframe) {
+    waitForKeyframe_ = true;
+    ++skipped_;
+    return {};
+  }
+  waitForKeyframe_ = false;
+  const Status sent = decoder_->send(in);
+  // Drain even after a rejected frame: earlier ones may have become ready.
+  while (AVFrame* picture = decoder_->receive()) {
+    RTCGATE_TRY(encodePicture(picture, out));
+  }
+  return sent;
+}
+
+// The picture's presentation time in µs, strictly after the previous one (encoders
+// refuse time going backwards; a source may repeat or lose timestamps).
+int64_t VideoTranscoder::pictureTime(const AVFrame& picture) {
+  int64_t pts = picture.best_effort_timestamp;
+  if (pts == AV_NOPTS_VALUE) pts = picture.pts;
+  if (lastPtsUs_ == INT64_MIN) return pts == AV_NOPTS_VALUE ? 0 : pts;
+  if (pts == AV_NOPTS_VALUE) pts = lastPtsUs_ + kDefaultFrameUs;
+  const int64_t delta = pts - lastPtsUs_;
+  if (delta > 0 && delta < 1'000'000) {
+    frameIntervalUs_ = frameIntervalUs_ == 0 ? static_cast<double>(delta)
+                                             : 0.9 * frameIntervalUs_ + 0.1 * static_cast<double>(delta);
+  }
+  // At least a millisecond on: RTMP carries milliseconds, and two frames in one would clash.
+  return std::max(pts, lastPtsUs_ + 1000);
+}
+
+Status VideoTranscoder::ensureEncoder(int width, int height) {
+  if (encoder_ && encoder_->width() == width && encoder_->height() == height) return {};
+  const double fps = frameIntervalUs_ > 0 ? 1e6 / frameIntervalUs_ : kDefaultFps;
+  encoder_.reset();  // a new size: a new encoder, whose first frame is a keyframe
+  auto encoder = VideoEncoder::create(spec_, width, height, fps);
+  if (!encoder.ok()) return Error{Error::Code::kInternal, encoder.error().message};
+  encoder_ = std::move(encoder.value());
+  return {};
+}
+
+// A WebRTC source's frame times carry its capture jitter (33 ± 5 ms at 30 fps). RTMP players
+// and HLS segmenters take the rate the SPS announces and put each frame in a slot of it;
+// two frames in one slot is an error to them. So output times snap to the nearest free
+// slot of the encoder's rate (A/V move by less than a frame); a source faster than that
+// rate is followed as it is, never run more than a frame ahead of.
+int64_t VideoTranscoder::onGrid(int64_t ptsUs) {
+  const auto slotTime = [this](int64_t slot) { return gridBaseUs_ + std::llround(slot * (1e6 / kDefaultFps)); };
+  int64_t out = ptsUs;
+  if (gridBaseUs_ == INT64_MIN || ptsUs < gridBaseUs_) {
+    gridBaseUs_ = ptsUs;
+    gridSlot_ = 0;
+  } else {
+    int64_t slot = std::llround(static_cast<double>(ptsUs - gridBaseUs_) * kDefaultFps / 1e6);
+    if (slot <= gridSlot_) slot = gridSlot_ + 1;
+    const int64_t grid = slotTime(slot);
+    if (grid - ptsUs > kDefaultFrameUs) {
+      // Faster than the grid: this frame keeps its own time and anchors the grid anew.
+      gridBaseUs_ = ptsUs;
+      slot = 0;
+    } else if (std::abs(grid - ptsUs) > 2'000) {
+      out = grid;  // a source already on the grid keeps its exact times
+    }
+    gridSlot_ = slot;
+  }
+  if (lastOutUs_ != INT64_MIN) out = std::max(out, lastOutUs_ + 1000);
+  lastOutUs_ = out;
+  return out;
+}
+
+Status VideoTranscoder::encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out) {
+  if (picture->width <= 0 || picture->height <= 0) return Error::malformed("empty picture");
+  const int64_t rawUs = pictureTime(*picture);
+  const int64_t ptsUs = onGrid(rawUs);
+  AVFrame* yuv = toYuv420(picture);
+  if (yuv == nullptr) return Error{Error::Code::kInternal, "cannot convert the picture"};
+  RTCGATE_TRY(ensureEncoder(yuv->width, yuv->height));
+  const bool keyframe = keyframeRequested_ || lastKeyframeUs_ == INT64_MIN ||
+                        ptsUs - lastKeyframeUs_ >= int64_t{spec_.keyframeIntervalMs} * 1000;
+  const size_t first = out.size();
+  RTCGATE_TRY(encoder_->encode(yuv, ptsUs, keyframe, out));
+  lastPtsUs_ = rawUs;
+  keyframeRequested_ = false;
+  for (size_t i = first; i < out.size(); ++i) {
+    if (out[i].keyframe) lastKeyframeUs_ = out[i].ptsUs;
+  }
+  return {};
+}
+
+// Encoders take planar 4:2:0; a 4:2:2 or 4:4:4 source (some H.264 High profiles) is
+// converted, at the same size.
+AVFrame* VideoTranscoder::toYuv420(AVFrame* picture) {
+  if (isYuv420(picture->format)) return picture;
+  const int w = picture->width;
+  const int h = picture->height;
+  scaler_.reset(sws_getCachedContext(scaler_.release(), w, h, static_cast<AVPixelFormat>(picture->format),
+                                     w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+  if (!scaler_) return nullptr;
+  if (!converted_ || converted_->width != w || converted_->height != h) {
+    converted_.reset(av_frame_alloc());
+    if (!converted_) return nullptr;
+    converted_->format = AV_PIX_FMT_YUV420P;
+    converted_->width = w;
+    converted_->height = h;
+    if (av_frame_get_buffer(converted_.get(), 0) < 0) return nullptr;
+  }
+  if (av_frame_make_writable(converted_.get()) < 0) return nullptr;
+  sws_scale(scaler_.get(), picture->data, picture->linesize, 0, h, converted_->data,
+            converted_->linesize);
+  return converted_.get();
+}
+
+}  // namespace rtcgate::codec

@@ -1,0 +1,52 @@
+#pragma once
+// VideoTranscoder: H.264, VP8 or VP9 in; H.264 Constrained Baseline or VP8 out.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "codec/ffmpeg_ptr.h"
+#include "codec/transcoder.h"
+#include "codec/video_decoder.h"
+#include "codec/video_encoder.h"
+
+namespace rtcgate::codec {
+
+// Decode, convert to yuv420p when the source is not, encode. The encoder opens on the
+// first picture and reopens when the picture size changes; keyframes come every
+// keyframeIntervalMs of output time and on request. After a loss the input is skipped
+// until its next keyframe, so the decoder never works from a missing reference.
+class VideoTranscoder final : public Transcoder {
+ public:
+  static Result<std::unique_ptr<VideoTranscoder>> create(const TranscodeSpec& spec);
+
+  Status push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) override;
+  void requestKeyframe() override { keyframeRequested_ = true; }
+  uint64_t framesSkipped() const noexcept override { return skipped_; }
+
+ private:
+  VideoTranscoder(const TranscodeSpec& spec, std::unique_ptr<VideoDecoder> decoder);
+  Status encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out);
+  AVFrame* toYuv420(AVFrame* picture);
+  int64_t pictureTime(const AVFrame& picture);
+  // The output time of a picture: on the encoder's frame grid (what its SPS says).
+  int64_t onGrid(int64_t ptsUs);
+  Status ensureEncoder(int width, int height);
+
+  TranscodeSpec spec_;
+  std::unique_ptr<VideoDecoder> decoder_;
+  std::unique_ptr<VideoEncoder> encoder_;
+  SwsPtr scaler_;
+  FramePtr converted_;
+  bool waitForKeyframe_ = false;
+  bool keyframeRequested_ = false;
+  uint64_t skipped_ = 0;
+  int64_t lastPtsUs_ = INT64_MIN;     // of the last picture encoded
+  int64_t lastKeyframeUs_ = INT64_MIN;  // of the last keyframe out
+  double frameIntervalUs_ = 0;        // smoothed input frame interval; 0 until known
+  int64_t gridBaseUs_ = INT64_MIN;    // output time of grid slot 0
+  int64_t gridSlot_ = 0;              // slot of the last picture out
+  int64_t lastOutUs_ = INT64_MIN;     // output time of the last picture
+};
+
+}  // namespace rtcgate::codec

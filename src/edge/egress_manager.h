@@ -1,0 +1,45 @@
+#pragma once
+// EgressManager: the RTMP pushes of streams (POST/GET/DELETE /api/streams/{stream}/egress),
+// on the control loop. Each push is a frame sink on its stream's worker (H.264 + AAC, made
+// by renditions when the source sends VP8/Opus) feeding an RtmpEgress that reconnects by
+// itself. A push ends with its stream, and stays listed (state "stopped", with the reason)
+// until deleted.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "edge/egress_control.h"
+#include "cluster/directory.h"
+#include "cluster/worker_pool.h"
+#include "base/executor.h"
+#include "net/event_loop.h"
+
+namespace rtcgate::edge {
+
+class EgressManager final : public EgressControl {
+ public:
+  static constexpr size_t kMaxPerStream = 8;
+
+  EgressManager(net::EventLoop& control, Executor& controlExecutor, cluster::Directory& registry, cluster::WorkerPool& workers);
+  ~EgressManager() override;
+
+  void start(const std::string& stream, const std::string& url, Started done) override;
+  std::vector<EgressInfo> list(const std::string& stream) const override;
+  bool stop(const std::string& stream, const std::string& id) override;
+  // Stops every push (shutdown).
+  void stopAll();
+
+ private:
+  class Push;
+  // The push's stream ended: it leaves its worker and the registry, and stays listed.
+  void onPushEnded(Push& push);
+
+  net::EventLoop& control_;
+  Executor& executor_;
+  cluster::Directory& registry_;
+  cluster::WorkerPool& workers_;
+  std::map<std::string, std::shared_ptr<Push>> pushes_;
+};
+
+}  // namespace rtcgate::edge

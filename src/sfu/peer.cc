@@ -1,0 +1,387 @@
+#include "sfu/peer.h"
+
+#include <algorithm>
+
+#include "base/random.h"
+#include "sfu/stream.h"
+#include "wire/rtcp/compound.h"
+#include "wire/rtcp/nack.h"
+#include "wire/rtcp/pli.h"
+#include "wire/rtcp/receiver_report.h"
+#include "wire/rtcp/remb.h"
+#include "wire/rtcp/sender_report.h"
+#include "wire/rtp/rtp_extensions.h"
+
+namespace rtcgate::sfu {
+
+namespace rtp = wire::rtp;
+namespace rtcp = wire::rtcp;
+using transport::TransportState;
+using wire::sdp::Direction;
+
+namespace {
+
+MediaKind kindOf(const wire::sdp::NegotiatedMedia& m) { return m.kind == "audio" ? MediaKind::kAudio : MediaKind::kVideo; }
+
+}  // namespace
+
+Peer::Peer(PeerHost& host, SessionSpec spec, SessionKind kind, SfuCounters& counters)
+    : host_(host),
+      spec_(std::move(spec)),
+      kind_(kind),
+      counters_(counters),
+      rtcpSsrc_(randomU32() | 1),
+      transportSeq_(static_cast<uint16_t>(randomU32())) {
+  for (const auto& m : spec_.negotiated.media) {
+    if (m.codecs.empty()) continue;
+    const MediaKind k = kindOf(m);
+    // One track of each kind each way: what WHIP and WHEP peers carry (extra sections stay unrouted).
+    if (m.local) {
+      if (consumer(k)) continue;
+      consumers_.push_back(std::make_unique<Consumer>(spec_.id, k, m, static_cast<ConsumerOutput&>(*this), counters_,
+                                                      static_cast<uint16_t>(randomU32()), randomU32(),
+                                                      static_cast<uint16_t>(randomU32())));
+      consumers_.back()->setQuality(spec_.quality);
+    } else if (m.direction == Direction::kRecvOnly || m.direction == Direction::kSendRecv) {
+      if (producer(k)) continue;
+      producers_.push_back(std::make_unique<Producer>(k, m, static_cast<ProducerFeedback&>(*this), counters_.drops));
+    }
+  }
+  for (size_t p = 0; p < producers_.size(); ++p) {
+    const Producer& prod = *producers_[p];
+    if (!twccExt_) twccExt_ = prod.twccExtension();
+    remb_ = remb_ || prod.rembNegotiated();
+    for (size_t l = 0; l < prod.layers().size(); ++l) {
+      const auto& layer = prod.layers()[l];
+      if (layer.ssrc) routes_.push_back({layer.ssrc, uint8_t(p), uint8_t(l), false});
+      if (layer.rtxSsrc) routes_.push_back({layer.rtxSsrc, uint8_t(p), uint8_t(l), true});
+    }
+  }
+}
+
+Peer::~Peer() {
+  if (transport_) host_.releaseTransport(*transport_);
+}
+
+Status Peer::start() {
+  transport_ = host_.makeTransport(spec_, *this);
+  return transport_->start();
+}
+
+void Peer::close(std::string_view reason) { transport_->close(reason); }
+
+void Peer::attach(Stream* stream) {
+  stream_ = stream;
+  for (auto& p : producers_) p->setSink(stream);
+  for (auto& c : consumers_) c->attach(stream);
+}
+
+void Peer::setQuality(Quality q) {
+  spec_.quality = q;
+  for (auto& c : consumers_) c->setQuality(q);
+}
+
+bool Peer::restartIce(const transport::ice::IceCredentials& local, const transport::ice::IceCredentials& remote) {
+  if (!transport_->restartIce(local, remote)) return false;
+  host_.demux().addUfrag(local.ufrag, *transport_);
+  return true;
+}
+
+Producer* Peer::producer(MediaKind kind) noexcept {
+  for (auto& p : producers_)
+    if (p->kind() == kind) return p.get();
+  return nullptr;
+}
+
+const Producer* Peer::producer(MediaKind kind) const noexcept {
+  for (const auto& p : producers_)
+    if (p->kind() == kind) return p.get();
+  return nullptr;
+}
+
+Consumer* Peer::consumer(MediaKind kind) noexcept {
+  for (auto& c : consumers_)
+    if (c->kind() == kind) return c.get();
+  return nullptr;
+}
+
+std::vector<Consumer*> Peer::consumers() noexcept {
+  std::vector<Consumer*> out;
+  for (auto& c : consumers_) out.push_back(c.get());
+  return out;
+}
+
+bool Peer::connected() const noexcept { return transport_ && transport_->state() == TransportState::kConnected; }
+
+SessionInfo Peer::info(unsigned worker) const {
+  SessionInfo i;
+  i.id = spec_.id;
+  i.kind = kind_;
+  i.stream = spec_.stream;
+  i.state = std::string(transport::transportStateName(transport_->state()));
+  i.reason = transport_->reason();
+  i.worker = worker;
+  i.createdMs = spec_.createdMs;
+  if (!consumers_.empty()) i.layer = std::string(qualityName(spec_.quality));
+  const auto& s = transport_->stats();
+  i.packetsIn = s.rtpIn + s.rtcpIn;
+  i.packetsOut = s.rtpOut + s.rtcpOut;
+  i.bytesIn = s.bytesIn;
+  i.bytesOut = s.bytesOut;
+  return i;
+}
+
+// --- StreamSource ---
+
+int Peer::layerForQuality(MediaKind kind, Quality quality) const {
+  const Producer* p = producer(kind);
+  return p ? p->layerFor(quality) : 0;
+}
+
+int Peer::layerCount(MediaKind kind) const {
+  const Producer* p = producer(kind);
+  return p ? p->layerCount() : 0;
+}
+
+int Peer::lowerLayer(MediaKind kind, int layer) const {
+  const Producer* p = producer(kind);
+  return p ? p->lowerLayer(layer) : layer;
+}
+
+uint64_t Peer::layerBitrate(MediaKind kind, int layer) const {
+  const Producer* p = producer(kind);
+  return p ? p->layerBitrate(layer) : 0;
+}
+
+PacketRef Peer::findPacket(MediaKind kind, int layer, uint16_t seq) const {
+  const Producer* p = producer(kind);
+  return p ? p->findPacket(layer, seq, host_.clock().nowUs()) : PacketRef{};
+}
+
+void Peer::requestKeyframe(MediaKind kind, int layer) {
+  if (Producer* p = producer(kind)) p->requestKeyframe(layer, host_.clock().nowUs());
+}
+
+std::vector<TrackInfo> Peer::trackInfo() const {
+  std::vector<TrackInfo> out;
+  for (const auto& p : producers_) out.push_back(p->info());
+  return out;
+}
+
+// --- transport events ---
+
+void Peer::onTransportSend(transport::MediaTransport&, PacketRef datagram, const SocketAddress& to) {
+  host_.sendDatagram(std::move(datagram), to);
+}
+
+void Peer::onTransportPathBound(transport::MediaTransport& t, const SocketAddress& remote) {
+  host_.demux().bindAddress(remote, t);
+}
+
+void Peer::onTransportStateChanged(transport::MediaTransport&, TransportState state, std::string_view reason) {
+  if (state == TransportState::kConnected)
+    for (auto& c : consumers_) c->onConnected();
+  if ((state == TransportState::kFailed || state == TransportState::kClosed) && !ended_) {
+    ended_ = true;
+    host_.onPeerEnded(*this, reason);
+  }
+}
+
+const Peer::SsrcRoute* Peer::route(const rtp::RtpPacketView& pkt) {
+  const uint32_t ssrc = pkt.ssrc();
+  for (const auto& r : routes_)
+    if (r.ssrc == ssrc) return &r;
+  if (routes_.size() >= 16) return nullptr;  // a peer inventing SSRCs gets no more state
+  for (size_t p = 0; p < producers_.size(); ++p) {
+    if (auto m = producers_[p]->learn(pkt)) {
+      routes_.push_back({ssrc, uint8_t(p), uint8_t(m->layer), m->rtx});
+      return &routes_.back();
+    }
+  }
+  return nullptr;
+}
+
+void Peer::onTransportRtp(transport::MediaTransport&, PacketRef packet) {
+  auto parsed = rtp::RtpPacketView::parse(packet->span());
+  if (!parsed.ok()) return counters_.drops.count(DropReason::kBadRtp);  // the transport validated it
+  const SsrcRoute* r = route(*parsed);
+  if (!r) {
+    ++counters_.unknownSsrcDrops;
+    return counters_.drops.count(DropReason::kUnknownSsrc);  // also a player's media: it sends none
+  }
+  // Every packet with a transport-wide sequence number counts for congestion control,
+  // retransmissions included (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
+  if (twccExt_) {
+    if (auto seq = rtp::readTransportSequence(parsed->findExtension(twccExt_))) twcc_.onPacket(*seq, packet->receivedUs);
+  }
+  producers_[r->producer]->onRtp(std::move(packet), *parsed, r->layer, r->rtx);
+}
+
+void Peer::onTransportRtcp(transport::MediaTransport&, PacketRef packet) {
+  rtcp::CompoundIterator it(packet->span());
+  rtcp::RtcpPacketRef ref;
+  while (it.next(ref)) {
+    switch (ref.kind()) {
+      case rtcp::RtcpKind::kSr:
+        onSenderReport(ref.packet, packet->receivedUs);
+        onReportBlocks(ref.packet, packet->receivedUs);
+        break;
+      case rtcp::RtcpKind::kRr:
+        onReportBlocks(ref.packet, packet->receivedUs);
+        break;
+      case rtcp::RtcpKind::kNack:
+        onNack(ref.packet);
+        break;
+      case rtcp::RtcpKind::kPli:
+      case rtcp::RtcpKind::kFir:
+        ++counters_.plisReceived;
+        if (Consumer* c = consumer(MediaKind::kVideo)) c->onKeyframeRequest();
+        break;
+      case rtcp::RtcpKind::kRemb:
+        if (auto remb = rtcp::Remb::parse(ref.packet); remb.ok()) bwe_.onRemb(static_cast<int64_t>(remb->bitrateBps));
+        break;
+      case rtcp::RtcpKind::kTransportCc:
+        ++counters_.twccFeedbackReceived;  // kept for send-side estimation
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Peer::onSenderReport(std::span<const uint8_t> bytes, int64_t nowUs) {
+  auto sr = rtcp::SenderReport::parse(bytes);
+  if (!sr.ok()) return counters_.drops.count(DropReason::kBadRtcp);
+  for (auto& p : producers_) p->onSenderReport(sr->senderSsrc, sr->ntpTime, nowUs);
+}
+
+void Peer::onReportBlocks(std::span<const uint8_t> bytes, int64_t nowUs) {
+  if (consumers_.empty()) return;
+  rtcp::ReportBlockList blocks;
+  if (auto rr = rtcp::ReceiverReport::parse(bytes); rr.ok()) blocks = rr->reports;
+  else if (auto sr = rtcp::SenderReport::parse(bytes); sr.ok()) blocks = sr->reports;
+  else return counters_.drops.count(DropReason::kBadRtcp);
+  const uint64_t ntp = ntpNow();
+  for (const auto& b : blocks.items()) {
+    for (auto& c : consumers_) {
+      if (c->ssrc() != b.sourceSsrc) continue;
+      if (auto rtt = c->onReportBlock(b, ntp)) bwe_.setRttMs(*rtt);
+      if (c->kind() == MediaKind::kVideo) bwe_.onReceiverReport(b.fractionLost, nowUs);
+    }
+  }
+}
+
+void Peer::onNack(std::span<const uint8_t> bytes) {
+  auto nack = rtcp::Nack::parse(bytes);
+  if (!nack.ok()) return counters_.drops.count(DropReason::kBadRtcp);
+  for (auto& c : consumers_) {
+    if (c->ssrc() != nack->mediaSsrc) continue;
+    std::array<uint16_t, 17 * 64> lost{};
+    const size_t n = rtcp::expandNackPairs(nack->items(), lost);
+    c->onNack(std::span<const uint16_t>(lost.data(), n));
+  }
+}
+
+// --- RTCP we send ---
+
+template <typename Build>
+void Peer::sendRtcp(Build&& build) {
+  PacketRef p = host_.pool().acquire();
+  if (!p) return counters_.drops.count(DropReason::kPoolExhausted);
+  const size_t n = build(std::span<uint8_t>(p->data(), p->tailCapacity() - 64));
+  if (n == 0) return;
+  p->size = static_cast<uint32_t>(n);
+  (void)transport_->sendRtcp(std::move(p));
+}
+
+void Peer::sendPli(uint32_t mediaSsrc) {
+  sendRtcp([&](std::span<uint8_t> out) -> size_t {
+    auto n = rtcp::Pli{rtcpSsrc_, mediaSsrc}.serializeTo(out);
+    return n.ok() ? *n : 0;
+  });
+  ++counters_.plisSent;
+}
+
+void Peer::sendNack(uint32_t mediaSsrc, std::span<const uint16_t> lost) {
+  sendRtcp([&](std::span<uint8_t> out) -> size_t {
+    rtcp::Nack nack;
+    nack.senderSsrc = rtcpSsrc_;
+    nack.mediaSsrc = mediaSsrc;
+    nack.setLost(lost);
+    auto w = nack.serializeTo(out);
+    return w.ok() ? *w : 0;
+  });
+  counters_.nacksSent += lost.size();
+}
+
+// So a browser publisher's send-side estimate can ramp up (it needs this feedback).
+void Peer::sendTransportFeedback(int64_t nowUs) {
+  if (!twccExt_ || !twcc_.hasPending() || nowUs < twcc_.nextFeedbackDueUs()) return;
+  uint32_t mediaSsrc = 0;
+  for (const auto& p : producers_)
+    if (!mediaSsrc) mediaSsrc = p->firstSsrc();
+  sendRtcp([&](std::span<uint8_t> out) -> size_t { return twcc_.buildFeedback(rtcpSsrc_, mediaSsrc, nowUs, out); });
+  ++counters_.twccFeedbackSent;
+}
+
+// draft-alvestrand-rmcat-remb: for publishers without transport-wide CC (their own
+// estimate then follows ours). We allow twice what arrives, at least 1 Mbit/s, so the
+// sender can keep stepping up while the path delivers; losses show up in the RRs.
+void Peer::sendRemb(int64_t nowUs) {
+  rtcp::Remb remb;
+  remb.senderSsrc = rtcpSsrc_;
+  uint64_t incoming = 0;
+  for (auto& p : producers_) incoming += p->addToRemb(remb, nowUs);
+  if (remb.count == 0) return;
+  remb.bitrateBps = std::clamp<uint64_t>(2 * incoming, 1'000'000, 20'000'000);
+  sendRtcp([&](std::span<uint8_t> out) -> size_t {
+    auto n = remb.serializeTo(out);
+    return n.ok() ? *n : 0;
+  });
+}
+
+// Once a second: RFC 3550 §6.4.2 receiver reports for what we receive, §6.4.1 sender
+// reports for what we send.
+void Peer::sendReports(int64_t nowUs) {
+  if (!producers_.empty()) {
+    for (auto& p : producers_) p->sampleBitrates(nowUs);
+    sendRtcp([&](std::span<uint8_t> out) -> size_t {
+      rtcp::ReceiverReport rr;
+      rr.senderSsrc = rtcpSsrc_;
+      for (auto& p : producers_) p->addReportBlocks(rr, nowUs);
+      auto n = rr.serializeTo(out);
+      return n.ok() ? *n : 0;
+    });
+    ++counters_.receiverReportsSent;
+    if (remb_ && !twccExt_) sendRemb(nowUs);
+  }
+  const uint64_t ntp = ntpNow();
+  for (auto& c : consumers_) {
+    const auto sr = c->senderReport(nowUs, ntp);
+    if (!sr) continue;
+    sendRtcp([&](std::span<uint8_t> out) -> size_t {
+      auto n = sr->serializeTo(out);
+      return n.ok() ? *n : 0;
+    });
+    ++counters_.senderReportsSent;
+  }
+  // Lowers (or restores) the video layer when the estimate says the path cannot carry it.
+  for (auto& c : consumers_) c->adaptLayer(bwe_.estimateBps());
+}
+
+void Peer::onTick(int64_t nowUs) {
+  if (auto t = transport_->nextTimeoutUs(); t && *t <= nowUs) transport_->onTimer();
+  if (transport_->state() != TransportState::kConnected) return;
+  for (auto& p : producers_) p->sendKeyframeRequests(nowUs);
+  sendTransportFeedback(nowUs);
+  if (nowUs >= nextNackUs_ && !producers_.empty()) {
+    nextNackUs_ = nowUs + 10'000;
+    for (auto& p : producers_) p->sendNacks(nowUs);
+  }
+  if (nowUs >= nextReportUs_) {
+    nextReportUs_ = nowUs + 1'000'000;
+    sendReports(nowUs);
+  }
+}
+
+}  // namespace rtcgate::sfu

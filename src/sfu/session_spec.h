@@ -1,0 +1,23 @@
+#pragma once
+// SessionSpec: what the control thread decided for a new WebRTC session — its negotiated
+// SDP, our ICE identity, the simulcast quality a player asked for.
+
+#include <cstdint>
+#include <string>
+
+#include "sfu/simulcast.h"
+#include "transport/ice/ice_types.h"
+#include "wire/sdp/negotiated_session.h"
+
+namespace rtcgate::sfu {
+
+struct SessionSpec {
+  std::string id;
+  std::string stream;
+  wire::sdp::NegotiatedSession negotiated;
+  transport::ice::IceCredentials localIce;
+  Quality quality = Quality::kHigh;  // players: the simulcast quality asked for
+  int64_t createdMs = 0;
+};
+
+}  // namespace rtcgate::sfu

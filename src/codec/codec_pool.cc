@@ -13,7 +13,7 @@ namespace rtcgate::codec {
 
 namespace {
 
-struct Worker;
+struct PoolThread;
 
 // One transcode as the pool sees it. The frame queue and flags are guarded by the
 // worker's mutex; the Transcoder itself is touched only by the worker's thread.
@@ -31,7 +31,7 @@ struct Job {
   // nothing more is posted, so the executor only has to outlive the handle.
   std::mutex postMutex;
 
-  // Guarded by Worker::mutex.
+  // Guarded by PoolThread::mutex.
   std::deque<std::shared_ptr<const media::MediaFrame>> queue;
   bool scheduled = false;  // in the worker's ready list
   bool cancelled = false;
@@ -48,7 +48,7 @@ struct Job {
 };
 
 // One pool thread and the transcodes pinned to it.
-struct Worker {
+struct PoolThread {
   std::mutex mutex;
   std::condition_variable wake;
   std::deque<std::shared_ptr<Job>> ready;  // jobs with queued frames or to tear down
@@ -104,7 +104,7 @@ bool ensureCreated(Job& job) {
   return true;
 }
 
-void Worker::process(Job& job, const media::MediaFrame& frame, bool keyframeRequested) {
+void PoolThread::process(Job& job, const media::MediaFrame& frame, bool keyframeRequested) {
   if (!ensureCreated(job)) {
     ++job.stats.framesDropped;
     return;
@@ -132,13 +132,13 @@ void Worker::process(Job& job, const media::MediaFrame& frame, bool keyframeRequ
 }
 
 // Frees the codec here, on the pool thread, and forgets the job.
-void Worker::retire(const std::shared_ptr<Job>& job) {
+void PoolThread::retire(const std::shared_ptr<Job>& job) {
   job->transcoder.reset();
   std::lock_guard lock(mutex);
   std::erase(jobs, job);
 }
 
-void Worker::run() {
+void PoolThread::run() {
   for (;;) {
     std::unique_lock lock(mutex);
     wake.wait(lock, [this] { return stopping || !ready.empty(); });
@@ -181,7 +181,7 @@ void Worker::run() {
 // The owner's handle: queues frames for its job on the job's worker.
 class Handle final : public TranscodeHandle {
  public:
-  Handle(std::shared_ptr<Worker> worker, std::shared_ptr<Job> job, size_t depth)
+  Handle(std::shared_ptr<PoolThread> worker, std::shared_ptr<Job> job, size_t depth)
       : worker_(std::move(worker)), job_(std::move(job)), depth_(depth) {}
 
   ~Handle() override {
@@ -238,7 +238,7 @@ class Handle final : public TranscodeHandle {
   const TranscodeSpec& spec() const override { return job_->spec; }
 
  private:
-  std::shared_ptr<Worker> worker_;
+  std::shared_ptr<PoolThread> worker_;
   std::shared_ptr<Job> job_;
   size_t depth_;
 };
@@ -246,7 +246,7 @@ class Handle final : public TranscodeHandle {
 }  // namespace
 
 struct CodecPool::Impl {
-  std::vector<std::shared_ptr<Worker>> workers;
+  std::vector<std::shared_ptr<PoolThread>> workers;
   size_t queueDepth = 8;
 };
 
@@ -254,7 +254,7 @@ CodecPool::CodecPool(unsigned threads, size_t queueDepth) : impl_(std::make_uniq
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   impl_->queueDepth = std::max<size_t>(1, queueDepth);
   for (unsigned i = 0; i < threads; ++i) {
-    auto worker = std::make_shared<Worker>();
+    auto worker = std::make_shared<PoolThread>();
     worker->thread = std::thread([w = worker.get()] { w->run(); });
     impl_->workers.push_back(std::move(worker));
   }
@@ -272,7 +272,7 @@ CodecPool::~CodecPool() {
 std::unique_ptr<TranscodeHandle> CodecPool::start(const TranscodeSpec& spec, Executor& deliver,
                                                   std::weak_ptr<TranscodeOutput> output) {
   // Pinned to the least loaded thread: a transcode's codec state never moves.
-  std::shared_ptr<Worker> best;
+  std::shared_ptr<PoolThread> best;
   size_t bestLoad = SIZE_MAX;
   for (auto& w : impl_->workers) {
     std::lock_guard lock(w->mutex);

@@ -38,9 +38,9 @@ std::string_view rtmpEgressStateName(RtmpEgressState s) noexcept {
 // One TCP connection attempt: resolver, socket, read buffer and write queue. Every asio
 // handler holds a shared_ptr to it, so the buffers outlive the operations; `owner_` is
 // cleared when the egress lets go, after which handlers only finish flushing and close.
-class RtmpEgress::Link : public std::enable_shared_from_this<Link> {
+class RtmpEgress::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Link(asio::io_context& io, RtmpEgress& owner, Clock& clock)
+  Connection(asio::io_context& io, RtmpEgress& owner, Clock& clock)
       : resolver_(io), socket_(io), linger_(io), writer_(socket_, clock), owner_(&owner) {}
 
   void resolve(const std::string& host, uint16_t port) {
@@ -180,7 +180,7 @@ void RtmpEgress::beginAttempt() {
   ++attempt_;
   ++connects_;
   sessionPublishing_ = sessionClosed_ = false;
-  link_ = std::make_shared<Link>(loop_.context(), *this, clock_);
+  link_ = std::make_shared<Connection>(loop_.context(), *this, clock_);
   link_->resolve(url_->host, url_->port);
   const uint64_t attempt = attempt_;
   connectTimer_.startUs(options_.connectTimeoutMs * 1000, [this, alive = std::weak_ptr<int>(alive_), attempt] {
@@ -190,14 +190,14 @@ void RtmpEgress::beginAttempt() {
   setState(RtmpEgressState::kConnecting, "attempt " + std::to_string(connects_));
 }
 
-void RtmpEgress::onResolved(Link& link, const boost::system::error_code& ec,
+void RtmpEgress::onResolved(Connection& link, const boost::system::error_code& ec,
                             const tcp::resolver::results_type& endpoints) {
   if (&link != link_.get()) return;
   if (ec) return failAttempt("cannot resolve " + url_->host + ": " + ec.message());
   link.connect(endpoints);
 }
 
-void RtmpEgress::onConnected(Link& link, const boost::system::error_code& ec) {
+void RtmpEgress::onConnected(Connection& link, const boost::system::error_code& ec) {
   if (&link != link_.get()) return;
   if (ec) return failAttempt(describeConnectError(ec));
   RtmpClientConfig config;
@@ -215,7 +215,7 @@ void RtmpEgress::onConnected(Link& link, const boost::system::error_code& ec) {
   if (link_.get() == &link) link.readMore();
 }
 
-void RtmpEgress::onLinkRead(Link& link, const boost::system::error_code& ec, std::span<const uint8_t> bytes) {
+void RtmpEgress::onLinkRead(Connection& link, const boost::system::error_code& ec, std::span<const uint8_t> bytes) {
   if (&link != link_.get() || !session_) return;
   if (ec == asio::error::eof) {
     session_->onEof();

@@ -83,13 +83,13 @@ class RtmpEgress final : private transport::rtmp::RtmpClientSessionListener, pri
   RtmpEgressState state() const noexcept { return state_; }
 
  private:
-  class Link;  // one TCP connection attempt, kept alive by its pending asio operations
+  class Connection;  // one TCP connection attempt, kept alive by its pending asio operations
 
   void beginAttempt();
-  void onResolved(Link& link, const boost::system::error_code& ec,
+  void onResolved(Connection& link, const boost::system::error_code& ec,
                   const boost::asio::ip::tcp::resolver::results_type& endpoints);
-  void onConnected(Link& link, const boost::system::error_code& ec);
-  void onLinkRead(Link& link, const boost::system::error_code& ec, std::span<const uint8_t> bytes);
+  void onConnected(Connection& link, const boost::system::error_code& ec);
+  void onLinkRead(Connection& link, const boost::system::error_code& ec, std::span<const uint8_t> bytes);
   void onLinkWrote(size_t bytes) noexcept { bytesSent_ += bytes; }
   void onLinkFailed(std::string reason);
   void afterSession();
@@ -120,7 +120,7 @@ class RtmpEgress final : private transport::rtmp::RtmpClientSessionListener, pri
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // timer callbacks check it
 
   RtmpEgressState state_ = RtmpEgressState::kStopped;
-  std::shared_ptr<Link> link_;
+  std::shared_ptr<Connection> link_;
   std::unique_ptr<transport::rtmp::RtmpClientSession> session_;
   bool sessionPublishing_ = false;  // set inside session calls, acted on after them
   bool sessionClosed_ = false;

@@ -33,12 +33,12 @@ std::vector<wire::sdp::NegotiatedMedia> rtmpPublishedMedia() {
   wire::sdp::NegotiatedMedia video;
   video.mid = "0";
   video.kind = "video";
-  video.codecs.push_back({102, "H264", 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
+  video.codecs.push_back({sfu::FramePublisher::kH264PayloadType, "H264", 90000, 0, "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f",
                           {}, std::nullopt});
   wire::sdp::NegotiatedMedia audio;
   audio.mid = "1";
   audio.kind = "audio";
-  audio.codecs.push_back({111, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}, std::nullopt});
+  audio.codecs.push_back({sfu::FramePublisher::kOpusPayloadType, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}, std::nullopt});
   return {std::move(audio), std::move(video)};
 }
 

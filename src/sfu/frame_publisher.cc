@@ -1,5 +1,7 @@
 #include "sfu/frame_publisher.h"
 
+#include "wire/rtp/rtp_packet_builder.h"
+
 #include "base/byte_writer.h"
 #include "base/random.h"
 #include "media/opus_packetizer.h"
@@ -95,14 +97,14 @@ void FramePublisher::onFrame(const std::shared_ptr<const media::MediaFrame>& fra
 }
 
 void FramePublisher::packetizeVideo(const media::MediaFrame& frame, int64_t nowUs) {
-  if (!h264_.setFrame(frame.data, frame.config).ok()) return;
+  if (!h264_.setFrame(frame.data, frame.config).ok()) return drops_.count(DropReason::kBadRtp);
   const uint32_t ts = video_.time.toRtp(frame.ptsUs);
   bool first = true;
   while (h264_.hasNext()) {
     PacketRef p = host_.pool().acquire();
-    if (!p) return;
+    if (!p) return drops_.count(DropReason::kPoolExhausted);
     auto payload = h264_.next(std::span<uint8_t>(p->data() + 12, p->tailCapacity() - 12 - 64));
-    if (!payload.ok()) return;
+    if (!payload.ok()) return drops_.count(DropReason::kOversize);
     emit(video_, std::move(p), payload->size, payload->marker, ts, first && frame.keyframe, nowUs);
     first = false;
   }
@@ -110,25 +112,27 @@ void FramePublisher::packetizeVideo(const media::MediaFrame& frame, int64_t nowU
 
 void FramePublisher::packetizeAudio(const media::MediaFrame& frame, int64_t nowUs) {
   PacketRef p = host_.pool().acquire();
-  if (!p) return;
+  if (!p) return drops_.count(DropReason::kPoolExhausted);
   auto payload = media::OpusPacketizer::packetize(frame.data, std::span<uint8_t>(p->data() + 12, p->tailCapacity() - 76));
-  if (!payload.ok()) return;
+  if (!payload.ok()) return drops_.count(DropReason::kOversize);
   emit(audio_, std::move(p), payload->size, payload->marker, audio_.time.toRtp(frame.ptsUs), false, nowUs);
 }
 
 void FramePublisher::emit(RtpTrack& t, PacketRef p, size_t payloadSize, bool marker, uint32_t ts, bool keyframeStart,
                           int64_t nowUs) {
-  uint8_t* d = p->data();
-  d[0] = 0x80;
-  d[1] = static_cast<uint8_t>((marker ? 0x80 : 0) | (t.kind == MediaKind::kVideo ? 102 : 111));
+  // The source side of the stream: consumers rewrite the header to what their peer negotiated.
   const uint16_t seq = t.seq++;
-  storeU16(d + 2, seq);
-  storeU32(d + 4, ts);
-  storeU32(d + 8, t.ssrc);
+  wire::rtp::RtpPacketBuilder header;
+  header.setPayloadType(t.kind == MediaKind::kVideo ? kH264PayloadType : kOpusPayloadType)
+      .setMarker(marker)
+      .setSequenceNumber(seq)
+      .setTimestamp(ts)
+      .setSsrc(t.ssrc);
+  if (!header.serializeTo(std::span<uint8_t>(p->data(), 12)).ok()) return drops_.count(DropReason::kOversize);
   p->size = static_cast<uint32_t>(12 + payloadSize);
   p->receivedUs = nowUs;
   auto view = wire::rtp::RtpPacketView::parse(p->span());
-  if (!view.ok()) return;
+  if (!view.ok()) return drops_.count(DropReason::kBadRtp);
   ++packetsOut_;
   bytesOut_ += p->size;
   t.history.insert(seq, p, nowUs);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "base/drop_counters.h"
 #include "media/h264_packetizer.h"
 #include "media/packet_history.h"
 #include "media/rtp_time_mapper.h"
@@ -29,6 +30,10 @@ class FramePublisherListener {
 
 class FramePublisher final : public StreamSource, public FrameSink {
  public:
+  // The payload types of its RTP (what rtmpPublishedMedia() announces to players).
+  static constexpr uint8_t kH264PayloadType = 102;
+  static constexpr uint8_t kOpusPayloadType = 111;
+
   FramePublisher(PeerHost& host, FramePublisherListener& listener, std::string id, std::string stream,
                  SessionKind kind, int64_t createdMs);
   ~FramePublisher() override;
@@ -40,6 +45,8 @@ class FramePublisher final : public StreamSource, public FrameSink {
   // One frame from the source (the owner's thread hands it to this worker).
   void pushFrame(const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders);
   SessionInfo info(unsigned worker) const;
+  // Frames that could not become RTP, by reason.
+  const DropCounters& drops() const noexcept { return drops_; }
 
   // StreamSource
   const std::string& sourceId() const noexcept override { return id_; }
@@ -90,6 +97,7 @@ class FramePublisher final : public StreamSource, public FrameSink {
   RtpTrack video_;
   RtpTrack audio_;
   media::H264Packetizer h264_;
+  DropCounters drops_;
   uint64_t framesIn_ = 0, bytesIn_ = 0, packetsOut_ = 0, bytesOut_ = 0;
   bool haveVideo_ = false, haveAudio_ = false;
   media::MediaCodec videoCodec_ = media::MediaCodec::kH264, audioCodec_ = media::MediaCodec::kAac;

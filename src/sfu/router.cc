@@ -156,6 +156,7 @@ void Router::retireFramePublisher(const std::string& id, bool onPurpose) {
   if (it == framePublishers_.end()) return;
   std::unique_ptr<FramePublisher> fp = std::move(it->second);
   framePublishers_.erase(it);
+  endedDrops_.merge(fp->drops());
   const std::string name = fp->streamName();
   fp->detach();
   auto st = streams_.find(name);
@@ -265,6 +266,7 @@ std::vector<StreamInfo> Router::streams() const {
 DropCounters Router::transportDrops() const {
   DropCounters total = endedDrops_;
   for (const auto& [id, s] : sessions_) total.merge(s->transport().drops());
+  for (const auto& [id, fp] : framePublishers_) total.merge(fp->drops());
   return total;
 }
 

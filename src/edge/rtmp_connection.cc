@@ -103,7 +103,7 @@ void RtmpConnection::armTimer() {
 void RtmpConnection::onTimer() {
   const int64_t now = nowMs();
   if (!closed_) {
-    if (role_ == Role::kNone && now - startedMs_ > limits_.setupTimeoutMs) {
+    if ((role_ == Role::kNone || role_ == Role::kJoining) && now - startedMs_ > limits_.setupTimeoutMs) {
       session_.close("no publish or play within " + std::to_string(limits_.setupTimeoutMs / 1000) + " s");
     } else if (role_ == Role::kPublisher && now - lastMediaMs_ > limits_.mediaTimeoutMs) {
       session_.close("no media for " + std::to_string(limits_.mediaTimeoutMs / 1000) + " s");
@@ -141,14 +141,21 @@ void RtmpConnection::finish() {
 }
 
 void RtmpConnection::settle(bool accepted, bool publisher, std::string stream, unsigned worker) {
+  auto early = std::move(early_);
+  early_.clear();
   if (finished_ || closed_) return;
   if (accepted) {
     role_ = publisher ? Role::kPublisher : Role::kPlayer;
     stream_ = std::move(stream);
     worker_ = worker;
     lastMediaMs_ = nowMs();
+  } else if (role_ == Role::kJoining) {
+    role_ = Role::kNone;
   }
   session_.decide(accepted ? RtmpDecision::kAccept : RtmpDecision::kReject);
+  // Frames posted by the worker before its answer (the GOP a joining player gets).
+  if (accepted && !publisher)
+    for (auto& f : early) onFrame(std::move(f));
   if (closed_ && !writer_.writing()) finish();
 }
 
@@ -202,7 +209,12 @@ void RtmpConnection::pushFrames() {
 }
 
 void RtmpConnection::onFrame(std::shared_ptr<const media::MediaFrame> frame) {
-  if (closed_ || role_ != Role::kPlayer) return;
+  if (closed_) return;
+  if (role_ == Role::kJoining) {
+    if (early_.size() < kMaxEarlyFrames) early_.push_back(std::move(frame));
+    return;
+  }
+  if (role_ != Role::kPlayer) return;
   (void)flv_.push(*frame, *this);
   if (flv_.waitingForKeyframe() && media::isVideo(frame->codec) && nowMs() - keyframeAskedMs_ > 1000) {
     keyframeAskedMs_ = nowMs();

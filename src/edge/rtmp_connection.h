@@ -47,6 +47,10 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
 
   const std::string& id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
+  // A play is being set up on its worker: frames that arrive before the answer are kept.
+  void expectFrames() noexcept {
+    if (role_ == Role::kNone) role_ = Role::kJoining;
+  }
   // The worker's answer to a pending publish or play, on the control loop.
   void settle(bool accepted, bool publisher, std::string stream, unsigned worker);
   // The client ended its stream itself (unpublished), rather than dropping the connection.
@@ -66,7 +70,10 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   void onStreamEnded(const std::string& reason) override;
 
  private:
-  enum class Role : uint8_t { kNone, kPublisher, kPlayer };
+  // kJoining: a play the worker is setting up; the stream's first frames (the GOP replayed
+  // to a joining sink) can arrive before its answer, and wait for it.
+  enum class Role : uint8_t { kNone, kJoining, kPublisher, kPlayer };
+  static constexpr size_t kMaxEarlyFrames = 512;
 
   void read();
   void onWritten(const boost::system::error_code& ec);
@@ -103,6 +110,7 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   media::FlvDemuxer demuxer_;
   FlvOutput flv_;
   std::vector<media::MediaFrame> frames_;
+  std::vector<std::shared_ptr<const media::MediaFrame>> early_;  // while kJoining
   bool videoRefused_ = false;  // an unsupported video codec, logged once and ignored
   int64_t keyframeAskedMs_ = 0;
 };

@@ -157,6 +157,7 @@ RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std
   const unsigned worker = entry->worker;
   const sfu::FrameWants wants{media::MediaCodec::kH264, media::MediaCodec::kAac, false};
   registry_.addSubscriber({c.id(), sfu::SessionKind::kRtmpPlayer, t.stream, worker, "", ""});
+  c.expectFrames();
   workers_.addFrameSink(
       worker, c.id(), t.stream, sfu::SessionKind::kRtmpPlayer,
       std::make_unique<sfu::PostingFrameSink>(executor_, c.weak_from_this(), wants),

@@ -51,6 +51,7 @@ Peer::Peer(PeerHost& host, SessionSpec spec, SessionKind kind, SfuCounters& coun
     const Producer& prod = *producers_[p];
     if (!twccExt_) twccExt_ = prod.twccExtension();
     remb_ = remb_ || prod.rembNegotiated();
+    if (twccExt_ && !twcc_) twcc_ = std::make_unique<media::TwccRecorder>();
     for (size_t l = 0; l < prod.layers().size(); ++l) {
       const auto& layer = prod.layers()[l];
       if (layer.ssrc) routes_.push_back({layer.ssrc, uint8_t(p), uint8_t(l), false});
@@ -211,8 +212,8 @@ void Peer::onTransportRtp(transport::MediaTransport&, PacketRef packet) {
   }
   // Every packet with a transport-wide sequence number counts for congestion control,
   // retransmissions included (draft-holmer-rmcat-transport-wide-cc-extensions-01 §2).
-  if (twccExt_) {
-    if (auto seq = rtp::readTransportSequence(parsed->findExtension(twccExt_))) twcc_.onPacket(*seq, packet->receivedUs);
+  if (twcc_) {
+    if (auto seq = rtp::readTransportSequence(parsed->findExtension(twccExt_))) twcc_->onPacket(*seq, packet->receivedUs);
   }
   producers_[r->producer]->onRtp(std::move(packet), *parsed, r->layer, r->rtx);
 }
@@ -316,11 +317,11 @@ void Peer::sendNack(uint32_t mediaSsrc, std::span<const uint16_t> lost) {
 
 // So a browser publisher's send-side estimate can ramp up (it needs this feedback).
 void Peer::sendTransportFeedback(int64_t nowUs) {
-  if (!twccExt_ || !twcc_.hasPending() || nowUs < twcc_.nextFeedbackDueUs()) return;
+  if (!twcc_ || !twcc_->hasPending() || nowUs < twcc_->nextFeedbackDueUs()) return;
   uint32_t mediaSsrc = 0;
   for (const auto& p : producers_)
     if (!mediaSsrc) mediaSsrc = p->firstSsrc();
-  sendRtcp([&](std::span<uint8_t> out) -> size_t { return twcc_.buildFeedback(rtcpSsrc_, mediaSsrc, nowUs, out); });
+  sendRtcp([&](std::span<uint8_t> out) -> size_t { return twcc_->buildFeedback(rtcpSsrc_, mediaSsrc, nowUs, out); });
   ++counters_.twccFeedbackSent;
 }
 

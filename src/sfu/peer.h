@@ -119,7 +119,9 @@ class Peer final : public transport::MediaTransportListener,
   Stream* stream_ = nullptr;
   bool ended_ = false;
   uint32_t rtcpSsrc_;
-  media::TwccRecorder twcc_;  // transport-wide: one per peer across its producers
+  // Transport-wide: one per peer across its producers, made when one negotiated it (its
+  // window is 32 KiB, which a peer that only plays does not need).
+  std::unique_ptr<media::TwccRecorder> twcc_;
   uint8_t twccExt_ = 0;
   bool remb_ = false;  // goog-remb negotiated on a producer
   uint16_t transportSeq_;

@@ -40,8 +40,10 @@ std::string_view rtmpEgressStateName(RtmpEgressState s) noexcept {
 // cleared when the egress lets go, after which handlers only finish flushing and close.
 class RtmpEgress::Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::io_context& io, RtmpEgress& owner, Clock& clock)
-      : resolver_(io), socket_(io), linger_(io), writer_(socket_, clock), owner_(&owner) {}
+  // The writer keeps its own clock: a connection that lingers to flush its goodbye
+  // outlives the egress (and any clock the egress was given).
+  Connection(asio::io_context& io, RtmpEgress& owner)
+      : resolver_(io), socket_(io), linger_(io), writer_(socket_, clock_), owner_(&owner) {}
 
   void resolve(const std::string& host, uint16_t port) {
     // No address_configured flag: on a host with only loopback it would hide 127.0.0.1.
@@ -114,6 +116,7 @@ class RtmpEgress::Connection : public std::enable_shared_from_this<Connection> {
   tcp::resolver resolver_;
   tcp::socket socket_;
   asio::steady_timer linger_;
+  SteadyClock clock_;
   net::TcpWriter writer_;
   RtmpEgress* owner_;
   std::array<uint8_t, 16 * 1024> readBuf_{};
@@ -180,7 +183,7 @@ void RtmpEgress::beginAttempt() {
   ++attempt_;
   ++connects_;
   sessionPublishing_ = sessionClosed_ = false;
-  link_ = std::make_shared<Connection>(loop_.context(), *this, clock_);
+  link_ = std::make_shared<Connection>(loop_.context(), *this);
   link_->resolve(url_->host, url_->port);
   const uint64_t attempt = attempt_;
   connectTimer_.startUs(options_.connectTimeoutMs * 1000, [this, alive = std::weak_ptr<int>(alive_), attempt] {

@@ -45,7 +45,6 @@ std::vector<wire::sdp::NegotiatedMedia> rtmpPublishedMedia() {
 RtmpServer::RtmpServer(net::EventLoop& control, Executor& executor, cluster::Directory& registry, cluster::WorkerPool& workers,
                        RtmpServerOptions options, Clock* clock)
     : clock_(clock ? *clock : steadyClock_),
-      control_(control),
       executor_(executor),
       registry_(registry),
       workers_(workers),
@@ -120,21 +119,7 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
   registry_.addPublisher({c.id(), sfu::SessionKind::kRtmpPublisher, t.stream, worker, "", ""}, rtmpPublishedMedia());
   workers_.addFramePublisher(
       worker, c.id(), t.stream, sfu::SessionKind::kRtmpPublisher, options_.replacePublisher,
-      [this, weak = c.weak_from_this(), id = c.id(), stream = t.stream, app = std::string(app), worker](Status st) {
-        auto conn = weak.lock();
-        if (!st.ok()) {
-          registry_.remove(id);
-          if (conn) {
-            spdlog::warn("rtmp {} ({}): publish of '{}' refused: {}", id, conn->peer(), stream, st.error().message);
-            conn->settle(false, true, stream, worker);
-          }
-          return;
-        }
-        // A connection that closed meanwhile has removed its publisher already (posted after this one).
-        if (!conn || !registry_.find(id)) return;
-        spdlog::info("rtmp {} ({}): publishing '{}' (app '{}') on worker {}", id, conn->peer(), stream, app, worker);
-        conn->settle(true, true, stream, worker);
-      });
+      answerWhenSet(c, true, t.stream, app, worker));
   return RtmpDecision::kPending;
 }
 
@@ -161,21 +146,29 @@ RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std
   workers_.addFrameSink(
       worker, c.id(), t.stream, sfu::SessionKind::kRtmpPlayer,
       std::make_unique<sfu::PostingFrameSink>(executor_, c.weak_from_this(), wants),
-      [this, weak = c.weak_from_this(), id = c.id(), stream = t.stream, app = std::string(app), worker](Status st) {
-        auto conn = weak.lock();
-        if (!st.ok()) {
-          registry_.remove(id);
-          if (conn) {
-            spdlog::warn("rtmp {} ({}): play of '{}' refused: {}", id, conn->peer(), stream, st.error().message);
-            conn->settle(false, false, stream, worker);
-          }
-          return;
-        }
-        if (!conn || !registry_.find(id)) return;
-        spdlog::info("rtmp {} ({}): playing '{}' (app '{}') on worker {}", id, conn->peer(), stream, app, worker);
-        conn->settle(true, false, stream, worker);
-      });
+      answerWhenSet(c, false, t.stream, app, worker));
   return RtmpDecision::kPending;
+}
+
+cluster::Completion<Status> RtmpServer::answerWhenSet(RtmpConnection& c, bool publisher, const std::string& stream,
+                                                     std::string_view app, unsigned worker) {
+  return [this, weak = c.weak_from_this(), id = c.id(), stream, app = std::string(app), worker, publisher](Status st) {
+    auto conn = weak.lock();
+    const char* what = publisher ? "publish" : "play";
+    if (!st.ok()) {
+      registry_.remove(id);
+      if (conn) {
+        spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}", id, conn->peer(), what, stream, st.error().message);
+        conn->settle(false, publisher, stream, worker);
+      }
+      return;
+    }
+    // A connection that closed meanwhile has removed its session already (posted after this one).
+    if (!conn || !registry_.find(id)) return;
+    spdlog::info("rtmp {} ({}): {} '{}' (app '{}') on worker {}", id, conn->peer(), publisher ? "publishing" : "playing",
+                 stream, app, worker);
+    conn->settle(true, publisher, stream, worker);
+  };
 }
 
 void RtmpServer::onConnectionClosed(RtmpConnection& c, const std::string& reason) {

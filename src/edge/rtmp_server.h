@@ -59,10 +59,12 @@ class RtmpServer final : public net::TcpAcceptHandler {
   };
   Target parseKey(std::string_view app, std::string_view key) const;
   bool authorized(const Target& t, const RtmpConnection& c, std::string_view what) const;
+  // What to do with the worker's answer to `c`'s publish or play.
+  cluster::Completion<Status> answerWhenSet(RtmpConnection& c, bool publisher, const std::string& stream,
+                                            std::string_view app, unsigned worker);
 
   SteadyClock steadyClock_;
   Clock& clock_;
-  net::EventLoop& control_;
   Executor& executor_;
   cluster::Directory& registry_;
   cluster::WorkerPool& workers_;

@@ -3,6 +3,7 @@
 // and the output's encoding settings.
 
 #include <cstdint>
+#include <vector>
 
 #include "media/media_frame.h"
 
@@ -11,6 +12,9 @@ namespace rtcgate::codec {
 struct TranscodeSpec {
   media::MediaCodec from = media::MediaCodec::kVp8;
   media::MediaCodec to = media::MediaCodec::kH264;
+  // Video: more output codecs made from the same decode (one decode per source, however
+  // many codecs its sinks want); output frames say their codec.
+  std::vector<media::MediaCodec> alsoTo;
 
   // Video output. H.264 is Constrained Baseline (no B-frames, browser-safe), x264 tuned
   // for zero latency; the size is the input's.

@@ -16,12 +16,13 @@ bool isYuv420(int format) {
 }  // namespace
 
 Result<std::unique_ptr<VideoTranscoder>> VideoTranscoder::create(const TranscodeSpec& spec) {
-  if (spec.to != media::MediaCodec::kH264 && spec.to != media::MediaCodec::kVp8) {
-    return Error::unsupported("video output must be H.264 or VP8");
-  }
-  if (avcodec_find_encoder_by_name(spec.to == media::MediaCodec::kH264 ? "libx264" : "libvpx") ==
-      nullptr) {
-    return Error::unsupported("the video encoder is not built in");
+  std::vector<media::MediaCodec> codecs{spec.to};
+  codecs.insert(codecs.end(), spec.alsoTo.begin(), spec.alsoTo.end());
+  for (const auto to : codecs) {
+    if (to != media::MediaCodec::kH264 && to != media::MediaCodec::kVp8)
+      return Error::unsupported("video output must be H.264 or VP8");
+    if (avcodec_find_encoder_by_name(to == media::MediaCodec::kH264 ? "libx264" : "libvpx") == nullptr)
+      return Error::unsupported("the video encoder is not built in");
   }
   auto decoder = VideoDecoder::create(spec.from);
   if (!decoder.ok()) return decoder.error();
@@ -29,7 +30,12 @@ Result<std::unique_ptr<VideoTranscoder>> VideoTranscoder::create(const Transcode
 }
 
 VideoTranscoder::VideoTranscoder(const TranscodeSpec& spec, std::unique_ptr<VideoDecoder> decoder)
-    : spec_(spec), decoder_(std::move(decoder)) {}
+    : spec_(spec), decoder_(std::move(decoder)) {
+  outputs_.push_back({spec.to, nullptr});
+  for (const auto to : spec.alsoTo)
+    if (std::none_of(outputs_.begin(), outputs_.end(), [&](const Output& o) { return o.codec == to; }))
+      outputs_.push_back({to, nullptr});
+}
 
 Status VideoTranscoder::push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) {
   if (in.codec != spec_.from) return Error::malformed("frame of another codec");
@@ -42,6 +48,7 @@ Status VideoTranscoder::push(const media::MediaFrame& in, std::vector<media::Med
   const Status sent = decoder_->send(in);
   // Drain even after a rejected frame: earlier ones may have become ready.
   while (AVFrame* picture = decoder_->receive()) {
+    ++decoded_;
     RTCGATE_TRY(encodePicture(picture, out));
   }
   return sent;
@@ -63,13 +70,15 @@ int64_t VideoTranscoder::pictureTime(const AVFrame& picture) {
   return std::max(pts, lastPtsUs_ + 1000);
 }
 
-Status VideoTranscoder::ensureEncoder(int width, int height) {
-  if (encoder_ && encoder_->width() == width && encoder_->height() == height) return {};
+Status VideoTranscoder::ensureEncoder(Output& o, int width, int height) {
+  if (o.encoder && o.encoder->width() == width && o.encoder->height() == height) return {};
   const double fps = frameIntervalUs_ > 0 ? 1e6 / frameIntervalUs_ : kDefaultFps;
-  encoder_.reset();  // a new size: a new encoder, whose first frame is a keyframe
-  auto encoder = VideoEncoder::create(spec_, width, height, fps);
+  o.encoder.reset();  // a new size: a new encoder, whose first frame is a keyframe
+  TranscodeSpec spec = spec_;
+  spec.to = o.codec;
+  auto encoder = VideoEncoder::create(spec, width, height, fps);
   if (!encoder.ok()) return Error{Error::Code::kInternal, encoder.error().message};
-  encoder_ = std::move(encoder.value());
+  o.encoder = std::move(encoder.value());
   return {};
 }
 
@@ -108,15 +117,20 @@ Status VideoTranscoder::encodePicture(AVFrame* picture, std::vector<media::Media
   const int64_t ptsUs = onGrid(rawUs);
   AVFrame* yuv = toYuv420(picture);
   if (yuv == nullptr) return Error{Error::Code::kInternal, "cannot convert the picture"};
-  RTCGATE_TRY(ensureEncoder(yuv->width, yuv->height));
-  const bool keyframe = keyframeRequested_ || lastKeyframeUs_ == INT64_MIN ||
-                        ptsUs - lastKeyframeUs_ >= int64_t{spec_.keyframeIntervalMs} * 1000;
-  const size_t first = out.size();
-  RTCGATE_TRY(encoder_->encode(yuv, ptsUs, keyframe, out));
+  for (auto& o : outputs_) RTCGATE_TRY(encodeFor(o, yuv, ptsUs, out));
   lastPtsUs_ = rawUs;
-  keyframeRequested_ = false;
+  return {};
+}
+
+Status VideoTranscoder::encodeFor(Output& o, AVFrame* yuv, int64_t ptsUs, std::vector<media::MediaFrame>& out) {
+  RTCGATE_TRY(ensureEncoder(o, yuv->width, yuv->height));
+  const bool keyframe = o.keyframeRequested || o.lastKeyframeUs == INT64_MIN ||
+                        ptsUs - o.lastKeyframeUs >= int64_t{spec_.keyframeIntervalMs} * 1000;
+  const size_t first = out.size();
+  RTCGATE_TRY(o.encoder->encode(yuv, ptsUs, keyframe, out));
+  o.keyframeRequested = false;
   for (size_t i = first; i < out.size(); ++i) {
-    if (out[i].keyframe) lastKeyframeUs_ = out[i].ptsUs;
+    if (out[i].keyframe) o.lastKeyframeUs = out[i].ptsUs;
   }
   return {};
 }

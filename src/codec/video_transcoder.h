@@ -1,5 +1,6 @@
 #pragma once
-// VideoTranscoder: H.264, VP8 or VP9 in; H.264 Constrained Baseline or VP8 out.
+// VideoTranscoder: H.264, VP8 or VP9 in; H.264 Constrained Baseline and/or VP8 out, every
+// output encoded from the same decoded picture.
 
 #include <cstdint>
 #include <memory>
@@ -21,28 +22,40 @@ class VideoTranscoder final : public Transcoder {
   static Result<std::unique_ptr<VideoTranscoder>> create(const TranscodeSpec& spec);
 
   Status push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) override;
-  void requestKeyframe() override { keyframeRequested_ = true; }
+  void requestKeyframe() override {
+    for (auto& o : outputs_) o.keyframeRequested = true;
+  }
   uint64_t framesSkipped() const noexcept override { return skipped_; }
+  // Pictures decoded (once each, whatever the number of outputs).
+  uint64_t picturesDecoded() const noexcept { return decoded_; }
 
  private:
   VideoTranscoder(const TranscodeSpec& spec, std::unique_ptr<VideoDecoder> decoder);
+  // One output codec: its encoder (opened on the first picture, reopened on a new size)
+  // and its keyframe schedule.
+  struct Output {
+    media::MediaCodec codec;
+    std::unique_ptr<VideoEncoder> encoder;
+    bool keyframeRequested = false;
+    int64_t lastKeyframeUs = INT64_MIN;  // of the last keyframe out
+  };
   Status encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out);
+  Status encodeFor(Output& o, AVFrame* yuv, int64_t ptsUs, std::vector<media::MediaFrame>& out);
   AVFrame* toYuv420(AVFrame* picture);
   int64_t pictureTime(const AVFrame& picture);
   // The output time of a picture: on the encoder's frame grid (what its SPS says).
   int64_t onGrid(int64_t ptsUs);
-  Status ensureEncoder(int width, int height);
+  Status ensureEncoder(Output& o, int width, int height);
 
   TranscodeSpec spec_;
   std::unique_ptr<VideoDecoder> decoder_;
-  std::unique_ptr<VideoEncoder> encoder_;
+  std::vector<Output> outputs_;
   SwsPtr scaler_;
   FramePtr converted_;
   bool waitForKeyframe_ = false;
-  bool keyframeRequested_ = false;
   uint64_t skipped_ = 0;
+  uint64_t decoded_ = 0;
   int64_t lastPtsUs_ = INT64_MIN;     // of the last picture encoded
-  int64_t lastKeyframeUs_ = INT64_MIN;  // of the last keyframe out
   double frameIntervalUs_ = 0;        // smoothed input frame interval; 0 until known
   int64_t gridBaseUs_ = INT64_MIN;    // output time of grid slot 0
   int64_t gridSlot_ = 0;              // slot of the last picture out

@@ -21,7 +21,9 @@ MediaKind kindOf(const MediaFrame& f) noexcept { return media::isVideo(f.codec) 
 struct Renditions::Rendition {
   MediaKind kind;
   MediaCodec from;
-  MediaCodec to;
+  // Video: every codec its sinks want, from one decode of the source; audio: one codec.
+  std::vector<MediaCodec> to;
+  bool makes(MediaCodec c) const noexcept { return std::find(to.begin(), to.end(), c) != to.end(); }
   std::shared_ptr<Output> output;
   std::unique_ptr<codec::TranscodeHandle> handle;
   bool started = false;  // video: fed its first keyframe
@@ -89,29 +91,49 @@ void Renditions::onSourceChanged() {
 
 Renditions::Rendition* Renditions::findRendition(MediaKind kind, MediaCodec to) noexcept {
   for (auto& r : renditions_)
-    if (r->kind == kind && r->to == to && r->from == source_[kindIndex(kind)]) return r.get();
+    if (r->kind == kind && r->makes(to) && r->from == source_[kindIndex(kind)]) return r.get();
   return nullptr;
 }
 
+// Video is decoded once per source: a codec the running video transcode does not make
+// replaces it with one that makes every codec the sinks want (from its next keyframe).
 Renditions::Rendition* Renditions::startRendition(MediaKind kind, MediaCodec to) {
   if (!pool_ || !executor_) return nullptr;
   auto r = std::make_unique<Rendition>();
   r->kind = kind;
   r->from = source_[kindIndex(kind)];
-  r->to = to;
+  r->to = {to};
+  if (kind == MediaKind::kVideo) {
+    for (FrameSink* sink : sinks_)
+      if (!passes(*sink, kind) && !r->makes(wanted(*sink, kind))) r->to.push_back(wanted(*sink, kind));
+    std::sort(r->to.begin(), r->to.end());  // a stable name, whichever sink came first
+    std::erase_if(renditions_, [&](const std::unique_ptr<Rendition>& old) {
+      if (old->kind != kind) return false;
+      ++counters_.stopped;
+      spdlog::info("rendition {} replaced by one that also makes {}", name(*old), media::codecName(to));
+      return true;
+    });
+  }
   r->output = std::make_shared<Output>(*this, *r);
   codec::TranscodeSpec spec;
   spec.from = r->from;
-  spec.to = to;
+  spec.to = r->to.front();
+  spec.alsoTo.assign(r->to.begin() + 1, r->to.end());
   spec.keyframeIntervalMs = keyframeIntervalMs_;
   spec.sampleRate = 48000;
   spec.channels = 2;
   r->handle = pool_->start(spec, *executor_, r->output);
   ++counters_.started;
-  spdlog::info("rendition {}→{} started", media::codecName(r->from), media::codecName(to));
+  spdlog::info("rendition {} started", name(*r));
   if (kind == MediaKind::kVideo) listener_.onSourceKeyframeNeeded();
   renditions_.push_back(std::move(r));
   return renditions_.back().get();
+}
+
+std::string Renditions::name(const Rendition& r) {
+  std::string n = std::string(media::codecName(r.from)) + "→";
+  for (size_t i = 0; i < r.to.size(); ++i) n += (i ? "+" : "") + std::string(media::codecName(r.to[i]));
+  return n;
 }
 
 void Renditions::onSourceFrame(const std::shared_ptr<const MediaFrame>& frame) {
@@ -158,14 +180,14 @@ void Renditions::feed(Rendition& r, const std::shared_ptr<const MediaFrame>& fra
 
 void Renditions::onTranscoded(Rendition& r, const std::shared_ptr<const MediaFrame>& frame) {
   for (FrameSink* sink : sinks_)
-    if (!passes(*sink, r.kind) && wanted(*sink, r.kind) == r.to) sink->onFrame(frame);
+    if (!passes(*sink, r.kind) && wanted(*sink, r.kind) == frame->codec) sink->onFrame(frame);
 }
 
 void Renditions::onFailed(Rendition& r, std::string_view reason) {
   if (r.failed) return;
   r.failed = true;
   ++counters_.failed;
-  spdlog::warn("rendition {}→{} failed: {}", media::codecName(r.from), media::codecName(r.to), reason);
+  spdlog::warn("rendition {} failed: {}", name(r), reason);
 }
 
 void Renditions::requestKeyframe(FrameSink* sink) {
@@ -182,11 +204,11 @@ void Renditions::prune() {
     if (needed) {
       needed = false;
       for (FrameSink* sink : sinks_)
-        if (!passes(*sink, r->kind) && wanted(*sink, r->kind) == r->to) needed = true;
+        if (!passes(*sink, r->kind) && r->makes(wanted(*sink, r->kind))) needed = true;
     }
     if (!needed) {
       ++counters_.stopped;
-      spdlog::info("rendition {}→{} stopped", media::codecName(r->from), media::codecName(r->to));
+      spdlog::info("rendition {} stopped", name(*r));
     }
     return !needed;
   });
@@ -219,9 +241,7 @@ void Renditions::endAll(std::string_view reason) {
 
 std::vector<std::string> Renditions::describe() const {
   std::vector<std::string> out;
-  for (const auto& r : renditions_)
-    out.push_back(std::string(media::codecName(r->from)) + "→" + std::string(media::codecName(r->to)) +
-                  (r->failed ? " (failed)" : ""));
+  for (const auto& r : renditions_) out.push_back(name(*r) + (r->failed ? " (failed)" : ""));
   return out;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // Renditions: hands a stream's source frames to its frame sinks, each in the codec it takes:
-// passed through when the source already has it, otherwise through one transcode per
-// (kind, codec) shared by every sink that wants that rendition (DESIGN.md §2). A
-// transcode starts when the first sink needs it and stops with the last one.
+// passed through when the source already has it, otherwise through a transcode shared by
+// every sink that wants that rendition (DESIGN.md §2). Video is decoded once per source:
+// one transcode makes every codec its sinks want. A transcode starts when the first sink
+// needs it and stops with the last one.
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -87,6 +89,7 @@ class Renditions {
   // Stops transcodes no sink needs any more (or whose input codec changed).
   void prune();
   void remember(const std::shared_ptr<const media::MediaFrame>& frame);
+  static std::string name(const Rendition& r);
 
   codec::CodecPool* pool_;
   Executor* executor_;

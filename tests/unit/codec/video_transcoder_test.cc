@@ -68,6 +68,31 @@ TEST(VideoTranscoderTest, Vp8ToH264IsConstrainedBaselineAndDecodes) {
   }
 }
 
+// One decode for every output codec: the source is decoded once a frame, and each output
+// is a whole stream of its own codec that decodes.
+TEST(VideoTranscoderTest, OneDecodeFeedsEveryOutputCodec) {
+  const auto in = testing::encodeVideo(MediaCodec::kVp8, 320, 240, 60);
+  TranscodeSpec spec;
+  spec.from = MediaCodec::kVp8;
+  spec.to = MediaCodec::kH264;
+  spec.alsoTo = {MediaCodec::kVp8};
+  auto created = VideoTranscoder::create(spec);
+  ASSERT_TRUE(created.ok());
+  auto& t = **created;
+  std::vector<MediaFrame> out;
+  for (const auto& f : in) ASSERT_TRUE(t.push(f, out).ok());
+  EXPECT_EQ(t.picturesDecoded(), in.size());
+  std::vector<MediaFrame> h264, vp8;
+  for (auto& f : out) (f.codec == MediaCodec::kH264 ? h264 : vp8).push_back(std::move(f));
+  expectBrowserSafeH264(in, h264, 320, 240);
+  ASSERT_GE(vp8.size() * 10, in.size() * 9);
+  EXPECT_TRUE(vp8.front().keyframe);
+  const auto decoded = testing::decodeVideo(vp8, MediaCodec::kVp8);
+  EXPECT_EQ(decoded.errors, 0);
+  EXPECT_EQ(decoded.pictures, static_cast<int>(vp8.size()));
+  EXPECT_EQ(decoded.width, 320);
+}
+
 TEST(VideoTranscoderTest, H264WithBFramesBecomesBaselineInPresentationOrder) {
   const auto in = testing::encodeVideo(MediaCodec::kH264, 320, 240, 60);
   ASSERT_EQ(in.size(), 60u);

@@ -330,5 +330,52 @@ TEST_F(TranscodeTest, H264SinksGetH264MadeFromVp8) {
   EXPECT_EQ(decoded.width, 160);
 }
 
+// Sinks that want different codecs of one source share one decode: a single video
+// transcode makes both, and each sink gets only its own codec.
+TEST_F(TranscodeTest, SinksWantingDifferentCodecsShareOneDecode) {
+  const auto source = codec::testing::encodeVideo(MediaCodec::kH264, 160, 96, 30, 30);
+  ASSERT_TRUE(source.front().keyframe);
+  RecordingSink browser(FrameWants{MediaCodec::kH264, MediaCodec::kOpus, true});
+  RecordingSink vp8(kVp8Opus);
+  renditions.addSink(&browser);
+  renditions.addSink(&vp8);
+  renditions.setSourceVideoReorders(true);
+  auto bothGotFrames = [&] { return browser.log->frames.size() >= 3 && vp8.log->frames.size() >= 3; };
+  for (const auto& f : source) {
+    renditions.onSourceFrame(std::make_shared<const media::MediaFrame>(f));
+    executor.runUntil([] { return false; }, 5ms);
+  }
+  ASSERT_TRUE(executor.runUntil(bothGotFrames, 5s));
+  EXPECT_EQ(renditions.describe(), std::vector<std::string>{"H264→VP8+H264"});
+  EXPECT_EQ(renditions.counters().started, 1u);
+  EXPECT_EQ(renditions.counters().failed, 0u);
+  for (const auto& f : browser.log->frames) EXPECT_EQ(f->codec, MediaCodec::kH264);
+  for (const auto& f : vp8.log->frames) EXPECT_EQ(f->codec, MediaCodec::kVp8);
+  EXPECT_TRUE(vp8.log->frames.front()->keyframe);
+  // The VP8 sink leaves: the transcode goes on for the browser, and stops with it.
+  renditions.removeSink(&vp8);
+  EXPECT_EQ(renditions.running(), 1u);
+  renditions.removeSink(&browser);
+  EXPECT_EQ(renditions.running(), 0u);
+}
+
+// A sink that wants a codec the running transcode does not make replaces it with one that
+// makes both (from the source's next keyframe), so the source is still decoded once.
+TEST_F(TranscodeTest, ANewCodecReplacesTheTranscodeWithOneThatMakesBoth) {
+  RecordingSink browser(FrameWants{MediaCodec::kH264, MediaCodec::kOpus, true});
+  renditions.addSink(&browser);
+  renditions.setSourceVideoReorders(true);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kH264, 0, true));
+  EXPECT_EQ(renditions.describe(), std::vector<std::string>{"H264→H264"});
+  RecordingSink vp8(kVp8Opus);
+  renditions.addSink(&vp8);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kH264, kFrameUs, false));
+  EXPECT_EQ(renditions.describe(), std::vector<std::string>{"H264→VP8+H264"});
+  EXPECT_EQ(renditions.counters().started, 2u);
+  EXPECT_EQ(renditions.counters().stopped, 1u);
+  EXPECT_EQ(renditions.running(), 1u);  // never two decodes of one source
+}
+
+
 }  // namespace
 }  // namespace rtcgate::sfu

@@ -56,7 +56,9 @@ void Worker::teardown() {
 }
 
 void Worker::tick() {
-  if (router_) router_->onTick(clock_.nowUs());
+  const int64_t now = clock_.nowUs();
+  lastTickUs_.store(now, std::memory_order_relaxed);
+  if (router_) router_->onTick(now);
   tickTimer_.startUs(kTickUs, [this] { tick(); });
 }
 

@@ -2,6 +2,7 @@
 // Worker: one media thread — its event loop, packet pool, the UDP port its peers share,
 // the demux of that port and the SFU router of the streams it holds.
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -61,6 +62,9 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   auto withRouter(Fn&& fn) -> decltype(fn(std::declval<sfu::Router&>())) {
     return fn(*router_);
   }
+  // When the worker's loop last ran its tick (every 5 ms), on the steady clock: a worker
+  // that has not ticked for a while is stalled. Any thread may read it.
+  int64_t lastTickUs() const noexcept { return lastTickUs_.load(std::memory_order_relaxed); }
   // Counters that only the worker thread may read, copied there.
   DropCounters demuxDrops() const noexcept { return demux_.drops(); }
   const net::UdpSocketStats& socketStats() const noexcept { return socket_.stats(); }
@@ -98,6 +102,7 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   net::Timer tickTimer_;
   codec::CodecPool* codecPool_ = nullptr;
   int keyframeIntervalMs_ = 2000;
+  std::atomic<int64_t> lastTickUs_{0};  // read by the control thread: is the loop turning?
 };
 
 }  // namespace rtcgate::cluster

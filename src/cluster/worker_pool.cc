@@ -37,18 +37,28 @@ void WorkerPool::change(unsigned worker, std::function<T(sfu::Router&)> fn, std:
 
 template <typename T>
 void WorkerPool::snapshot(std::function<T(Worker&, sfu::Router&)> fn, std::vector<std::optional<T>>& cache,
-                          cluster::Completion<std::vector<T>> done) {
-  std::vector<Worker*> ws;
-  for (auto& w : workers_) ws.push_back(w.get());
+                          Completion<std::vector<T>> done) {
+  // Asked: every worker but a stalled one whose last snapshot stands in.
+  std::vector<Worker*> asked;
+  std::vector<size_t> index;
+  const int64_t now = clock_.nowUs();
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    const bool stalled = now - workers_[i]->lastTickUs() > kStalledAfterUs;
+    if (stalled && cache[i]) continue;
+    asked.push_back(workers_[i].get());
+    index.push_back(i);
+  }
   calls_.gather<T>(
-      ws.size(), [ws](size_t i, std::function<void()> f) { ws[i]->post(std::move(f)); },
-      [ws, fn = std::move(fn)](size_t i) -> T { return ws[i]->withRouter([&](sfu::Router& r) { return fn(*ws[i], r); }); },
-      kSnapshotWaitUs, [&cache, done = std::move(done)](std::vector<std::optional<T>> answers) {
+      asked.size(), [asked](size_t i, std::function<void()> f) { asked[i]->post(std::move(f)); },
+      [asked, fn = std::move(fn)](size_t i) -> T {
+        return asked[i]->withRouter([&](sfu::Router& r) { return fn(*asked[i], r); });
+      },
+      kSnapshotWaitUs, [&cache, index, done = std::move(done)](std::vector<std::optional<T>> answers) {
+        for (size_t i = 0; i < answers.size(); ++i)
+          if (answers[i]) cache[index[i]] = std::move(answers[i]);
         std::vector<T> out;
-        for (size_t i = 0; i < answers.size(); ++i) {
-          if (answers[i]) cache[i] = std::move(answers[i]);
-          if (cache[i]) out.push_back(*cache[i]);
-        }
+        for (const auto& c : cache)
+          if (c) out.push_back(*c);
         done(std::move(out));
       });
 }

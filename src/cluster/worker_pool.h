@@ -16,9 +16,12 @@ namespace rtcgate::cluster {
 class WorkerPool final : public MediaWorkers {
  public:
   // How long a worker has to answer a request that changes it (then it is rolled back),
-  // and one that only reads it (then its last known snapshot stands in).
+  // and one that only reads it (then its last known snapshot stands in, if any).
   static constexpr int64_t kChangeTimeoutUs = 2'000'000;
-  static constexpr int64_t kSnapshotWaitUs = 30'000;
+  static constexpr int64_t kSnapshotWaitUs = 1'000'000;
+  // A worker whose loop has not ticked for this long is stalled: listings do not wait for
+  // it when they have a snapshot of it.
+  static constexpr int64_t kStalledAfterUs = 50'000;
 
   explicit WorkerPool(net::EventLoop& control) : calls_(control) {}
   void add(std::unique_ptr<Worker> w);
@@ -67,6 +70,7 @@ class WorkerPool final : public MediaWorkers {
                 Completion<std::vector<T>> done);
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  SteadyClock clock_;
   WorkerCalls calls_;
   int64_t changeTimeoutUs_ = kChangeTimeoutUs;
   std::vector<std::optional<std::vector<sfu::SessionInfo>>> lastSessions_;

@@ -194,7 +194,7 @@ TEST_F(ControlPlaneTest, StalledWorkerHoldsUpNothingElse) {
   ASSERT_EQ(httpCall(port, http::verb::get, "/api/streams").status, http::status::ok);
 
   stall(0, 3000ms);
-  std::this_thread::sleep_for(20ms);  // the worker is inside the stall now
+  std::this_thread::sleep_for(80ms);  // the worker has not ticked for longer than kStalledAfterUs
   const Reply healthz = httpCall(port, http::verb::get, "/healthz");
   const Reply streams = httpCall(port, http::verb::get, "/api/streams");
   const Reply other = publish("b");  // worker 1, the least loaded now

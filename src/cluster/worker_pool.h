@@ -54,9 +54,8 @@ class WorkerPool final : public MediaWorkers {
   void removeFrameSink(unsigned worker, std::string id);
   void requestSinkKeyframe(unsigned worker, std::string id);
 
-  // Requests waiting for a worker's answer, and how many timed out (for tests and metrics).
+  // Requests waiting for a worker's answer (for tests).
   size_t pendingCalls() const noexcept { return calls_.pending(); }
-  uint64_t timedOutCalls() const noexcept { return calls_.timeouts(); }
 
  private:
   WorkerCalls::Post poster(unsigned worker);

@@ -32,7 +32,6 @@ class HttpReply {
 
   // Sends the response; later calls (through any copy) do nothing.
   void operator()(HttpResponse response) const;
-  bool pending() const noexcept { return state_ && state_->send; }
 
  private:
   // Shared by the copies; the last copy to go sends 500 if nobody answered.

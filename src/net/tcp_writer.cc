@@ -27,7 +27,6 @@ void TcpWriter::flush(const std::shared_ptr<void>& owner) {
                            [this, owner](const boost::system::error_code& ec, size_t n) {
                              writing_ = false;
                              inflight_.clear();
-                             bytesWritten_ += n;
                              if (written_) written_(ec, n);
                              if (!ec) flush(owner);
                            });

@@ -40,7 +40,6 @@ class TcpWriter {
   int64_t queuedAgeMs() const noexcept;
   // How long the write in flight has taken so far (0 when none is).
   int64_t writeAgeMs() const noexcept { return writing_ ? clock_.nowMs() - writeStartedMs_ : 0; }
-  uint64_t bytesWritten() const noexcept { return bytesWritten_; }
 
  private:
   void flush(const std::shared_ptr<void>& owner);
@@ -53,7 +52,6 @@ class TcpWriter {
   int64_t pendingSinceMs_ = 0;
   int64_t inflightSinceMs_ = 0;
   int64_t writeStartedMs_ = 0;
-  uint64_t bytesWritten_ = 0;
   bool writing_ = false;
 };
 

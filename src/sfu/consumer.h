@@ -90,10 +90,6 @@ class Consumer final : public RtpConsumer {
   void onLayersReranked() override { chooseTargetLayer(); }
 
   uint32_t ssrc() const noexcept { return ssrc_; }
-  Quality quality() const noexcept { return quality_; }
-  int currentLayer() const noexcept { return currentLayer_; }
-  int targetLayer() const noexcept { return targetLayer_; }
-  const media::SendStreamStats& sendStats() const noexcept { return sendStats_; }
 
  private:
   void chooseTargetLayer();

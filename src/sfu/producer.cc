@@ -212,12 +212,6 @@ int Producer::lowerLayer(int layer) const noexcept {
   return layer;
 }
 
-int Producer::higherLayer(int layer) const noexcept {
-  for (size_t i = 0; i + 1 < byQuality_.size(); ++i)
-    if (byQuality_[i] == layer) return byQuality_[i + 1];
-  return layer;
-}
-
 uint64_t Producer::layerBitrate(int layer) const noexcept {
   if (layer < 0 || layer >= layerCount()) return 0;
   return layers_[layer].bitrateBps;

@@ -93,7 +93,6 @@ class Producer {
   int layerCount() const noexcept { return static_cast<int>(layers_.size()); }
   int layerFor(Quality q) const noexcept;
   int lowerLayer(int layer) const noexcept;
-  int higherLayer(int layer) const noexcept;
   uint64_t layerBitrate(int layer) const noexcept;
   PacketRef findPacket(int layer, uint16_t seq, int64_t nowUs) const;
   // Many consumers asking at once collapse into one PLI per hold-off period.

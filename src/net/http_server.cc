@@ -1,8 +1,11 @@
 #include "net/http_server.h"
 
+#include "net/websocket_connection.h"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/core.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <chrono>
 
 namespace rtcgate::net {
@@ -87,6 +90,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
       return shutdown();
     }
     HttpRequest req = parser_->release();
+    // A WebSocket upgrade takes the connection over (or is answered and closed there).
+    if (boost::beast::websocket::is_upgrade(req) && server_.upgrade(stream_, req)) return;
     // The next request is read only after this one is answered (no pipelining), so the
     // answer may come later, when a worker's completion arrives.
     server_.dispatch(req, HttpReply(
@@ -127,7 +132,7 @@ std::string_view pathOf(std::string_view target) {
 }  // namespace
 
 HttpServer::HttpServer(EventLoop& loop, HttpLimits limits)
-    : loop_(loop), limits_(limits), acceptor_(loop.context()) {}
+    : loop_(loop), limits_(limits), acceptor_(loop.context()), webSocketLimits_(std::make_unique<WebSocketLimits>()) {}
 
 HttpServer::~HttpServer() { close(); }
 
@@ -137,6 +142,38 @@ void HttpServer::route(HttpMethod method, std::string prefix, HttpHandler& handl
 
 void HttpServer::routeAnyMethod(std::string prefix, HttpHandler& handler) {
   routes_.push_back({true, HttpMethod::unknown, std::move(prefix), &handler});
+}
+
+void HttpServer::routeWebSocket(std::string prefix, WebSocketHandler& handler) {
+  webSocketRoutes_.push_back({std::move(prefix), &handler});
+}
+
+void HttpServer::setWebSocketLimits(const WebSocketLimits& limits) { *webSocketLimits_ = limits; }
+
+bool HttpServer::upgrade(beast::tcp_stream& stream, const HttpRequest& request) {
+  const std::string_view path = pathOf(request.target());
+  for (const auto& r : webSocketRoutes_) {
+    if (path.substr(0, r.prefix.size()) != r.prefix) continue;
+    beast::error_code ec;
+    const auto endpoint = stream.socket().remote_endpoint(ec);
+    SocketAddress remote;
+    if (!ec) remote = SocketAddress::parse(endpoint.address().to_string(), endpoint.port()).value_or(SocketAddress{});
+    auto conn = std::make_shared<WebSocketConnection>(std::move(stream), remote, *webSocketLimits_, openWebSockets_);
+    if (*openWebSockets_ > webSocketLimits_->maxConnections) {
+      conn->refuse(makeResponse(request, http::status::service_unavailable, "too many WebSocket connections\n"));
+      return true;
+    }
+    try {
+      auto decision = r.handler->accept(request, path.substr(r.prefix.size()), conn);
+      if (auto* listener = std::get_if<WebSocketListener*>(&decision)) conn->accept(request, **listener);
+      else conn->refuse(std::move(std::get<HttpResponse>(decision)));
+    } catch (const std::exception& e) {
+      spdlog::error("http: websocket handler for {} failed: {}", r.prefix, e.what());
+      conn->refuse(makeResponse(request, http::status::internal_server_error, "internal error\n"));
+    }
+    return true;
+  }
+  return false;
 }
 
 Status HttpServer::listen(const SocketAddress& address) {

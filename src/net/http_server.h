@@ -2,6 +2,7 @@
 // HttpServer: HTTP/1.1 (Boost.Beast) on the control thread, dispatching to a table of routes.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <cstddef>
 #include <functional>
@@ -75,6 +76,9 @@ struct HttpLimits {
   int idleTimeoutSeconds = 30;
 };
 
+class WebSocketHandler;
+struct WebSocketLimits;
+
 class HttpServer {
  public:
   HttpServer(EventLoop& loop, HttpLimits limits = {});
@@ -83,6 +87,10 @@ class HttpServer {
   // Routes are matched in order: exact `method` (or any when `anyMethod`) and path prefix.
   void route(HttpMethod method, std::string prefix, HttpHandler& handler);
   void routeAnyMethod(std::string prefix, HttpHandler& handler);
+  // Upgrade requests (GET with "Upgrade: websocket") whose path starts with `prefix`; these
+  // routes are matched before the HTTP ones.
+  void routeWebSocket(std::string prefix, WebSocketHandler& handler);
+  void setWebSocketLimits(const WebSocketLimits& limits);
 
   Status listen(const SocketAddress& address);
   const SocketAddress& localAddress() const noexcept { return local_; }
@@ -92,6 +100,9 @@ class HttpServer {
   void dispatch(const HttpRequest& request, HttpReply reply);
   // For tests without sockets: the answer, when the handler gave it during the call.
   std::optional<HttpResponse> dispatchNow(const HttpRequest& request);
+  // Hands an upgrade request's connection to its WebSocket route; false when none matches.
+  bool upgrade(boost::beast::tcp_stream& stream, const HttpRequest& request);
+  size_t openWebSockets() const noexcept { return *openWebSockets_; }
 
  private:
   struct Route {
@@ -107,6 +118,13 @@ class HttpServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   SocketAddress local_;
   std::vector<Route> routes_;
+  struct WebSocketRoute {
+    std::string prefix;
+    WebSocketHandler* handler;
+  };
+  std::vector<WebSocketRoute> webSocketRoutes_;
+  std::unique_ptr<WebSocketLimits> webSocketLimits_;
+  std::shared_ptr<size_t> openWebSockets_ = std::make_shared<size_t>(0);
 };
 
 }  // namespace rtcgate::net

@@ -1,6 +1,6 @@
 // app.js: wires the demo page: one publisher (camera + mic over WHIP) and one player (WHEP),
 // each with its connection state and a live stats table.
-import { publish, play } from './whip-client.js';
+import { publish, play } from './sdk/whip.js';
 import { StatsMonitor, formatBitrate } from './stats.js';
 
 const $ = (id) => document.getElementById(id);

@@ -5,6 +5,7 @@
 #include "base/random.h"
 #include "wire/sdp/media_negotiator.h"
 #include "wire/sdp/sdp_text.h"
+#include "wire/sdp/section_common.h"
 
 namespace rtcgate::wire::sdp {
 namespace {
@@ -29,10 +30,6 @@ std::string unusableReason(const MediaSection& m, const std::vector<std::string>
   if (!mid || mid->empty()) return "no a=mid";
   if (std::find(bundle.begin(), bundle.end(), *mid) == bundle.end()) return "not in the BUNDLE group";
   return {};
-}
-
-bool supportedHash(std::string_view h) {
-  return h == "sha-1" || h == "sha-224" || h == "sha-256" || h == "sha-384" || h == "sha-512";
 }
 
 // Sends a LocalSendTrack to the section whose mid it names, else to the first section of
@@ -85,20 +82,8 @@ SdpResult<const MediaSection*> firstUsableSection(const SessionDescription& offe
 
 SdpResult<bool> AnswerBuilder::readTransport(const SessionDescription& offer, const MediaSection& first,
                                              NegotiatedSession& session) const {
-  auto ice = iceCredentials(offer, first);
-  if (!ice) return sdpError("offer lacks a=ice-ufrag/a=ice-pwd", first.line);
-  // RFC 8839 §5.4: ufrag 4-256 ice-chars, pwd 22-256.
-  if (ice->ufrag.size() < 4 || ice->ufrag.size() > 256) return sdpError("a=ice-ufrag must be 4-256 characters", first.line);
-  if (ice->pwd.size() < 22 || ice->pwd.size() > 256) return sdpError("a=ice-pwd must be 22-256 characters", first.line);
-  session.remoteIce = std::move(*ice);
-
-  const Attribute* fp = findWithFallback(offer, first, "fingerprint");
-  if (fp == nullptr) return sdpError("offer lacks a=fingerprint");
-  auto fingerprint = Fingerprint::parse(fp->value);
-  if (!fingerprint) return sdpError(fingerprint.error().message, fp->line);
-  if (!supportedHash(fingerprint->hashFunc))
-    return sdpError("a=fingerprint hash function " + fingerprint->hashFunc + " is not supported", fp->line);
-  session.remoteFingerprint = std::move(fingerprint.value());
+  auto identity = readRemoteIdentity(offer, first, "offer", session);
+  if (!identity) return identity.error();
 
   // RFC 4145 §4: an offer without a=setup is taken as active.
   session.remoteSetup = Setup::kActive;

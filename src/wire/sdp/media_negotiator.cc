@@ -5,60 +5,14 @@
 
 #include "wire/sdp/codec_capability.h"
 #include "wire/sdp/sdp_text.h"
+#include "wire/sdp/section_common.h"
 #include "wire/sdp/simulcast_attributes.h"
 
 namespace rtcgate::wire::sdp {
 namespace {
 
-// The offer's a=rtpmap / a=fmtp / a=rtcp-fb of one section, indexed by payload type.
-struct OfferedFormats {
-  std::map<uint8_t, Rtpmap> rtpmaps;
-  std::map<uint8_t, std::vector<FmtpParam>> fmtps;
-  std::vector<RtcpFb> feedback;
-  std::vector<uint8_t> order;  // payload types in m= line order
-};
-
-// Parses one typed attribute, turning its static message into a line-numbered SdpError.
-template <typename T>
-SdpResult<T> typed(const Attribute& a) {
-  auto r = T::parse(a.value);
-  if (!r) return sdpError(r.error().message, a.line);
-  return std::move(r.value());
-}
-
-SdpResult<OfferedFormats> readFormats(const MediaSection& m) {
-  OfferedFormats f;
-  for (const auto& fmt : m.formats) {
-    auto pt = parseNumber<uint8_t>(fmt);
-    if (!pt || *pt > 127) return sdpError("m= line format '" + fmt + "' is not a payload type 0-127", m.line);
-    f.order.push_back(*pt);
-  }
-  for (const auto* a : m.attributes.all("rtpmap")) {
-    auto r = typed<Rtpmap>(*a);
-    if (!r) return r.error();
-    f.rtpmaps[r->pt] = std::move(r.value());
-  }
-  for (const auto* a : m.attributes.all("fmtp")) {
-    auto r = typed<Fmtp>(*a);
-    if (!r) return r.error();
-    f.fmtps[r->pt] = parseFmtpParams(r->params);
-  }
-  for (const auto* a : m.attributes.all("rtcp-fb")) {
-    auto r = typed<RtcpFb>(*a);
-    if (!r) return r.error();
-    f.feedback.push_back(std::move(r.value()));
-  }
-  return f;
-}
-
-const std::vector<FmtpParam>& fmtpOf(const OfferedFormats& f, uint8_t pt) {
-  static const std::vector<FmtpParam> kNone;
-  auto it = f.fmtps.find(pt);
-  return it == f.fmtps.end() ? kNone : it->second;
-}
-
 // Feedback the offer lists for `pt` (or for "*") that the capability also supports.
-std::vector<RtcpFb> agreedFeedback(const OfferedFormats& f, const CodecCapability& cap, uint8_t pt) {
+std::vector<RtcpFb> agreedFeedback(const SectionFormats& f, const CodecCapability& cap, uint8_t pt) {
   std::vector<RtcpFb> out;
   for (const auto& fb : f.feedback) {
     if (fb.pt != pt && fb.pt != -1) continue;
@@ -70,20 +24,8 @@ std::vector<RtcpFb> agreedFeedback(const OfferedFormats& f, const CodecCapabilit
   return out;
 }
 
-// RFC 4588 §8.1: the rtx payload type whose apt= names `pt` at the same clock rate.
-std::optional<uint8_t> findRtx(const OfferedFormats& f, uint8_t pt, uint32_t clockRate) {
-  for (uint8_t candidate : f.order) {
-    auto it = f.rtpmaps.find(candidate);
-    if (it == f.rtpmaps.end() || !equalsIgnoreCase(it->second.encoding, "rtx") || it->second.clockRate != clockRate)
-      continue;
-    auto apt = findFmtpParam(fmtpOf(f, candidate), "apt");
-    if (apt && parseNumber<uint8_t>(*apt) == pt) return candidate;
-  }
-  return std::nullopt;
-}
-
 // RFC 2198 / Chromium: audio RED whose fmtp is "<opus>/<opus>".
-std::optional<NegotiatedCodec> findAudioRed(const OfferedFormats& f, uint8_t opusPt) {
+std::optional<NegotiatedCodec> findAudioRed(const SectionFormats& f, uint8_t opusPt) {
   for (uint8_t pt : f.order) {
     auto it = f.rtpmaps.find(pt);
     if (it == f.rtpmaps.end() || !equalsIgnoreCase(it->second.encoding, "red") || it->second.clockRate != 48000)
@@ -97,7 +39,7 @@ std::optional<NegotiatedCodec> findAudioRed(const OfferedFormats& f, uint8_t opu
 }
 
 // Candidate pairs (capability, offered pt) in the order preference dictates.
-std::vector<std::pair<const CodecCapability*, uint8_t>> rankMatches(const OfferedFormats& f,
+std::vector<std::pair<const CodecCapability*, uint8_t>> rankMatches(const SectionFormats& f,
                                                                     const std::vector<CodecCapability>& caps,
                                                                     bool offerOrder) {
   std::vector<std::pair<const CodecCapability*, uint8_t>> out;

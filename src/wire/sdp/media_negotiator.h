@@ -45,7 +45,6 @@ class MediaNegotiator {
   void readExtensions(const MediaSection& offered, NegotiatedMedia& media) const;
   MediaSection write(const MediaSection& offered, const NegotiatedMedia& media) const;
   void writeTransport(MediaSection& out) const;
-  void writeCodecs(MediaSection& out, const NegotiatedMedia& media) const;
   void writeStreams(MediaSection& out, const NegotiatedMedia& media) const;
 
   const SessionDescription& offer_;

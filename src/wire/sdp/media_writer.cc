@@ -3,6 +3,7 @@
 #include <string>
 
 #include "wire/sdp/media_negotiator.h"
+#include "wire/sdp/section_common.h"
 #include "wire/sdp/simulcast_attributes.h"
 
 namespace rtcgate::wire::sdp {
@@ -12,25 +13,7 @@ std::string connectionAddress(const std::string& ip) { return (ip.find(':') == s
 
 }  // namespace
 
-std::vector<Candidate> localCandidates(const AnswerOptions& options) {
-  std::vector<Candidate> out;
-  for (size_t i = 0; i < options.candidates.size(); ++i) {
-    const HostCandidate& h = options.candidates[i];
-    Candidate c;
-    c.foundation = std::to_string(i + 1);
-    c.component = 1;
-    c.transport = h.transport == "tcp" ? "tcp" : "udp";
-    // RFC 8445 §5.1.2.1: host type preference 126; UDP above TCP through local preference.
-    uint32_t local = (c.transport == "udp" ? 65535u : 32767u) - static_cast<uint32_t>(i % 1024);
-    c.priority = (126u << 24) | (local << 8) | (256u - c.component);
-    c.address = h.ip;
-    c.port = h.port;
-    c.type = "host";
-    if (c.transport == "tcp") c.tcpType = "passive";  // RFC 6544 §4.5: we only accept
-    out.push_back(std::move(c));
-  }
-  return out;
-}
+std::vector<Candidate> localCandidates(const AnswerOptions& options) { return hostCandidates(options.candidates); }
 
 void MediaNegotiator::writeTransport(MediaSection& out) const {
   if (transport_.withCandidates) {
@@ -43,18 +26,6 @@ void MediaNegotiator::writeTransport(MediaSection& out) const {
   out.attributes.add("setup", std::string(setupName(transport_.localSetup)));
 }
 
-void MediaNegotiator::writeCodecs(MediaSection& out, const NegotiatedMedia& media) const {
-  for (const auto& c : media.codecs) {
-    out.attributes.add("rtpmap", Rtpmap{c.pt, c.name, c.clockRate, c.channels}.toString());
-    for (const auto& fb : c.rtcpFb) out.attributes.add("rtcp-fb", fb.toString());
-    if (!c.fmtp.empty()) out.attributes.add("fmtp", Fmtp{c.pt, c.fmtp}.toString());
-    if (c.rtxPt) {
-      out.attributes.add("rtpmap", Rtpmap{*c.rtxPt, "rtx", c.clockRate, 0}.toString());
-      out.attributes.add("fmtp", Fmtp{*c.rtxPt, "apt=" + std::to_string(c.pt)}.toString());
-    }
-  }
-}
-
 void MediaNegotiator::writeStreams(MediaSection& out, const NegotiatedMedia& media) const {
   if (!media.ridLayers.empty()) {
     Simulcast sc;
@@ -65,15 +36,7 @@ void MediaNegotiator::writeStreams(MediaSection& out, const NegotiatedMedia& med
     out.attributes.add("simulcast", sc.toString());
   }
   if (!media.local) return;
-  const LocalStream& s = *media.local;
-  bool rtx = s.rtxSsrc != 0 && !media.codecs.empty() && media.codecs.front().rtxPt.has_value();
-  std::string msid = s.streamId + ' ' + s.trackId;
-  if (rtx) out.attributes.add("ssrc-group", SsrcGroup{"FID", {s.ssrc, s.rtxSsrc}}.toString());
-  for (uint32_t ssrc : {s.ssrc, rtx ? s.rtxSsrc : 0u}) {
-    if (ssrc == 0) continue;
-    out.attributes.add("ssrc", SsrcAttribute{ssrc, "cname", s.cname}.toString());
-    out.attributes.add("ssrc", SsrcAttribute{ssrc, "msid", msid}.toString());
-  }
+  writeLocalStreamLines(out.attributes, *media.local, !media.codecs.empty() && media.codecs.front().rtxPt.has_value());
 }
 
 MediaSection MediaNegotiator::write(const MediaSection& offered, const NegotiatedMedia& media) const {
@@ -105,7 +68,7 @@ MediaSection MediaNegotiator::write(const MediaSection& offered, const Negotiate
   if (media.local) out.attributes.add("msid", media.local->streamId + ' ' + media.local->trackId);
   out.attributes.addFlag("rtcp-mux");
   if (media.rtcpRsize) out.attributes.addFlag("rtcp-rsize");
-  writeCodecs(out, media);
+  writeCodecLines(out.attributes, media.codecs);
   writeStreams(out, media);
   return out;
 }

@@ -47,6 +47,14 @@ void Consumer::setQuality(Quality q) {
   chooseTargetLayer();
 }
 
+void Consumer::setPaused(bool paused) {
+  if (paused == paused_) return;
+  paused_ = paused;
+  if (paused) return;
+  currentLayer_ = -1;  // the player's decoder needs a keyframe to go on from
+  chooseTargetLayer();
+}
+
 void Consumer::onConnected() {
   chooseTargetLayer();
   if (kind_ == MediaKind::kVideo && stream_) stream_->requestKeyframe(kind_, targetLayer_);
@@ -103,6 +111,7 @@ size_t Consumer::writeHeader(std::span<uint8_t> out, uint8_t pt, bool marker, ui
 }
 
 void Consumer::onRtp(const ForwardedPacket& fp) {
+  if (paused_) return;  // asked for: not a drop
   if (!out_.connected()) return counters_.drops.count(DropReason::kNotConnected);
   if (fp.layer != currentLayer_) {
     // Another simulcast layer than the one forwarded: not for this consumer (not a drop).

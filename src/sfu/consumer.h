@@ -67,6 +67,11 @@ class Consumer final : public RtpConsumer {
            SfuCounters& counters, uint16_t firstSeq, uint32_t firstTs, uint16_t firstRtxSeq);
 
   void attach(Stream* stream) noexcept { stream_ = stream; }
+  Stream* stream() const noexcept { return stream_; }
+  const std::string& mid() const noexcept { return mid_; }
+  // Paused: nothing is forwarded (the m-line stays); resuming waits for a keyframe.
+  void setPaused(bool paused);
+  bool paused() const noexcept { return paused_; }
   // The player asked for another simulcast quality; taken on the next keyframe.
   void setQuality(Quality q);
   // The transport connected: pick a layer and ask the source for a keyframe.
@@ -121,6 +126,7 @@ class Consumer final : public RtpConsumer {
   int targetLayer_ = 0;    // layer wanted; switched to on its next keyframe
   uint8_t source_ = 0;     // bumped at every source switch
   Quality quality_ = Quality::kHigh;
+  bool paused_ = false;
   int preferredLayer_ = 0;  // the layer of quality_; the estimate may hold the target lower
 
   static constexpr size_t kSentRing = 1024;

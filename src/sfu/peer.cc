@@ -35,6 +35,7 @@ Peer::Peer(PeerHost& host, SessionSpec spec, SessionKind kind, SfuCounters& coun
   for (const auto& m : spec_.negotiated.media) {
     if (m.codecs.empty()) continue;
     const MediaKind k = kindOf(m);
+    if (kind_ == SessionKind::kRoomSubscriber) continue;  // its consumers are added per binding
     // One track of each kind each way: what WHIP and WHEP peers carry (extra sections stay unrouted).
     if (m.local) {
       if (consumer(k)) continue;
@@ -104,6 +105,24 @@ Consumer* Peer::consumer(MediaKind kind) noexcept {
   for (auto& c : consumers_)
     if (c->kind() == kind) return c.get();
   return nullptr;
+}
+
+Consumer* Peer::consumerForMid(std::string_view mid) noexcept {
+  for (auto& c : consumers_)
+    if (c->mid() == mid) return c.get();
+  return nullptr;
+}
+
+Consumer& Peer::addConsumer(const wire::sdp::NegotiatedMedia& m) {
+  consumers_.push_back(std::make_unique<Consumer>(spec_.id, kindOf(m), m, static_cast<ConsumerOutput&>(*this), counters_,
+                                                  static_cast<uint16_t>(randomU32()), randomU32(),
+                                                  static_cast<uint16_t>(randomU32())));
+  consumers_.back()->setQuality(spec_.quality);
+  return *consumers_.back();
+}
+
+void Peer::removeConsumer(Consumer& consumer) {
+  std::erase_if(consumers_, [&](const std::unique_ptr<Consumer>& c) { return c.get() == &consumer; });
 }
 
 std::vector<Consumer*> Peer::consumers() noexcept {
@@ -236,7 +255,7 @@ void Peer::onTransportRtcp(transport::MediaTransport&, PacketRef packet) {
       case rtcp::RtcpKind::kPli:
       case rtcp::RtcpKind::kFir:
         ++counters_.plisReceived;
-        if (Consumer* c = consumer(MediaKind::kVideo)) c->onKeyframeRequest();
+        onKeyframeRequest(ref);
         break;
       case rtcp::RtcpKind::kRemb:
         if (auto remb = rtcp::Remb::parse(ref.packet); remb.ok()) bwe_.onRemb(static_cast<int64_t>(remb->bitrateBps));
@@ -248,6 +267,20 @@ void Peer::onTransportRtcp(transport::MediaTransport&, PacketRef packet) {
         break;
     }
   }
+}
+
+// A PLI names the SSRC it wants a keyframe of (RFC 4585 §6.3.1); a FIR names it in its
+// entries (RFC 5104 §4.3.1), so for a FIR (or a PLI naming none of ours) every video
+// consumer is asked, which is what a player with one video track means anyway.
+void Peer::onKeyframeRequest(const rtcp::RtcpPacketRef& ref) {
+  if (ref.kind() == rtcp::RtcpKind::kPli) {
+    if (auto pli = rtcp::Pli::parse(ref.packet); pli.ok()) {
+      for (auto& c : consumers_)
+        if (c->ssrc() == pli->mediaSsrc) return c->onKeyframeRequest();
+    }
+  }
+  for (auto& c : consumers_)
+    if (c->kind() == MediaKind::kVideo) c->onKeyframeRequest();
 }
 
 void Peer::onSenderReport(std::span<const uint8_t> bytes, int64_t nowUs) {
@@ -366,8 +399,12 @@ void Peer::sendReports(int64_t nowUs) {
     });
     ++counters_.senderReportsSent;
   }
-  // Lowers (or restores) the video layer when the estimate says the path cannot carry it.
-  for (auto& c : consumers_) c->adaptLayer(bwe_.estimateBps());
+  // Lowers (or restores) the video layer when the estimate says the path cannot carry it;
+  // a room subscriber's video tracks share the estimate.
+  int64_t videos = 0;
+  for (const auto& c : consumers_) videos += c->kind() == MediaKind::kVideo && !c->paused();
+  const int64_t budget = bwe_.estimateBps() / std::max<int64_t>(1, videos);
+  for (auto& c : consumers_) c->adaptLayer(budget);
 }
 
 void Peer::onTick(int64_t nowUs) {

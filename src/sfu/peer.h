@@ -22,6 +22,7 @@
 #include "sfu/session_spec.h"
 #include "sfu/stream_source.h"
 #include "transport/media_transport.h"
+#include "wire/rtcp/compound.h"
 
 namespace rtcgate::sfu {
 
@@ -49,6 +50,7 @@ class Peer final : public transport::MediaTransportListener,
   bool restartIce(const transport::ice::IceCredentials& local, const transport::ice::IceCredentials& remote);
 
   const std::string& id() const noexcept { return spec_.id; }
+  const SessionSpec& spec() const noexcept { return spec_; }
   const std::string& streamName() const noexcept { return spec_.stream; }
   SessionKind kind() const noexcept { return kind_; }
   bool ended() const noexcept { return ended_; }
@@ -59,6 +61,11 @@ class Peer final : public transport::MediaTransportListener,
   const Producer* producer(MediaKind kind) const noexcept;
   std::vector<Consumer*> consumers() noexcept;
   Consumer* consumer(MediaKind kind) noexcept;
+  Consumer* consumerForMid(std::string_view mid) noexcept;
+  // A room subscriber's consumers come and go with renegotiation: one per sendonly section.
+  // The caller attaches a new consumer to its stream, and detaches one before removing it.
+  Consumer& addConsumer(const wire::sdp::NegotiatedMedia& media);
+  void removeConsumer(Consumer& consumer);
 
   // StreamSource (a publishing peer)
   const std::string& sourceId() const noexcept override { return spec_.id; }
@@ -91,6 +98,7 @@ class Peer final : public transport::MediaTransportListener,
   void onSenderReport(std::span<const uint8_t> packet, int64_t nowUs);
   void onReportBlocks(std::span<const uint8_t> packet, int64_t nowUs);
   void onNack(std::span<const uint8_t> packet);
+  void onKeyframeRequest(const wire::rtcp::RtcpPacketRef& ref);
   void sendReports(int64_t nowUs);
   void sendTransportFeedback(int64_t nowUs);
   void sendRemb(int64_t nowUs);

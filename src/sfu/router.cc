@@ -46,6 +46,72 @@ Status Router::addSubscriber(SessionSpec spec) {
   return {};
 }
 
+Status Router::addRoomSubscriber(SessionSpec spec, const std::vector<ConsumerBinding>& bindings) {
+  if (sessions_.count(spec.id)) return Error::state("duplicate session id");
+  auto session = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kRoomSubscriber, counters_);
+  RTCGATE_TRY(session->start());
+  Peer& peer = *session;
+  const std::string id = peer.id();
+  sessions_.emplace(id, std::move(session));
+  return updateConsumers(id, peer.spec().negotiated, bindings);
+}
+
+Status Router::updateConsumers(const std::string& id, const wire::sdp::NegotiatedSession& negotiated,
+                               const std::vector<ConsumerBinding>& bindings) {
+  Peer* peer = find(id);
+  if (!peer || peer->kind() != SessionKind::kRoomSubscriber) return Error{Error::Code::kNotFound, "no such subscriber"};
+  auto bound = [&](const std::string& mid) -> const ConsumerBinding* {
+    for (const auto& b : bindings)
+      if (b.mid == mid) return &b;
+    return nullptr;
+  };
+  auto sends = [&](const std::string& mid) -> const wire::sdp::NegotiatedMedia* {
+    for (const auto& m : negotiated.media)
+      if (m.mid == mid && m.local && !m.codecs.empty()) return &m;
+    return nullptr;
+  };
+  // Leaving: no longer sent on, or the m-line now carries another track (new SSRC).
+  for (Consumer* c : peer->consumers()) {
+    const ConsumerBinding* b = bound(c->mid());
+    const auto* m = sends(c->mid());
+    const bool same = b && m && c->stream() && c->stream()->name() == b->stream && m->local->ssrc == c->ssrc();
+    if (!same) detachConsumer(*peer, *c);
+  }
+  for (const auto& b : bindings) {
+    const auto* m = sends(b.mid);
+    if (m && !peer->consumerForMid(b.mid)) attachConsumer(*peer, *m, b.stream);
+  }
+  return {};
+}
+
+void Router::attachConsumer(Peer& peer, const wire::sdp::NegotiatedMedia& media, const std::string& name) {
+  Consumer& c = peer.addConsumer(media);
+  Stream& stream = streamFor(name);
+  c.attach(&stream);
+  stream.addConsumer(&c);
+  c.onSourceChanged();
+  if (peer.transport().state() == transport::TransportState::kConnected) c.onConnected();
+}
+
+void Router::detachConsumer(Peer& peer, Consumer& c) {
+  if (Stream* stream = c.stream()) {
+    const std::string name = stream->name();
+    stream->removeConsumer(&c);
+    c.attach(nullptr);
+    eraseIfEmpty(name);
+  }
+  peer.removeConsumer(c);
+}
+
+bool Router::setConsumerOptions(const std::string& id, const std::string& mid, ConsumerOptions options) {
+  Peer* peer = find(id);
+  Consumer* c = peer ? peer->consumerForMid(mid) : nullptr;
+  if (!c) return false;
+  c->setQuality(options.quality);
+  c->setPaused(options.paused);
+  return true;
+}
+
 Peer* Router::find(const std::string& id) {
   auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second.get();
@@ -74,6 +140,10 @@ bool Router::setQuality(const std::string& id, Quality quality) {
 }
 
 void Router::detach(Peer& p) {
+  if (p.kind() == SessionKind::kRoomSubscriber) {
+    for (Consumer* c : p.consumers()) detachConsumer(p, *c);
+    return;
+  }
   auto it = streams_.find(p.streamName());
   p.attach(nullptr);
   if (it == streams_.end()) return;
@@ -85,6 +155,7 @@ void Router::detach(Peer& p) {
 
 void Router::endStream(Stream& stream, std::string_view reason) {
   const std::string name = stream.name();
+  stream.setOrphanedSinceUs(0);  // ended once; room subscribers' consumers may keep it
   // Frame sinks first: they hold the stream non-empty, so it survives the closes below.
   stream.endFrameSinks(reason);
   std::erase_if(frameSinks_, [&](const auto& e) { return e.second.info.stream == name; });

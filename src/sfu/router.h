@@ -19,6 +19,18 @@
 
 namespace rtcgate::sfu {
 
+// A room subscriber's m-line and the stream its consumer takes.
+struct ConsumerBinding {
+  std::string mid;
+  std::string stream;
+};
+
+// How a room subscriber receives one track.
+struct ConsumerOptions {
+  bool paused = false;
+  Quality quality = Quality::kHigh;
+};
+
 class Router final : public FramePublisherListener {
  public:
   // A publisher lost without ending its stream (consent expired, network gone) has this
@@ -33,6 +45,14 @@ class Router final : public FramePublisherListener {
   Status addPublisher(SessionSpec spec, bool replace);
   // Starts a playing peer: its consumers take the stream's producers.
   Status addSubscriber(SessionSpec spec);
+  // Starts a room participant's subscriber connection: a consumer per binding, each taking
+  // its stream (made empty when its publisher has not arrived yet).
+  Status addRoomSubscriber(SessionSpec spec, const std::vector<ConsumerBinding>& bindings);
+  // A renegotiation of it: consumers of m-lines that went inactive or changed track leave,
+  // those of new bindings join; the others carry on untouched.
+  Status updateConsumers(const std::string& id, const wire::sdp::NegotiatedSession& negotiated,
+                         const std::vector<ConsumerBinding>& bindings);
+  bool setConsumerOptions(const std::string& id, const std::string& mid, ConsumerOptions options);
   bool closeSession(const std::string& id, std::string_view reason);
   bool setQuality(const std::string& id, Quality quality);
   Peer* find(const std::string& id);
@@ -71,6 +91,8 @@ class Router final : public FramePublisherListener {
 
  private:
   Stream& streamFor(const std::string& name);
+  void attachConsumer(Peer& peer, const wire::sdp::NegotiatedMedia& media, const std::string& stream);
+  void detachConsumer(Peer& peer, Consumer& consumer);
   void detach(Peer& p);
   // Closes every subscriber of `stream` (the stream is over).
   void endStream(Stream& stream, std::string_view reason);

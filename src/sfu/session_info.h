@@ -10,8 +10,9 @@
 
 namespace rtcgate::sfu {
 
-// WebRTC publisher (WHIP) and subscriber (WHEP), RTMP publisher and player, RTMP push.
-enum class SessionKind : uint8_t { kPublisher, kSubscriber, kRtmpPublisher, kRtmpPlayer, kRtmpEgress };
+// WebRTC publisher (WHIP) and subscriber (WHEP), RTMP publisher and player, RTMP push, and
+// a room participant's subscriber connection (consumers of many streams).
+enum class SessionKind : uint8_t { kPublisher, kSubscriber, kRtmpPublisher, kRtmpPlayer, kRtmpEgress, kRoomSubscriber };
 
 // The name the API and metrics use for a session kind.
 constexpr const char* sessionKindName(SessionKind k) noexcept {
@@ -26,6 +27,8 @@ constexpr const char* sessionKindName(SessionKind k) noexcept {
       return "rtmp-play";
     case SessionKind::kRtmpEgress:
       return "rtmp-push";
+    case SessionKind::kRoomSubscriber:
+      return "room-subscribe";
   }
   return "?";
 }

@@ -92,7 +92,7 @@ Outcome finish(Fields& f, T value) {
 std::optional<Source> sourceField(Fields& f, const char* key) {
   auto name = f.string(key, 16, true);
   if (!name) return std::nullopt;
-  auto s = sourceFromName(*name);
+  auto s = sfu::trackSourceFromName(*name);
   if (!s) f.fail(std::string(key) + " must be camera, microphone or screen");
   return s;
 }
@@ -236,22 +236,6 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
       "bad_json",       "bad_message", "unknown_type", "not_joined",   "already_joined", "unauthorized",
       "room_full",      "too_many_rooms", "no_offer",  "sdp_rejected", "rate_limited",   "unavailable"};
   return kNames[static_cast<size_t>(code)];
-}
-
-std::optional<Source> sourceFromName(std::string_view name) noexcept {
-  if (name == "camera") return Source::kCamera;
-  if (name == "microphone") return Source::kMicrophone;
-  if (name == "screen") return Source::kScreen;
-  return std::nullopt;
-}
-
-std::string_view sourceName(Source source) noexcept {
-  switch (source) {
-    case Source::kCamera: return "camera";
-    case Source::kMicrophone: return "microphone";
-    case Source::kScreen: return "screen";
-  }
-  return "camera";
 }
 
 std::string_view connectionName(Connection c) noexcept { return c == Connection::kScreen ? "screen" : "main"; }

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sfu/room.h"
 #include "sfu/simulcast.h"
 
 namespace rtcgate::api::room {
@@ -34,10 +35,7 @@ enum class ErrorCode : uint8_t {
 inline constexpr size_t kErrorCodeCount = 12;
 std::string_view errorCodeName(ErrorCode code) noexcept;
 
-// What a published track is, which decides its stream and its place on the page.
-enum class Source : uint8_t { kCamera, kMicrophone, kScreen };
-std::optional<Source> sourceFromName(std::string_view name) noexcept;
-std::string_view sourceName(Source source) noexcept;
+using Source = sfu::TrackSource;
 
 // A publisher connection: "main" carries camera and microphone, "screen" the screen share.
 enum class Connection : uint8_t { kMain, kScreen };

@@ -43,6 +43,15 @@ class MediaWorkers {
   // session is rolled back on it (never started later).
   virtual void addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, Completion<Status> done) = 0;
   virtual void addSubscriber(unsigned worker, sfu::SessionSpec spec, Completion<Status> done) = 0;
+  // A room participant's subscriber connection (a consumer per binding), and each
+  // renegotiation of it. Timed out like the calls above.
+  virtual void addRoomSubscriber(unsigned worker, sfu::SessionSpec spec, std::vector<sfu::ConsumerBinding> bindings,
+                                 Completion<Status> done) = 0;
+  virtual void updateConsumers(unsigned worker, const std::string& id, wire::sdp::NegotiatedSession negotiated,
+                               std::vector<sfu::ConsumerBinding> bindings, Completion<Status> done) = 0;
+  // Posted: pause, resume or change the layer of one m-line of a room subscriber.
+  virtual void setConsumerOptions(unsigned worker, const std::string& id, const std::string& mid,
+                                  sfu::ConsumerOptions options) = 0;
   // Posted; the session ends on its worker.
   virtual void closeSession(unsigned worker, const std::string& id, const std::string& reason) = 0;
   // False: no such session (or the worker did not answer in time, and nothing changed).

@@ -79,6 +79,32 @@ void WorkerPool::addSubscriber(unsigned worker, sfu::SessionSpec spec, cluster::
       [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
 }
 
+void WorkerPool::addRoomSubscriber(unsigned worker, sfu::SessionSpec spec, std::vector<sfu::ConsumerBinding> bindings,
+                                   cluster::Completion<Status> done) {
+  const std::string id = spec.id;
+  auto shared = std::make_shared<std::pair<sfu::SessionSpec, std::vector<sfu::ConsumerBinding>>>(std::move(spec),
+                                                                                                  std::move(bindings));
+  change<Status>(
+      worker, [shared](sfu::Router& r) { return r.addRoomSubscriber(std::move(shared->first), shared->second); },
+      [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
+}
+
+void WorkerPool::updateConsumers(unsigned worker, const std::string& id, wire::sdp::NegotiatedSession negotiated,
+                                 std::vector<sfu::ConsumerBinding> bindings, cluster::Completion<Status> done) {
+  auto shared = std::make_shared<std::pair<wire::sdp::NegotiatedSession, std::vector<sfu::ConsumerBinding>>>(
+      std::move(negotiated), std::move(bindings));
+  // No undo: a renegotiation that ran late is what the client already has; the caller
+  // closes the connection on a timeout anyway.
+  change<Status>(
+      worker, [id, shared](sfu::Router& r) { return r.updateConsumers(id, shared->first, shared->second); }, nullptr,
+      Status(kWorkerTimeout), std::move(done));
+}
+
+void WorkerPool::setConsumerOptions(unsigned worker, const std::string& id, const std::string& mid,
+                                    sfu::ConsumerOptions options) {
+  workers_.at(worker)->postToRouter([id, mid, options](sfu::Router& r) { r.setConsumerOptions(id, mid, options); });
+}
+
 void WorkerPool::closeSession(unsigned worker, const std::string& id, const std::string& reason) {
   workers_.at(worker)->postToRouter([id, reason](sfu::Router& router) { router.closeSession(id, reason); });
 }

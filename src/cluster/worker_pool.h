@@ -34,6 +34,12 @@ class WorkerPool final : public MediaWorkers {
   SocketAddress udpAddress(unsigned worker) const override { return workers_.at(worker)->udpAddress(); }
   void addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, Completion<Status> done) override;
   void addSubscriber(unsigned worker, sfu::SessionSpec spec, Completion<Status> done) override;
+  void addRoomSubscriber(unsigned worker, sfu::SessionSpec spec, std::vector<sfu::ConsumerBinding> bindings,
+                         Completion<Status> done) override;
+  void updateConsumers(unsigned worker, const std::string& id, wire::sdp::NegotiatedSession negotiated,
+                       std::vector<sfu::ConsumerBinding> bindings, Completion<Status> done) override;
+  void setConsumerOptions(unsigned worker, const std::string& id, const std::string& mid,
+                          sfu::ConsumerOptions options) override;
   void closeSession(unsigned worker, const std::string& id, const std::string& reason) override;
   void setQuality(unsigned worker, const std::string& id, sfu::Quality quality, Completion<bool> done) override;
   void restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,

@@ -5,41 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "api/http_util.h"
+#include "fake_workers.h"
 #include "support/fixtures.h"
 
 namespace rtcgate::api {
 namespace {
 
-// Records what the API asked of the workers; no media threads.
-struct FakeWorkers : cluster::MediaWorkers {
-  std::vector<sfu::SessionSpec> started;
-  std::vector<std::string> closed;
-  std::string quality;
-  unsigned count() const override { return 2; }
-  SocketAddress udpAddress(unsigned w) const override {
-    return *SocketAddress::parse("127.0.0.1", static_cast<uint16_t>(40000 + w));
-  }
-  void addPublisher(unsigned, sfu::SessionSpec spec, bool, cluster::Completion<Status> done) override {
-    started.push_back(std::move(spec));
-    done(Status{});
-  }
-  void addSubscriber(unsigned, sfu::SessionSpec spec, cluster::Completion<Status> done) override {
-    started.push_back(std::move(spec));
-    done(Status{});
-  }
-  void closeSession(unsigned, const std::string& id, const std::string&) override { closed.push_back(id); }
-  void setQuality(unsigned, const std::string&, sfu::Quality q, cluster::Completion<bool> done) override {
-    quality = sfu::qualityName(q);
-    done(true);
-  }
-  void restartIce(unsigned, const std::string&, const transport::ice::IceCredentials&,
-                  const transport::ice::IceCredentials&, cluster::Completion<bool> done) override {
-    done(true);
-  }
-  void sessions(cluster::Completion<std::vector<sfu::SessionInfo>> done) override { done({}); }
-  void streams(cluster::Completion<std::vector<sfu::StreamInfo>> done) override { done({}); }
-  void metrics(cluster::Completion<std::vector<cluster::WorkerMetrics>> done) override { done({}); }
-};
+using testing::FakeWorkers;
 
 class WhipHandlerTest : public ::testing::Test {
  protected:

@@ -13,7 +13,9 @@ std::string connectionAddress(const std::string& ip) { return (ip.find(':') == s
 
 }  // namespace
 
-std::vector<Candidate> localCandidates(const AnswerOptions& options) { return hostCandidates(options.candidates); }
+std::vector<Candidate> localCandidates(const AnswerOptions& options) {
+  return hostCandidates(options.candidates);
+}
 
 void MediaNegotiator::writeTransport(MediaSection& out) const {
   if (transport_.withCandidates) {
@@ -36,7 +38,8 @@ void MediaNegotiator::writeStreams(MediaSection& out, const NegotiatedMedia& med
     out.attributes.add("simulcast", sc.toString());
   }
   if (!media.local) return;
-  writeLocalStreamLines(out.attributes, *media.local, !media.codecs.empty() && media.codecs.front().rtxPt.has_value());
+  bool rtx = !media.codecs.empty() && media.codecs.front().rtxPt.has_value();
+  writeLocalStreamLines(out.attributes, *media.local, rtx);
 }
 
 MediaSection MediaNegotiator::write(const MediaSection& offered, const NegotiatedMedia& media) const {

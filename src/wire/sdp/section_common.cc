@@ -1,0 +1,143 @@
+#include "wire/sdp/section_common.h"
+
+#include <string>
+
+#include "wire/sdp/codec_capability.h"
+#include "wire/sdp/sdp_text.h"
+
+namespace rtcgate::wire::sdp {
+namespace {
+
+bool supportedHash(std::string_view h) {
+  return h == "sha-1" || h == "sha-224" || h == "sha-256" || h == "sha-384" || h == "sha-512";
+}
+
+std::string_view paramOr(const std::vector<FmtpParam>& params, std::string_view key,
+                         std::string_view fallback) {
+  return findFmtpParam(params, key).value_or(fallback);
+}
+
+}  // namespace
+
+SdpResult<SectionFormats> readFormats(const MediaSection& m) {
+  SectionFormats f;
+  for (const auto& fmt : m.formats) {
+    auto pt = parseNumber<uint8_t>(fmt);
+    if (!pt || *pt > 127) return sdpError("m= line format '" + fmt + "' is not a payload type 0-127", m.line);
+    f.order.push_back(*pt);
+  }
+  for (const auto* a : m.attributes.all("rtpmap")) {
+    auto r = typed<Rtpmap>(*a);
+    if (!r) return r.error();
+    f.rtpmaps[r->pt] = std::move(r.value());
+  }
+  for (const auto* a : m.attributes.all("fmtp")) {
+    auto r = typed<Fmtp>(*a);
+    if (!r) return r.error();
+    f.fmtps[r->pt] = parseFmtpParams(r->params);
+  }
+  for (const auto* a : m.attributes.all("rtcp-fb")) {
+    auto r = typed<RtcpFb>(*a);
+    if (!r) return r.error();
+    f.feedback.push_back(std::move(r.value()));
+  }
+  return f;
+}
+
+const std::vector<FmtpParam>& fmtpOf(const SectionFormats& f, uint8_t pt) {
+  static const std::vector<FmtpParam> kNone;
+  auto it = f.fmtps.find(pt);
+  return it == f.fmtps.end() ? kNone : it->second;
+}
+
+std::optional<uint8_t> findRtx(const SectionFormats& f, uint8_t pt, uint32_t clockRate) {
+  for (uint8_t candidate : f.order) {
+    auto it = f.rtpmaps.find(candidate);
+    if (it == f.rtpmaps.end() || !equalsIgnoreCase(it->second.encoding, "rtx") ||
+        it->second.clockRate != clockRate)
+      continue;
+    auto apt = findFmtpParam(fmtpOf(f, candidate), "apt");
+    if (apt && parseNumber<uint8_t>(*apt) == pt) return candidate;
+  }
+  return std::nullopt;
+}
+
+bool sameCodecVariant(std::string_view name, const std::vector<FmtpParam>& a,
+                      const std::vector<FmtpParam>& b) {
+  if (equalsIgnoreCase(name, "H264")) {
+    // RFC 6184 §8.1 defaults: packetization-mode 0, profile-level-id 42000a.
+    if (paramOr(a, "packetization-mode", "0") != paramOr(b, "packetization-mode", "0")) return false;
+    auto pa = H264ProfileLevel::parse(paramOr(a, "profile-level-id", "42000a"));
+    auto pb = H264ProfileLevel::parse(paramOr(b, "profile-level-id", "42000a"));
+    return pa && pb && pa->profile == pb->profile && pa->profile != H264ProfileLevel::Profile::kOther;
+  }
+  if (equalsIgnoreCase(name, "VP9")) return paramOr(a, "profile-id", "0") == paramOr(b, "profile-id", "0");
+  if (equalsIgnoreCase(name, "AV1")) return paramOr(a, "profile", "0") == paramOr(b, "profile", "0");
+  return true;
+}
+
+SdpResult<bool> readRemoteIdentity(const SessionDescription& sd, const MediaSection& first,
+                                   std::string_view role, NegotiatedSession& session) {
+  auto ice = iceCredentials(sd, first);
+  if (!ice) return sdpError(std::string(role) + " lacks a=ice-ufrag/a=ice-pwd", first.line);
+  // RFC 8839 §5.4: ufrag 4-256 ice-chars, pwd 22-256.
+  if (ice->ufrag.size() < 4 || ice->ufrag.size() > 256)
+    return sdpError("a=ice-ufrag must be 4-256 characters", first.line);
+  if (ice->pwd.size() < 22 || ice->pwd.size() > 256)
+    return sdpError("a=ice-pwd must be 22-256 characters", first.line);
+  session.remoteIce = std::move(*ice);
+
+  const Attribute* fp = findWithFallback(sd, first, "fingerprint");
+  if (fp == nullptr) return sdpError(std::string(role) + " lacks a=fingerprint");
+  auto fingerprint = Fingerprint::parse(fp->value);
+  if (!fingerprint) return sdpError(fingerprint.error().message, fp->line);
+  if (!supportedHash(fingerprint->hashFunc))
+    return sdpError("a=fingerprint hash function " + fingerprint->hashFunc + " is not supported", fp->line);
+  session.remoteFingerprint = std::move(fingerprint.value());
+  return true;
+}
+
+std::vector<Candidate> hostCandidates(const std::vector<HostCandidate>& hosts) {
+  std::vector<Candidate> out;
+  for (size_t i = 0; i < hosts.size(); ++i) {
+    const HostCandidate& h = hosts[i];
+    Candidate c;
+    c.foundation = std::to_string(i + 1);
+    c.component = 1;
+    c.transport = h.transport == "tcp" ? "tcp" : "udp";
+    // RFC 8445 §5.1.2.1: host type preference 126; UDP above TCP through local preference.
+    uint32_t local = (c.transport == "udp" ? 65535u : 32767u) - static_cast<uint32_t>(i % 1024);
+    c.priority = (126u << 24) | (local << 8) | (256u - c.component);
+    c.address = h.ip;
+    c.port = h.port;
+    c.type = "host";
+    if (c.transport == "tcp") c.tcpType = "passive";  // RFC 6544 §4.5: we only accept
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void writeCodecLines(AttributeList& out, const std::vector<NegotiatedCodec>& codecs) {
+  for (const auto& c : codecs) {
+    out.add("rtpmap", Rtpmap{c.pt, c.name, c.clockRate, c.channels}.toString());
+    for (const auto& fb : c.rtcpFb) out.add("rtcp-fb", fb.toString());
+    if (!c.fmtp.empty()) out.add("fmtp", Fmtp{c.pt, c.fmtp}.toString());
+    if (c.rtxPt) {
+      out.add("rtpmap", Rtpmap{*c.rtxPt, "rtx", c.clockRate, 0}.toString());
+      out.add("fmtp", Fmtp{*c.rtxPt, "apt=" + std::to_string(c.pt)}.toString());
+    }
+  }
+}
+
+void writeLocalStreamLines(AttributeList& out, const LocalStream& s, bool withRtx) {
+  bool rtx = withRtx && s.rtxSsrc != 0;
+  std::string msid = s.streamId + ' ' + s.trackId;
+  if (rtx) out.add("ssrc-group", SsrcGroup{"FID", {s.ssrc, s.rtxSsrc}}.toString());
+  for (uint32_t ssrc : {s.ssrc, rtx ? s.rtxSsrc : 0u}) {
+    if (ssrc == 0) continue;
+    out.add("ssrc", SsrcAttribute{ssrc, "cname", s.cname}.toString());
+    out.add("ssrc", SsrcAttribute{ssrc, "msid", msid}.toString());
+  }
+}
+
+}  // namespace rtcgate::wire::sdp

@@ -88,8 +88,50 @@ void AdminHandler::egress(const net::HttpRequest& req, const std::string& stream
                       "use POST or GET on /egress, GET or DELETE on /egress/{id}"));
 }
 
+void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, const net::HttpReply& reply) {
+  if (!rooms_) return reply(errorResponse(req, http::status::not_found, "rooms are not available"));
+  const auto method = req.method();
+  if (rest.empty()) {
+    if (method != http::verb::get) return reply(errorResponse(req, http::status::method_not_allowed, "GET /api/rooms"));
+    return reply(jsonResponse(req, http::status::ok, rooms_->listRooms().dump()));
+  }
+  const auto slash = rest.find('/');
+  const std::string room(rest.substr(0, slash));
+  if (slash == std::string_view::npos) {
+    if (method == http::verb::delete_) {
+      if (!rooms_->endRoom(room)) return reply(errorResponse(req, http::status::not_found, "no such room"));
+      return reply(jsonResponse(req, http::status::ok, nlohmann::json{{"room", room}, {"ended", true}}.dump()));
+    }
+    if (method != http::verb::get)
+      return reply(errorResponse(req, http::status::method_not_allowed, "GET or DELETE /api/rooms/{room}"));
+    auto described = rooms_->describeRoom(room);
+    if (!described) return reply(errorResponse(req, http::status::not_found, "no such room"));
+    // Each participant's sessions with their live figures from the workers.
+    return workers_.sessions([head = net::requestHead(req), reply, d = std::move(*described)](
+                                 std::vector<sfu::SessionInfo> sessions) mutable {
+      for (auto& p : d["participants"]) {
+        auto full = nlohmann::json::array();
+        for (const auto& id : p["sessions"])
+          for (const auto& s : sessions)
+            if (s.id == id) full.push_back(toJson(s));
+        p["sessions"] = std::move(full);
+      }
+      reply(jsonResponse(head, http::status::ok, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    });
+  }
+  const std::string_view tail = rest.substr(slash + 1);
+  if (tail.rfind("participants/", 0) == 0 && method == http::verb::delete_) {
+    const std::string name(tail.substr(13));
+    if (!rooms_->kick(room, name)) return reply(errorResponse(req, http::status::not_found, "no such participant"));
+    return reply(jsonResponse(req, http::status::ok,
+                              nlohmann::json{{"room", room}, {"participant", name}, {"kicked", true}}.dump()));
+  }
+  reply(errorResponse(req, http::status::not_found, "no such room resource"));
+}
+
 void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   const auto method = req.method();
+  if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (rest.rfind("streams/", 0) == 0) {
     // streams/{stream}/egress[/{id}]; a stream name may itself hold one '/'.
     const std::string_view tail = rest.substr(8);

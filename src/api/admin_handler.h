@@ -3,6 +3,7 @@
 // DELETE /api/sessions/{id}, and RTMP pushes: POST/GET /api/streams/{stream}/egress,
 // GET/DELETE /api/streams/{stream}/egress/{id}.
 
+#include "api/room_signaling.h"
 #include "edge/egress_control.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
@@ -13,17 +14,22 @@ namespace rtcgate::api {
 class AdminHandler final : public net::HttpHandler {
  public:
   // `egress` may be null (no RTMP pushes: 404 on those paths).
-  AdminHandler(cluster::Directory& registry, cluster::MediaWorkers& workers, edge::EgressControl* egress = nullptr)
-      : registry_(registry), workers_(workers), egress_(egress) {}
+  // `egress` and `rooms` may be null (404 on those paths).
+  AdminHandler(cluster::Directory& registry, cluster::MediaWorkers& workers, edge::EgressControl* egress = nullptr,
+               RoomSignaling* rooms = nullptr)
+      : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms) {}
   // Lists answer when the workers' snapshots arrive; the rest at once.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
   void egress(const net::HttpRequest& request, const std::string& stream, std::string_view id,
               const net::HttpReply& reply);
+  // GET rooms, GET/DELETE rooms/{room}, DELETE rooms/{room}/participants/{name}.
+  void rooms(const net::HttpRequest& request, std::string_view rest, const net::HttpReply& reply);
   cluster::Directory& registry_;
   cluster::MediaWorkers& workers_;
   edge::EgressControl* egress_;
+  RoomSignaling* rooms_;
 };
 
 }  // namespace rtcgate::api

@@ -17,6 +17,10 @@ struct ApiConfig {
   std::map<std::string, std::string> tokens;
   size_t maxSessions = 10000;
   bool replacePublisher = false;  // a second WHIP publish replaces the first instead of 409
+  // Rooms (docs/ROOMS.md).
+  size_t maxRooms = 1000;
+  size_t maxRoomParticipants = 50;
+  int64_t roomGraceUs = 20'000'000;
   std::string webRoot = "web";
 };
 

@@ -18,13 +18,13 @@ void family(std::string& out, const char* name, const char* help, const char* ty
 
 // Sessions by kind, and how many are connected.
 void sessionFamilies(std::string& out, const std::vector<sfu::SessionInfo>& sessions) {
-  size_t byKind[5] = {}, connected = 0;
+  size_t byKind[sfu::kSessionKindCount] = {}, connected = 0;
   for (const auto& s : sessions) {
     ++byKind[static_cast<size_t>(s.kind)];
     if (s.state == "connected") ++connected;
   }
   out += "# HELP rtcgate_sessions Live sessions by kind.\n# TYPE rtcgate_sessions gauge\n";
-  for (size_t k = 0; k < 5; ++k)
+  for (size_t k = 0; k < sfu::kSessionKindCount; ++k)
     out += fmt::format("rtcgate_sessions{{kind=\"{}\"}} {}\n", sfu::sessionKindName(static_cast<sfu::SessionKind>(k)),
                        byKind[k]);
   out += fmt::format("# HELP rtcgate_sessions_connected Sessions with ICE and DTLS up.\n"
@@ -101,11 +101,31 @@ std::string renderMetrics(const std::vector<cluster::WorkerMetrics>& workers, co
   return out;
 }
 
+std::string renderRoomMetrics(const RoomCounters& c) {
+  std::string out = fmt::format(
+      "# HELP rtcgate_rooms Open rooms.\n# TYPE rtcgate_rooms gauge\nrtcgate_rooms {}\n"
+      "# HELP rtcgate_room_participants Participants in rooms (those in their grace period too).\n"
+      "# TYPE rtcgate_room_participants gauge\nrtcgate_room_participants {}\n"
+      "# HELP rtcgate_room_signaling_connections Open room signaling WebSockets.\n"
+      "# TYPE rtcgate_room_signaling_connections gauge\nrtcgate_room_signaling_connections {}\n"
+      "# HELP rtcgate_room_signaling_messages_total Room signaling messages received.\n"
+      "# TYPE rtcgate_room_signaling_messages_total counter\nrtcgate_room_signaling_messages_total {}\n",
+      c.rooms, c.participants, c.connections, c.messages);
+  out += "# HELP rtcgate_room_signaling_errors_total Refused room signaling messages, by code.\n"
+         "# TYPE rtcgate_room_signaling_errors_total counter\n";
+  for (size_t i = 0; i < c.errors.size(); ++i)
+    out += fmt::format("rtcgate_room_signaling_errors_total{{code=\"{}\"}} {}\n",
+                       room::errorCodeName(static_cast<room::ErrorCode>(i)), c.errors[i]);
+  return out;
+}
+
 void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   if (!rest.empty()) return reply(errorResponse(req, http::status::not_found, "no such resource"));
   workers_.metrics([this, head = net::requestHead(req), reply](std::vector<cluster::WorkerMetrics> metrics) {
-    workers_.sessions([head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
-      reply(net::makeResponse(head, http::status::ok, renderMetrics(metrics, sessions), "text/plain; version=0.0.4"));
+    workers_.sessions([this, head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
+      std::string text = renderMetrics(metrics, sessions);
+      if (rooms_) text += renderRoomMetrics(rooms_->counters());
+      reply(net::makeResponse(head, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
     });
   });
 }

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "wire/sdp/session_description.h"
+
 namespace rtcgate::api::room {
 
 namespace {
@@ -11,7 +13,7 @@ namespace {
 using json = nlohmann::json;
 using Outcome = std::variant<ClientMessage, ParseError>;
 
-constexpr size_t kMaxSdpBytes = 64 * 1024;
+constexpr size_t kMaxSdpBytes = wire::sdp::kMaxSdpBytes;
 constexpr size_t kMaxRidBytes = 64;
 constexpr size_t kMaxTracks = 16;
 constexpr uint32_t kMaxDimension = 16384;

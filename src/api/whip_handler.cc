@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_util.h"
+#include "api/local_candidates.h"
 #include "cluster/session_id.h"
 #include "cluster/stream_access.h"
 #include "base/clock.h"
@@ -99,12 +100,7 @@ sdp::AnswerOptions WhipHandler::answerOptions(unsigned worker, const std::string
   o.iceUfrag = ufrag;
   o.icePwd = pwd;
   o.fingerprint = certificate_.sdpFingerprint();
-  const SocketAddress udp = workers_.udpAddress(worker);
-  if (config_.advertisedIps.empty()) {
-    o.candidates.push_back({udp.ipString(), udp.port(), "udp"});
-  } else {
-    for (const auto& ip : config_.advertisedIps) o.candidates.push_back({ip, udp.port(), "udp"});
-  }
+  o.candidates = localCandidates(workers_, worker, config_);
   return o;
 }
 

@@ -26,6 +26,9 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* codecOpt = cli.add_option("--codec-threads", "transcoding threads; 0 = one per core");
   auto* rtmpNameOpt = cli.add_option("--rtmp-stream-name", "stream an RTMP URL names: key (default) or app/key")
                           ->check(CLI::IsMember({"key", "app/key"}));
+  auto* graceOpt = cli.add_option("--room-grace-seconds", "seconds a room participant whose connection dropped is kept")
+                       ->check(CLI::Range(1, 300));
+  auto* roomSizeOpt = cli.add_option("--max-room-participants", "participants per room (2-100)")->check(CLI::Range(2, 100));
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -40,6 +43,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*rtmpOpt) config.rtmpListen = rtmpOpt->as<std::string>();
     if (*codecOpt) config.codecThreads = codecOpt->as<unsigned>();
     if (*rtmpNameOpt) config.rtmpStreamName = rtmpNameOpt->as<std::string>();
+    if (*graceOpt) config.roomGraceSeconds = graceOpt->as<int64_t>();
+    if (*roomSizeOpt) config.maxRoomParticipants = roomSizeOpt->as<size_t>();
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {

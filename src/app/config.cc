@@ -43,7 +43,8 @@ void loadConfigFile(const std::string& path, Config& config) {
   static const std::vector<std::string_view> kKnown = {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
-      "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms"};
+      "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
+      "max_rooms",   "max_room_participants", "room_grace_seconds"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end())
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
@@ -74,6 +75,17 @@ void loadConfigFile(const std::string& path, Config& config) {
   if (maxSessions < 1) throw std::runtime_error("config: max_sessions must be at least 1");
   config.maxSessions = static_cast<size_t>(maxSessions);
   take(root, "replace_publisher", config.replacePublisher);
+  int64_t maxRooms = static_cast<int64_t>(config.maxRooms), maxRoomParticipants =
+                                                                static_cast<int64_t>(config.maxRoomParticipants);
+  take(root, "max_rooms", maxRooms);
+  take(root, "max_room_participants", maxRoomParticipants);
+  take(root, "room_grace_seconds", config.roomGraceSeconds);
+  if (maxRooms < 1 || maxRoomParticipants < 2 || maxRoomParticipants > 100)
+    throw std::runtime_error("config: max_rooms must be at least 1, max_room_participants 2 to 100");
+  if (config.roomGraceSeconds < 1 || config.roomGraceSeconds > 300)
+    throw std::runtime_error("config: room_grace_seconds must be 1 to 300");
+  config.maxRooms = static_cast<size_t>(maxRooms);
+  config.maxRoomParticipants = static_cast<size_t>(maxRoomParticipants);
   take(root, "rtmp_listen", config.rtmpListen);
   takeStrings(root, "rtmp_apps", config.rtmpApps);
   take(root, "rtmp_stream_name", config.rtmpStreamName);

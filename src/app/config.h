@@ -35,6 +35,10 @@ struct Config {
   size_t maxSessions = 10000;
   // A second publisher of a live stream replaces the first (else 409 Conflict).
   bool replacePublisher = false;
+  // Rooms (docs/ROOMS.md): how many, how big, and how long a dropped participant is kept.
+  size_t maxRooms = 1000;
+  size_t maxRoomParticipants = 50;
+  int64_t roomGraceSeconds = 20;
   // RTMP listen address for encoders (OBS, ffmpeg) and RTMP players; "" = no RTMP.
   std::string rtmpListen = "127.0.0.1:1935";
   // RTMP application names accepted (rtmp://host/{app}/{key}); the stream name is the key.

@@ -19,6 +19,9 @@ api::ApiConfig apiConfigOf(const Config& config) {
   a.tokens = config.tokens;
   a.maxSessions = config.maxSessions;
   a.replacePublisher = config.replacePublisher;
+  a.maxRooms = config.maxRooms;
+  a.maxRoomParticipants = config.maxRoomParticipants;
+  a.roomGraceUs = config.roomGraceSeconds * 1'000'000;
   a.webRoot = config.webRoot;
   return a;
 }
@@ -84,9 +87,14 @@ std::optional<int> Gateway::startHttp() {
   whip_ = std::make_unique<api::WhipHandler>(Mode::kWhip, directory_, workers_, apiConfig_, *cert_);
   whep_ = std::make_unique<api::WhipHandler>(Mode::kWhep, directory_, workers_, apiConfig_, *cert_);
   egress_ = std::make_unique<edge::EgressManager>(control_, controlExecutor_, directory_, workers_);
-  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get());
-  metrics_ = std::make_unique<api::MetricsHandler>(workers_);
+  rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
+  rooms_->start();
+  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get());
+  metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get());
   files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);
+  // Room signaling: SDP of big rooms is large, and JSON escapes every line end.
+  http_.setWebSocketLimits(net::WebSocketLimits{.maxMessageBytes = 256 * 1024});
+  http_.routeWebSocket("/rooms/ws", *rooms_);
   http_.route(net::HttpMethod::get, "/healthz", health_);
   http_.routeAnyMethod("/whip/", *whip_);
   http_.routeAnyMethod("/whep/", *whep_);
@@ -132,6 +140,7 @@ void Gateway::stop() { control_.context().stop(); }
 
 void Gateway::shutdown() {
   http_.close();
+  if (rooms_) rooms_->endAll("shutdown");
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();
   workers_.stopAll();
@@ -139,7 +148,10 @@ void Gateway::shutdown() {
 
 // Sessions that end on a worker (consent loss, DTLS close) leave the directory too.
 void Gateway::onSessionEnded(unsigned, const std::string& id, const std::string&) {
-  control_.post([this, id] { directory_.remove(id); });
+  control_.post([this, id] {
+    directory_.remove(id);
+    if (rooms_) rooms_->onSessionEnded(id);
+  });
 }
 
 void Gateway::onFrameSourceEnded(unsigned, const std::string& id, const std::string& reason) {

@@ -60,6 +60,7 @@ class Gateway final : private cluster::WorkerObserver {
   api::HealthHandler health_;
   std::unique_ptr<api::WhipHandler> whip_, whep_;
   std::unique_ptr<edge::EgressManager> egress_;
+  std::unique_ptr<api::RoomSignaling> rooms_;
   std::unique_ptr<api::AdminHandler> admin_;
   std::unique_ptr<api::MetricsHandler> metrics_;
   std::unique_ptr<api::StaticHandler> files_;

@@ -14,6 +14,8 @@ namespace rtcgate::sfu {
 // a room participant's subscriber connection (consumers of many streams).
 enum class SessionKind : uint8_t { kPublisher, kSubscriber, kRtmpPublisher, kRtmpPlayer, kRtmpEgress, kRoomSubscriber };
 
+inline constexpr size_t kSessionKindCount = 6;
+
 // The name the API and metrics use for a session kind.
 constexpr const char* sessionKindName(SessionKind k) noexcept {
   switch (k) {

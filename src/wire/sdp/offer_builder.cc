@@ -150,7 +150,7 @@ SdpResult<bool> OfferBuilder::check(const std::vector<OfferSlot>& slots) const {
   if (options_.sessionId == 0) return sdpError("offer options lack a session id");
   if (options_.headerExtensions.size() > 14) return sdpError("more than 14 header extensions to offer");
   if (slots.empty()) return sdpError("an offer needs at least one slot");
-  if (slots.size() > kMaxMediaSections) return sdpError("more than 64 slots");
+  if (slots.size() > kMaxMediaSections) return sdpError("more than 128 slots");
   for (size_t i = 0; i < slots.size(); ++i) {
     auto slot = checkSlot(slots[i]);
     if (!slot) return slot.error();

@@ -64,7 +64,7 @@ bool isMediaField(char t) noexcept { return t == 'i' || t == 'c' || t == 'b' || 
 // Adds one "<type>=<value>" line to `sd`; `line` is 1-based for messages.
 SdpResult<bool> addLine(SessionDescription& sd, char type, std::string_view value, int line) {
   if (type == 'm') {
-    if (sd.media.size() >= kMaxMediaSections) return sdpError("more than 64 media sections", line);
+    if (sd.media.size() >= kMaxMediaSections) return sdpError("more than 128 media sections", line);
     auto m = parseMediaLine(value, line);
     if (!m) return m.error();
     sd.media.push_back(std::move(m.value()));
@@ -148,7 +148,7 @@ const Field* SessionDescription::field(char type) const noexcept {
 }
 
 SdpResult<SessionDescription> SessionDescription::parse(std::string_view text) noexcept {
-  if (text.size() > kMaxSdpBytes) return sdpError("SDP body larger than 64 KiB");
+  if (text.size() > kMaxSdpBytes) return sdpError("SDP body larger than 128 KiB");
   if (text.empty()) return sdpError("empty SDP body");
   SessionDescription sd;
   int line = 0;

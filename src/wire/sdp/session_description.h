@@ -13,9 +13,9 @@
 namespace rtcgate::wire::sdp {
 
 // Hard limits that keep a hostile offer from costing more than a bounded parse.
-inline constexpr size_t kMaxSdpBytes = 64 * 1024;
+inline constexpr size_t kMaxSdpBytes = 128 * 1024;  // a 50-person room's subscriber answer fits
 inline constexpr size_t kMaxSdpLineBytes = 4 * 1024;
-inline constexpr size_t kMaxMediaSections = 64;
+inline constexpr size_t kMaxMediaSections = 128;  // a 50-person room receives ~100
 
 // One non-attribute line such as "c=IN IP4 0.0.0.0": its type letter and raw value.
 struct Field {

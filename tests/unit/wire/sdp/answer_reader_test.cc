@@ -289,7 +289,7 @@ TEST(AnswerReader, ReportsSpecificErrors) {
                   "answer rejects every m-line");
   std::string huge = answer;
   while (huge.size() <= kMaxSdpBytes) huge += "a=x-padding:" + std::string(100, 'p') + "\r\n";
-  expectReadError(huge, "SDP body larger than 64 KiB");
+  expectReadError(huge, "SDP body larger than 128 KiB");
 
   auto bogus = AnswerReader(ourOffer().media).read(replaced(answer, "a=setup:active", "a=setup:bogus"));
   ASSERT_FALSE(bogus.ok());

@@ -123,10 +123,10 @@ TEST(SessionDescription, ReportsSpecificErrors) {
   expectError(head + "m=audio 9 RTP/AVP 0\r\nt=0 0\r\n", "line type 't' not allowed in a media section", 6);
   expectError(head + "a=x\x01y\r\n", "control character in line", 5);
   expectError(head + "a=" + std::string(5000, 'x') + "\r\n", "line longer than 4 KiB", 5);
-  expectError(std::string(70000, 'a'), "SDP body larger than 64 KiB", 0);
+  expectError(std::string(140000, 'a'), "SDP body larger than 128 KiB", 0);
   std::string many = head;
-  for (int i = 0; i < 65; ++i) many += "m=audio 9 RTP/AVP 0\r\n";
-  expectError(many, "more than 64 media sections", 4 + 65);
+  for (int i = 0; i < 129; ++i) many += "m=audio 9 RTP/AVP 0\r\n";
+  expectError(many, "more than 128 media sections", 4 + 129);
   EXPECT_EQ(SdpError({"m= line has no port", 12}).toString(), "line 12: m= line has no port");
 }
 

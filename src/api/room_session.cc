@@ -1,0 +1,507 @@
+#include "api/room_session.h"
+
+#include <spdlog/spdlog.h>
+#include <strings.h>
+
+#include "api/local_candidates.h"
+#include "api/room_json.h"
+#include "base/clock.h"
+#include "base/random.h"
+#include "cluster/session_id.h"
+#include "wire/sdp/answer_builder.h"
+#include "wire/sdp/answer_reader.h"
+#include "wire/sdp/offer_builder.h"
+
+namespace rtcgate::api {
+
+namespace sdp = wire::sdp;
+using json = nlohmann::json;
+using room::ErrorCode;
+
+namespace {
+
+sfu::MediaKind kindOfSource(room::Source s) {
+  return s == room::Source::kMicrophone ? sfu::MediaKind::kAudio : sfu::MediaKind::kVideo;
+}
+
+// The source a publisher connection carries, which names its stream.
+room::Source streamSource(room::Connection c) {
+  return c == room::Connection::kScreen ? room::Source::kScreen : room::Source::kCamera;
+}
+
+// A simulcast layer for a rendered size: the client renders at most this, so a layer
+// above it is wasted (layers are the top size, a half and a quarter of it).
+sfu::Quality qualityForSize(uint32_t width, uint32_t height) {
+  const uint32_t w = width ? width : UINT32_MAX, h = height ? height : UINT32_MAX;
+  if (w <= 320 && h <= 180) return sfu::Quality::kLow;
+  if (w <= 640 && h <= 360) return sfu::Quality::kMedium;
+  return sfu::Quality::kHigh;
+}
+
+}  // namespace
+
+RoomSession::RoomSession(std::string name, unsigned worker, RoomContext& context)
+    : ctx_(context),
+      worker_(worker),
+      room_(std::move(name),
+            sfu::RoomLimits{.maxParticipants = context.config.maxRoomParticipants, .graceUs = context.config.roomGraceUs},
+            *this) {}
+
+RoomSession::~RoomSession() { *alive_ = false; }
+
+void RoomSession::send(const std::string& name, const std::string& text) {
+  auto it = members_.find(name);
+  if (it != members_.end() && it->second.channel) it->second.channel->send(text);
+}
+
+void RoomSession::sendToOthers(const std::string& name, const std::string& text) {
+  for (auto& [other, m] : members_)
+    if (other != name && m.channel) m.channel->send(text);
+}
+
+void RoomSession::fail(const std::string& name, ErrorCode code, std::string_view text, const std::string& rid) {
+  ctx_.countError(code);
+  send(name, room::errorMessage(code, text, rid));
+}
+
+RoomSession::Member* RoomSession::member(const std::string& name, uint64_t generation) {
+  auto it = members_.find(name);
+  return it != members_.end() && it->second.generation == generation ? &it->second : nullptr;
+}
+
+// --- joining and leaving ---
+
+bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, const room::Join& j,
+                       const std::string& rid) {
+  const int64_t now = ctx_.clock.nowUs();
+  sfu::RoomParticipant* p = nullptr;
+  if (j.resume && j.resume->participant == j.name) {
+    p = room_.resume(j.name, j.resume->secret);
+    if (!p) {
+      ctx_.countError(ErrorCode::kUnauthorized);
+      channel->send(room::errorMessage(ErrorCode::kUnauthorized, "nothing to resume: join again", rid));
+      return false;
+    }
+    Member& m = members_[j.name];
+    if (m.channel && m.channel != channel) m.channel->close(net::CloseCode::kNormal, "resumed elsewhere");
+    m.channel = channel;
+    if (m.pending && !m.pending->answered) {  // sent on the old socket: offer again
+      p->slots.onOfferFailed(m.pending->negotiation);
+      m.pending.reset();
+    }
+  } else {
+    auto joined = room_.join(j.name, j.displayName, j.metadata.dump(), now);
+    if (!joined.ok()) {
+      ctx_.countError(ErrorCode::kRoomFull);
+      channel->send(room::errorMessage(ErrorCode::kRoomFull, "room is full", rid));
+      return false;
+    }
+    p = *joined;
+    Member& m = members_[j.name];
+    m.channel = channel;
+    m.generation = nextGeneration_++;
+    m.subscriberIce = transport::ice::IceCredentials::generate();
+    m.sdpSessionId = randomU64() >> 2;
+  }
+  json others = json::array();
+  for (const auto& [name, op] : room_.participants())
+    if (name != j.name) others.push_back(room::participantJson(*op));
+  channel->send(room::message("joined", {{"participant", room::participantJson(*p)},
+                                         {"participants", others},
+                                         {"resume", {{"participant", p->name}, {"secret", p->resumeSecret}}},
+                                         {"graceSeconds", ctx_.config.roomGraceUs / 1'000'000}}));
+  spdlog::info("room {}: {} {} ({} here)", name(), j.name, j.resume ? "resumed" : "joined", room_.size());
+  return true;
+}
+
+void RoomSession::leave(const std::string& name, std::string_view reason) { room_.leave(name, reason); }
+
+void RoomSession::disconnected(const std::string& name, const net::WebSocketChannel* channel) {
+  auto it = members_.find(name);
+  if (it == members_.end() || it->second.channel.get() != channel) return;
+  Member& m = it->second;
+  m.channel.reset();
+  if (sfu::RoomParticipant* p = room_.find(name); p && m.pending && !m.pending->answered) {
+    p->slots.onOfferFailed(m.pending->negotiation);
+    m.pending.reset();
+  }
+  room_.disconnected(name, ctx_.clock.nowUs());
+  spdlog::info("room {}: {} disconnected, kept for {} s", this->name(), name, ctx_.config.roomGraceUs / 1'000'000);
+}
+
+void RoomSession::end(std::string_view reason) {
+  std::vector<std::string> names;
+  for (const auto& [name, p] : room_.participants()) names.push_back(name);
+  for (const auto& n : names) room_.leave(n, reason);
+}
+
+void RoomSession::closeMedia(const std::string& name, Member& m) {
+  (void)name;
+  for (auto& [c, pc] : m.publishers) {
+    ctx_.directory.remove(pc.sessionId);
+    ctx_.workers.closeSession(worker_, pc.sessionId, "left the room");
+  }
+  m.publishers.clear();
+  if (!m.subscriberId.empty()) {
+    ctx_.directory.remove(m.subscriberId);
+    ctx_.workers.closeSession(worker_, m.subscriberId, "left the room");
+    m.subscriberId.clear();
+  }
+}
+
+// --- what everyone is told ---
+
+void RoomSession::onParticipantJoined(const sfu::RoomParticipant& p) {
+  sendToOthers(p.name, room::message("participantJoined", {{"participant", room::participantJson(p)}}));
+}
+
+void RoomSession::onParticipantLeft(const sfu::RoomParticipant& p, std::string_view reason) {
+  sendToOthers(p.name, room::message("participantLeft", {{"participant", p.name}, {"reason", reason}}));
+  auto it = members_.find(p.name);
+  if (it == members_.end()) return;
+  if (auto& ch = it->second.channel) {
+    if (reason != "left") ch->send(room::message("left", {{"reason", reason}}));
+    ch->close(net::CloseCode::kNormal, reason);
+  }
+  closeMedia(p.name, it->second);
+  members_.erase(it);
+  spdlog::info("room {}: {} left ({})", name(), p.name, reason);
+}
+
+void RoomSession::onParticipantUpdated(const sfu::RoomParticipant& p) {
+  sendToOthers(p.name, room::message("participantUpdated", {{"participant", room::participantJson(p)}}));
+}
+
+void RoomSession::onTrackPublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
+  sendToOthers(p.name, room::message("trackPublished", {{"participant", p.name}, {"track", room::trackJson(t)}}));
+}
+
+void RoomSession::onTrackUnpublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
+  sendToOthers(p.name, room::message("trackUnpublished", {{"participant", p.name}, {"track", t.id}}));
+}
+
+void RoomSession::onTrackMuted(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
+  sendToOthers(p.name, room::message("trackMuted", {{"participant", p.name}, {"track", t.id}, {"muted", t.muted}}));
+}
+
+// --- tracks ---
+
+void RoomSession::mute(const std::string& name, const room::Mute& msg, const std::string& rid) {
+  if (!room_.mute(name, msg.source, msg.muted))
+    fail(name, ErrorCode::kBadMessage, "mute: nothing published from that source", rid);
+}
+
+void RoomSession::update(const std::string& name, const room::Update& msg) {
+  room_.update(name, msg.displayName, msg.metadata ? std::optional(msg.metadata->dump()) : std::nullopt);
+}
+
+void RoomSession::subscription(const std::string& name, const room::Subscription& msg, const std::string& rid) {
+  sfu::RoomParticipant* p = room_.find(name);
+  const sfu::RoomParticipant* owner = nullptr;
+  if (!p || !room_.findTrack(msg.track, &owner) || owner == p)
+    return fail(name, ErrorCode::kBadMessage, "subscription: no such track", rid);
+  sfu::TrackSubscription s = p->subscription(msg.track);
+  if (msg.subscribed) s.subscribed = *msg.subscribed;
+  if (msg.paused) s.paused = *msg.paused;
+  if (msg.layer) s.quality = *msg.layer;
+  else if (msg.maxWidth || msg.maxHeight) s.quality = qualityForSize(msg.maxWidth.value_or(0), msg.maxHeight.value_or(0));
+  room_.subscribe(name, msg.track, s, ctx_.clock.nowUs());
+  auto it = members_.find(name);
+  if (it != members_.end()) applyOptions(name, *p, it->second, msg.track);
+}
+
+void RoomSession::applyOptions(const std::string& name, const sfu::RoomParticipant& p, const Member& m,
+                               const std::string& trackId) {
+  (void)name;
+  const sfu::SubscriberSlot* slot = p.slots.answeredSlotFor(trackId);
+  if (!slot || m.subscriberId.empty()) return;
+  const sfu::TrackSubscription s = p.subscription(trackId);
+  ctx_.workers.setConsumerOptions(worker_, m.subscriberId, slot->mid, {.paused = s.paused, .quality = s.quality});
+}
+
+void RoomSession::restartIce(const std::string& name) {
+  auto it = members_.find(name);
+  if (it == members_.end() || it->second.subscriberId.empty()) return;
+  it->second.subscriberIce = transport::ice::IceCredentials::generate();
+  it->second.restartIce = true;
+}
+
+// --- the subscriber connection ---
+
+void RoomSession::onTick() {
+  const int64_t now = ctx_.clock.nowUs();
+  room_.expire(now);
+  for (auto& [name, m] : members_) {
+    sfu::RoomParticipant* p = room_.find(name);
+    if (!p || !m.channel || m.pending) continue;
+    const auto due = p->slots.offerDueUs();
+    if ((due && *due <= now) || (m.restartIce && !p->slots.inFlight())) sendOffer(name, *p, m);
+  }
+}
+
+std::vector<sdp::CodecRef> RoomSession::publishedCodec(const std::string& stream, sfu::MediaKind kind) const {
+  const cluster::StreamEntry* e = ctx_.directory.stream(stream);
+  if (!e) return {};
+  for (const auto& media : e->published)
+    if (media.kind == sfu::mediaKindName(kind) && !media.codecs.empty())
+      return {{media.codecs.front().name, media.codecs.front().clockRate}};
+  return {};
+}
+
+void RoomSession::sendOffer(const std::string& name, sfu::RoomParticipant& p, Member& m) {
+  const sfu::SubscriberOffer plan = p.slots.makeOffer();
+  if (plan.slots.empty()) {
+    p.slots.onAnswered(plan.negotiation);  // nothing to receive yet: nothing to offer
+    return;
+  }
+  std::vector<sdp::OfferSlot> slots;
+  PendingOffer pending{plan.negotiation, {}, {}, false};
+  json tracks = json::array();
+  for (const auto& s : plan.slots) {
+    sdp::OfferSlot o{s.mid, std::string(sfu::mediaKindName(s.kind)), std::nullopt, {}};
+    const sfu::RoomParticipant* owner = nullptr;
+    const sfu::RoomTrack* t = s.active() ? room_.findTrack(s.track, &owner) : nullptr;
+    if (t) {
+      o.track = sdp::LocalStream{s.ssrc, s.rtxSsrc, "rtcgate", owner->name, t->id};
+      o.codecs = publishedCodec(s.stream, s.kind);
+      pending.bindings.push_back({s.mid, s.stream});
+      tracks.push_back({{"mid", s.mid}, {"participant", owner->name}, {"track", t->id},
+                        {"kind", sfu::mediaKindName(s.kind)}, {"source", sfu::trackSourceName(t->source)}});
+    }
+    slots.push_back(std::move(o));
+  }
+  sdp::OfferOptions options;
+  options.iceUfrag = m.subscriberIce.ufrag;
+  options.icePwd = m.subscriberIce.pwd;
+  options.fingerprint = ctx_.certificate.sdpFingerprint();
+  options.candidates = localCandidates(ctx_.workers, worker_, ctx_.config);
+  options.sessionId = m.sdpSessionId;
+  auto offer = sdp::OfferBuilder(options).build(slots, ++m.sdpVersion);
+  if (!offer.ok()) {
+    spdlog::error("room {}: cannot make an offer for {}: {}", this->name(), name, offer.error().toString());
+    p.slots.onOfferFailed(plan.negotiation);
+    return;
+  }
+  std::string mids;
+  for (const auto& s : plan.slots) mids += " " + s.mid + "=" + (s.active() ? s.track : "-");
+  spdlog::debug("room {}: offer {} to {}:{}", this->name(), plan.negotiation, name, mids);
+  pending.offered = std::move(offer->media);
+  m.pending = std::move(pending);
+  m.channel->send(room::message(
+      "offer", {{"negotiation", plan.negotiation}, {"sdp", std::move(offer->sdp)}, {"tracks", std::move(tracks)}}));
+}
+
+void RoomSession::answer(const std::string& name, const room::Answer& msg, const std::string& rid) {
+  auto it = members_.find(name);
+  sfu::RoomParticipant* p = room_.find(name);
+  if (it == members_.end() || !p) return;
+  Member& m = it->second;
+  spdlog::debug("room {}: answer {} from {}", this->name(), msg.negotiation, name);
+  if (!m.pending || m.pending->negotiation != msg.negotiation || m.pending->answered)
+    return fail(name, ErrorCode::kNoOffer, "answer: no offer " + std::to_string(msg.negotiation) + " is waiting", rid);
+  auto negotiated = sdp::AnswerReader(m.pending->offered).read(msg.sdp);
+  if (!negotiated.ok()) {
+    p->slots.onOfferFailed(msg.negotiation);
+    m.pending.reset();
+    return fail(name, ErrorCode::kSdpRejected, "answer: " + negotiated.error().toString(), rid);
+  }
+  m.pending->answered = true;
+  auto done = [this, alive = std::weak_ptr<bool>(alive_), name, gen = m.generation, n = msg.negotiation](Status st) {
+    if (alive.lock()) onSubscriberReady(name, gen, n, st);
+  };
+  if (m.subscriberId.empty()) {
+    m.restartIce = false;
+    sfu::SessionSpec spec;
+    spec.id = cluster::newSessionId();
+    spec.stream = this->name();
+    spec.negotiated = std::move(*negotiated);
+    spec.localIce = m.subscriberIce;
+    spec.createdMs = unixTimeMs();
+    m.subscriberId = spec.id;
+    ctx_.directory.addSubscriber(
+        {spec.id, sfu::SessionKind::kRoomSubscriber, this->name(), worker_, "", spec.negotiated.remoteIce.ufrag});
+    ctx_.workers.addRoomSubscriber(worker_, std::move(spec), m.pending->bindings, std::move(done));
+    return;
+  }
+  const transport::ice::IceCredentials remoteIce{negotiated->remoteIce.ufrag, negotiated->remoteIce.pwd};
+  auto update = [this, alive = std::weak_ptr<bool>(alive_), name, gen = m.generation,
+                 negotiated = std::move(*negotiated), done](bool) mutable {
+    Member* mm = alive.lock() ? member(name, gen) : nullptr;
+    if (!mm || !mm->pending) return;
+    ctx_.workers.updateConsumers(worker_, mm->subscriberId, std::move(negotiated), mm->pending->bindings, done);
+  };
+  if (m.restartIce) {
+    m.restartIce = false;
+    ctx_.workers.restartIce(worker_, m.subscriberId, m.subscriberIce, remoteIce, std::move(update));
+  } else {
+    update(true);
+  }
+}
+
+void RoomSession::onSubscriberReady(const std::string& name, uint64_t generation, uint64_t negotiation,
+                                    const Status& st) {
+  Member* m = member(name, generation);
+  sfu::RoomParticipant* p = room_.find(name);
+  if (!m || !p || !m->pending || m->pending->negotiation != negotiation) return;
+  m->pending.reset();
+  if (!st.ok()) {
+    p->slots.onOfferFailed(negotiation);
+    spdlog::warn("room {}: subscriber of {} not updated: {}", this->name(), name, st.error().message);
+    fail(name, ErrorCode::kUnavailable, std::string("subscriber connection: ") + st.error().message, "");
+    return;
+  }
+  p->slots.onAnswered(negotiation);
+  for (const auto& s : p->slots.answered())
+    if (s.active()) applyOptions(name, *p, *m, s.track);
+}
+
+// --- publisher connections ---
+
+void RoomSession::publish(const std::string& name, const room::Publish& msg, const std::string& rid) {
+  for (const auto& t : msg.tracks) {
+    const bool screen = t.source == room::Source::kScreen;
+    if (screen != (msg.connection == room::Connection::kScreen))
+      return fail(name, ErrorCode::kBadMessage, "publish: the screen goes on the screen connection, only", rid);
+  }
+  startPublisher(name, msg, rid);
+}
+
+void RoomSession::startPublisher(const std::string& name, const room::Publish& msg, const std::string& rid) {
+  auto it = members_.find(name);
+  if (it == members_.end()) return;
+  Member& m = it->second;
+  const auto local = transport::ice::IceCredentials::generate();
+  sdp::AnswerOptions options;
+  options.iceUfrag = local.ufrag;
+  options.icePwd = local.pwd;
+  options.fingerprint = ctx_.certificate.sdpFingerprint();
+  options.candidates = localCandidates(ctx_.workers, worker_, ctx_.config);
+  auto answer = sdp::AnswerBuilder(options).build(msg.sdp);
+  if (!answer.ok()) return fail(name, ErrorCode::kSdpRejected, "publish: " + answer.error().toString(), rid);
+  for (const auto& t : msg.tracks) {
+    const auto media = std::find_if(answer->session.media.begin(), answer->session.media.end(),
+                                    [&](const sdp::NegotiatedMedia& nm) { return nm.mid == t.mid; });
+    if (media == answer->session.media.end() || media->kind != sfu::mediaKindName(kindOfSource(t.source)))
+      return fail(name, ErrorCode::kSdpRejected, "publish: no accepted " +
+                                                     std::string(sfu::mediaKindName(kindOfSource(t.source))) +
+                                                     " section with mid '" + t.mid + "'", rid);
+  }
+  PublisherConnection pc{{}, answer->session.remoteIce.ufrag, answer->session.remoteFingerprint.value, msg.tracks};
+  // The same connection offering new ICE credentials: an ICE restart, the session stays.
+  if (auto old = m.publishers.find(msg.connection); old != m.publishers.end() &&
+                                                    old->second.remoteFingerprint == pc.remoteFingerprint &&
+                                                    old->second.remoteUfrag != pc.remoteUfrag) {
+    ctx_.workers.restartIce(worker_, old->second.sessionId, local,
+                            {answer->session.remoteIce.ufrag, answer->session.remoteIce.pwd},
+                            [this, alive = std::weak_ptr<bool>(alive_), name, gen = m.generation, c = msg.connection,
+                             ufrag = pc.remoteUfrag, sdpText = answer->sdp, rid](bool found) {
+                              Member* mm = alive.lock() ? member(name, gen) : nullptr;
+                              if (!mm) return;
+                              if (!found) return fail(name, ErrorCode::kUnavailable, "publish: session gone", rid);
+                              mm->publishers[c].remoteUfrag = ufrag;
+                              send(name, room::message("publishAnswer", {{"connection", room::connectionName(c)},
+                                                                         {"sdp", sdpText}}));
+                            });
+    return;
+  }
+  sfu::SessionSpec spec;
+  spec.id = cluster::newSessionId();
+  spec.stream = room_.streamOf(name, streamSource(msg.connection));
+  spec.negotiated = answer->session;
+  spec.localIce = local;
+  spec.createdMs = unixTimeMs();
+  pc.sessionId = spec.id;
+  ctx_.directory.addPublisher({spec.id, sfu::SessionKind::kPublisher, spec.stream, worker_, "", pc.remoteUfrag},
+                              spec.negotiated.media);
+  ctx_.workers.addPublisher(worker_, std::move(spec), true,
+                            [this, alive = std::weak_ptr<bool>(alive_), name, gen = m.generation, c = msg.connection, pc,
+                             sdpText = answer->sdp, rid](Status st) {
+                              if (alive.lock()) onPublisherStarted(name, gen, c, pc, sdpText, st, rid);
+                            });
+}
+
+void RoomSession::onPublisherStarted(const std::string& name, uint64_t generation, room::Connection c,
+                                     PublisherConnection pc, const std::string& sdpText, const Status& st,
+                                     const std::string& rid) {
+  Member* m = member(name, generation);
+  if (!m) {  // left meanwhile
+    ctx_.directory.remove(pc.sessionId);
+    ctx_.workers.closeSession(worker_, pc.sessionId, "left the room");
+    return;
+  }
+  if (!st.ok()) {
+    ctx_.directory.remove(pc.sessionId);
+    return fail(name, ErrorCode::kUnavailable, std::string("publish: ") + st.error().message, rid);
+  }
+  std::vector<room::PublishedTrack> before;
+  if (auto old = m->publishers.find(c); old != m->publishers.end()) before = old->second.tracks;  // replaced on the worker
+  m->publishers[c] = pc;
+  send(name, room::message("publishAnswer", {{"connection", room::connectionName(c)}, {"sdp", sdpText}}));
+  const int64_t now = ctx_.clock.nowUs();
+  for (const auto& t : before)
+    if (std::none_of(pc.tracks.begin(), pc.tracks.end(), [&](const auto& n) { return n.source == t.source; }))
+      room_.unpublish(name, t.source, now);
+  for (const auto& t : pc.tracks) room_.publish(name, t.source, kindOfSource(t.source), now);
+}
+
+void RoomSession::unpublish(const std::string& name, room::Connection c) {
+  auto it = members_.find(name);
+  if (it == members_.end()) return;
+  closePublisher(name, it->second, c);
+}
+
+void RoomSession::closePublisher(const std::string& name, Member& m, room::Connection c) {
+  auto it = m.publishers.find(c);
+  if (it == m.publishers.end()) return;
+  ctx_.directory.remove(it->second.sessionId);
+  ctx_.workers.closeSession(worker_, it->second.sessionId, "unpublished");
+  const auto tracks = it->second.tracks;
+  m.publishers.erase(it);
+  for (const auto& t : tracks) room_.unpublish(name, t.source, ctx_.clock.nowUs());
+}
+
+bool RoomSession::onSessionEnded(const std::string& sessionId) {
+  for (auto& [name, m] : members_) {
+    if (m.subscriberId == sessionId) {
+      spdlog::info("room {}: subscriber connection of {} ended; offering a new one", this->name(), name);
+      m.subscriberId.clear();
+      m.subscriberIce = transport::ice::IceCredentials::generate();
+      m.restartIce = true;  // a full offer even with nothing new to receive
+      if (m.pending) {
+        if (sfu::RoomParticipant* p = room_.find(name)) p->slots.onOfferFailed(m.pending->negotiation);
+        m.pending.reset();
+      }
+      return true;
+    }
+    for (auto& [c, pc] : m.publishers) {
+      if (pc.sessionId != sessionId) continue;
+      const std::string who = name;
+      const auto tracks = pc.tracks;
+      m.publishers.erase(c);
+      for (const auto& t : tracks) room_.unpublish(who, t.source, ctx_.clock.nowUs());
+      return true;
+    }
+  }
+  return false;
+}
+
+// --- admin ---
+
+json RoomSession::describe() const {
+  json participants = json::array();
+  for (const auto& [name, p] : room_.participants()) {
+    json j = room::participantJson(*p);
+    auto it = members_.find(name);
+    j["connected"] = it != members_.end() && it->second.channel != nullptr;
+    json sessions = json::array();
+    if (it != members_.end()) {
+      for (const auto& [c, pc] : it->second.publishers) sessions.push_back(pc.sessionId);
+      if (!it->second.subscriberId.empty()) sessions.push_back(it->second.subscriberId);
+    }
+    j["sessions"] = sessions;
+    participants.push_back(std::move(j));
+  }
+  return {{"name", name()}, {"worker", worker_}, {"participants", participants}};
+}
+
+}  // namespace rtcgate::api

@@ -1,0 +1,126 @@
+#pragma once
+// RoomSession: one room on the control thread — its sfu::Room, the signaling connection
+// of each participant, and their media sessions on the room's worker: the publisher
+// connections (client-offered, like WHIP) and the subscriber connection (server-offered,
+// renegotiated through the participant's SubscriberSlots).
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/api_config.h"
+#include "api/room_messages.h"
+#include "cluster/directory.h"
+#include "cluster/media_workers.h"
+#include "crypto/dtls/certificate.h"
+#include "net/websocket.h"
+#include "sfu/room.h"
+#include "transport/ice/ice_types.h"
+#include "wire/sdp/negotiated_session.h"
+#include "wire/sdp/offer_builder.h"
+
+namespace rtcgate::api {
+
+// What every room of a gateway shares.
+struct RoomContext {
+  cluster::Directory& directory;
+  cluster::MediaWorkers& workers;
+  const ApiConfig& config;
+  const crypto::dtls::Certificate& certificate;
+  const Clock& clock;
+  // Counts a refused message by its code (rtcgate_room_signaling_errors_total).
+  std::function<void(room::ErrorCode)> countError;
+};
+
+class RoomSession final : public sfu::RoomListener {
+ public:
+  RoomSession(std::string name, unsigned worker, RoomContext& context);
+  ~RoomSession() override;
+
+  const std::string& name() const noexcept { return room_.name(); }
+  unsigned worker() const noexcept { return worker_; }
+  const sfu::Room& room() const noexcept { return room_; }
+  bool empty() const noexcept { return room_.empty(); }
+
+  // The signaling of one participant; `channel` is its WebSocket. Errors go back on it.
+  // False (and the error sent) when refused.
+  bool join(const std::shared_ptr<net::WebSocketChannel>& channel, const room::Join& join, const std::string& rid);
+  void publish(const std::string& name, const room::Publish& msg, const std::string& rid);
+  void unpublish(const std::string& name, room::Connection connection);
+  void answer(const std::string& name, const room::Answer& msg, const std::string& rid);
+  void mute(const std::string& name, const room::Mute& msg, const std::string& rid);
+  void subscription(const std::string& name, const room::Subscription& msg, const std::string& rid);
+  void update(const std::string& name, const room::Update& msg);
+  void restartIce(const std::string& name);
+  void leave(const std::string& name, std::string_view reason);
+  // Its WebSocket closed without a leave: the grace period starts.
+  void disconnected(const std::string& name, const net::WebSocketChannel* channel);
+  // A media session ended on its worker (the client closed it, or its network is gone):
+  // a subscriber connection is offered afresh, a publisher connection's tracks end.
+  // False when it is none of this room's.
+  bool onSessionEnded(const std::string& sessionId);
+  // Grace periods, and the subscriber offers that are due.
+  void onTick();
+  // Ends every participant (the room is over).
+  void end(std::string_view reason);
+  nlohmann::json describe() const;
+
+  // sfu::RoomListener
+  void onParticipantJoined(const sfu::RoomParticipant& p) override;
+  void onParticipantLeft(const sfu::RoomParticipant& p, std::string_view reason) override;
+  void onParticipantUpdated(const sfu::RoomParticipant& p) override;
+  void onTrackPublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) override;
+  void onTrackUnpublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) override;
+  void onTrackMuted(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) override;
+
+ private:
+  struct PublisherConnection {
+    std::string sessionId;
+    std::string remoteUfrag;
+    std::string remoteFingerprint;
+    std::vector<room::PublishedTrack> tracks;
+  };
+  struct PendingOffer {
+    uint64_t negotiation = 0;
+    std::vector<wire::sdp::NegotiatedMedia> offered;
+    std::vector<sfu::ConsumerBinding> bindings;
+    bool answered = false;  // waiting for the worker
+  };
+  // The media and signaling side of one participant.
+  struct Member {
+    std::shared_ptr<net::WebSocketChannel> channel;  // null while disconnected
+    uint64_t generation = 0;  // which incarnation of the name (a replacement is another)
+    std::map<room::Connection, PublisherConnection> publishers;
+    std::string subscriberId;
+    transport::ice::IceCredentials subscriberIce;
+    uint64_t sdpSessionId = 0;
+    uint64_t sdpVersion = 0;
+    std::optional<PendingOffer> pending;
+    bool restartIce = false;
+  };
+
+  void send(const std::string& name, const std::string& text);
+  void sendToOthers(const std::string& name, const std::string& text);
+  void fail(const std::string& name, room::ErrorCode code, std::string_view text, const std::string& rid);
+  Member* member(const std::string& name, uint64_t generation);
+  void sendOffer(const std::string& name, sfu::RoomParticipant& p, Member& m);
+  void onSubscriberReady(const std::string& name, uint64_t generation, uint64_t negotiation, const Status& st);
+  void applyOptions(const std::string& name, const sfu::RoomParticipant& p, const Member& m, const std::string& trackId);
+  void startPublisher(const std::string& name, const room::Publish& msg, const std::string& rid);
+  void onPublisherStarted(const std::string& name, uint64_t generation, room::Connection c, PublisherConnection pc,
+                          const std::string& sdp, const Status& st, const std::string& rid);
+  void closePublisher(const std::string& name, Member& m, room::Connection c);
+  void closeMedia(const std::string& name, Member& m);
+  std::vector<wire::sdp::CodecRef> publishedCodec(const std::string& stream, sfu::MediaKind kind) const;
+
+  RoomContext& ctx_;
+  unsigned worker_;
+  sfu::Room room_;
+  std::map<std::string, Member, std::less<>> members_;
+  uint64_t nextGeneration_ = 1;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for completions that outlive us
+};
+
+}  // namespace rtcgate::api

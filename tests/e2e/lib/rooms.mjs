@@ -1,0 +1,82 @@
+// rooms.mjs: drives the conference page (/room.html) in browser pages — joins, reads what each
+// page receives from the others (per participant, from the subscriber connection's getStats), and
+// watches remote <video> elements for freezes.
+import { waitUntil } from './pages.mjs';
+
+// Opens /room.html?room=R&name=N (joins with camera and microphone at once) and waits until joined.
+export async function joinRoom(browser, gw, room, name, { timeoutMs = 20000, query = '' } = {}) {
+  const page = await browser.newPage(name);
+  const res = await page.goto(`${gw.url}/room.html?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}${query}`);
+  if (!res || res.status() !== 200) throw new Error(`GET /room.html answered ${res?.status()}`);
+  await waitUntil(`${name} to join ${room}`, () => page.evaluate(() => window.roomState?.joined || window.roomState?.error), { timeoutMs });
+  const error = await page.evaluate(() => window.roomState.error);
+  if (error) throw new Error(`${name} could not join: ${error}`);
+  page.roomName = name;
+  return page;
+}
+
+// {participant: {camera: {framesDecoded, ...}, microphone: {totalAudioEnergy, ...}}} as this page receives.
+export async function received(page) {
+  return page.evaluate(async () => {
+    const room = window.room;
+    const out = {};
+    const pc = room?.subscriberConnection;
+    if (!pc) return out;
+    const byMid = {};
+    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp') byMid[s.mid] = s; });
+    for (const [name, p] of room.participants) {
+      const o = {};
+      for (const [source, t] of p.tracks) {
+        const s = t.mid != null ? byMid[t.mid] : null;
+        if (!s) continue;
+        o[source] = { framesDecoded: s.framesDecoded ?? 0, totalAudioEnergy: s.totalAudioEnergy ?? 0,
+                      packetsReceived: s.packetsReceived ?? 0, frameWidth: s.frameWidth ?? 0 };
+      }
+      out[name] = o;
+    }
+    return out;
+  });
+}
+
+// Frames the page's camera encoder made, on its busiest simulcast layer.
+export async function framesSent(page) {
+  return page.evaluate(async () => {
+    const pc = window.room?.publisherConnection;
+    if (!pc) return 0;
+    let best = 0;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video') best = Math.max(best, s.framesEncoded ?? 0);
+    });
+    return best;
+  });
+}
+
+// Display names on the page's remote camera tiles.
+export async function remoteNames(page) {
+  return page.evaluate(() => [...document.querySelectorAll('video[data-participant][data-source="camera"]')]
+    .map((v) => v.dataset.participant).sort());
+}
+
+// Starts recording the largest gap between presented frames of every remote camera video.
+export async function watchFreezes(page) {
+  await page.evaluate(() => {
+    window.__freezes = {};
+    for (const v of document.querySelectorAll('video[data-participant][data-source="camera"]')) {
+      const m = { maxGapMs: 0, last: null, frames: 0 };
+      window.__freezes[v.dataset.participant] = m;
+      const onFrame = (now) => {
+        if (m.last !== null) m.maxGapMs = Math.max(m.maxGapMs, now - m.last);
+        m.last = now;
+        m.frames += 1;
+        v.requestVideoFrameCallback(onFrame);
+      };
+      v.requestVideoFrameCallback(onFrame);
+    }
+  });
+}
+
+// {name: {maxGapMs, frames}} since watchFreezes, the gap still open included.
+export async function readFreezes(page) {
+  return page.evaluate(() => Object.fromEntries(Object.entries(window.__freezes ?? {}).map(([n, m]) =>
+    [n, { frames: m.frames, maxGapMs: Math.round(Math.max(m.maxGapMs, m.last === null ? 0 : performance.now() - m.last)) }])));
+}

@@ -1,0 +1,91 @@
+// A video call in /room.html: four pages see and hear each other, a fifth joins late, one leaves,
+// one is closed without leaving (gone after the grace period), and a room stream plays over WHEP.
+import assert from 'node:assert/strict';
+import { e2eTest, figure } from './lib/harness.mjs';
+import { waitUntil, openDemo, startPlayer, waitConnected, readStats } from './lib/pages.mjs';
+import { joinRoom, received, framesSent, remoteNames, watchFreezes, readFreezes } from './lib/rooms.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const GRACE_S = 4;
+
+// Until every page decodes video and hears audio from every other name in `names`.
+async function waitEveryoneReceives(pages, names, timeoutMs = 30000) {
+  return waitUntil(`every page to receive video and audio from ${names.join(', ')}`, async () => {
+    const missing = [];
+    for (const p of pages) {
+      const r = await received(p);
+      for (const other of names) {
+        if (other === p.roomName) continue;
+        if (!(r[other]?.camera?.framesDecoded > 0)) missing.push(`${p.roomName}<-${other} video`);
+        if (!(r[other]?.microphone?.totalAudioEnergy > 0)) missing.push(`${p.roomName}<-${other} audio`);
+      }
+    }
+    return missing.length ? { ok: false, missing } : true;
+  }, { timeoutMs, intervalMs: 500 });
+}
+
+e2eTest('room: four pages call, a fifth joins late, leave and close', async ({ gw, browser }) => {
+  const names = ['p1', 'p2', 'p3', 'p4'];
+  const pages = [];
+  for (const n of names) pages.push(await joinRoom(browser, gw, 'call', n));
+  await waitEveryoneReceives(pages, names);
+  for (const p of pages) assert.deepEqual(await remoteNames(p), names.filter((n) => n !== p.roomName));
+
+  // A 10 s window: frames each page decodes from each other vs frames that one encoded.
+  for (const p of pages) await watchFreezes(p);
+  const before = await Promise.all(pages.map(received));
+  const sentBefore = await Promise.all(pages.map(framesSent));
+  await sleep(10000);
+  const after = await Promise.all(pages.map(received));
+  const sentAfter = await Promise.all(pages.map(framesSent));
+  const ratios = [];
+  for (let i = 0; i < pages.length; ++i) {
+    for (let j = 0; j < pages.length; ++j) {
+      if (i === j) continue;
+      const got = after[i][names[j]].camera.framesDecoded - before[i][names[j]].camera.framesDecoded;
+      ratios.push(got / Math.max(1, sentAfter[j] - sentBefore[j]));
+    }
+  }
+  figure('decoded / sent per pair, 10 s', ratios.map((r) => +r.toFixed(2)), 'each >= 0.9');
+  assert.ok(ratios.every((r) => r >= 0.9), 'a page decoded under 90 % of the frames sent');
+  const gaps = [];
+  for (const p of pages) for (const [, m] of Object.entries(await readFreezes(p))) gaps.push(m.maxGapMs);
+  figure('longest frame gap per remote video (ms)', gaps, 'each < 500');
+  assert.ok(gaps.every((g) => g < 500), 'a remote video froze');
+
+  // A late joiner sees and hears the four; they see it.
+  const late = await joinRoom(browser, gw, 'call', 'p5');
+  pages.push(late);
+  await waitEveryoneReceives(pages, [...names, 'p5']);
+  figure('p5 sees', await remoteNames(late));
+
+  // p2 leaves: within 2 s nobody shows it.
+  const t0 = Date.now();
+  await pages[1].evaluate(() => window.room.disconnect());
+  const rest = pages.filter((_, i) => i !== 1);
+  await waitUntil('p2 gone from every page', async () => {
+    for (const p of rest) if ((await remoteNames(p)).includes('p2')) return false;
+    return true;
+  }, { timeoutMs: 2000, intervalMs: 100 });
+  figure('p2 gone after leaving (ms)', Date.now() - t0, '< 2000');
+
+  // p3's page closes without leaving: gone within the grace period + 2 s.
+  const t1 = Date.now();
+  await pages[2].close();
+  const remaining = rest.filter((p) => p !== pages[2]);
+  await waitUntil('p3 gone after its grace period', async () => {
+    for (const p of remaining) if ((await remoteNames(p)).includes('p3')) return false;
+    return true;
+  }, { timeoutMs: (GRACE_S + 2) * 1000, intervalMs: 200 });
+  figure('p3 gone after closing (ms)', Date.now() - t1, `< ${(GRACE_S + 2) * 1000}`);
+
+  // A room participant's stream plays with a plain WHEP client.
+  const player = await openDemo(browser, gw, 'whep');
+  await startPlayer(player, 'call/p1');
+  await waitConnected(player, 'play');
+  const frames = await waitUntil('WHEP player of call/p1 to decode', async () => {
+    const n = (await readStats(player, 'play')).videoIn?.framesDecoded ?? 0;
+    return n >= 30 ? n : false;
+  }, { timeoutMs: 15000 });
+  figure('WHEP frames from call/p1', frames, '>= 30');
+}, { timeoutMs: 240000, gateway: { extraArgs: ['--room-grace-seconds', String(GRACE_S)] } });

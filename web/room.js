@@ -268,8 +268,9 @@ function wire(r) {
 // ---- joining ----------------------------------------------------------------------------------
 
 // Captures camera and microphone with one prompt, falling back to whichever one works.
-async function capture({ audio, video }) {
-  const want = { audio, video: video && { width: { ideal: 1280 }, height: { ideal: 720 } } };
+async function capture({ audio, video, size }) {
+  const [width, height] = /^\d+x\d+$/.test(size ?? '') ? size.split('x').map(Number) : [1280, 720];
+  const want = { audio, video: video && { width: { ideal: width }, height: { ideal: height } } };
   if (!audio && !video) return [];
   try {
     return (await navigator.mediaDevices.getUserMedia(want)).getTracks();
@@ -362,6 +363,7 @@ if (wantRoom && protocolName(wantName)) {
     token: params.get('token') ?? undefined,
     audio: params.get('audio') !== '0',
     video: params.get('video') !== '0',
+    size: params.get('size') ?? undefined,  // camera capture size, e.g. 640x360 (default 1280x720)
   });
 } else {
   showForm(wantRoom, wantName);

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "api/local_candidates.h"
 #include "api/room_json.h"
 #include "base/clock.h"
@@ -231,12 +234,48 @@ void RoomSession::restartIce(const std::string& name) {
 void RoomSession::onTick() {
   const int64_t now = ctx_.clock.nowUs();
   room_.expire(now);
+  pollSpeakers(now);
   for (auto& [name, m] : members_) {
     sfu::RoomParticipant* p = room_.find(name);
     if (!p || !m.channel || m.pending) continue;
     const auto due = p->slots.offerDueUs();
     if ((due && *due <= now) || (m.restartIce && !p->slots.inFlight())) sendOffer(name, *p, m);
   }
+}
+
+void RoomSession::pollSpeakers(int64_t nowUs) {
+  if (levelsPending_ || nowUs < nextSpeakersUs_ || room_.empty()) return;
+  nextSpeakersUs_ = nowUs + kSpeakersIntervalUs;
+  levelsPending_ = true;
+  ctx_.workers.audioLevels(worker_, name() + "/",
+                           [this, alive = std::weak_ptr<bool>(alive_)](std::vector<std::pair<std::string, float>> levels) {
+                             if (!alive.lock()) return;
+                             levelsPending_ = false;
+                             onAudioLevels(levels);
+                           });
+}
+
+// The participants whose microphone is not silent, loudest first, to everyone: while anyone
+// speaks at every poll, and once more when the room falls silent.
+void RoomSession::onAudioLevels(const std::vector<std::pair<std::string, float>>& levels) {
+  std::vector<std::pair<float, std::string>> ranked;
+  const std::string prefix = name() + "/";
+  for (const auto& [stream, level] : levels) {
+    const std::string who = stream.substr(prefix.size());
+    if (level >= kSpeakingLevel && who.find('.') == std::string::npos && room_.find(who)) ranked.emplace_back(level, who);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> names;
+  json speakers = json::array();
+  for (const auto& [level, who] : ranked) {
+    names.push_back(who);
+    speakers.push_back({{"participant", who}, {"level", std::round(level * 1000.0f) / 1000.0f}});
+  }
+  if (names.empty() && lastSpeakers_.empty()) return;
+  lastSpeakers_ = std::move(names);
+  const std::string text = room::message("speakers", {{"speakers", std::move(speakers)}});
+  for (auto& [who, m] : members_)
+    if (m.channel) m.channel->send(text);
 }
 
 std::vector<sdp::CodecRef> RoomSession::publishedCodec(const std::string& stream, sfu::MediaKind kind) const {

@@ -36,6 +36,10 @@ struct RoomContext {
 
 class RoomSession final : public sfu::RoomListener {
  public:
+  static constexpr int64_t kSpeakersIntervalUs = 300'000;
+  // Below this (about -46 dBov) a microphone counts as silent.
+  static constexpr float kSpeakingLevel = 0.005f;
+
   RoomSession(std::string name, unsigned worker, RoomContext& context);
   ~RoomSession() override;
 
@@ -112,6 +116,9 @@ class RoomSession final : public sfu::RoomListener {
   void onPublisherStarted(const std::string& name, uint64_t generation, room::Connection c, PublisherConnection pc,
                           const std::string& sdp, const Status& st, const std::string& rid);
   void closePublisher(const std::string& name, Member& m, room::Connection c);
+  // Asks the worker for the room's audio levels a few times a second; ranks the speakers.
+  void pollSpeakers(int64_t nowUs);
+  void onAudioLevels(const std::vector<std::pair<std::string, float>>& levels);
   void closeMedia(const std::string& name, Member& m);
   std::vector<wire::sdp::CodecRef> publishedCodec(const std::string& stream, sfu::MediaKind kind) const;
 
@@ -120,6 +127,9 @@ class RoomSession final : public sfu::RoomListener {
   sfu::Room room_;
   std::map<std::string, Member, std::less<>> members_;
   uint64_t nextGeneration_ = 1;
+  int64_t nextSpeakersUs_ = 0;
+  bool levelsPending_ = false;
+  std::vector<std::string> lastSpeakers_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for completions that outlive us
 };
 

@@ -53,6 +53,8 @@ class RoomSignaling final : public net::WebSocketHandler {
   // A session ended on its worker; the room it belongs to (if any) reacts.
   void onSessionEnded(const std::string& sessionId);
   RoomCounters counters() const;
+  // Runs the rooms' clock once (the timer does, every kTickUs; tests call it directly).
+  void tick();
 
  private:
   class Connection;
@@ -62,7 +64,6 @@ class RoomSignaling final : public net::WebSocketHandler {
   // Hands a joined participant's message to its room.
   void dispatch(Connection& c, RoomSession& session, room::ClientMessage& message, const std::string& rid);
   void refuse(Connection& c, room::ErrorCode code, std::string_view text, const std::string& rid);
-  void tick();
 
   net::EventLoop& loop_;
   cluster::Directory& directory_;

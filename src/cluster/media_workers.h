@@ -52,6 +52,9 @@ class MediaWorkers {
   // Posted: pause, resume or change the layer of one m-line of a room subscriber.
   virtual void setConsumerOptions(unsigned worker, const std::string& id, const std::string& mid,
                                   sfu::ConsumerOptions options) = 0;
+  // The audio levels of a worker's streams under `prefix` (a room's); empty on a timeout.
+  virtual void audioLevels(unsigned worker, std::string prefix,
+                           Completion<std::vector<std::pair<std::string, float>>> done) = 0;
   // Posted; the session ends on its worker.
   virtual void closeSession(unsigned worker, const std::string& id, const std::string& reason) = 0;
   // False: no such session (or the worker did not answer in time, and nothing changed).

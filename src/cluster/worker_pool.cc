@@ -105,6 +105,13 @@ void WorkerPool::setConsumerOptions(unsigned worker, const std::string& id, cons
   workers_.at(worker)->postToRouter([id, mid, options](sfu::Router& r) { r.setConsumerOptions(id, mid, options); });
 }
 
+void WorkerPool::audioLevels(unsigned worker, std::string prefix,
+                             cluster::Completion<std::vector<std::pair<std::string, float>>> done) {
+  using Levels = std::vector<std::pair<std::string, float>>;
+  change<Levels>(
+      worker, [prefix](sfu::Router& r) { return r.audioLevels(prefix); }, nullptr, Levels{}, std::move(done));
+}
+
 void WorkerPool::closeSession(unsigned worker, const std::string& id, const std::string& reason) {
   workers_.at(worker)->postToRouter([id, reason](sfu::Router& router) { router.closeSession(id, reason); });
 }

@@ -40,6 +40,8 @@ class WorkerPool final : public MediaWorkers {
                        std::vector<sfu::ConsumerBinding> bindings, Completion<Status> done) override;
   void setConsumerOptions(unsigned worker, const std::string& id, const std::string& mid,
                           sfu::ConsumerOptions options) override;
+  void audioLevels(unsigned worker, std::string prefix,
+                   Completion<std::vector<std::pair<std::string, float>>> done) override;
   void closeSession(unsigned worker, const std::string& id, const std::string& reason) override;
   void setQuality(unsigned worker, const std::string& id, sfu::Quality quality, Completion<bool> done) override;
   void restartIce(unsigned worker, const std::string& id, const transport::ice::IceCredentials& local,

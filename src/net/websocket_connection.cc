@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/beast/websocket.hpp>
+#include <algorithm>
 #include <chrono>
+#include <string>
 
 namespace rtcgate::net {
 
@@ -29,7 +31,10 @@ void WebSocketConnection::accept(const HttpRequest& request, WebSocketListener& 
   ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(http::field::server, "rtcgate"); }));
-  ws_.read_message_max(limits_.maxMessageBytes);
+  // Messages over our limit are read to their end and discarded, so the client gets a clean
+  // close with a reason (cutting the connection mid-message shows it only a reset); Beast's
+  // own cap stops a message that never ends.
+  ws_.read_message_max(std::max<size_t>(limits_.maxMessageBytes, kDiscardCapBytes));
   ws_.text(true);
   ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
     if (ec) return self->finish(1006, "handshake failed: " + ec.message());
@@ -73,20 +78,31 @@ void WebSocketConnection::close(CloseCode code, std::string_view reason) {
 }
 
 void WebSocketConnection::read() {
-  ws_.async_read(readBuffer_, [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  ws_.async_read_some(readBuffer_, 64 * 1024,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
 }
 
 void WebSocketConnection::onRead(beast::error_code ec) {
   if (ec) {
     if (ec == websocket::error::closed) return finish(ws_.reason().code, std::string(ws_.reason().reason.c_str()));
     if (ec == websocket::error::message_too_big)
-      return finish(static_cast<uint16_t>(CloseCode::kTooBig), "message too big");
+      return finish(static_cast<uint16_t>(CloseCode::kTooBig), "message over the hard cap");
     return finish(closeReason_.empty() ? 1006 : closeCode_, closeReason_.empty() ? ec.message() : closeReason_);
   }
   if (!ws_.got_text()) {
     readBuffer_.consume(readBuffer_.size());
     close(CloseCode::kUnsupported, "text frames only");
     return read();  // ends when the client answers the close
+  }
+  if (readBuffer_.size() > limits_.maxMessageBytes) {
+    oversized_ = true;
+    readBuffer_.consume(readBuffer_.size());
+  }
+  if (!ws_.is_message_done()) return read();
+  if (oversized_) {
+    oversized_ = false;
+    close(CloseCode::kTooBig, "message larger than " + std::to_string(limits_.maxMessageBytes) + " bytes");
+    return read();
   }
   const auto data = readBuffer_.cdata();
   if (listener_ && !closing_)

@@ -16,6 +16,8 @@ namespace rtcgate::net {
 class WebSocketConnection final : public WebSocketChannel,
                                   public std::enable_shared_from_this<WebSocketConnection> {
  public:
+  // A message is cut (connection failed) past this even while it is being discarded.
+  static constexpr size_t kDiscardCapBytes = 8 * 1024 * 1024;
   // `open` counts the server's live connections (decremented when this one goes).
   WebSocketConnection(boost::beast::tcp_stream stream, SocketAddress remote, WebSocketLimits limits,
                       std::shared_ptr<size_t> open);
@@ -50,6 +52,7 @@ class WebSocketConnection final : public WebSocketChannel,
   bool writing_ = false;
   bool closing_ = false;  // close() called: no more sends, close frame after the queue
   bool finished_ = false;
+  bool oversized_ = false;  // the message being read is over the limit: discarded
   uint16_t closeCode_ = 1000;
   std::string closeReason_;
 };

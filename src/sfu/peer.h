@@ -76,6 +76,10 @@ class Peer final : public transport::MediaTransportListener,
   PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const override;
   void requestKeyframe(MediaKind kind, int layer) override;
   std::vector<TrackInfo> trackInfo() const override;
+  float audioLevel(int64_t nowUs) const noexcept override {
+    const Producer* p = producer(MediaKind::kAudio);
+    return p ? p->audioLevel(nowUs) : 0.0f;
+  }
   void endSource(std::string_view reason) override { close(reason); }
 
   // transport::MediaTransportListener

@@ -45,6 +45,7 @@ Producer::Producer(MediaKind kind, const wire::sdp::NegotiatedMedia& media, Prod
   midExt_ = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:mid").value_or(0);
   ridExt_ = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id").value_or(0);
   repairedRidExt_ = media.extensionId("urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id").value_or(0);
+  audioLevelExt_ = media.extensionId("urn:ietf:params:rtp-hdrext:ssrc-audio-level").value_or(0);
   twccExt_ = media.extensionId("http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01").value_or(0);
   if (!media.ridLayers.empty()) {
     simulcast_ = true;
@@ -136,6 +137,9 @@ void Producer::onRtp(PacketRef packet, const rtp::RtpPacketView& parsed, int lay
     return drops_.count(DropReason::kDuplicate);  // a late original after its retransmission
   }
   layer.history.insert(pkt.sequenceNumber(), packet, now);
+  if (audioLevelExt_ && !rtx) {
+    if (const auto level = pkt.findExtension(audioLevelExt_); !level.empty()) audioLevel_.onLevel(level[0], now);
+  }
   if (sink_) sink_->onProducerPacket({kind_, layerIndex, pkt, keyframe, now, frameCodec_});
 }
 
@@ -165,10 +169,19 @@ size_t Producer::sendNacks(int64_t nowUs) {
 }
 
 void Producer::sampleBitrates(int64_t nowUs) {
-  for (auto& l : layers_) l.bitrateBps = l.stats ? l.stats->bitrateBps(nowUs) : 0;
+  for (auto& l : layers_) {
+    l.bitrateBps = l.stats ? l.stats->bitrateBps(nowUs) : 0;
+    l.idleSamples = l.bitrateBps > 0 ? 0 : static_cast<uint8_t>(std::min(l.idleSamples + 1, 100));
+  }
   const auto before = byQuality_;
-  const bool allSized = std::all_of(layers_.begin(), layers_.end(), [](const auto& l) { return l.pixels > 0; });
-  const bool allRated = std::all_of(layers_.begin(), layers_.end(), [](const auto& l) { return l.bitrateBps > 0; });
+  const auto beforeLive = live_;
+  // A layer the publisher does not send (a browser sends fewer layers of a small camera
+  // than it offered) is no choice for anyone; the order is among the layers that arrive.
+  // Two quiet samples in a row, so a layer that pauses for a moment is not dropped from choice.
+  auto arriving = [](const ProducerLayer& l) { return l.ssrc != 0 && l.stats && l.stats->started() && l.idleSamples < 2; };
+  const bool allSized = std::all_of(layers_.begin(), layers_.end(),
+                                    [&](const auto& l) { return !arriving(l) || l.pixels > 0; });
+  const bool allRated = std::any_of(layers_.begin(), layers_.end(), arriving);
   // Resolution is stable; bitrate can cross over briefly while an encoder ramps up.
   if (allSized) {
     std::stable_sort(byQuality_.begin(), byQuality_.end(),
@@ -177,8 +190,13 @@ void Producer::sampleBitrates(int64_t nowUs) {
     std::stable_sort(byQuality_.begin(), byQuality_.end(),
                      [&](int a, int b) { return layers_[a].bitrateBps < layers_[b].bitrateBps; });
   }
-  if (byQuality_ != before && sink_) sink_->onProducerLayersReranked();
+  live_.clear();
+  for (int i : byQuality_)
+    if (arriving(layers_[i])) live_.push_back(i);
+  if ((byQuality_ != before || live_ != beforeLive) && sink_) sink_->onProducerLayersReranked();
 }
+
+const std::vector<int>& Producer::choices() const noexcept { return live_.empty() ? byQuality_ : live_; }
 
 void Producer::addReportBlocks(wire::rtcp::ReceiverReport& rr, int64_t nowUs) {
   for (auto& l : layers_)
@@ -197,18 +215,20 @@ uint64_t Producer::addToRemb(wire::rtcp::Remb& remb, int64_t nowUs) {
 }
 
 int Producer::layerFor(Quality q) const noexcept {
-  if (byQuality_.empty()) return 0;
+  const auto& order = choices();
+  if (order.empty()) return 0;
   switch (q) {
-    case Quality::kLow: return byQuality_.front();
-    case Quality::kMedium: return byQuality_[byQuality_.size() / 2];
+    case Quality::kLow: return order.front();
+    case Quality::kMedium: return order[order.size() / 2];
     case Quality::kHigh: break;
   }
-  return byQuality_.back();
+  return order.back();
 }
 
 int Producer::lowerLayer(int layer) const noexcept {
-  for (size_t i = 1; i < byQuality_.size(); ++i)
-    if (byQuality_[i] == layer) return byQuality_[i - 1];
+  const auto& order = choices();
+  for (size_t i = 1; i < order.size(); ++i)
+    if (order[i] == layer) return order[i - 1];
   return layer;
 }
 

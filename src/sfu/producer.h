@@ -18,6 +18,7 @@
 #include "media/packet_history.h"
 #include "media/receive_statistics.h"
 #include "sfu/keyframe.h"
+#include "media/audio_level_meter.h"
 #include "sfu/media_kind.h"
 #include "sfu/rtp_consumer.h"
 #include "sfu/session_info.h"
@@ -60,6 +61,7 @@ struct ProducerLayer {
   int64_t lastKeyframeUs = 0;
   uint64_t bitrateBps = 0;  // sampled once per report interval
   uint32_t pixels = 0;      // width x height of the last keyframe, when the codec says
+  uint8_t idleSamples = 0;  // consecutive bitrate samples with nothing received
 };
 
 class Producer {
@@ -104,6 +106,8 @@ class Producer {
   const std::string& mid() const noexcept { return mid_; }
   std::optional<media::MediaCodec> codec() const noexcept { return codecKind_; }
   uint8_t twccExtension() const noexcept { return twccExt_; }
+  // Audio: how loud the track is now (0-1), from RFC 6464 levels; 0 without them.
+  float audioLevel(int64_t nowUs) const noexcept { return audioLevel_.level(nowUs); }
   bool rembNegotiated() const noexcept;
   const std::vector<ProducerLayer>& layers() const noexcept { return layers_; }
   // The first known media SSRC (0 while none).
@@ -115,12 +119,16 @@ class Producer {
   wire::sdp::NegotiatedCodec codec_;
   std::optional<media::MediaCodec> codecKind_;   // nullopt: a codec rtcgate only forwards
   std::optional<media::MediaCodec> frameCodec_;  // when frames can be made of its payloads
-  uint8_t midExt_ = 0, ridExt_ = 0, repairedRidExt_ = 0, twccExt_ = 0;
+  uint8_t midExt_ = 0, ridExt_ = 0, repairedRidExt_ = 0, twccExt_ = 0, audioLevelExt_ = 0;
+  media::AudioLevelMeter audioLevel_;
   bool simulcast_ = false;
   std::vector<ProducerLayer> layers_;
   // Layers ordered by quality, lowest first: by resolution once every layer's is known,
   // else by bitrate once every layer has one, else by rid name.
   std::vector<int> byQuality_;
+  std::vector<int> live_;  // byQuality_ without the layers that do not arrive (reused buffer)
+  // The layers to choose from: those that arrive, once known; else every layer.
+  const std::vector<int>& choices() const noexcept;
   ProducerFeedback& feedback_;
   DropCounters& drops_;
   ProducerSink* sink_ = nullptr;

@@ -334,6 +334,16 @@ std::vector<StreamInfo> Router::streams() const {
   return out;
 }
 
+std::vector<std::pair<std::string, float>> Router::audioLevels(std::string_view prefix) const {
+  std::vector<std::pair<std::string, float>> out;
+  const int64_t now = host_.clock().nowUs();
+  for (auto it = streams_.lower_bound(std::string(prefix)); it != streams_.end() && it->first.starts_with(prefix); ++it) {
+    const float level = it->second->publisher() ? it->second->publisher()->audioLevel(now) : 0.0f;
+    if (level > 0.0f) out.emplace_back(it->first, level);
+  }
+  return out;
+}
+
 DropCounters Router::transportDrops() const {
   DropCounters total = endedDrops_;
   for (const auto& [id, s] : sessions_) total.merge(s->transport().drops());

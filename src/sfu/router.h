@@ -80,6 +80,9 @@ class Router final : public FramePublisherListener {
 
   std::vector<SessionInfo> sessions() const;
   std::vector<StreamInfo> streams() const;
+  // The audio level (0-1) of every stream whose name starts with `prefix` and whose
+  // publisher's audio is not silent.
+  std::vector<std::pair<std::string, float>> audioLevels(std::string_view prefix) const;
   const SfuCounters& counters() const noexcept { return counters_; }
   size_t sessionCount() const noexcept { return sessions_.size() + framePublishers_.size() + frameSinks_.size(); }
   // Transcodes: counters over every stream (ended ones included), and how many run now.

@@ -39,6 +39,11 @@ class StreamSource : public PacketLookup {
   virtual std::vector<TrackInfo> trackInfo() const = 0;
   // True for sources that deliver frames (their RTP is made from them, not tapped).
   virtual bool producesFrames() const noexcept { return false; }
+  // How loud its audio is now (0-1), where the source knows (RFC 6464 levels).
+  virtual float audioLevel(int64_t nowUs) const noexcept {
+    (void)nowUs;
+    return 0.0f;
+  }
   // The stream's RTP consumers came or went (a frame source packetizes only for some).
   virtual void onConsumerCountChanged(size_t count) { (void)count; }
   // Ends the source on purpose (replaced by a new publisher, closed by an operator).

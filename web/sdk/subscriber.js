@@ -136,7 +136,11 @@ export class Subscriber {
       next.set(t.mid, { ...t, mediaStreamTrack: tr.receiver.track });
     }
     const removed = [...this.#mids].filter(([mid, old]) => next.get(mid)?.track !== old.track);
-    const added = [...next].filter(([mid, cur]) => this.#mids.get(mid)?.track !== cur.track);
+    // Also an m-line whose track was unpublished and published again meanwhile (same id, a new
+    // RemoteTrack object): the server kept the m-line, the new object must take it over.
+    const current = (t) => this.#roster.remote.get(t.participant)?.tracks.get(t.source);
+    const added = [...next].filter(([mid, cur]) =>
+      this.#mids.get(mid)?.track !== cur.track || (current(cur) && current(cur) !== this.#byMid.get(mid)));
     this.#mids = next;
     // Old tracks first, so a reused m-line is unsubscribed from its former track before it is
     // subscribed to the new one.

@@ -4,7 +4,7 @@
 import { waitUntil } from './pages.mjs';
 
 // Opens /room.html?room=R&name=N (joins with camera and microphone at once) and waits until joined.
-export async function joinRoom(browser, gw, room, name, { timeoutMs = 20000, query = '' } = {}) {
+export async function joinRoom(browser, gw, room, name, { timeoutMs = 20000, query = '&size=480x270' } = {}) {
   const page = await browser.newPage(name);
   const res = await page.goto(`${gw.url}/room.html?room=${encodeURIComponent(room)}&name=${encodeURIComponent(name)}${query}`);
   if (!res || res.status() !== 200) throw new Error(`GET /room.html answered ${res?.status()}`);
@@ -49,6 +49,23 @@ export async function framesSent(page) {
     });
     return best;
   });
+}
+
+// Records, in the page, when each participant left (Date.now(), the machine's clock).
+export async function recordLeaves(page) {
+  await page.evaluate(() => {
+    window.__leftAt = {};
+    window.room.on('participantLeft', (p) => { window.__leftAt[p.name] = Date.now(); });
+  });
+}
+
+// Milliseconds from `sinceMs` until every page saw `name` leave (waits up to `timeoutMs`).
+export async function leaveDelay(pages, name, sinceMs, timeoutMs) {
+  const times = await waitUntil(`every page to see ${name} leave`, async () => {
+    const t = await Promise.all(pages.map((p) => p.evaluate((n) => window.__leftAt?.[n] ?? null, name)));
+    return t.every((x) => x !== null) ? t : false;
+  }, { timeoutMs, intervalMs: 200 });
+  return Math.max(...times) - sinceMs;
 }
 
 // Display names on the page's remote camera tiles.

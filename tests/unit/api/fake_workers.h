@@ -18,6 +18,7 @@ struct FakeWorkers : cluster::MediaWorkers {
   std::vector<sfu::ConsumerBinding> bindings;
   std::map<std::string, sfu::ConsumerOptions> options;
   int updates = 0;
+  std::vector<std::pair<std::string, float>> levels;
   unsigned count() const override { return 2; }
   SocketAddress udpAddress(unsigned w) const override {
     return *SocketAddress::parse("127.0.0.1", static_cast<uint16_t>(40000 + w));
@@ -44,6 +45,9 @@ struct FakeWorkers : cluster::MediaWorkers {
   }
   void setConsumerOptions(unsigned, const std::string&, const std::string& mid, sfu::ConsumerOptions o) override {
     options[mid] = o;
+  }
+  void audioLevels(unsigned, std::string, cluster::Completion<std::vector<std::pair<std::string, float>>> done) override {
+    done(levels);
   }
   void closeSession(unsigned, const std::string& id, const std::string&) override { closed.push_back(id); }
   void setQuality(unsigned, const std::string&, sfu::Quality q, cluster::Completion<bool> done) override {

@@ -299,3 +299,25 @@ TEST_F(PeerTest, APeerThatSpeaksNoStunIsAdmittedByItsFiveTuple) {
 
 }  // namespace
 }  // namespace rtcgate::sfu
+
+namespace rtcgate::sfu {
+namespace {
+
+// A browser sends fewer layers of a small camera than it offered: a player asking for the
+// highest gets the highest that arrives, not the one that never will.
+TEST_F(PeerTest, HighestQualityIsTheHighestLayerThatArrives) {
+  for (uint16_t i = 0; i < 60; ++i) {
+    pub->receiveRtp(vp8Packet(kL, "l", 100 + i, 3000u * i, i == 0), now());
+    pub->receiveRtp(vp8Packet(kM, "m", 200 + i, 3000u * i, i == 0 || i == 59), now());
+    advanceMs(25);
+  }
+  play->rtpOut.clear();
+  pub->receiveRtp(vp8Packet(kM, "m", 260, 3000u * 60, true), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 160, 3000u * 60, true), now());
+  const auto sent = sentRtp();
+  ASSERT_EQ(sent.size(), 1u);  // m's keyframe; l is not the highest that arrives
+  EXPECT_EQ(sent[0].ssrc(), 0x1111u);
+}
+
+}  // namespace
+}  // namespace rtcgate::sfu

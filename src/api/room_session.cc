@@ -235,6 +235,7 @@ void RoomSession::onTick() {
   const int64_t now = ctx_.clock.nowUs();
   room_.expire(now);
   pollSpeakers(now);
+  pollQuality(now);
   for (auto& [name, m] : members_) {
     sfu::RoomParticipant* p = room_.find(name);
     if (!p || !m.channel || m.pending) continue;
@@ -274,6 +275,41 @@ void RoomSession::onAudioLevels(const std::vector<std::pair<std::string, float>>
   if (names.empty() && lastSpeakers_.empty()) return;
   lastSpeakers_ = std::move(names);
   const std::string text = room::message("speakers", {{"speakers", std::move(speakers)}});
+  for (auto& [who, m] : members_)
+    if (m.channel) m.channel->send(text);
+}
+
+void RoomSession::pollQuality(int64_t nowUs) {
+  if (sessionsPending_ || nowUs < nextQualityUs_ || room_.empty()) return;
+  nextQualityUs_ = nowUs + 2'000'000;
+  sessionsPending_ = true;
+  ctx_.workers.sessions([this, alive = std::weak_ptr<bool>(alive_)](std::vector<sfu::SessionInfo> sessions) {
+    if (!alive.lock()) return;
+    sessionsPending_ = false;
+    onSessions(sessions);
+  });
+}
+
+// A participant's quality is that of its worst media connection: "lost" when one is not
+// connected (or its signaling is gone), else "good" ("excellent" and "poor" need loss and
+// RTT figures the sessions do not report yet).
+void RoomSession::onSessions(const std::vector<sfu::SessionInfo>& sessions) {
+  json list = json::array();
+  std::map<std::string, std::string> now;
+  for (const auto& [name, m] : members_) {
+    std::string q = m.channel ? "good" : "lost";
+    auto check = [&](const std::string& id) {
+      for (const auto& s : sessions)
+        if (s.id == id && s.state != "connected") q = "lost";
+    };
+    for (const auto& [c, pc] : m.publishers) check(pc.sessionId);
+    if (!m.subscriberId.empty()) check(m.subscriberId);
+    now[name] = q;
+    list.push_back({{"participant", name}, {"quality", q}});
+  }
+  if (now == lastQuality_) return;
+  lastQuality_ = std::move(now);
+  const std::string text = room::message("quality", {{"participants", std::move(list)}});
   for (auto& [who, m] : members_)
     if (m.channel) m.channel->send(text);
 }

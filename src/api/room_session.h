@@ -119,6 +119,9 @@ class RoomSession final : public sfu::RoomListener {
   // Asks the worker for the room's audio levels a few times a second; ranks the speakers.
   void pollSpeakers(int64_t nowUs);
   void onAudioLevels(const std::vector<std::pair<std::string, float>>& levels);
+  // Every participant's connection quality, from its sessions on the worker, every 2 s.
+  void pollQuality(int64_t nowUs);
+  void onSessions(const std::vector<sfu::SessionInfo>& sessions);
   void closeMedia(const std::string& name, Member& m);
   std::vector<wire::sdp::CodecRef> publishedCodec(const std::string& stream, sfu::MediaKind kind) const;
 
@@ -128,6 +131,9 @@ class RoomSession final : public sfu::RoomListener {
   std::map<std::string, Member, std::less<>> members_;
   uint64_t nextGeneration_ = 1;
   int64_t nextSpeakersUs_ = 0;
+  int64_t nextQualityUs_ = 0;
+  bool sessionsPending_ = false;
+  std::map<std::string, std::string> lastQuality_;
   bool levelsPending_ = false;
   std::vector<std::string> lastSpeakers_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for completions that outlive us

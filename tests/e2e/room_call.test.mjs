@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { e2eTest, figure } from './lib/harness.mjs';
 import { waitUntil, openDemo, startPlayer, waitConnected, readStats } from './lib/pages.mjs';
-import { joinRoom, received, framesSent, remoteNames, watchFreezes, readFreezes, recordLeaves, leaveDelay } from './lib/rooms.mjs';
+import { joinRoom, received, framesSent, framesSentOnLayer, remoteNames, watchFreezes, readFreezes, recordLeaves, leaveDelay } from './lib/rooms.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const GRACE_S = 4;
@@ -42,16 +42,31 @@ e2eTest('room: four pages call, a fifth joins late, leave and close', async ({ g
   for (let i = 0; i < pages.length; ++i) {
     for (let j = 0; j < pages.length; ++j) {
       if (i === j) continue;
-      const got = after[i][names[j]].camera.framesDecoded - before[i][names[j]].camera.framesDecoded;
-      ratios.push(got / Math.max(1, sentAfter[j] - sentBefore[j]));
+      const cam = after[i][names[j]].camera;
+      const got = cam.framesDecoded - before[i][names[j]].camera.framesDecoded;
+      ratios.push(got / Math.max(1, framesSentOnLayer(sentBefore[j], sentAfter[j], cam.frameWidth)));
     }
   }
-  figure('decoded / sent per pair, 10 s', ratios.map((r) => +r.toFixed(2)), 'each >= 0.9');
+  figure('decoded / sent per pair, 10 s (on the layer received)', ratios.map((r) => +r.toFixed(2)), 'each >= 0.9');
   assert.ok(ratios.every((r) => r >= 0.9), 'a page decoded under 90 % of the frames sent');
+  // A freeze over 500 ms would show in both: the decoder's freeze total (WebRTC stats: a
+  // single freeze is at most the total), and the page's longest gap between presented frames
+  // (which also counts the page's own scheduling, slow on a loaded machine).
+  const frozen = [];
   const gaps = [];
-  for (const p of pages) for (const [, m] of Object.entries(await readFreezes(p))) gaps.push(m.maxGapMs);
-  figure('longest frame gap per remote video (ms)', gaps, 'each < 500');
-  assert.ok(gaps.every((g) => g < 500), 'a remote video froze');
+  for (let i = 0; i < pages.length; ++i) {
+    const shown = await readFreezes(pages[i]);
+    for (let j = 0; j < pages.length; ++j) {
+      if (i === j) continue;
+      const total = after[i][names[j]].camera.totalFreezesDuration - before[i][names[j]].camera.totalFreezesDuration;
+      const gap = shown[names[j]]?.maxGapMs ?? 0;
+      gaps.push(gap);
+      frozen.push(+total.toFixed(3));
+      assert.ok(total < 0.5 || gap < 500, `${names[i]} saw ${names[j]} freeze: ${total} s of freezes, longest gap ${gap} ms`);
+    }
+  }
+  figure('decoder freeze total per remote video, 10 s (s)', frozen, 'each < 0.5, or the longest gap < 500 ms');
+  figure('longest presented-frame gap per remote video (ms)', gaps);
 
   // A late joiner sees and hears the four; they see it.
   const late = await joinRoom(browser, gw, 'call', 'p5');

@@ -91,15 +91,19 @@ e2eTest('room: mute, screen share, active speaker, bad signaling', async ({ gw, 
     ws.onmessage = (e) => got.push(JSON.parse(e.data));
     ws.onclose = (e) => { closed = { code: e.code, reason: e.reason }; };
     await new Promise((r) => { ws.onopen = r; });
-    const wait = (n) => new Promise((r) => { const t = setInterval(() => { if (got.length >= n || closed) { clearInterval(t); r(); } }, 20); });
+    const errors = () => got.filter((m) => m.type === 'error');
+    const until = (ok) => new Promise((r) => {
+      const started = Date.now();
+      const t = setInterval(() => { if (ok() || closed || Date.now() - started > 5000) { clearInterval(t); r(); } }, 20);
+    });
     ws.send('not json');
     ws.send(JSON.stringify({ type: 'dance' }));
     ws.send(JSON.stringify({ type: 'join', room: 'ctl', name: 'mallory' }));
-    await wait(3);
+    await until(() => got.some((m) => m.type === 'joined'));
     ws.send(JSON.stringify({ type: 'join', room: 'ctl', name: 'mallory2' }));
     ws.send(JSON.stringify({ type: 'answer', negotiation: 99, sdp: 'v=0' }));
-    await wait(5);
-    const codes = got.filter((m) => m.type === 'error').map((m) => m.code);
+    await until(() => errors().length >= 4);
+    const codes = errors().map((m) => m.code);
     ws.send('x'.repeat(1024 * 1024));
     await new Promise((r) => { const t = setInterval(() => { if (closed) { clearInterval(t); r(); } }, 20); });
     return { codes, closed };

@@ -30,7 +30,8 @@ export async function received(page) {
         const s = t.mid != null ? byMid[t.mid] : null;
         if (!s) continue;
         o[source] = { framesDecoded: s.framesDecoded ?? 0, totalAudioEnergy: s.totalAudioEnergy ?? 0,
-                      packetsReceived: s.packetsReceived ?? 0, frameWidth: s.frameWidth ?? 0 };
+                      packetsReceived: s.packetsReceived ?? 0, frameWidth: s.frameWidth ?? 0,
+                      freezeCount: s.freezeCount ?? 0, totalFreezesDuration: s.totalFreezesDuration ?? 0 };
       }
       out[name] = o;
     }
@@ -38,17 +39,29 @@ export async function received(page) {
   });
 }
 
-// Frames the page's camera encoder made, on its busiest simulcast layer.
+// Frames the page's camera encoder made, per simulcast layer: {rid: {frames, width}}.
 export async function framesSent(page) {
   return page.evaluate(async () => {
     const pc = window.room?.publisherConnection;
-    if (!pc) return 0;
-    let best = 0;
+    const out = {};
+    if (!pc) return out;
     (await pc.getStats()).forEach((s) => {
-      if (s.type === 'outbound-rtp' && s.kind === 'video') best = Math.max(best, s.framesEncoded ?? 0);
+      if (s.type === 'outbound-rtp' && s.kind === 'video') out[s.rid ?? '-'] = { frames: s.framesEncoded ?? 0, width: s.frameWidth ?? 0 };
     });
-    return best;
+    return out;
   });
+}
+
+// Frames sent between two framesSent() samples on the layer `width` wide (the one a receiver
+// decodes), or on the busiest layer when none is that wide.
+export function framesSentOnLayer(before, after, width) {
+  let best = 0;
+  for (const [rid, a] of Object.entries(after)) {
+    const n = a.frames - (before[rid]?.frames ?? 0);
+    if (a.width === width) return n;
+    best = Math.max(best, n);
+  }
+  return best;
 }
 
 // Records, in the page, when each participant left (Date.now(), the machine's clock).

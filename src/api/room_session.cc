@@ -238,6 +238,12 @@ void RoomSession::onTick() {
   pollQuality(now);
   for (auto& [name, m] : members_) {
     sfu::RoomParticipant* p = room_.find(name);
+    if (p && m.pending && !m.pending->answered && now - m.pending->sentUs > kAnswerTimeoutUs) {
+      spdlog::warn("room {}: {} did not answer offer {} in time; offering again", this->name(), name,
+                   m.pending->negotiation);
+      p->slots.onOfferFailed(m.pending->negotiation);
+      m.pending.reset();
+    }
     if (!p || !m.channel || m.pending) continue;
     const auto due = p->slots.offerDueUs();
     if ((due && *due <= now) || (m.restartIce && !p->slots.inFlight())) sendOffer(name, *p, m);
@@ -361,6 +367,7 @@ void RoomSession::sendOffer(const std::string& name, sfu::RoomParticipant& p, Me
   for (const auto& s : plan.slots) mids += " " + s.mid + "=" + (s.active() ? s.track : "-");
   spdlog::debug("room {}: offer {} to {}:{}", this->name(), plan.negotiation, name, mids);
   pending.offered = std::move(offer->media);
+  pending.sentUs = ctx_.clock.nowUs();
   m.pending = std::move(pending);
   m.channel->send(room::message(
       "offer", {{"negotiation", plan.negotiation}, {"sdp", std::move(offer->sdp)}, {"tracks", std::move(tracks)}}));

@@ -39,6 +39,8 @@ class RoomSession final : public sfu::RoomListener {
   static constexpr int64_t kSpeakersIntervalUs = 300'000;
   // Below this (about -46 dBov) a microphone counts as silent.
   static constexpr float kSpeakingLevel = 0.005f;
+  // A subscriber offer not answered in this long is offered again.
+  static constexpr int64_t kAnswerTimeoutUs = 10'000'000;
 
   RoomSession(std::string name, unsigned worker, RoomContext& context);
   ~RoomSession() override;
@@ -91,6 +93,7 @@ class RoomSession final : public sfu::RoomListener {
     std::vector<wire::sdp::NegotiatedMedia> offered;
     std::vector<sfu::ConsumerBinding> bindings;
     bool answered = false;  // waiting for the worker
+    int64_t sentUs = 0;
   };
   // The media and signaling side of one participant.
   struct Member {

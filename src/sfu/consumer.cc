@@ -114,10 +114,14 @@ void Consumer::onRtp(const ForwardedPacket& fp) {
   if (paused_) return;  // asked for: not a drop
   if (!out_.connected()) return counters_.drops.count(DropReason::kNotConnected);
   if (fp.layer != currentLayer_) {
+    // The layer forwarded stopped (a publisher drops its top layer when its encoder or its
+    // estimate cannot keep it): take whichever layer still arrives, from its next keyframe,
+    // rather than freeze until the layer order catches up.
+    const bool stalled = currentLayer_ >= 0 && fp.receivedUs - lastForwardedUs_ > kLayerStallUs;
     // Another simulcast layer than the one forwarded: not for this consumer (not a drop).
-    if (fp.layer != targetLayer_) return;
+    if (fp.layer != targetLayer_ && !stalled) return;
     if (kind_ == MediaKind::kVideo && !fp.keyframeStart) {
-      if (stream_) stream_->requestKeyframe(kind_, targetLayer_);
+      if (stream_) stream_->requestKeyframe(kind_, fp.layer);
       return counters_.drops.count(DropReason::kWaitingKeyframe);
     }
     // Switch on the first packet of a keyframe: the player sees one continuous stream.
@@ -143,6 +147,7 @@ void Consumer::onRtp(const ForwardedPacket& fp) {
   if (codec_ == media::MediaCodec::kVp8) vp8_.rewrite(std::span<uint8_t>(out->data() + header, payload.size()));
   out->size = static_cast<uint32_t>(header + payload.size());
   remember(outSeq, fp.rtp.sequenceNumber(), outTs, fp.layer);
+  lastForwardedUs_ = fp.receivedUs;
   sendStats_.onPacketSent(outTs, payload.size(), fp.receivedUs);
   ++counters_.rtpForwarded;
   (void)out_.sendRtp(std::move(out));  // a failed send is counted by the transport

@@ -127,6 +127,9 @@ class Consumer final : public RtpConsumer {
   uint8_t source_ = 0;     // bumped at every source switch
   Quality quality_ = Quality::kHigh;
   bool paused_ = false;
+  int64_t lastForwardedUs_ = 0;
+  // No packet of the forwarded layer for this long while others arrive: it stopped.
+  static constexpr int64_t kLayerStallUs = 300'000;
   int preferredLayer_ = 0;  // the layer of quality_; the estimate may hold the target lower
 
   static constexpr size_t kSentRing = 1024;

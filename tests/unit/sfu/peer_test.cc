@@ -321,3 +321,33 @@ TEST_F(PeerTest, HighestQualityIsTheHighestLayerThatArrives) {
 
 }  // namespace
 }  // namespace rtcgate::sfu
+
+namespace rtcgate::sfu {
+namespace {
+
+// The forwarded layer stops (the publisher dropped it): the player gets another layer from
+// its next keyframe instead of freezing.
+TEST_F(PeerTest, AStoppedLayerFallsBackToOneThatArrives) {
+  pub->receiveRtp(vp8Packet(kH, "h", 10, 1000, true), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 50, 1000, true), now());
+  ASSERT_EQ(sentRtp().size(), 1u);  // h only
+  play->rtpOut.clear();
+  host.fake.advanceUs(100'000);
+  pub->receiveRtp(vp8Packet(kL, "l", 51, 4000, false), now());
+  EXPECT_TRUE(sentRtp().empty());  // h is late, not yet stopped
+  host.fake.advanceUs(400'000);
+  pub->receiveRtp(vp8Packet(kL, "l", 52, 7000, false), now());  // stopped: waits for l's keyframe
+  EXPECT_TRUE(sentRtp().empty());
+  pub->receiveRtp(vp8Packet(kL, "l", 53, 10000, true), now());
+  const auto sent = sentRtp();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].ssrc(), 0x1111u);
+  // h comes back with a keyframe: the player returns to it.
+  play->rtpOut.clear();
+  pub->receiveRtp(vp8Packet(kH, "h", 11, 13000, true), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 54, 13000, false), now());
+  ASSERT_EQ(sentRtp().size(), 1u);
+}
+
+}  // namespace
+}  // namespace rtcgate::sfu

@@ -34,7 +34,6 @@ RoomSignaling::RoomSignaling(net::EventLoop& loop, cluster::Directory& directory
                              const ApiConfig& config, const crypto::dtls::Certificate& certificate)
     : loop_(loop),
       directory_(directory),
-      workers_(workers),
       config_(config),
       context_{directory, workers, config, certificate, clock_,
                [this](ErrorCode code) { ++errors_[static_cast<size_t>(code)]; }},

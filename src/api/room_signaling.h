@@ -67,7 +67,6 @@ class RoomSignaling final : public net::WebSocketHandler {
 
   net::EventLoop& loop_;
   cluster::Directory& directory_;
-  cluster::MediaWorkers& workers_;
   const ApiConfig& config_;
   SteadyClock clock_;
   RoomContext context_;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "cluster/stream_access.h"
 #include "wire/sdp/session_description.h"
 
 namespace rtcgate::api::room {
@@ -224,12 +225,6 @@ constexpr std::array<MessageType, 10> kTypes{{
     {"ping", parsePing},
 }};
 
-bool nameChars(std::string_view s, size_t max, bool allowDot) noexcept {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || (allowDot && c == '.'))) return false;
-  return true;
-}
 
 }  // namespace
 
@@ -242,11 +237,14 @@ std::string_view errorCodeName(ErrorCode code) noexcept {
 
 std::string_view connectionName(Connection c) noexcept { return c == Connection::kScreen ? "screen" : "main"; }
 
-bool validRoomName(std::string_view room) noexcept {
-  return room != "." && room != ".." && nameChars(room, 64, true);
-}
+bool validRoomName(std::string_view room) noexcept { return cluster::validNamePart(room); }
 
-bool validParticipantName(std::string_view name) noexcept { return nameChars(name, kMaxNameLength, false); }
+bool validParticipantName(std::string_view name) noexcept {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
 
 std::variant<Parsed, ParseError> parseClientMessage(std::string_view text) {
   const json o = json::parse(text, nullptr, false);

@@ -117,7 +117,9 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
   return true;
 }
 
-void RoomSession::leave(const std::string& name, std::string_view reason) { room_.leave(name, reason); }
+void RoomSession::leave(const std::string& name, std::string_view reason) {
+  room_.leave(name, reason, ctx_.clock.nowUs());
+}
 
 void RoomSession::disconnected(const std::string& name, const net::WebSocketChannel* channel) {
   auto it = members_.find(name);
@@ -135,11 +137,10 @@ void RoomSession::disconnected(const std::string& name, const net::WebSocketChan
 void RoomSession::end(std::string_view reason) {
   std::vector<std::string> names;
   for (const auto& [name, p] : room_.participants()) names.push_back(name);
-  for (const auto& n : names) room_.leave(n, reason);
+  for (const auto& n : names) room_.leave(n, reason, ctx_.clock.nowUs());
 }
 
-void RoomSession::closeMedia(const std::string& name, Member& m) {
-  (void)name;
+void RoomSession::closeMedia(Member& m) {
   for (auto& [c, pc] : m.publishers) {
     ctx_.directory.remove(pc.sessionId);
     ctx_.workers.closeSession(worker_, pc.sessionId, "left the room");
@@ -166,7 +167,7 @@ void RoomSession::onParticipantLeft(const sfu::RoomParticipant& p, std::string_v
     if (reason != "left") ch->send(room::message("left", {{"reason", reason}}));
     ch->close(net::CloseCode::kNormal, reason);
   }
-  closeMedia(p.name, it->second);
+  closeMedia(it->second);
   members_.erase(it);
   spdlog::info("room {}: {} left ({})", name(), p.name, reason);
 }
@@ -210,12 +211,10 @@ void RoomSession::subscription(const std::string& name, const room::Subscription
   else if (msg.maxWidth || msg.maxHeight) s.quality = qualityForSize(msg.maxWidth.value_or(0), msg.maxHeight.value_or(0));
   room_.subscribe(name, msg.track, s, ctx_.clock.nowUs());
   auto it = members_.find(name);
-  if (it != members_.end()) applyOptions(name, *p, it->second, msg.track);
+  if (it != members_.end()) applyOptions(*p, it->second, msg.track);
 }
 
-void RoomSession::applyOptions(const std::string& name, const sfu::RoomParticipant& p, const Member& m,
-                               const std::string& trackId) {
-  (void)name;
+void RoomSession::applyOptions(const sfu::RoomParticipant& p, const Member& m, const std::string& trackId) {
   const sfu::SubscriberSlot* slot = p.slots.answeredSlotFor(trackId);
   if (!slot || m.subscriberId.empty()) return;
   const sfu::TrackSubscription s = p.subscription(trackId);
@@ -363,9 +362,11 @@ void RoomSession::sendOffer(const std::string& name, sfu::RoomParticipant& p, Me
     p.slots.onOfferFailed(plan.negotiation);
     return;
   }
-  std::string mids;
-  for (const auto& s : plan.slots) mids += " " + s.mid + "=" + (s.active() ? s.track : "-");
-  spdlog::debug("room {}: offer {} to {}:{}", this->name(), plan.negotiation, name, mids);
+  if (spdlog::should_log(spdlog::level::debug)) {
+    std::string mids;
+    for (const auto& s : plan.slots) mids += " " + s.mid + "=" + (s.active() ? s.track : "-");
+    spdlog::debug("room {}: offer {} to {}:{}", this->name(), plan.negotiation, name, mids);
+  }
   pending.offered = std::move(offer->media);
   pending.sentUs = ctx_.clock.nowUs();
   m.pending = std::move(pending);
@@ -434,7 +435,7 @@ void RoomSession::onSubscriberReady(const std::string& name, uint64_t generation
   }
   p->slots.onAnswered(negotiation);
   for (const auto& s : p->slots.answered())
-    if (s.active()) applyOptions(name, *p, *m, s.track);
+    if (s.active()) applyOptions(*p, *m, s.track);
 }
 
 // --- publisher connections ---

@@ -114,7 +114,7 @@ class RoomSession final : public sfu::RoomListener {
   Member* member(const std::string& name, uint64_t generation);
   void sendOffer(const std::string& name, sfu::RoomParticipant& p, Member& m);
   void onSubscriberReady(const std::string& name, uint64_t generation, uint64_t negotiation, const Status& st);
-  void applyOptions(const std::string& name, const sfu::RoomParticipant& p, const Member& m, const std::string& trackId);
+  void applyOptions(const sfu::RoomParticipant& p, const Member& m, const std::string& trackId);
   void startPublisher(const std::string& name, const room::Publish& msg, const std::string& rid);
   void onPublisherStarted(const std::string& name, uint64_t generation, room::Connection c, PublisherConnection pc,
                           const std::string& sdp, const Status& st, const std::string& rid);
@@ -125,7 +125,7 @@ class RoomSession final : public sfu::RoomListener {
   // Every participant's connection quality, from its sessions on the worker, every 2 s.
   void pollQuality(int64_t nowUs);
   void onSessions(const std::vector<sfu::SessionInfo>& sessions);
-  void closeMedia(const std::string& name, Member& m);
+  void closeMedia(Member& m);
   std::vector<wire::sdp::CodecRef> publishedCodec(const std::string& stream, sfu::MediaKind kind) const;
 
   RoomContext& ctx_;

@@ -4,17 +4,12 @@
 
 namespace rtcgate::cluster {
 
-namespace {
-
-// One part of a stream name: 1-64 of [A-Za-z0-9_.-], not "." or "..".
 bool validNamePart(std::string_view part) noexcept {
   if (part.empty() || part.size() > 64 || part == "." || part == "..") return false;
   for (char c : part)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) return false;
   return true;
 }
-
-}  // namespace
 
 bool validStreamName(std::string_view name) noexcept {
   // One part, or two joined by '/' (an RTMP "{app}/{key}" name).

@@ -59,7 +59,7 @@ const RoomTrack* Room::findTrack(const std::string& trackId, const RoomParticipa
 }
 
 Result<RoomParticipant*> Room::join(std::string name, std::string displayName, std::string metadata, int64_t nowUs) {
-  if (find(name)) leave(name, "replaced");
+  if (find(name)) leave(name, "replaced", nowUs);
   if (participants_.size() >= limits_.maxParticipants) return Error::state("room is full");
   auto p = std::make_unique<RoomParticipant>();
   p->name = std::move(name);
@@ -85,11 +85,11 @@ RoomParticipant* Room::resume(std::string_view name, std::string_view secret) {
   return p;
 }
 
-void Room::leave(std::string_view name, std::string_view reason) {
+void Room::leave(std::string_view name, std::string_view reason, int64_t nowUs) {
   auto it = participants_.find(name);
   if (it == participants_.end()) return;
   RoomParticipant& p = *it->second;
-  while (!p.tracks.empty()) removeTrack(p, p.tracks.size() - 1, 0);
+  while (!p.tracks.empty()) removeTrack(p, p.tracks.size() - 1, nowUs);
   listener_.onParticipantLeft(p, reason);
   participants_.erase(it);
 }
@@ -102,7 +102,7 @@ size_t Room::expire(int64_t nowUs) {
   std::vector<std::string> gone;
   for (const auto& [name, p] : participants_)
     if (p->disconnectedSinceUs && nowUs - *p->disconnectedSinceUs >= limits_.graceUs) gone.push_back(name);
-  for (const auto& name : gone) leave(name, "timeout");
+  for (const auto& name : gone) leave(name, "timeout", nowUs);
   return gone.size();
 }
 

@@ -91,7 +91,7 @@ class Room {
   Result<RoomParticipant*> join(std::string name, std::string displayName, std::string metadata, int64_t nowUs);
   // The participant of `name` back from a dropped connection, when `secret` is its own.
   RoomParticipant* resume(std::string_view name, std::string_view secret);
-  void leave(std::string_view name, std::string_view reason);
+  void leave(std::string_view name, std::string_view reason, int64_t nowUs);
   // Its connection dropped: it stays for the grace period, unseen by the others.
   void disconnected(std::string_view name, int64_t nowUs);
   // Removes those whose grace period is over; returns how many.

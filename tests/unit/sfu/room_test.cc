@@ -82,7 +82,7 @@ TEST_F(RoomTest, LeavingEndsTracksForEveryoneInEveryOrder) {
       r.publish(name, TrackSource::kCamera, MediaKind::kVideo, now);
     }
     for (const auto& name : order) {
-      r.leave(name, "left");
+      r.leave(name, "left", now);
       for (const auto& [other, p] : r.participants()) {
         EXPECT_FALSE(p->slots.wants(name + "/camera")) << other << " still wants " << name;
       }
@@ -95,9 +95,19 @@ TEST_F(RoomTest, LeaveEventsComeAfterTheTracksEnd) {
   joinPublishing("a");
   join("b");
   log.take();
-  room.leave("a", "left");
+  room.leave("a", "left", now);
   EXPECT_EQ(log.take(), (std::vector<std::string>{"unpublished a/camera", "unpublished a/microphone", "left a left"}));
   EXPECT_TRUE(receives("b").empty());
+}
+
+TEST_F(RoomTest, ALeaveIsDebouncedLikeAnyOtherChange) {
+  Room r{"r", RoomLimits{.maxParticipants = 3, .graceUs = 1, .debounceUs = 50'000}, log};
+  ASSERT_TRUE(r.join("a", "a", "{}", now).ok());
+  r.publish("a", TrackSource::kCamera, MediaKind::kVideo, now);
+  RoomParticipant& b = **r.join("b", "b", "{}", now);
+  b.slots.onAnswered(b.slots.makeOffer().negotiation);
+  r.leave("a", "left", now + 1'000'000);
+  EXPECT_EQ(b.slots.offerDueUs(), now + 1'050'000);
 }
 
 TEST_F(RoomTest, ASecondJoinWithTheSameNameReplacesTheFirst) {

@@ -11,10 +11,27 @@ PacketHistory::PacketHistory(size_t capacity, int64_t maxAgeUs)
       maxAgeUs_(maxAgeUs) {}
 
 void PacketHistory::insert(uint16_t seq, PacketRef packet, int64_t nowUs) noexcept {
-  Slot& s = slots_[seq & mask_];
+  const size_t index = seq & mask_;
+  Slot& s = slots_[index];
   s.packet = std::move(packet);
   s.insertedUs = nowUs;
   s.seq = seq;
+  if (!started_) {
+    started_ = true;
+    oldest_ = index;
+  }
+  releaseExpired(index, nowUs);
+}
+
+// Walks from the oldest slot towards the newest, releasing what aged out, and stops at the
+// first packet still young enough to be resent.
+void PacketHistory::releaseExpired(size_t newest, int64_t nowUs) noexcept {
+  for (int i = 0; i < kReleasePerInsert && oldest_ != newest; ++i) {
+    Slot& s = slots_[oldest_];
+    if (s.packet && nowUs - s.insertedUs <= maxAgeUs_) return;
+    s.packet.reset();
+    oldest_ = (oldest_ + 1) & mask_;
+  }
 }
 
 const PacketRef* PacketHistory::peek(uint16_t seq, int64_t nowUs) const noexcept {
@@ -30,6 +47,7 @@ PacketRef PacketHistory::find(uint16_t seq, int64_t nowUs) const noexcept {
 
 void PacketHistory::clear() noexcept {
   for (Slot& s : slots_) s.packet.reset();
+  started_ = false;
 }
 
 }  // namespace rtcgate::media

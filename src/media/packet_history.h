@@ -11,7 +11,10 @@ namespace rtcgate::media {
 
 // Holds shared references to a track's recent packets so every subscriber's NACKs are
 // answered from one copy (DESIGN.md §5). A ring indexed by the low bits of the sequence
-// number: a newer packet overwrites the slot of the one `capacity` packets before it.
+// number: a newer packet overwrites the slot of the one `capacity` packets before it, and
+// packets older than the maximum age are released as newer ones arrive (a slow track — a
+// low simulcast layer, audio — would otherwise hold many seconds of buffers in a ring sized
+// for a fast one).
 class PacketHistory {
  public:
   static constexpr int64_t kDefaultMaxAgeUs = 1'000'000;
@@ -38,9 +41,14 @@ class PacketHistory {
     uint16_t seq = 0;
   };
 
+  static constexpr int kReleasePerInsert = 4;  // bounded work per packet
+  void releaseExpired(size_t newest, int64_t nowUs) noexcept;
+
   std::vector<Slot> slots_;  // sized once at construction
   size_t mask_;
   int64_t maxAgeUs_;
+  size_t oldest_ = 0;  // slot where the oldest packet still held may be
+  bool started_ = false;
 };
 
 }  // namespace rtcgate::media

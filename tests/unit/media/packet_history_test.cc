@@ -52,6 +52,24 @@ TEST_F(PacketHistoryTest, TooOldIsGone) {
   EXPECT_EQ(h.peek(9, 1'000'001), nullptr);
 }
 
+TEST_F(PacketHistoryTest, ASlowTrackHoldsOnlyWhatCanStillBeResent) {
+  PacketHistory h(16, 1'000'000);
+  for (uint16_t s = 0; s < 10; ++s) h.insert(s, packet(uint8_t(s)), int64_t{s} * 1'000'000);  // one a second
+  EXPECT_EQ(pool_.available(), pool_.total() - 2);  // 8 (1 s old) and 9
+  EXPECT_TRUE(h.find(8, 9'000'000));
+  EXPECT_TRUE(h.find(9, 9'000'000));
+  EXPECT_FALSE(h.find(7, 9'000'000));
+}
+
+TEST_F(PacketHistoryTest, ReleasingStopsAtTheFirstYoungPacketAcrossTheWrap) {
+  PacketHistory h(4, 1'000'000);
+  for (uint16_t s = 0; s < 6; ++s) h.insert(s, packet(uint8_t(s)), 0);  // 4 and 5 overwrote 0 and 1
+  for (uint16_t s = 2; s < 6; ++s) EXPECT_TRUE(h.find(s, 0)) << s;
+  h.insert(6, packet(6), 500'000);  // nothing is old: 3, 4, 5 stay
+  for (uint16_t s = 3; s < 7; ++s) EXPECT_TRUE(h.find(s, 500'000)) << s;
+  EXPECT_EQ(pool_.available(), pool_.total() - 4);
+}
+
 TEST_F(PacketHistoryTest, WrapsAroundSequenceSpace) {
   PacketHistory h(4);
   for (uint16_t s : {uint16_t{65534}, uint16_t{65535}, uint16_t{0}, uint16_t{1}})

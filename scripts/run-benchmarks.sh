@@ -11,10 +11,13 @@ for bin in "$build"/bench/bench_*; do
 done
 
 
-# The SFU under load: one publisher (~1.5 Mbps VP8 + Opus), N WHEP subscribers, one worker.
+# The SFU under load, one worker: one publisher (~1.5 Mbps VP8 + Opus) and N WHEP
+# subscribers; then rooms of participants x publishers (3-layer simulcast, everyone
+# receiving the low layer of all but the active speaker).
 if [ -x "$build/bench/rtcgate-load" ]; then
-  echo "== rtcgate-load (1 worker; subscribers ${LOAD_SUBSCRIBERS:-10,100,500})"
-  python3 "$(dirname "$0")/load-bench.py" "$build" "${LOAD_SUBSCRIBERS:-10,100,500}" "${LOAD_SECONDS:-20}"
+  echo "== rtcgate-load (1 worker; subscribers ${LOAD_SUBSCRIBERS:-10,100,500}; rooms ${LOAD_ROOMS:-25x25,100x10})"
+  python3 "$(dirname "$0")/load-bench.py" "$build" "${LOAD_SUBSCRIBERS:-10,100,500}" "${LOAD_SECONDS:-20}" \
+    "${LOAD_ROOMS:-25x25,100x10}"
 fi
 
 # Glass-to-glass latency with a time code in the pixels (bench/latency/README.md): the nginx-rtmp

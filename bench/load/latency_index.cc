@@ -22,19 +22,31 @@ void LatencyIndex::build(const std::vector<uint64_t>& keys, const std::vector<bo
   keyframe_ = keyframe;
   keyframe_.resize(keys.size(), false);
   std::unordered_set<uint64_t> dup;
-  map_.clear();
+  auto map = std::make_shared<std::unordered_map<uint64_t, uint32_t>>();
   for (uint32_t i = 0; i < keys.size(); ++i) {
     if (keys[i] == 0) continue;
-    if (!map_.emplace(keys[i], i).second) dup.insert(keys[i]);
+    if (!map->emplace(keys[i], i).second) dup.insert(keys[i]);
   }
-  for (uint64_t k : dup) map_.erase(k);
-  sent_ = std::make_unique<std::atomic<int64_t>[]>(std::max<size_t>(1, keys.size()));
-  for (size_t i = 0; i < keys.size(); ++i) sent_[i].store(0, std::memory_order_relaxed);
+  for (uint64_t k : dup) map->erase(k);
+  map_ = std::move(map);
+  resetSendTimes(keys.size());
+}
+
+void LatencyIndex::buildLike(const LatencyIndex& other) {
+  map_ = other.map_;
+  keyframe_ = other.keyframe_;
+  resetSendTimes(keyframe_.size());
+}
+
+void LatencyIndex::resetSendTimes(size_t n) {
+  sent_ = std::make_unique<std::atomic<int64_t>[]>(std::max<size_t>(1, n));
+  for (size_t i = 0; i < n; ++i) sent_[i].store(0, std::memory_order_relaxed);
 }
 
 std::optional<uint32_t> LatencyIndex::lookup(uint64_t key) const noexcept {
-  auto it = map_.find(key);
-  if (it == map_.end()) return std::nullopt;
+  if (!map_) return std::nullopt;
+  auto it = map_->find(key);
+  if (it == map_->end()) return std::nullopt;
   return it->second;
 }
 

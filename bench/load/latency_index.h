@@ -31,14 +31,17 @@ class LatencyIndex {
   // `keys[i]` is the key of schedule entry i (0 = not indexed), `keyframe[i]` whether it
   // belongs to a keyframe. Keys seen twice are dropped.
   void build(const std::vector<uint64_t>& keys, const std::vector<bool>& keyframe);
+  // Another publisher of the same schedule: the same keys, its own send times.
+  void buildLike(const LatencyIndex& other);
   bool inKeyframe(uint32_t index) const noexcept { return keyframe_[index]; }
   std::optional<uint32_t> lookup(uint64_t key) const noexcept;
   void markSent(uint32_t index, int64_t nowUs) noexcept { sent_[index].store(nowUs, std::memory_order_relaxed); }
   int64_t sentAt(uint32_t index) const noexcept { return sent_[index].load(std::memory_order_relaxed); }
-  size_t size() const noexcept { return map_.size(); }
+  size_t size() const noexcept { return map_ ? map_->size() : 0; }
 
  private:
-  std::unordered_map<uint64_t, uint32_t> map_;
+  void resetSendTimes(size_t n);
+  std::shared_ptr<const std::unordered_map<uint64_t, uint32_t>> map_;
   std::unique_ptr<std::atomic<int64_t>[]> sent_;
   std::vector<bool> keyframe_;
 };

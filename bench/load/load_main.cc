@@ -1,5 +1,6 @@
 // rtcgate-load: drives one synthetic WHIP publisher and N WHEP subscribers against a
-// WHIP/WHEP server and reports what the subscribers receive (rate, loss, latency).
+// WHIP/WHEP server, or N participants of one room, and reports what the subscribers
+// receive (rate, loss, latency).
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -36,9 +37,17 @@ int main(int argc, char** argv) {
   app.add_option("--drop-pct", o.subscriberDropPct,
                  "subscribers discard this % of arriving video (simulated loss; exercises the server's NACK/RTX)")
       ->check(CLI::Range(0.0, 50.0));
+  app.add_option("--room", o.room, "room mode: join this room over the room protocol instead of WHIP/WHEP");
+  app.add_option("--room-url", o.roomUrl, "room signaling WebSocket")->capture_default_str();
+  app.add_option("--participants", o.participants, "room mode: participants")->capture_default_str()->check(CLI::Range(1, 1000));
+  app.add_option("--publishers", o.publishers, "room mode: participants that publish (the first ones)")
+      ->capture_default_str()->check(CLI::Range(0, 1000));
+  app.add_option("--layers", o.layers, "room mode: simulcast layers each publisher sends")->capture_default_str()->check(CLI::Range(1, 3));
+  app.add_option("--settle-timeout", o.settleTimeoutSec, "room mode: longest wait for everyone to receive every track (s)")
+      ->capture_default_str();
   app.add_flag("--self-test", selfTest, "check encoder, packetizers, offers and loss logic, then exit");
   CLI11_PARSE(app, argc, argv);
   if (selfTest) return runSelfTest() == 0 ? 0 : 1;
   o.media.codec = codec == "h264" ? VideoCodec::kH264 : VideoCodec::kVp8;
-  return runLoad(o);
+  return o.room.empty() ? runLoad(o) : runRoomLoad(o);
 }

@@ -26,7 +26,18 @@ void printReport(const LoadReport& r) {
   std::printf("\n== rtcgate-load: %s stream '%s' (%s), %.1f s ==\n", r.server.c_str(), r.stream.c_str(), r.codec.c_str(), r.seconds);
   std::printf("  %-32s %d requested, %d connected, %d signaling failed, %d transport failed, %d without media\n",
               "subscribers", r.requested, r.connected, r.signalingFailed, r.transportFailed, r.neverGotMedia);
-  std::printf("  %-32s p50 %.1f ms, max %.1f ms\n", "connect time (POST -> DTLS)", r.connectMsP50, r.connectMsMax);
+  if (r.isRoom) {
+    const RoomFigures& f = r.room;
+    std::printf("  %-32s '%s': %d participants (%d joined), %d publishers (%d connected), %d simulcast layers\n",
+                "room", f.room.c_str(), f.participants, f.joined, f.publishers, f.publishersConnected, f.layers);
+    std::printf("  %-32s %d publishers' (a publisher's own excluded), fewest received %d, %d participants short; "
+                "settled in %.1f s; %llu offers, %llu signaling errors\n",
+                "video tracks per subscriber", f.expectedVideoTracks, f.minVideoTracks, f.subscribersShort, f.settleSeconds,
+                static_cast<unsigned long long>(f.offers), static_cast<unsigned long long>(f.signalingErrors));
+    std::printf("  %-32s %.0f pkt/s, %.0f kbit/s per subscriber\n", "received video", f.videoPacketsPerSubscriber,
+                f.videoKbpsPerSubscriber);
+  }
+  if (!r.isRoom) std::printf("  %-32s p50 %.1f ms, max %.1f ms\n", "connect time (POST -> DTLS)", r.connectMsP50, r.connectMsMax);
   std::printf("  %-32s %.0f pkt/s, %.1f Mbit/s\n", "received (all subscribers)", r.rxPacketsPerSec, r.rxMbitPerSec);
   std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "video loss after NACK recovery", r.meanLossPct, r.worstLossPct);
   std::printf("  %-32s mean %.3f %%, worst %.3f %%\n", "audio loss", r.meanAudioLossPct, r.worstAudioLossPct);
@@ -82,6 +93,15 @@ bool writeJson(const LoadReport& r, const std::string& path) {
                     {"keyframesForced", r.publisher.keyframesForced}, {"plisNotForVideo", r.publisher.plisIgnored},
                     {"sendErrors", r.publisher.sendErrors}};
   j["toolCpuCores"] = r.toolCpuCores;
+  if (r.isRoom) {
+    const RoomFigures& f = r.room;
+    j["room"] = {{"name", f.room}, {"participants", f.participants}, {"joined", f.joined},
+                 {"publishers", f.publishers}, {"publishersConnected", f.publishersConnected}, {"layers", f.layers},
+                 {"expectedVideoTracks", f.expectedVideoTracks}, {"minVideoTracks", f.minVideoTracks}, {"subscribersShort", f.subscribersShort},
+                 {"settleSeconds", f.settleSeconds}, {"offers", f.offers}, {"signalingErrors", f.signalingErrors},
+                 {"videoPacketsPerSubscriber", f.videoPacketsPerSubscriber},
+                 {"videoKbpsPerSubscriber", f.videoKbpsPerSubscriber}};
+  }
   j["errors"] = r.errors;
   std::ofstream f(path);
   f << j.dump(2) << '\n';

@@ -16,6 +16,19 @@ struct LatencySummary {
   double p50 = 0, p95 = 0, p99 = 0, max = 0, mean = 0;
 };
 
+// Room mode only.
+struct RoomFigures {
+  std::string room;
+  int participants = 0, publishers = 0, publishersConnected = 0, layers = 0, joined = 0;
+  int expectedVideoTracks = 0;    // per listener (a publisher expects one fewer)
+  int minVideoTracks = 0;         // fewest video tracks any subscriber received in the window
+  int subscribersShort = 0;       // participants that received fewer video tracks than expected
+  double settleSeconds = 0;       // from the first join until everyone received every track
+  uint64_t offers = 0, signalingErrors = 0;
+  double videoPacketsPerSubscriber = 0;  // per second, mean
+  double videoKbpsPerSubscriber = 0;     // mean
+};
+
 struct LoadReport {
   std::string server, stream, codec;
   int requested = 0, connected = 0, signalingFailed = 0, transportFailed = 0, neverGotMedia = 0;
@@ -33,6 +46,8 @@ struct LoadReport {
   double publisherPacketsPerSec = 0, publisherMbitPerSec = 0;
   double toolCpuCores = 0;  // this process's CPU time / wall time over the run
   std::vector<std::string> errors;  // first few signaling / transport errors
+  bool isRoom = false;
+  RoomFigures room;
 };
 
 LatencySummary summarizeLatency(std::vector<int32_t>& samplesUs);

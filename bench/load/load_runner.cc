@@ -1,7 +1,5 @@
 #include "load_runner.h"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "load_worker.h"
 #include "loopback_sfu.h"
 #include "publisher.h"
+#include "run_math.h"
 #include "signaling.h"
 #include "subscriber.h"
 
@@ -22,7 +21,7 @@ namespace {
 
 using Ms = std::chrono::milliseconds;
 constexpr size_t kMaxErrorsKept = 8;
-constexpr int64_t kConnectTimeoutUs = 10'000'000;
+constexpr int64_t kConnectTimeoutUs = LoadWorker::kConnectTimeoutUs;
 
 // One WHEP session as the signaling thread sees it.
 struct Session {
@@ -32,37 +31,7 @@ struct Session {
 };
 
 WebRtcTransportOptions transportOptions(const OfferParams& offer, const AnswerParams& a) {
-  WebRtcTransportOptions t;
-  t.localIce = {offer.iceUfrag, offer.icePwd};
-  t.remoteIce = {a.iceUfrag, a.icePwd};
-  t.remoteCandidate = *a.candidate;
-  t.dtlsRole = a.weAreDtlsClient ? crypto::dtls::DtlsRole::kClient : crypto::dtls::DtlsRole::kServer;
-  t.remoteFingerprintAlgorithm = a.fingerprintAlgorithm;
-  t.remoteFingerprint = a.fingerprint;
-  t.connectTimeoutUs = kConnectTimeoutUs;
-  return t;
-}
-
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
-}
-
-double mean(const std::vector<double>& v) {
-  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-// User + system CPU seconds this process has used so far.
-double cpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
-  return secs(ru.ru_utime) + secs(ru.ru_stime);
-}
-
-double lossPct(uint64_t lost, uint64_t expected) {
-  return expected ? 100.0 * static_cast<double>(lost) / static_cast<double>(expected) : 0.0;
+  return load::transportOptions(offer.iceUfrag, offer.icePwd, a);
 }
 
 // The stages of one run, in order; each returns false (having said why) to abort.
@@ -123,23 +92,7 @@ class LoadRunner {
     return true;
   }
 
-  bool startWorkers() {
-    auto cert = crypto::dtls::Certificate::generate();
-    if (!cert.ok()) {
-      std::fprintf(stderr, "rtcgate-load: cannot generate a DTLS certificate: %s\n", cert.error().message);
-      return false;
-    }
-    certificate_ = std::shared_ptr<const crypto::dtls::Certificate>(std::move(*cert));
-    for (int i = 0; i < std::max(1, o_.threads); ++i) {
-      workers_.push_back(std::make_unique<LoadWorker>(i, clock_));
-      if (auto st = workers_.back()->init(certificate_); !st.ok()) {
-        std::fprintf(stderr, "rtcgate-load: DTLS context: %s\n", st.error().message);
-        return false;
-      }
-      workers_.back()->start();
-    }
-    return true;
-  }
+  bool startWorkers() { return load::startWorkers(o_.threads, clock_, certificate_, workers_); }
 
   OfferParams offerFor(bool publisher) const {
     OfferParams p;
@@ -157,15 +110,6 @@ class LoadRunner {
     return p;
   }
 
-  // Hands a constructed peer to its worker, which starts and owns it.
-  template <typename Peer>
-  void launch(LoadWorker& w, std::unique_ptr<Peer> peer, WebRtcTransportOptions options) {
-    w.loop().post([&w, p = std::move(peer), options = std::move(options), ip = o_.localIp]() mutable {
-      (void)p->start(ip, std::move(options));
-      w.adopt(std::move(p));
-    });
-  }
-
   bool startPublisher() {
     const OfferParams offer = offerFor(true);
     std::string error;
@@ -176,10 +120,14 @@ class LoadRunner {
     }
     publisherLocation_ = pub->location;
     LoadWorker& w = *workers_[0];
-    auto peer = std::make_unique<Publisher>(w.env(), schedule_, latency_, pub->answer, o_.media.codec, offer.audioSsrc,
-                                            offer.videoSsrc, offer.videoRtxSsrc);
-    publisher_ = peer.get();
-    launch(w, std::move(peer), transportOptions(offer, pub->answer));
+    PublisherSetup setup;
+    setup.codec = o_.media.codec;
+    setup.audio = &schedule_;
+    setup.audioSsrc = offer.audioSsrc;
+    setup.video.push_back(PublisherLayer{&schedule_, offer.videoSsrc, offer.videoRtxSsrc, {}, 0});
+    setup.latency = &latency_;
+    auto peer = std::make_unique<Publisher>(w.env(), std::move(setup), pub->answer);
+    publisher_ = w.launch(std::move(peer), o_.localIp, transportOptions(offer, pub->answer));
     const int64_t deadline = clock_.nowUs() + kConnectTimeoutUs + 1'000'000;
     auto pending = [&] {
       const auto st = publisher_->state();
@@ -221,7 +169,7 @@ class LoadRunner {
                                               w.packetCounter());
       sub->setSimulatedLoss(o_.subscriberDropPct / 100.0);
       sessions_.push_back(Session{sub.get(), sig->location, posted});
-      launch(w, std::move(sub), transportOptions(offer, sig->answer));
+      w.launch(std::move(sub), o_.localIp, transportOptions(offer, sig->answer));
     }
     std::printf("%zu subscribers signaled in %.1f s (%d failed)\n", sessions_.size(),
                 static_cast<double>(clock_.nowUs() - rampStart) / 1e6, report_.signalingFailed);

@@ -26,11 +26,22 @@ struct LoadOptions {
   double loopbackDropPct = 0;
   double subscriberDropPct = 0;  // simulated loss of video at each subscriber
   MediaSourceOptions media;
+  // Room mode (when `room` is set): `participants` join `room` over the room protocol at
+  // `rampPerSec`, the first `publishers` of them publish audio and `layers` simulcast video
+  // layers, everyone receives everyone; participant 0 speaks, the others are silent.
+  std::string roomUrl = "ws://127.0.0.1:8080/rooms/ws";
+  std::string room;
+  int participants = 25;
+  int publishers = 25;
+  int layers = 3;
+  double settleTimeoutSec = 60;  // longest wait for every participant to receive every track
 };
 
 // Runs the test; the exit code is 0 when the publisher and at least one subscriber connected.
 // The figures also go to `out` when given.
 int runLoad(const LoadOptions& options, LoadReport* out = nullptr);
+// The room mode; the exit code is 0 when every participant joined and received media.
+int runRoomLoad(const LoadOptions& options, LoadReport* out = nullptr);
 // Replaces every "{stream}" in `tmpl`.
 std::string expandUrl(const std::string& tmpl, const std::string& stream);
 

@@ -1,8 +1,41 @@
 #include "load_worker.h"
 
+#include <cstdio>
 #include <future>
 
 namespace rtcgate::load {
+
+WebRtcTransportOptions transportOptions(const std::string& localUfrag, const std::string& localPwd,
+                                        const AnswerParams& remote) {
+  WebRtcTransportOptions t;
+  t.localIce = {localUfrag, localPwd};
+  t.remoteIce = {remote.iceUfrag, remote.icePwd};
+  t.remoteCandidate = *remote.candidate;
+  t.dtlsRole = remote.weAreDtlsClient ? crypto::dtls::DtlsRole::kClient : crypto::dtls::DtlsRole::kServer;
+  t.remoteFingerprintAlgorithm = remote.fingerprintAlgorithm;
+  t.remoteFingerprint = remote.fingerprint;
+  t.connectTimeoutUs = LoadWorker::kConnectTimeoutUs;
+  return t;
+}
+
+bool startWorkers(int count, Clock& clock, std::shared_ptr<const crypto::dtls::Certificate>& certificate,
+                  std::vector<std::unique_ptr<LoadWorker>>& workers) {
+  auto cert = crypto::dtls::Certificate::generate();
+  if (!cert.ok()) {
+    std::fprintf(stderr, "rtcgate-load: cannot generate a DTLS certificate: %s\n", cert.error().message);
+    return false;
+  }
+  certificate = std::shared_ptr<const crypto::dtls::Certificate>(std::move(*cert));
+  for (int i = 0; i < std::max(1, count); ++i) {
+    workers.push_back(std::make_unique<LoadWorker>(i, clock));
+    if (auto st = workers.back()->init(certificate); !st.ok()) {
+      std::fprintf(stderr, "rtcgate-load: DTLS context: %s\n", st.error().message);
+      return false;
+    }
+    workers.back()->start();
+  }
+  return true;
+}
 
 LoadWorker::LoadWorker(int index, Clock& clock)
     : clock_(clock), loop_("load-" + std::to_string(index)), timer_(loop_) {

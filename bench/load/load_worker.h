@@ -11,12 +11,24 @@
 #include "client_peer.h"
 #include "crypto/dtls/certificate.h"
 #include "latency_index.h"
+#include "signaling.h"
 
 namespace rtcgate::load {
+
+// The client-mode transport towards what `remote` (an answer, or the server's offer) says.
+WebRtcTransportOptions transportOptions(const std::string& localUfrag, const std::string& localPwd,
+                                        const AnswerParams& remote);
+
+class LoadWorker;
+// Generates the run's DTLS certificate and starts `count` workers sharing it; on failure
+// says why on stderr and returns false.
+bool startWorkers(int count, Clock& clock, std::shared_ptr<const crypto::dtls::Certificate>& certificate,
+                  std::vector<std::unique_ptr<LoadWorker>>& workers);
 
 class LoadWorker {
  public:
   static constexpr int64_t kTickUs = 5'000;
+  static constexpr int64_t kConnectTimeoutUs = 10'000'000;
 
   LoadWorker(int index, Clock& clock);
   ~LoadWorker();
@@ -29,6 +41,17 @@ class LoadWorker {
   net::EventLoop& loop() noexcept { return loop_; }
   // On the loop thread: takes ownership of a started peer.
   void adopt(std::unique_ptr<ClientPeer> peer) { peers_.push_back(std::move(peer)); }
+  // From any thread: the loop thread starts `peer` (its socket bound on `localIp`) and owns
+  // it. The pointer returned stays valid until stop().
+  template <typename Peer>
+  Peer* launch(std::unique_ptr<Peer> peer, std::string localIp, WebRtcTransportOptions options) {
+    Peer* raw = peer.get();
+    loop_.post([this, p = std::move(peer), ip = std::move(localIp), o = std::move(options)]() mutable {
+      (void)p->start(ip, std::move(o));
+      adopt(std::move(p));
+    });
+    return raw;
+  }
   // Latency samples (µs) of this worker's subscribers: loop thread, or after stop().
   LatencySamples& latencySamples() noexcept { return latency_; }
   std::atomic<uint64_t>& packetCounter() noexcept { return packets_; }

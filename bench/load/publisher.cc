@@ -8,6 +8,7 @@
 #include "base/random.h"
 #include "media/vp8_packetizer.h"
 #include "wire/rtcp/compound.h"
+#include "wire/rtcp/fir.h"
 #include "wire/rtcp/nack.h"
 #include "wire/rtcp/pli.h"
 #include "wire/rtcp/sender_report.h"
@@ -32,47 +33,76 @@ uint64_t ntpNow() {
 }
 }  // namespace
 
-Publisher::Publisher(PeerEnv env, const MediaSchedule& schedule, LatencyIndex& latency, const AnswerParams& answer,
-                     VideoCodec codec, uint32_t audioSsrc, uint32_t videoSsrc, uint32_t videoRtxSsrc)
-    : ClientPeer(env), schedule_(schedule), latency_(latency), codec_(codec), audioSsrc_(audioSsrc),
-      videoSsrc_(videoSsrc), rtxSsrc_(videoRtxSsrc), audioSeq_(static_cast<uint16_t>(randomU32())),
-      videoSeq_(static_cast<uint16_t>(randomU32())), rtxSeq_(static_cast<uint16_t>(randomU32())),
-      audioTsBase_(randomU32()), videoTsBase_(randomU32()) {
+Publisher::Publisher(PeerEnv env, PublisherSetup setup, const AnswerParams& answer)
+    : ClientPeer(env), codec_(setup.codec), latency_(setup.latency), audioLevel_(setup.audioLevel) {
   if (const auto* a = answer.find("audio")) audio_ = *a;
   if (const auto* v = answer.find("video")) video_ = *v;
+  if (setup.audio != nullptr && audio_.pt != 0) {
+    Track t;
+    t.schedule = setup.audio;
+    t.ssrc = setup.audioSsrc;
+    tracks_.push_back(std::move(t));
+  }
+  if (video_.pt != 0) {
+    for (const auto& layer : setup.video) {
+      Track t;
+      t.schedule = layer.schedule;
+      t.video = true;
+      t.ssrc = layer.ssrc;
+      t.rtxSsrc = layer.rtxSsrc;
+      t.rid = layer.rid;
+      t.latencyBase = layer.latencyBase;
+      t.history.resize(2048);
+      tracks_.push_back(std::move(t));
+    }
+  }
+  for (auto& t : tracks_) {
+    t.seq = static_cast<uint16_t>(randomU32());
+    t.rtxSeq = static_cast<uint16_t>(randomU32());
+    t.tsBase = randomU32();
+  }
+}
+
+Publisher::Track* Publisher::videoTrack(uint32_t ssrc) noexcept {
+  for (auto& t : tracks_)
+    if (t.video && t.ssrc == ssrc) return &t;
+  return nullptr;
 }
 
 void Publisher::onTick(int64_t nowUs) {
-  if (!connected() || schedule_.packets.empty()) return;
-  if (t0_ == 0) {
-    t0_ = nowUs;
-    stats_.startedUs = nowUs;
-  }
-  // Everything due by now goes out in this tick (a frame's packets leave as one burst).
-  while (t0_ + static_cast<int64_t>(loop_) * schedule_.durationUs + schedule_.packets[next_].offsetUs <= nowUs) {
-    const auto& p = schedule_.packets[next_];
-    if (p.video && (video_.pt != 0)) {
-      history_[videoSeq_ % history_.size()] = Sent{static_cast<uint32_t>(next_), loop_, videoSeq_, true};
-      send(static_cast<uint32_t>(next_), loop_, videoSeq_++, nowUs, false);
-    } else if (!p.video && audio_.pt != 0) {
-      send(static_cast<uint32_t>(next_), loop_, audioSeq_++, nowUs, false);
-    }
-    if (++next_ == schedule_.packets.size()) {
-      next_ = 0;
-      ++loop_;
-    }
-  }
+  if (!connected()) return;
+  if (stats_.startedUs == 0) stats_.startedUs = nowUs;
+  for (auto& t : tracks_) replay(t, nowUs);
   if (nowUs >= nextSrUs_) {
     nextSrUs_ = nowUs + kSrIntervalUs;
     sendSenderReports(nowUs);
   }
 }
 
-void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs, bool retransmission) {
-  const ScheduledPacket& p = schedule_.packets[index];
-  const AnswerMedia& m = p.video ? video_ : audio_;
-  const uint32_t rate = p.video ? 90 : 48;  // ticks per ms
-  const uint32_t loopTicks = static_cast<uint32_t>(schedule_.durationUs / 1000 * rate);
+// Everything of this track due by now goes out in this tick (a frame's packets leave as one burst).
+void Publisher::replay(Track& t, int64_t nowUs) {
+  const auto& packets = t.schedule->packets;
+  if (packets.empty()) return;
+  if (t.t0 == 0) t.t0 = nowUs;
+  while (t.t0 + static_cast<int64_t>(t.loop) * t.schedule->durationUs + packets[t.next].offsetUs <= nowUs) {
+    if (packets[t.next].video == t.video) {
+      if (t.video) t.history[t.seq % t.history.size()] = Sent{static_cast<uint32_t>(t.next), t.loop, t.seq, true};
+      send(t, static_cast<uint32_t>(t.next), t.loop, t.seq, nowUs, false);
+      ++t.seq;
+    }
+    if (++t.next == packets.size()) {
+      t.next = 0;
+      ++t.loop;
+    }
+  }
+}
+
+void Publisher::send(Track& t, uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs, bool retransmission) {
+  const MediaSchedule& schedule = *t.schedule;
+  const ScheduledPacket& p = schedule.packets[index];
+  const AnswerMedia& m = t.video ? video_ : audio_;
+  const uint32_t rate = t.video ? 90 : 48;  // ticks per ms
+  const uint32_t loopTicks = static_cast<uint32_t>(schedule.durationUs / 1000 * rate);
   // RFC 4588 §4: a retransmission goes on the RTX stream, the original seq leading the payload.
   std::array<uint8_t, 2 + 1500> rtxPayload;
   std::span<const uint8_t> payload = p.payload;
@@ -83,12 +113,18 @@ void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs,
   }
   rtp::RtpPacketBuilder b;
   b.setPayloadType(retransmission ? *video_.rtxPt : m.pt).setMarker(p.marker);
-  b.setSequenceNumber(retransmission ? rtxSeq_++ : seq).setSsrc(retransmission ? rtxSsrc_ : p.video ? videoSsrc_ : audioSsrc_);
-  b.setTimestamp((p.video ? videoTsBase_ : audioTsBase_) + loop * loopTicks + p.rtpOffset);
+  b.setSequenceNumber(retransmission ? t.rtxSeq++ : seq).setSsrc(retransmission ? t.rtxSsrc : t.ssrc);
+  b.setTimestamp(t.tsBase + loop * loopTicks + p.rtpOffset);
   b.setPayload(payload);
   std::array<uint8_t, 3> abs{};
   std::array<uint8_t, 2> twcc{};
+  const std::array<uint8_t, 1> level{static_cast<uint8_t>((audioLevel_ < 127 ? 0x80 : 0) | (audioLevel_ & 0x7f))};
   if (m.midExtId != 0) b.addExtension(m.midExtId, rtp::sdesStringBytes(m.mid));
+  if (!t.rid.empty()) {
+    const uint8_t id = retransmission ? m.repairedRidExtId : m.ridExtId;
+    if (id != 0) b.addExtension(id, rtp::sdesStringBytes(t.rid));
+  }
+  if (!t.video && m.audioLevelExtId != 0) b.addExtension(m.audioLevelExtId, level);
   if (m.absSendTimeExtId != 0) {
     rtp::writeAbsSendTime(abs, rtp::absSendTimeFromMicros(nowUs));
     b.addExtension(m.absSendTimeExtId, abs);
@@ -108,9 +144,10 @@ void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs,
     return;
   }
   out->size = static_cast<uint32_t>(*n);
-  if (p.video && codec_ == VideoCodec::kVp8) {
-    const uint32_t pictureId = (loop * schedule_.videoFrames + p.frameIndex) & 0x7fff;
-    media::Vp8Packetizer::setPictureId(std::span<uint8_t>(out->data() + *n - p.payload.size(), p.payload.size()),
+  if (t.video && codec_ == VideoCodec::kVp8) {
+    const uint32_t pictureId = (loop * schedule.videoFrames + p.frameIndex) & 0x7fff;
+    const size_t at = *n - p.payload.size();
+    media::Vp8Packetizer::setPictureId(std::span<uint8_t>(out->data() + at, p.payload.size()),
                                        static_cast<uint16_t>(pictureId));
   }
   if (!transport()->sendRtp(std::move(out)).ok()) {
@@ -121,16 +158,18 @@ void Publisher::send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs,
     ++stats_.retransmitted;
     return;
   }
-  if (p.video) latency_.markSent(index, nowUs);
+  if (t.video && latency_ != nullptr) latency_->markSent(t.latencyBase + index, nowUs);
   ++stats_.packets;
-  ++(p.video ? stats_.videoPackets : stats_.audioPackets);
+  ++(t.video ? stats_.videoPackets : stats_.audioPackets);
   stats_.bytes += *n;
   stats_.lastSendUs = nowUs;
+  ++t.packets;
+  t.bytes += *n;
 }
 
-void Publisher::retransmit(uint16_t seq, int64_t nowUs) {
-  const Sent& s = history_[seq % history_.size()];
-  if (s.valid && s.seq == seq && video_.rtxPt && rtxSsrc_ != 0) send(s.index, s.loop, seq, nowUs, true);
+void Publisher::retransmit(Track& t, uint16_t seq, int64_t nowUs) {
+  const Sent& s = t.history[seq % t.history.size()];
+  if (s.valid && s.seq == seq && video_.rtxPt && t.rtxSsrc != 0) send(t, s.index, s.loop, seq, nowUs, true);
   else ++stats_.notRetransmitted;
 }
 
@@ -141,28 +180,35 @@ void Publisher::onRtcp(PacketRef packet, int64_t nowUs) {
     switch (ref.kind()) {
       case rtcp::RtcpKind::kNack: {
         auto nack = rtcp::Nack::parse(ref.packet);
-        if (!nack.ok() || nack->mediaSsrc != videoSsrc_) break;
+        if (!nack.ok()) break;
+        Track* t = videoTrack(nack->mediaSsrc);
+        if (t == nullptr) break;
         ++stats_.nacksReceived;
         std::array<uint16_t, 17 * 16> lost{};
         const size_t n = rtcp::expandNackPairs(nack->items(), lost);
-        for (size_t i = 0; i < n; ++i) retransmit(lost[i], nowUs);
+        for (size_t i = 0; i < n; ++i) retransmit(*t, lost[i], nowUs);
         break;
       }
       case rtcp::RtcpKind::kPli: {
         auto pli = rtcp::Pli::parse(ref.packet);
         if (!pli.ok()) break;
-        if (pli->mediaSsrc != videoSsrc_) {  // a keyframe request for audio (or a stranger) means nothing
+        Track* t = videoTrack(pli->mediaSsrc);
+        if (t == nullptr) {  // a keyframe request for audio (or a stranger) means nothing
           ++stats_.plisIgnored;
           break;
         }
         ++stats_.plisReceived;
-        jumpToNextKeyframe(nowUs);
+        jumpToNextKeyframe(*t, nowUs);
         break;
       }
-      case rtcp::RtcpKind::kFir:
+      case rtcp::RtcpKind::kFir: {
+        auto fir = rtcp::Fir::parse(ref.packet);
+        if (!fir.ok()) break;
         ++stats_.firsReceived;
-        jumpToNextKeyframe(nowUs);
+        for (const auto& entry : fir->items())
+          if (Track* t = videoTrack(entry.ssrc)) jumpToNextKeyframe(*t, nowUs);
         break;
+      }
       default: break;
     }
   }
@@ -171,33 +217,32 @@ void Publisher::onRtcp(PacketRef packet, int64_t nowUs) {
 // The clip's keyframes are fixed, so a keyframe request moves playback forward to the next
 // one: the loop clock shifts so that it is due now, and RTP timestamps jump ahead with it
 // (like a capture pause). At most one per kKeyframeRequestIntervalUs, as encoders limit them.
-void Publisher::jumpToNextKeyframe(int64_t nowUs) {
+void Publisher::jumpToNextKeyframe(Track& t, int64_t nowUs) {
   constexpr int64_t kKeyframeRequestIntervalUs = 500'000;
-  if (t0_ == 0 || nowUs - lastKeyframeRequestUs_ < kKeyframeRequestIntervalUs) return;
-  lastKeyframeRequestUs_ = nowUs;
-  const auto& packets = schedule_.packets;
-  size_t j = next_;
+  if (t.t0 == 0 || nowUs - t.lastKeyframeRequestUs < kKeyframeRequestIntervalUs) return;
+  t.lastKeyframeRequestUs = nowUs;
+  const auto& packets = t.schedule->packets;
+  size_t j = t.next;
   while (j < packets.size() && !packets[j].keyframeStart) ++j;
   if (j == packets.size()) {  // none left in this loop: the next loop starts with one
     j = 0;
-    ++loop_;
+    ++t.loop;
   }
-  next_ = j;
-  t0_ = nowUs - static_cast<int64_t>(loop_) * schedule_.durationUs - packets[j].offsetUs;
+  t.next = j;
+  t.t0 = nowUs - static_cast<int64_t>(t.loop) * t.schedule->durationUs - packets[j].offsetUs;
   ++stats_.keyframesForced;
 }
 
 void Publisher::sendSenderReports(int64_t nowUs) {
-  if (t0_ == 0) return;
   const uint64_t ntp = ntpNow();
-  const int64_t elapsed = nowUs - t0_;
-  for (bool video : {true, false}) {
+  for (const auto& t : tracks_) {
+    if (t.t0 == 0 || t.packets == 0) continue;
     rtcp::SenderReport sr;
-    sr.senderSsrc = video ? videoSsrc_ : audioSsrc_;
+    sr.senderSsrc = t.ssrc;
     sr.ntpTime = ntp;
-    sr.rtpTimestamp = (video ? videoTsBase_ : audioTsBase_) + static_cast<uint32_t>(elapsed * (video ? 90 : 48) / 1000);
-    sr.packetCount = static_cast<uint32_t>(video ? stats_.videoPackets : stats_.audioPackets);
-    sr.octetCount = static_cast<uint32_t>(stats_.bytes);
+    sr.rtpTimestamp = t.tsBase + static_cast<uint32_t>((nowUs - t.t0) * (t.video ? 90 : 48) / 1000);
+    sr.packetCount = static_cast<uint32_t>(t.packets);
+    sr.octetCount = static_cast<uint32_t>(t.bytes);
     std::array<uint8_t, 128> buf{};
     rtcp::CompoundBuilder b(buf);
     if (b.append(sr) && transport()->sendRtcpCopy(b.data()).ok()) ++stats_.srSent;

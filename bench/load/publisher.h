@@ -1,12 +1,16 @@
 #pragma once
-// Publisher: the synthetic WHIP sender. Replays the MediaSchedule in real time once
-// connected, with the negotiated header extensions (mid, abs-send-time, transport-wide
-// sequence), stamps each video packet's send time into the LatencyIndex, answers PLI/FIR
-// by skipping ahead to the clip's next keyframe (as an encoder would make one), answers NACKs
+// Publisher: a synthetic WebRTC sender (WHIP, or a room participant's publisher connection).
+// Replays MediaSchedules in real time once connected — one audio track and one or more
+// video layers (simulcast, told apart by the rtp-stream-id extension) — with the negotiated
+// header extensions (mid, rid, abs-send-time, transport-wide sequence, audio level), stamps
+// each video packet's send time into the LatencyIndex, answers PLI/FIR by skipping that
+// layer ahead to the clip's next keyframe (as an encoder would make one), answers NACKs
 // from a short history with RFC 4588 RTX and sends sender reports.
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "client_peer.h"
 #include "latency_index.h"
@@ -14,6 +18,26 @@
 #include "signaling.h"
 
 namespace rtcgate::load {
+
+// One video layer to send.
+struct PublisherLayer {
+  const MediaSchedule* schedule = nullptr;
+  uint32_t ssrc = 0, rtxSsrc = 0;
+  std::string rid;           // empty: a single layer, no rid extension
+  uint32_t latencyBase = 0;  // LatencyIndex position of the schedule's first packet
+};
+
+// What one publisher sends.
+struct PublisherSetup {
+  VideoCodec codec = VideoCodec::kVp8;
+  const MediaSchedule* audio = nullptr;  // the audio packets of this schedule are sent
+  uint32_t audioSsrc = 0;
+  std::vector<PublisherLayer> video;
+  LatencyIndex* latency = nullptr;
+  // RFC 6464 level (-dBov, 127 = silence) on every audio packet, when the extension was
+  // negotiated; a room ranks its active speakers by it.
+  uint8_t audioLevel = 127;
+};
 
 // Final counters of the publisher.
 struct PublisherStats {
@@ -25,8 +49,7 @@ struct PublisherStats {
 
 class Publisher final : public ClientPeer {
  public:
-  Publisher(PeerEnv env, const MediaSchedule& schedule, LatencyIndex& latency, const AnswerParams& answer,
-            VideoCodec codec, uint32_t audioSsrc, uint32_t videoSsrc, uint32_t videoRtxSsrc);
+  Publisher(PeerEnv env, PublisherSetup setup, const AnswerParams& answer);
   const PublisherStats& stats() const noexcept { return stats_; }
 
  protected:
@@ -42,26 +65,36 @@ class Publisher final : public ClientPeer {
     uint16_t seq = 0;
     bool valid = false;
   };
-  void send(uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs, bool retransmission);
-  void retransmit(uint16_t seq, int64_t nowUs);
+  // One RTP stream being replayed: the audio, or one video layer.
+  struct Track {
+    const MediaSchedule* schedule = nullptr;
+    bool video = false;
+    uint32_t ssrc = 0, rtxSsrc = 0;
+    std::string rid;
+    uint32_t latencyBase = 0;
+    uint16_t seq = 0, rtxSeq = 0;
+    uint32_t tsBase = 0;
+    size_t next = 0;  // next schedule entry
+    uint32_t loop = 0;
+    int64_t t0 = 0;  // when loop 0 started (moved by keyframe jumps)
+    int64_t lastKeyframeRequestUs = 0;
+    uint64_t packets = 0, bytes = 0;
+    std::vector<Sent> history;  // video: by seq % size
+  };
+  void replay(Track& t, int64_t nowUs);
+  void send(Track& t, uint32_t index, uint32_t loop, uint16_t seq, int64_t nowUs, bool retransmission);
+  void retransmit(Track& t, uint16_t seq, int64_t nowUs);
   void sendSenderReports(int64_t nowUs);
-  void jumpToNextKeyframe(int64_t nowUs);
+  void jumpToNextKeyframe(Track& t, int64_t nowUs);
+  Track* videoTrack(uint32_t ssrc) noexcept;
 
-  const MediaSchedule& schedule_;
-  LatencyIndex& latency_;
   VideoCodec codec_;
+  LatencyIndex* latency_;
+  uint8_t audioLevel_;
   AnswerMedia audio_, video_;
-  uint32_t audioSsrc_, videoSsrc_, rtxSsrc_;
-  uint16_t audioSeq_, videoSeq_, rtxSeq_;
-  uint32_t audioTsBase_, videoTsBase_;
+  std::vector<Track> tracks_;  // audio first (when any), then the video layers
   uint16_t transportSeq_ = 1;
-  size_t next_ = 0;
-  uint32_t loop_ = 0;
-  int64_t t0_ = 0;
   int64_t nextSrUs_ = 0;
-  int64_t lastKeyframeRequestUs_ = 0;
-  uint32_t videoSentInLoop_ = 0;
-  std::array<Sent, 2048> history_{};
   PublisherStats stats_;
 };
 

@@ -14,7 +14,10 @@
 #include "packetizer.h"
 #include "seq_tracker.h"
 #include "signaling.h"
+#include "room_sdp.h"
 #include "wire/sdp/answer_builder.h"
+#include "wire/sdp/answer_reader.h"
+#include "wire/sdp/offer_builder.h"
 
 namespace rtcgate::load {
 namespace {
@@ -114,6 +117,67 @@ void checkOffer(bool publisher, VideoCodec codec) {
   if (!publisher) check(v && v->rtxPt == kVideoRtxPt, what + ": RTX 97 accepted");
 }
 
+constexpr const char* kTestFingerprint =
+    "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+
+// A room publisher's offer: three rids, no video a=ssrc, the audio level extension.
+void checkSimulcastOffer() {
+  const std::string what = "room publisher offer (3-layer simulcast)";
+  OfferParams p;
+  p.publisher = true;
+  p.iceUfrag = randomIceString(8);
+  p.icePwd = randomIceString(24);
+  p.fingerprint = kTestFingerprint;
+  p.audioSsrc = 1111;
+  p.cname = "selftest";
+  p.rids = {"h", "m", "l"};
+  p.audioLevel = true;
+  wire::sdp::AnswerOptions ao;
+  ao.iceUfrag = "srvr";
+  ao.icePwd = randomIceString(24);
+  ao.fingerprint = p.fingerprint;
+  ao.candidates.push_back({"127.0.0.1", 40000, "udp"});
+  auto answer = wire::sdp::AnswerBuilder(ao).build(buildOffer(p));
+  check(answer.ok(), what + " accepted by AnswerBuilder" + (answer.ok() ? "" : std::string(": ") + answer.error().toString()));
+  if (!answer.ok()) return;
+  size_t layers = 0;
+  for (const auto& m : answer->session.media) layers += m.ridLayers.size();
+  check(layers == 3, what + ": 3 rid layers negotiated (" + std::to_string(layers) + ")");
+  auto parsed = parseAnswer(answer->sdp);
+  const auto* v = parsed.ok() ? parsed->find("video") : nullptr;
+  const auto* a = parsed.ok() ? parsed->find("audio") : nullptr;
+  check(v && a && v->ridExtId != 0 && v->repairedRidExtId != 0 && a->audioLevelExtId != 0 && v->rtxPt,
+        what + ": rid, repaired rid, audio level and RTX accepted");
+}
+
+// The server's subscriber offer (OfferBuilder) answered by us and read back by AnswerReader.
+void checkRoomAnswer() {
+  const std::string what = "room subscriber answer";
+  wire::sdp::OfferOptions oo;
+  oo.iceUfrag = "srvr";
+  oo.icePwd = randomIceString(24);
+  oo.fingerprint = kTestFingerprint;
+  oo.candidates.push_back({"127.0.0.1", 40000, "udp"});
+  oo.sessionId = 77;
+  std::vector<wire::sdp::OfferSlot> slots = {
+      {"0", "audio", wire::sdp::LocalStream{3333, 0, "c", "s", "a"}, {}},
+      {"1", "video", wire::sdp::LocalStream{4444, 4445, "c", "s", "v"}, {}},
+      {"2", "video", std::nullopt, {}},  // a recycled slot, inactive
+  };
+  auto offer = wire::sdp::OfferBuilder(oo).build(slots, 1);
+  check(offer.ok(), what + ": OfferBuilder offer built");
+  if (!offer.ok()) return;
+  auto parsed = parseServerOffer(offer->sdp, VideoCodec::kVp8);
+  check(parsed.ok() && parsed->sections.size() == 3, what + ": server offer parses, 3 sections");
+  if (!parsed.ok() || parsed->sections.size() != 3) return;
+  const auto& video = parsed->sections[1];
+  check(video.sending && video.ssrc == 4444 && video.rtxSsrc == 4445 && video.rtxPt && !parsed->sections[2].sending,
+        what + ": SSRC 4444, RTX 4445, the recycled slot inactive");
+  const std::string answer = buildRoomAnswer(*parsed, AnswerIdentity{"cli1", randomIceString(24), kTestFingerprint, 9});
+  auto read = wire::sdp::AnswerReader(offer->media).read(answer);
+  check(read.ok(), what + " accepted by AnswerReader" + (read.ok() ? "" : std::string(": ") + read.error().toString()));
+}
+
 void checkSeqTracker() {
   SeqTracker t(90000);
   int64_t now = 1'000'000;
@@ -173,6 +237,8 @@ int runSelfTest() {
   checkCodec(VideoCodec::kH264);
   for (bool pub : {true, false})
     for (auto c : {VideoCodec::kVp8, VideoCodec::kH264}) checkOffer(pub, c);
+  checkSimulcastOffer();
+  checkRoomAnswer();
   checkSeqTracker();
   checkLoopbackRun(VideoCodec::kVp8, 0);
   checkLoopbackRun(VideoCodec::kH264, 5);

@@ -17,7 +17,7 @@ void line(std::string& out, std::string_view text) {
 void mediaSection(std::string& out, const OfferParams& p, bool video) {
   const std::string pt = std::to_string(video ? kVideoPt : kAudioPt);
   // RFC 4588 retransmissions both ways: SRTP replay protection rejects a resent original.
-  const bool rtx = video && (!p.publisher || p.videoRtxSsrc != 0);
+  const bool rtx = video && (!p.publisher || p.videoRtxSsrc != 0 || !p.rids.empty());
   line(out, std::string("m=") + (video ? "video" : "audio") + " 9 UDP/TLS/RTP/SAVPF " + pt +
                 (rtx ? " " + std::to_string(kVideoRtxPt) : ""));
   line(out, "c=IN IP4 0.0.0.0");
@@ -31,6 +31,12 @@ void mediaSection(std::string& out, const OfferParams& p, bool video) {
   line(out, std::string("a=extmap:1 ") + kMidUri);
   line(out, std::string("a=extmap:2 ") + kAbsSendTimeUri);
   line(out, std::string("a=extmap:3 ") + kTransportCcUri);
+  const bool simulcast = video && p.publisher && !p.rids.empty();
+  if (simulcast) {
+    line(out, std::string("a=extmap:4 ") + kRidUri);
+    line(out, std::string("a=extmap:5 ") + kRepairedRidUri);
+  }
+  if (!video && p.audioLevel) line(out, std::string("a=extmap:6 ") + kAudioLevelUri);
   line(out, p.publisher ? "a=sendonly" : "a=recvonly");
   if (p.publisher) line(out, std::string("a=msid:load ") + (video ? "video" : "audio"));
   line(out, "a=rtcp-mux");
@@ -53,7 +59,14 @@ void mediaSection(std::string& out, const OfferParams& p, bool video) {
     line(out, "a=fmtp:" + pt + " minptime=10;useinbandfec=1");
     line(out, "a=rtcp-fb:" + pt + " transport-cc");
   }
-  if (p.publisher) {
+  if (simulcast) {
+    std::string list;
+    for (const auto& rid : p.rids) {
+      line(out, "a=rid:" + rid + " send");
+      list += (list.empty() ? "" : ";") + rid;
+    }
+    line(out, "a=simulcast:send " + list);
+  } else if (p.publisher) {
     const std::string ssrc = std::to_string(video ? p.videoSsrc : p.audioSsrc);
     line(out, "a=ssrc:" + ssrc + " cname:" + p.cname);
     line(out, "a=ssrc:" + ssrc + " msid:load " + (video ? "video" : "audio"));
@@ -81,6 +94,9 @@ void readMedia(const sdp::MediaSection& m, AnswerMedia& a) {
     if (ext->uri == kMidUri) a.midExtId = id;
     if (ext->uri == kAbsSendTimeUri) a.absSendTimeExtId = id;
     if (ext->uri == kTransportCcUri) a.transportCcExtId = id;
+    if (ext->uri == kRidUri) a.ridExtId = id;
+    if (ext->uri == kRepairedRidUri) a.repairedRidExtId = id;
+    if (ext->uri == kAudioLevelUri) a.audioLevelExtId = id;
   }
 }
 

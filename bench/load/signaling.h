@@ -19,6 +19,9 @@ inline constexpr uint8_t kVideoPt = 96, kVideoRtxPt = 97, kAudioPt = 111;
 inline constexpr const char* kMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 inline constexpr const char* kAbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
 inline constexpr const char* kTransportCcUri = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+inline constexpr const char* kRidUri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+inline constexpr const char* kRepairedRidUri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+inline constexpr const char* kAudioLevelUri = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
 
 // What goes into one offer.
 struct OfferParams {
@@ -28,6 +31,11 @@ struct OfferParams {
   std::string fingerprint;  // sha-256, upper-case colon hex
   uint32_t audioSsrc = 0, videoSsrc = 0, videoRtxSsrc = 0;  // publisher only
   std::string cname;
+  // Simulcast (RFC 8853): the video section offers these rids, highest first, as Chromium
+  // does (a=rid lines, a=simulcast, no a=ssrc for video: the layers are told apart by the
+  // rtp-stream-id header extension, their RTX by repaired-rtp-stream-id).
+  std::vector<std::string> rids;
+  bool audioLevel = false;  // offer the RFC 6464 audio level extension
 };
 
 // JSEP-shaped offer with BUNDLE, rtcp-mux, actpass, audio (mid 0) then video (mid 1).
@@ -39,6 +47,7 @@ struct AnswerMedia {
   uint8_t pt = 0;
   std::optional<uint8_t> rtxPt;
   uint8_t midExtId = 0, absSendTimeExtId = 0, transportCcExtId = 0;  // 0 = not negotiated
+  uint8_t ridExtId = 0, repairedRidExtId = 0, audioLevelExtId = 0;
 };
 
 // The transport and media parameters read from an answer.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "wire/sdp/codec_capability.h"
 #include "wire/sdp/sdp_text.h"
@@ -133,6 +134,16 @@ SdpResult<bool> MediaNegotiator::readSimulcast(const MediaSection& offered, Nego
       return std::find(rid.payloadTypes.begin(), rid.payloadTypes.end(), c.pt) != rid.payloadTypes.end();
     });
   };
+  // Each layer costs a retransmission history and NACK state: a few layers are what
+  // encoders send, thousands are an attack.
+  if (simulcast->send.size() > kMaxSimulcastLayers)
+    return sdpError("a=simulcast sends " + std::to_string(simulcast->send.size()) + " layers, at most " +
+                        std::to_string(kMaxSimulcastLayers) + " are accepted",
+                    sc->line);
+  std::set<std::string_view> listed;
+  for (const auto& stream : simulcast->send)
+    for (const auto& alt : stream)
+      if (!listed.insert(alt.rid).second) return sdpError("a=simulcast lists rid '" + alt.rid + "' twice", sc->line);
   for (const auto& stream : simulcast->send) {
     for (const auto& alt : stream) {
       auto it = rids.find(alt.rid);

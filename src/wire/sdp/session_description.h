@@ -16,6 +16,7 @@ namespace rtcgate::wire::sdp {
 inline constexpr size_t kMaxSdpBytes = 128 * 1024;  // a 50-person room's subscriber answer fits
 inline constexpr size_t kMaxSdpLineBytes = 4 * 1024;
 inline constexpr size_t kMaxMediaSections = 128;  // a 50-person room receives ~100
+inline constexpr size_t kMaxSimulcastLayers = 4;   // per send section (browsers send up to 3)
 
 // One non-attribute line such as "c=IN IP4 0.0.0.0": its type letter and raw value.
 struct Field {

@@ -136,6 +136,33 @@ TEST(AnswerBuilder, SimulcastOfferGetsRecvRids) {
     EXPECT_NE(a.sdp.find(line), std::string::npos) << line;
 }
 
+// One small offer listing thousands of rids used to make a layer (with its retransmission
+// history and NACK state) for each: 20 such offers grew the process by 855 MiB.
+TEST(AnswerBuilder, SimulcastWithTooManyOrRepeatedRidsIsRefused) {
+  const std::string offer = fixture("chromium-simulcast-offer.sdp");
+  auto withSimulcast = [&](const std::string& rids, const std::string& list) {
+    std::string o = offer;
+    const size_t from = o.find("a=rid:l send");
+    const size_t to = o.find("\r\n", o.find("a=simulcast:send")) + 2;
+    return o.replace(from, to - from, rids + "a=simulcast:send " + list + "\r\n");
+  };
+  std::string list = "a";
+  for (int i = 1; i < 1500; ++i) list += ";a";  // one line of 3 KB
+  auto many = AnswerBuilder(options()).build(withSimulcast("a=rid:a send\r\n", list));
+  ASSERT_FALSE(many.ok());
+  EXPECT_NE(many.error().toString().find("at most 4"), std::string::npos) << many.error().toString();
+  auto five = AnswerBuilder(options()).build(withSimulcast(
+      "a=rid:a send\r\na=rid:b send\r\na=rid:c send\r\na=rid:d send\r\na=rid:e send\r\n", "a;b;c;d;e"));
+  ASSERT_FALSE(five.ok());
+  auto repeated = AnswerBuilder(options()).build(withSimulcast("a=rid:a send\r\na=rid:b send\r\n", "a;b;a"));
+  ASSERT_FALSE(repeated.ok());
+  EXPECT_NE(repeated.error().toString().find("twice"), std::string::npos) << repeated.error().toString();
+  auto four = AnswerBuilder(options()).build(
+      withSimulcast("a=rid:a send\r\na=rid:b send\r\na=rid:c send\r\na=rid:d send\r\n", "a;b;c;d"));
+  ASSERT_TRUE(four.ok()) << four.error().toString();
+  EXPECT_EQ(four->session.media[1].ridLayers.size(), 4u);
+}
+
 TEST(AnswerBuilder, RecvonlyOfferGetsSendonlyWithOurSsrcs) {
   auto o = options();
   o.sendTracks = {{"", "audio", {1111, 0, "rtcgatecname", "stream1", "audio1"}},

@@ -23,8 +23,12 @@ Status Router::addPublisher(SessionSpec spec, bool replace) {
   Stream& stream = streamFor(spec.stream);
   StreamSource* previous = stream.publisher();
   if (previous && !replace) return Error::state("stream already published");
+  const std::string name = spec.stream;
   auto session = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kPublisher, counters_);
-  RTCGATE_TRY(session->start());
+  if (Status st = session->start(); !st.ok()) {
+    eraseIfEmpty(name);  // a session that could not start leaves no empty stream behind
+    return st;
+  }
   session->attach(&stream);
   // The new publisher takes over first, so closing the old one does not end the stream.
   stream.setPublisher(session.get());
@@ -37,8 +41,12 @@ Status Router::addPublisher(SessionSpec spec, bool replace) {
 Status Router::addSubscriber(SessionSpec spec) {
   if (sessions_.count(spec.id)) return Error::state("duplicate session id");
   Stream& stream = streamFor(spec.stream);
+  const std::string name = spec.stream;
   auto session = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kSubscriber, counters_);
-  RTCGATE_TRY(session->start());
+  if (Status st = session->start(); !st.ok()) {
+    eraseIfEmpty(name);
+    return st;
+  }
   session->attach(&stream);
   for (Consumer* c : session->consumers()) stream.addConsumer(c);
   const std::string id = session->id();

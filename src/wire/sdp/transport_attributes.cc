@@ -33,7 +33,15 @@ Result<Fingerprint> Fingerprint::parse(std::string_view value) {
       if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f')))
         return Error::malformed("a=fingerprint value is not colon-separated hex");
   }
-  return f;
+  // The digest must be as long as its hash function makes it, or DTLS fails much later.
+  static constexpr std::pair<std::string_view, size_t> kDigestBytes[] = {
+      {"sha-1", 20}, {"sha-224", 28}, {"sha-256", 32}, {"sha-384", 48}, {"sha-512", 64}};
+  for (const auto& [name, size] : kDigestBytes) {
+    if (f.hashFunc != name) continue;
+    if (bytes.size() != size) return Error::malformed("a=fingerprint digest has the wrong length for its hash function");
+    return f;
+  }
+  return f;  // another hash function: whoever uses the fingerprint says whether it is supported
 }
 
 Result<Setup> parseSetup(std::string_view value) {

@@ -49,6 +49,20 @@ class RouterTest : public ::testing::Test {
   Router router{host, 0, 5'000'000};
 };
 
+// A session whose transport cannot start (a fingerprint DTLS refuses) used to leave an empty
+// Stream on the worker for ever.
+TEST_F(RouterTest, ASessionThatCannotStartLeavesNoStreamBehind) {
+  auto bad = spec("pub", "chromium-sendonly-offer.sdp", false);
+  bad.negotiated.remoteFingerprint.value = "AB:CD";
+  EXPECT_FALSE(router.addPublisher(std::move(bad), false).ok());
+  auto badPlayer = spec("sub", "chromium-recvonly-offer.sdp", true);
+  badPlayer.negotiated.remoteFingerprint.value = "AB:CD";
+  EXPECT_FALSE(router.addSubscriber(std::move(badPlayer)).ok());
+  EXPECT_TRUE(router.streams().empty());
+  EXPECT_FALSE(live("pub"));
+  EXPECT_FALSE(live("sub"));
+}
+
 TEST_F(RouterTest, PublisherEndingOnPurposeClosesItsPlayers) {
   ASSERT_TRUE(router.addPublisher(spec("pub", "chromium-sendonly-offer.sdp", false), false).ok());
   ASSERT_TRUE(router.addSubscriber(spec("p1", "chromium-recvonly-offer.sdp", true)).ok());

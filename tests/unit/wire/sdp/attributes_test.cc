@@ -68,11 +68,18 @@ TEST(Attributes, TransportAttributes) {
   for (const char* bad : {"1 1 udp 1 10.0.0.1 5000 host", "1 0 udp 1 a 1 typ host", "1 1 udp 1 a 70000 typ host",
                           "1 1 udp 1 a 1 typ host generation"})
     EXPECT_FALSE(Candidate::parse(bad)) << bad;
-  auto fp = Fingerprint::parse("SHA-256 ab:CD:01");
+  std::string digest = "ab:CD";
+  for (int i = 2; i < 32; ++i) digest += ":01";
+  auto fp = Fingerprint::parse("SHA-256 " + digest);
   ASSERT_TRUE(fp);
   EXPECT_EQ(fp->hashFunc, "sha-256");
   EXPECT_FALSE(Fingerprint::parse("sha-256"));
   EXPECT_FALSE(Fingerprint::parse("sha-256 ABC:01"));
+  // A digest of the wrong length used to pass here and fail in DTLS with a 500.
+  EXPECT_FALSE(Fingerprint::parse("sha-256 ab:CD:01"));
+  EXPECT_FALSE(Fingerprint::parse("sha-256 " + digest + ":02"));
+  EXPECT_FALSE(Fingerprint::parse("sha-1 " + digest));
+  EXPECT_TRUE(Fingerprint::parse("md5 " + digest));  // refused where it is used, by name
   EXPECT_EQ(parseSetup("passive").value(), Setup::kPassive);
   EXPECT_FALSE(parseSetup("both"));
   auto g = Group::parse("BUNDLE 0 1");

@@ -4,6 +4,7 @@
 
 #include "api/http_util.h"
 #include "api/room_json.h"
+#include "base/constant_time.h"
 #include "base/log.h"
 #include "cluster/stream_access.h"
 
@@ -112,7 +113,7 @@ void RoomSignaling::dispatch(Connection& c, RoomSession& s, room::ClientMessage&
 }
 
 void RoomSignaling::onJoin(Connection& c, const room::Join& j, const std::string& rid) {
-  if (const std::string* token = cluster::requiredToken(config_.tokens, "room/" + j.room); token && *token != j.token)
+  if (const std::string* token = cluster::requiredToken(config_.tokens, "room/" + j.room); token && !constantTimeEquals(j.token, *token))
     return refuse(c, ErrorCode::kUnauthorized, j.token.empty() ? "this room needs a token" : "token not valid", rid);
   auto it = rooms_.find(j.room);
   if (it == rooms_.end()) {

@@ -7,6 +7,7 @@
 
 #include "api/http_util.h"
 #include "api/local_candidates.h"
+#include "base/constant_time.h"
 #include "cluster/session_id.h"
 #include "cluster/stream_access.h"
 #include "base/clock.h"
@@ -91,7 +92,7 @@ std::optional<net::HttpResponse> WhipHandler::authorize(const net::HttpRequest& 
     res.set(http::field::www_authenticate, "Bearer");
     return res;
   }
-  if (given != *required) return errorResponse(req, http::status::forbidden, "bearer token not valid for this stream");
+  if (!constantTimeEquals(given, *required)) return errorResponse(req, http::status::forbidden, "bearer token not valid for this stream");
   return std::nullopt;
 }
 

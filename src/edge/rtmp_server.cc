@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "base/constant_time.h"
 #include "cluster/stream_access.h"
 #include "cluster/session_id.h"
 
@@ -79,6 +80,14 @@ void RtmpServer::onAccepted(boost::asio::ip::tcp::socket socket) {
   c->start();
 }
 
+std::string loggableStreamKey(std::string_view key) {
+  const size_t q = key.find('?');
+  std::string out(key.substr(0, std::min<size_t>(q, 64)));
+  if (q != std::string_view::npos) out += "?(query hidden)";
+  else if (key.size() > 64) out += "...";
+  return out;
+}
+
 RtmpServer::Target RtmpServer::parseKey(std::string_view app, std::string_view key) const {
   Target t;
   const auto q = key.find('?');
@@ -91,7 +100,7 @@ RtmpServer::Target RtmpServer::parseKey(std::string_view app, std::string_view k
 
 bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, std::string_view what) const {
   const std::string* required = cluster::requiredToken(options_.tokens, t.stream);
-  if (!required || t.token == *required) return true;
+  if (!required || constantTimeEquals(t.token, *required)) return true;
   spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}", c.id(), c.peer(), what, t.stream,
                t.token.empty() ? "a token is required (?token=)" : "token not valid for this stream");
   return false;
@@ -100,7 +109,7 @@ bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, std::strin
 RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, std::string_view key) {
   const Target t = parseKey(app, key);
   if (t.stream.empty()) {
-    spdlog::warn("rtmp {} ({}): publish refused: bad stream key '{}'", c.id(), c.peer(), key.substr(0, 64));
+    spdlog::warn("rtmp {} ({}): publish refused: bad stream key '{}'", c.id(), c.peer(), loggableStreamKey(key));
     return RtmpDecision::kReject;
   }
   if (!authorized(t, c, "publish")) return RtmpDecision::kReject;
@@ -126,7 +135,7 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
 RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std::string_view key) {
   const Target t = parseKey(app, key);
   if (t.stream.empty()) {
-    spdlog::warn("rtmp {} ({}): play refused: bad stream key '{}'", c.id(), c.peer(), key.substr(0, 64));
+    spdlog::warn("rtmp {} ({}): play refused: bad stream key '{}'", c.id(), c.peer(), loggableStreamKey(key));
     return RtmpDecision::kReject;
   }
   if (!authorized(t, c, "play")) return RtmpDecision::kReject;

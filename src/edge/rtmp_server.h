@@ -27,6 +27,10 @@ struct RtmpServerOptions {
   size_t maxConnections = 1000;
 };
 
+// A stream key as it may be written to a log: its query (where ?token= travels) hidden,
+// at most 64 bytes.
+std::string loggableStreamKey(std::string_view key);
+
 class RtmpServer final : public net::TcpAcceptHandler {
  public:
   // `clock` (null: the steady clock) times the connections' limits.

@@ -129,8 +129,21 @@ void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, con
   reply(errorResponse(req, http::status::not_found, "no such room resource"));
 }
 
-void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
+void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply inner) {
+  // The admin API is for operators and their tools, never for other sites' pages: no CORS
+  // headers (a browser shows no answer to another origin), and a request a page of another
+  // origin made a browser send is refused before it acts (a simple cross-origin POST needs
+  // no preflight). A body must say it is JSON, so a form or text/plain POST is no request.
+  net::HttpReply reply([inner](net::HttpResponse res) {
+    removeCors(res);
+    inner(std::move(res));
+  }, req.version(), req.keep_alive());
+  if (crossOrigin(req))
+    return reply(errorResponse(req, http::status::forbidden, "the admin API does not answer other origins"));
   const auto method = req.method();
+  if (method == http::verb::options) return reply(errorResponse(req, http::status::method_not_allowed, "no CORS here"));
+  if (!req.body().empty() && mediaType(req) != "application/json")
+    return reply(errorResponse(req, http::status::unsupported_media_type, "the admin API takes application/json"));
   if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (rest.rfind("streams/", 0) == 0) {
     // streams/{stream}/egress[/{id}]; a stream name may itself hold one '/'.

@@ -12,6 +12,28 @@ void addCors(net::HttpResponse& res) {
   res.set(http::field::access_control_expose_headers, "Location, ETag, Link, Accept-Patch");
 }
 
+void removeCors(net::HttpResponse& res) {
+  for (auto f : {http::field::access_control_allow_origin, http::field::access_control_allow_methods,
+                 http::field::access_control_allow_headers, http::field::access_control_expose_headers})
+    res.erase(f);
+}
+
+bool crossOrigin(const net::HttpRequest& req) {
+  const auto origin = req.find(http::field::origin);
+  if (origin == req.end()) return false;
+  std::string_view o = origin->value();
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (o.substr(0, scheme.size()) == scheme) {
+      o.remove_prefix(scheme.size());
+      std::string host(req[http::field::host]), theirs(o);
+      std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(theirs.begin(), theirs.end(), theirs.begin(), [](unsigned char c) { return std::tolower(c); });
+      return host.empty() || theirs != host;
+    }
+  }
+  return true;  // "null" (sandboxed pages, file://) or anything else
+}
+
 net::HttpResponse errorResponse(const net::HttpRequest& req, http::status status, std::string_view reason) {
   auto res = net::makeResponse(req, status, std::string(reason) + "\n");
   addCors(res);

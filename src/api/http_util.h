@@ -15,6 +15,12 @@ net::HttpResponse errorResponse(const net::HttpRequest& req, http::status status
 net::HttpResponse jsonResponse(const net::HttpRequest& req, http::status status, std::string body);
 // Access-Control-* headers for WHIP/WHEP (RFC 9725 §4.3: pages on other origins publish).
 void addCors(net::HttpResponse& res);
+// Takes the Access-Control-* headers off again (the admin API answers no other origin).
+void removeCors(net::HttpResponse& res);
+// A browser request sent by a page of another origin: its Origin header names another
+// host than the Host it was sent to (or is "null"). Requests without Origin (curl, same-
+// origin GETs) are not.
+bool crossOrigin(const net::HttpRequest& req);
 // Media type of the request without parameters, lower-cased ("application/sdp").
 std::string mediaType(const net::HttpRequest& req);
 // The bearer token of an Authorization header, or empty.

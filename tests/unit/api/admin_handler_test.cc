@@ -1,0 +1,83 @@
+#include "api/admin_handler.h"
+
+#include <gtest/gtest.h>
+
+#include "api/http_util.h"
+#include "cluster/local_directory.h"
+#include "fake_workers.h"
+
+namespace rtcgate::api {
+namespace {
+
+// Records the pushes asked for; none is ever refused.
+class RecordingEgress final : public edge::EgressControl {
+ public:
+  void start(const std::string& stream, const std::string& url, Started done) override {
+    started.push_back(stream + " " + url);
+    done(std::nullopt, edge::EgressInfo{});
+  }
+  std::vector<edge::EgressInfo> list(const std::string&) const override { return {}; }
+  bool stop(const std::string&, const std::string&) override { return false; }
+  std::vector<std::string> started;
+};
+
+class AdminHandlerTest : public ::testing::Test {
+ protected:
+  net::HttpResponse call(http::verb m, const std::string& target, std::string body = "", std::string type = "",
+                         std::string origin = "") {
+    net::HttpRequest r{m, target, 11};
+    r.set(http::field::host, "gw.example:8080");
+    if (!type.empty()) r.set(http::field::content_type, type);
+    if (!origin.empty()) r.set(http::field::origin, origin);
+    r.body() = std::move(body);
+    r.prepare_payload();
+    std::optional<net::HttpResponse> out;
+    admin_.handle(r, std::string_view(target).substr(5), net::HttpReply([&out](net::HttpResponse res) {
+                    out = std::move(res);
+                  }, 11, true));
+    EXPECT_TRUE(out.has_value());
+    return out ? std::move(*out) : net::HttpResponse{};
+  }
+
+  cluster::LocalDirectory registry_{2};
+  testing::FakeWorkers workers_;
+  RecordingEgress egress_;
+  AdminHandler admin_{registry_, workers_, &egress_};
+};
+
+// The admin API used to answer `Access-Control-Allow-Origin: *`: any page could read it.
+TEST_F(AdminHandlerTest, AnswersWithoutCorsHeaders) {
+  auto res = call(http::verb::get, "/api/streams");
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_EQ(res.find(http::field::access_control_allow_origin), res.end());
+  auto missing = call(http::verb::get, "/api/nothing");
+  EXPECT_EQ(missing.find(http::field::access_control_allow_origin), missing.end());
+  EXPECT_EQ(call(http::verb::options, "/api/streams").result(), http::status::method_not_allowed);
+}
+
+// A page of another origin can make a browser send a simple POST without any preflight.
+TEST_F(AdminHandlerTest, RefusesWhatAnotherOriginSends) {
+  const std::string push = R"({"url":"rtmp://127.0.0.1/live/x"})";
+  auto res = call(http::verb::post, "/api/streams/cam/egress", push, "application/json", "https://evil.example");
+  EXPECT_EQ(res.result(), http::status::forbidden);
+  EXPECT_EQ(call(http::verb::delete_, "/api/sessions/abc", "", "", "null").result(), http::status::forbidden);
+  EXPECT_TRUE(egress_.started.empty());
+  // The gateway's own pages may.
+  EXPECT_EQ(call(http::verb::post, "/api/streams/cam/egress", push, "application/json", "http://GW.example:8080").result(),
+            http::status::created);
+  EXPECT_EQ(egress_.started.size(), 1u);
+}
+
+// The egress POST used to parse a body of any content type (a form or text/plain).
+TEST_F(AdminHandlerTest, TakesOnlyJsonBodies) {
+  const std::string push = R"({"url":"rtmp://127.0.0.1/live/x"})";
+  EXPECT_EQ(call(http::verb::post, "/api/streams/cam/egress", push, "text/plain").result(),
+            http::status::unsupported_media_type);
+  EXPECT_EQ(call(http::verb::post, "/api/streams/cam/egress", push).result(), http::status::unsupported_media_type);
+  EXPECT_TRUE(egress_.started.empty());
+  EXPECT_EQ(call(http::verb::post, "/api/streams/cam/egress", push, "application/json; charset=utf-8").result(),
+            http::status::created);
+}
+
+}  // namespace
+}  // namespace rtcgate::api

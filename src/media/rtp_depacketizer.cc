@@ -44,6 +44,12 @@ void RtpDepacketizer::push(uint16_t seq, uint32_t timestamp, bool marker, std::s
     drop();
     return;
   }
+  if (frame_.data.size() > kMaxFrameBytes) {
+    ++stats_.framesTooLarge;
+    drop();
+    frame_.data.shrink_to_fit();
+    return;
+  }
   if (marker) emit(out);
 }
 

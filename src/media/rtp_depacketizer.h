@@ -20,7 +20,12 @@ struct DepacketizerStats {
   uint64_t packetsDiscarded = 0;  // waited for a frame start, or part of a dropped frame
   uint64_t packetsLate = 0;       // older than one already seen (duplicate or reordered)
   uint64_t malformed = 0;         // payloads the format rejects (their frame is dropped)
+  uint64_t framesTooLarge = 0;    // frames dropped for growing past kMaxFrameBytes
 };
+
+// No real frame comes near this (a 4K keyframe is 1-2 MB); a sender that never ends a frame
+// (no marker, one timestamp) would otherwise grow one without limit.
+inline constexpr size_t kMaxFrameBytes = 8 * 1024 * 1024;
 
 // Frame boundaries from the RTP header, the payload format only says where frames start
 // and what their bytes are. Packets must arrive in sequence order (a jitter buffer or

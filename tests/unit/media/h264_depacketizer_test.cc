@@ -42,6 +42,22 @@ Stream gop(uint16_t seq = 500, uint32_t ts = 90'000) {
       seq, ts);
 }
 
+// A sender that never sets the marker and never moves its timestamp used to grow one frame
+// without limit.
+TEST(H264DepacketizerTest, AFrameThatNeverEndsIsDroppedAtTheSizeLimit) {
+  H264Depacketizer d;
+  std::vector<MediaFrame> out;
+  const std::vector<uint8_t> slice = nal(1, 1100, 7);
+  const uint16_t packets = static_cast<uint16_t>(kMaxFrameBytes / slice.size() + 10);
+  for (uint16_t i = 0; i < packets; ++i) d.push(i, 90'000, false, slice, out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(d.stats().framesTooLarge, 1u);
+  // The stream goes on at its next frame.
+  d.push(packets, 93'000, true, slice, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(out[0].afterLoss);
+}
+
 TEST(H264DepacketizerTest, RoundTripsAccessUnitsByteExact) {
   const Stream s = gop();
   H264Depacketizer d;

@@ -57,8 +57,11 @@ namespace {
 // One HTTP connection: read a request, dispatch, write, repeat while keep-alive.
 class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
  public:
-  HttpConnection(tcp::socket socket, HttpServer& server, HttpLimits limits)
-      : stream_(std::move(socket)), server_(server), limits_(limits) {}
+  HttpConnection(tcp::socket socket, HttpServer& server, HttpLimits limits, std::shared_ptr<size_t> open)
+      : stream_(std::move(socket)), server_(server), limits_(limits), open_(std::move(open)) {
+    ++*open_;
+  }
+  ~HttpConnection() { --*open_; }
 
   void start() { read(); }
 
@@ -122,6 +125,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpServer& server_;
   HttpLimits limits_;
+  std::shared_ptr<size_t> open_;  // the server's count of open connections
 };
 
 std::string_view pathOf(std::string_view target) {
@@ -195,15 +199,30 @@ Status HttpServer::listen(const SocketAddress& address) {
 void HttpServer::close() {
   boost::system::error_code ec;
   acceptor_.close(ec);
+  if (acceptRetry_) acceptRetry_->cancel();
 }
 
 void HttpServer::accept() {
-  acceptor_.async_accept(loop_.context(),
-                         [this](beast::error_code ec, tcp::socket socket) {
-                           if (ec == boost::asio::error::operation_aborted) return;
-                           if (!ec) std::make_shared<HttpConnection>(std::move(socket), *this, limits_)->start();
-                           accept();
-                         });
+  acceptor_.async_accept(loop_.context(), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+      // Out of descriptors or buffers: the connection waits in the kernel's queue; retry
+      // later rather than at once, which would spin.
+      if (acceptErrors_++ % 100 == 0) spdlog::warn("http: accept failed: {} (retrying in 100 ms)", ec.message());
+      if (!acceptRetry_) acceptRetry_ = std::make_unique<Timer>(loop_);
+      acceptRetry_->startUs(kAcceptRetryUs, [this] { accept(); });
+      return;
+    }
+    if (*openConnections_ >= limits_.maxConnections) {
+      if (connectionsRefused_++ % 100 == 0)
+        spdlog::warn("http: {} connections open, closing new ones (max {})", *openConnections_, limits_.maxConnections);
+      beast::error_code ignored;
+      socket.close(ignored);
+    } else {
+      std::make_shared<HttpConnection>(std::move(socket), *this, limits_, openConnections_)->start();
+    }
+    accept();
+  });
 }
 
 void HttpServer::dispatch(const HttpRequest& request, HttpReply reply) {

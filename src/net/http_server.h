@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "base/socket_address.h"
 #include "net/event_loop.h"
+#include "net/tcp_listener.h"
 
 namespace rtcgate::net {
 
@@ -74,7 +75,10 @@ HttpResponse makeResponse(const HttpRequest& request, boost::beast::http::status
 struct HttpLimits {
   size_t maxBodyBytes = 64 * 1024;
   int idleTimeoutSeconds = 30;
+  // Open HTTP connections (WebSockets count apart); a connection over it is closed at once.
+  size_t maxConnections = 4096;
 };
+
 
 class WebSocketHandler;
 struct WebSocketLimits;
@@ -103,6 +107,9 @@ class HttpServer {
   // Hands an upgrade request's connection to its WebSocket route; false when none matches.
   bool upgrade(boost::beast::tcp_stream& stream, const HttpRequest& request);
   size_t openWebSockets() const noexcept { return *openWebSockets_; }
+  size_t openConnections() const noexcept { return *openConnections_; }
+  uint64_t acceptErrors() const noexcept { return acceptErrors_; }
+  uint64_t connectionsRefused() const noexcept { return connectionsRefused_; }
 
  private:
   struct Route {
@@ -125,6 +132,9 @@ class HttpServer {
   std::vector<WebSocketRoute> webSocketRoutes_;
   std::unique_ptr<WebSocketLimits> webSocketLimits_;
   std::shared_ptr<size_t> openWebSockets_ = std::make_shared<size_t>(0);
+  std::shared_ptr<size_t> openConnections_ = std::make_shared<size_t>(0);
+  std::unique_ptr<Timer> acceptRetry_;
+  uint64_t acceptErrors_ = 0, connectionsRefused_ = 0;
 };
 
 }  // namespace rtcgate::net

@@ -25,16 +25,20 @@ Status TcpListener::listen(const SocketAddress& address) {
 void TcpListener::close() {
   boost::system::error_code ec;
   acceptor_.close(ec);
+  retry_.cancel();
 }
 
 void TcpListener::accept() {
   acceptor_.async_accept(loop_.context(), [this](boost::system::error_code ec, tcp::socket socket) {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) {
-      handler_.onAccepted(std::move(socket));
-    } else {
-      spdlog::warn("tcp {}: accept failed: {}", local_.toString(), ec.message());
+    if (ec) {
+      // EMFILE and the like leave the connection queued: retrying at once would spin.
+      if (acceptErrors_++ % 100 == 0)
+        spdlog::warn("tcp {}: accept failed: {} (retrying in 100 ms)", local_.toString(), ec.message());
+      retry_.startUs(kAcceptRetryUs, [this] { accept(); });
+      return;
     }
+    handler_.onAccepted(std::move(socket));
     accept();
   });
 }

@@ -10,6 +10,10 @@
 
 namespace rtcgate::net {
 
+// After a failed accept (EMFILE, ENFILE, ENOBUFS: the connection stays queued in the kernel),
+// wait this long before the next one instead of retrying at once at 100 % CPU.
+inline constexpr int64_t kAcceptRetryUs = 100'000;
+
 class TcpAcceptHandler {
  public:
   virtual ~TcpAcceptHandler() = default;
@@ -25,6 +29,7 @@ class TcpListener {
   Status listen(const SocketAddress& address);
   void close();
   const SocketAddress& localAddress() const noexcept { return local_; }
+  uint64_t acceptErrors() const noexcept { return acceptErrors_; }
 
  private:
   void accept();
@@ -33,6 +38,8 @@ class TcpListener {
   TcpAcceptHandler& handler_;
   boost::asio::ip::tcp::acceptor acceptor_;
   SocketAddress local_;
+  Timer retry_{loop_};
+  uint64_t acceptErrors_ = 0;
 };
 
 }  // namespace rtcgate::net

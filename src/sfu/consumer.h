@@ -95,6 +95,7 @@ class Consumer final : public RtpConsumer {
   void onLayersReranked() override { chooseTargetLayer(); }
 
   uint32_t ssrc() const noexcept { return ssrc_; }
+  uint32_t rtxSsrc() const noexcept { return rtxSsrc_; }
 
  private:
   void chooseTargetLayer();

@@ -122,6 +122,11 @@ Consumer& Peer::addConsumer(const wire::sdp::NegotiatedMedia& m) {
 }
 
 void Peer::removeConsumer(Consumer& consumer) {
+  // A recycled m-line sends its next track with new SSRCs: free the ended ones' SRTP state.
+  if (transport_) {
+    transport_->forgetSendSsrc(consumer.ssrc());
+    if (consumer.rtxSsrc() != 0) transport_->forgetSendSsrc(consumer.rtxSsrc());
+  }
   std::erase_if(consumers_, [&](const std::unique_ptr<Consumer>& c) { return c.get() == &consumer; });
 }
 

@@ -17,6 +17,7 @@ webrtc::WebRtcTransportOptions transportOptions(const SessionSpec& spec) {
                                                                               : crypto::dtls::DtlsRole::kServer;
   o.remoteFingerprintAlgorithm = spec.negotiated.remoteFingerprint.hashFunc;
   o.remoteFingerprint = spec.negotiated.remoteFingerprint.value;
+  o.maxSsrcs = spec.maxSsrcs;
   return o;
 }
 

@@ -1,5 +1,7 @@
 #include "sfu/router.h"
 
+#include "sfu/subscriber_slots.h"
+
 namespace rtcgate::sfu {
 
 Router::~Router() {
@@ -56,6 +58,8 @@ Status Router::addSubscriber(SessionSpec spec) {
 
 Status Router::addRoomSubscriber(SessionSpec spec, const std::vector<ConsumerBinding>& bindings) {
   if (sessions_.count(spec.id)) return Error::state("duplicate session id");
+  // A track and its RTX per slot we may send, and the browser's few of its own.
+  spec.maxSsrcs = 2 * SubscriberSlots::kMaxSlots + 8;
   auto session = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kRoomSubscriber, counters_);
   RTCGATE_TRY(session->start());
   Peer& peer = *session;

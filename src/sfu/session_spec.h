@@ -18,6 +18,8 @@ struct SessionSpec {
   transport::ice::IceCredentials localIce;
   Quality quality = Quality::kHigh;  // players: the simulcast quality asked for
   int64_t createdMs = 0;
+  // SSRCs the SRTP state is kept for, each way (a room subscriber sends a track per slot).
+  size_t maxSsrcs = 64;
 };
 
 }  // namespace rtcgate::sfu

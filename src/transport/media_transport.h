@@ -60,6 +60,8 @@ class MediaTransport : public webrtc::DatagramSink {
     (void)remote;
     return false;
   }
+  // An SSRC we sent ends for good (a room subscriber's track went away): forget its state.
+  virtual void forgetSendSsrc(uint32_t ssrc) noexcept { (void)ssrc; }
 
   virtual TransportState state() const noexcept = 0;
   virtual const std::string& reason() const noexcept = 0;

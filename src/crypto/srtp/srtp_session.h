@@ -55,6 +55,11 @@ class SrtpSession {
   Result<size_t> unprotectRtp(std::span<uint8_t> buffer, size_t packetLength) noexcept;
   Result<size_t> protectRtcp(std::span<uint8_t> buffer, size_t packetLength) noexcept;
   Result<size_t> unprotectRtcp(std::span<uint8_t> buffer, size_t packetLength) noexcept;
+  // We stopped sending `ssrc` for good (its stream ended): its slot is free for another.
+  void forgetSendSsrc(uint32_t ssrc) noexcept {
+    rtpSend_.erase(ssrc);
+    rtcpSend_.erase(ssrc);
+  }
 
  private:
   SrtpSession(SrtpProfile profile, size_t maxSsrcs);

@@ -34,6 +34,17 @@ class SsrcTable {
     return &entries_.back().state;
   }
 
+  // Forgets `ssrc` (a stream that ended), making room for another; no-op when absent.
+  void erase(uint32_t ssrc) noexcept {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].ssrc != ssrc) continue;
+      entries_[i] = entries_.back();
+      entries_.pop_back();
+      last_ = 0;
+      return;
+    }
+  }
+
   size_t size() const noexcept { return entries_.size(); }
   size_t capacity() const noexcept { return capacity_; }
 

@@ -230,8 +230,8 @@ void WebRtcTransport::onDtlsSend(std::span<const uint8_t> datagram) {
 }
 
 void WebRtcTransport::onDtlsConnected(const dtls::DtlsKeys& keys) {
-  auto in = crypto::srtp::SrtpSession::create(keys.profile, keys.remoteKey(), keys.remoteSalt());
-  auto out = crypto::srtp::SrtpSession::create(keys.profile, keys.localKey(), keys.localSalt());
+  auto in = crypto::srtp::SrtpSession::create(keys.profile, keys.remoteKey(), keys.remoteSalt(), options_.maxSsrcs);
+  auto out = crypto::srtp::SrtpSession::create(keys.profile, keys.localKey(), keys.localSalt(), options_.maxSsrcs);
   if (!in.ok() || !out.ok()) {
     setState(TransportState::kFailed, "SRTP session setup failed");
     return;

@@ -42,6 +42,8 @@ struct WebRtcTransportOptions {
   int64_t consentTimeoutUs = 30'000'000;  // RFC 7675
   // A peer that has not completed ICE + DTLS by then is given up.
   int64_t connectTimeoutUs = 30'000'000;
+  // SSRCs each SRTP direction keeps state for (ours sent, theirs received).
+  size_t maxSsrcs = crypto::srtp::SrtpSession::kDefaultMaxSsrcs;
 };
 
 class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::dtls::DtlsListener {
@@ -72,6 +74,9 @@ class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::d
   void onLocalAddressChanged();
   // Sends DTLS close_notify (when connected) and ends the transport.
   void close(std::string_view reason) override;
+  void forgetSendSsrc(uint32_t ssrc) noexcept override {
+    if (srtpOut_) srtpOut_->forgetSendSsrc(ssrc);
+  }
 
   TransportState state() const noexcept override { return state_; }
   const std::string& reason() const noexcept override { return reason_; }

@@ -43,6 +43,7 @@ class FakeTransport final : public transport::MediaTransport {
     return {};
   }
   void close(std::string_view reason) override { setState(TransportState::kClosed, reason); }
+  void forgetSendSsrc(uint32_t ssrc) noexcept override { forgotten.push_back(ssrc); }
   TransportState state() const noexcept override { return state_; }
   const std::string& reason() const noexcept override { return reason_; }
   const transport::MediaTransportStats& stats() const noexcept override { return stats_; }
@@ -58,6 +59,7 @@ class FakeTransport final : public transport::MediaTransport {
   void receiveRtcp(const Bytes& bytes, int64_t nowUs) { listener_.onTransportRtcp(*this, packet(bytes, nowUs)); }
 
   std::vector<Bytes> rtpOut, rtcpOut;
+  std::vector<uint32_t> forgotten;  // send SSRCs whose SRTP state was let go
   int datagrams = 0;
 
  private:

@@ -302,6 +302,30 @@ TEST_P(SrtpProfileTest, SsrcTableIsCapped) {
   EXPECT_TRUE(unprotect(rx2, third).ok());
 }
 
+// A room subscriber sends each new track on new SSRCs: a full table used to refuse every
+// track after the first 64 that were ever sent, ended or not.
+TEST_P(SrtpProfileTest, AForgottenSendSsrcFreesItsSlot) {
+  auto tx = makeSession(GetParam(), 2);
+  for (uint32_t ssrc = 1; ssrc <= 2; ++ssrc) {
+    auto p = makeRtp(1, ssrc);
+    ASSERT_TRUE(protect(tx, p).ok());
+    auto c = makeRtcp(ssrc);
+    ASSERT_TRUE(protect(tx, c, true).ok());
+  }
+  auto third = makeRtp(1, 3);
+  EXPECT_EQ(protect(tx, third).error().code, Code::kNoSpace);
+  auto thirdRtcp = makeRtcp(3);
+  EXPECT_EQ(protect(tx, thirdRtcp, true).error().code, Code::kNoSpace);
+  tx.forgetSendSsrc(1);
+  tx.forgetSendSsrc(99);  // never sent: nothing happens
+  third = makeRtp(1, 3);
+  EXPECT_TRUE(protect(tx, third).ok());
+  thirdRtcp = makeRtcp(3);
+  EXPECT_TRUE(protect(tx, thirdRtcp, true).ok());
+  auto again = makeRtp(2, 2);  // the one kept still protects
+  EXPECT_TRUE(protect(tx, again).ok());
+}
+
 }  // namespace
 }  // namespace rtcgate::crypto::srtp
 

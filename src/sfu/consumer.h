@@ -96,6 +96,7 @@ class Consumer final : public RtpConsumer {
 
   uint32_t ssrc() const noexcept { return ssrc_; }
   uint32_t rtxSsrc() const noexcept { return rtxSsrc_; }
+  uint8_t payloadType() const noexcept { return pt_; }
 
  private:
   void chooseTargetLayer();

@@ -86,7 +86,9 @@ Status Router::updateConsumers(const std::string& id, const wire::sdp::Negotiate
   for (Consumer* c : peer->consumers()) {
     const ConsumerBinding* b = bound(c->mid());
     const auto* m = sends(c->mid());
-    const bool same = b && m && c->stream() && c->stream()->name() == b->stream && m->local->ssrc == c->ssrc();
+    // (The codec too: a track republished with another codec while an offer was out keeps its SSRC.)
+    const bool same = b && m && c->stream() && c->stream()->name() == b->stream && m->local->ssrc == c->ssrc() &&
+                      m->codecs.front().pt == c->payloadType();
     if (!same) detachConsumer(*peer, *c);
   }
   for (const auto& b : bindings) {

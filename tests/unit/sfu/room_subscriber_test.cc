@@ -92,6 +92,20 @@ TEST_F(RoomSubscriberTest, RenegotiationDropsAnInactiveMlineAndKeepsTheOthers) {
   EXPECT_EQ(sentSsrcs(), (std::vector<uint32_t>{0x100, 0x300}));
 }
 
+// A track republished with another codec while an offer was out keeps its slot and SSRC; the
+// consumer used to keep the old payload type (and the VP8 rewriter) for the new codec.
+TEST_F(RoomSubscriberTest, ASlotWhoseCodecChangedGetsAConsumerForTheNewOne) {
+  ASSERT_EQ(router.find("sub")->consumerForMid("1")->payloadType(), vp8Codec().pt);
+  auto other = sendSection("1", 0x200);
+  other.codecs.front().pt = static_cast<uint8_t>(vp8Codec().pt + 2);
+  wire::sdp::NegotiatedSession next;
+  next.media = {sendSection("0", 0x100), other};
+  ASSERT_TRUE(router.updateConsumers("sub", next, {{"0", "r/a"}, {"1", "r/b"}}).ok());
+  ASSERT_NE(router.find("sub")->consumerForMid("1"), nullptr);
+  EXPECT_EQ(router.find("sub")->consumerForMid("1")->payloadType(), vp8Codec().pt + 2);
+  EXPECT_EQ(router.find("sub")->consumerForMid("0")->payloadType(), vp8Codec().pt);
+}
+
 TEST_F(RoomSubscriberTest, PausedTrackSendsNothingAndResumesOnAKeyframe) {
   sendFromBoth(1, true);
   sentSsrcs();

@@ -181,12 +181,16 @@ void Producer::sampleBitrates(int64_t nowUs) {
   auto arriving = [](const ProducerLayer& l) { return l.ssrc != 0 && l.stats && l.stats->started() && l.idleSamples < 2; };
   const bool allSized = std::all_of(layers_.begin(), layers_.end(),
                                     [&](const auto& l) { return !arriving(l) || l.pixels > 0; });
-  const bool anyArriving = std::any_of(layers_.begin(), layers_.end(), arriving);
+  // Bitrates order the layers only when every arriving one has a rate: a layer quiet for one
+  // sample would otherwise sort lowest and take the low-quality players for a second.
+  const bool ratesKnown = std::any_of(layers_.begin(), layers_.end(), arriving) &&
+                          std::all_of(layers_.begin(), layers_.end(),
+                                      [&](const auto& l) { return !arriving(l) || l.bitrateBps > 0; });
   // Resolution is stable; bitrate can cross over briefly while an encoder ramps up.
   if (allSized) {
     std::stable_sort(byQuality_.begin(), byQuality_.end(),
                      [&](int a, int b) { return layers_[a].pixels < layers_[b].pixels; });
-  } else if (anyArriving && layers_.size() > 1) {
+  } else if (ratesKnown && layers_.size() > 1) {
     std::stable_sort(byQuality_.begin(), byQuality_.end(),
                      [&](int a, int b) { return layers_[a].bitrateBps < layers_[b].bitrateBps; });
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/constant_time.h"
 #include "base/hex.h"
 #include "base/random.h"
 
@@ -80,7 +81,7 @@ Result<RoomParticipant*> Room::join(std::string name, std::string displayName, s
 
 RoomParticipant* Room::resume(std::string_view name, std::string_view secret) {
   RoomParticipant* p = find(name);
-  if (!p || secret.empty() || p->resumeSecret != secret) return nullptr;
+  if (!p || secret.empty() || !constantTimeEquals(secret, p->resumeSecret)) return nullptr;
   p->disconnectedSinceUs.reset();
   return p;
 }

@@ -388,6 +388,11 @@ void RoomSession::answer(const std::string& name, const room::Answer& msg, const
     m.pending.reset();
     return fail(name, ErrorCode::kSdpRejected, "answer: " + negotiated.error().toString(), rid);
   }
+  if (m.subscriberId.empty() && ctx_.directory.sessionCount() >= ctx_.config.maxSessions) {
+    p->slots.onOfferFailed(msg.negotiation);
+    m.pending.reset();
+    return fail(name, ErrorCode::kUnavailable, "the gateway is at its session limit", rid);
+  }
   m.pending->answered = true;
   auto done = [this, alive = std::weak_ptr<bool>(alive_), name, gen = m.generation, n = msg.negotiation](Status st) {
     if (alive.lock()) onSubscriberReady(name, gen, n, st);
@@ -403,7 +408,16 @@ void RoomSession::answer(const std::string& name, const room::Answer& msg, const
     m.subscriberId = spec.id;
     ctx_.directory.addSubscriber(
         {spec.id, sfu::SessionKind::kRoomSubscriber, this->name(), worker_, "", spec.negotiated.remoteIce.ufrag});
-    ctx_.workers.addRoomSubscriber(worker_, std::move(spec), m.pending->bindings, std::move(done));
+    // A connection that could not be set up leaves nothing behind: the next offer makes a new one.
+    auto created = [this, alive = std::weak_ptr<bool>(alive_), name, gen = m.generation, id = spec.id,
+                    done = std::move(done)](Status st) {
+      if (!st.ok() && alive.lock()) {
+        ctx_.directory.remove(id);
+        if (Member* mm = member(name, gen); mm && mm->subscriberId == id) mm->subscriberId.clear();
+      }
+      done(st);
+    };
+    ctx_.workers.addRoomSubscriber(worker_, std::move(spec), m.pending->bindings, std::move(created));
     return;
   }
   const transport::ice::IceCredentials remoteIce{negotiated->remoteIce.ufrag, negotiated->remoteIce.pwd};
@@ -488,8 +502,17 @@ void RoomSession::startPublisher(const std::string& name, const room::Publish& m
     return;
   }
   sfu::SessionSpec spec;
-  spec.id = cluster::newSessionId();
   spec.stream = room_.streamOf(name, streamSource(msg.connection));
+  // A room publishes its own streams only: one that a WHIP, RTMP or other client publishes
+  // under the same name is not taken over; this connection's own earlier session may be.
+  if (const cluster::StreamEntry* s = ctx_.directory.stream(spec.stream); s && !s->publisherId.empty()) {
+    const auto own = m.publishers.find(msg.connection);
+    if (own == m.publishers.end() || own->second.sessionId != s->publisherId)
+      return fail(name, ErrorCode::kUnauthorized, "stream " + spec.stream + " is published by another client", rid);
+  }
+  if (ctx_.directory.sessionCount() >= ctx_.config.maxSessions)
+    return fail(name, ErrorCode::kUnavailable, "the gateway is at its session limit", rid);
+  spec.id = cluster::newSessionId();
   spec.negotiated = answer->session;
   spec.localIce = local;
   spec.createdMs = unixTimeMs();

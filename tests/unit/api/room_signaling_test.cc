@@ -110,6 +110,29 @@ TEST_F(RoomSignalingTest, JoinPublishAndTheOthersGetAnOffer) {
   EXPECT_EQ(a.channel->closedWith, 1000);
 }
 
+// A participant named after a stream some other client publishes (room "r" joined as "cam"
+// while a WHIP client publishes "r/cam") used to replace that publisher.
+TEST_F(RoomSignalingTest, APublishDoesNotTakeOverAnotherClientsStream) {
+  directory_.addPublisher({"whip1", sfu::SessionKind::kPublisher, "r/cam", 0, "", "u"}, {});
+  Client a = join("cam");
+  const json publish = {{"type", "publish"},
+                        {"sdp", test::readTextFile("tests/fixtures/sdp/chromium-sendonly-offer.sdp")},
+                        {"tracks", {{{"mid", "0"}, {"source", "microphone"}}, {{"mid", "1"}, {"source", "camera"}}}}};
+  a.say(publish);
+  auto errs = a.channel->take("error");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0]["code"], "unauthorized");
+  EXPECT_TRUE(workers_.started.empty());
+  EXPECT_EQ(directory_.stream("r/cam")->publisherId, "whip1");
+  // Its own stream it may publish again (a new PeerConnection replaces its first one).
+  Client b = join("b");
+  b.say(publish);
+  ASSERT_EQ(b.channel->take("publishAnswer").size(), 1u);
+  b.say(publish);
+  EXPECT_EQ(b.channel->take("publishAnswer").size(), 1u);
+  EXPECT_TRUE(b.channel->take("error").empty());
+}
+
 TEST_F(RoomSignalingTest, BadSignalingGetsAnErrorAndHarmsNobody) {
   Client a = join("a");
   Client b = join("b");

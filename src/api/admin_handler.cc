@@ -129,15 +129,11 @@ void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, con
   reply(errorResponse(req, http::status::not_found, "no such room resource"));
 }
 
-void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply inner) {
+void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   // The admin API is for operators and their tools, never for other sites' pages: no CORS
   // headers (a browser shows no answer to another origin), and a request a page of another
   // origin made a browser send is refused before it acts (a simple cross-origin POST needs
   // no preflight). A body must say it is JSON, so a form or text/plain POST is no request.
-  net::HttpReply reply([inner](net::HttpResponse res) {
-    removeCors(res);
-    inner(std::move(res));
-  }, req.version(), req.keep_alive());
   if (crossOrigin(req))
     return reply(errorResponse(req, http::status::forbidden, "the admin API does not answer other origins"));
   const auto method = req.method();

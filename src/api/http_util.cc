@@ -12,10 +12,13 @@ void addCors(net::HttpResponse& res) {
   res.set(http::field::access_control_expose_headers, "Location, ETag, Link, Accept-Patch");
 }
 
-void removeCors(net::HttpResponse& res) {
-  for (auto f : {http::field::access_control_allow_origin, http::field::access_control_allow_methods,
-                 http::field::access_control_allow_headers, http::field::access_control_expose_headers})
-    res.erase(f);
+net::HttpReply withCors(const net::HttpRequest& req, net::HttpReply reply) {
+  return net::HttpReply(
+      [reply](net::HttpResponse res) {
+        addCors(res);
+        reply(std::move(res));
+      },
+      req.version(), req.keep_alive());
 }
 
 bool crossOrigin(const net::HttpRequest& req) {
@@ -35,15 +38,11 @@ bool crossOrigin(const net::HttpRequest& req) {
 }
 
 net::HttpResponse errorResponse(const net::HttpRequest& req, http::status status, std::string_view reason) {
-  auto res = net::makeResponse(req, status, std::string(reason) + "\n");
-  addCors(res);
-  return res;
+  return net::makeResponse(req, status, std::string(reason) + "\n");
 }
 
 net::HttpResponse jsonResponse(const net::HttpRequest& req, http::status status, std::string body) {
-  auto res = net::makeResponse(req, status, std::move(body), "application/json");
-  addCors(res);
-  return res;
+  return net::makeResponse(req, status, std::move(body), "application/json");
 }
 
 std::string mediaType(const net::HttpRequest& req) {

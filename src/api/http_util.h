@@ -10,13 +10,14 @@ namespace rtcgate::api {
 
 namespace http = boost::beast::http;
 
-// A text/plain error whose body says why, with CORS headers so browsers can read it.
+// A text/plain error whose body says why.
 net::HttpResponse errorResponse(const net::HttpRequest& req, http::status status, std::string_view reason);
 net::HttpResponse jsonResponse(const net::HttpRequest& req, http::status status, std::string body);
 // Access-Control-* headers for WHIP/WHEP (RFC 9725 §4.3: pages on other origins publish).
 void addCors(net::HttpResponse& res);
-// Takes the Access-Control-* headers off again (the admin API answers no other origin).
-void removeCors(net::HttpResponse& res);
+// `reply`, adding the Access-Control-* headers to whatever is answered through it. Only
+// WHIP/WHEP answer other origins; the admin API, metrics and files do not.
+net::HttpReply withCors(const net::HttpRequest& req, net::HttpReply reply);
 // A browser request sent by a page of another origin: its Origin header names another
 // host than the Host it was sent to (or is "null"). Requests without Origin (curl, same-
 // origin GETs) are not.

@@ -51,7 +51,8 @@ WhipHandler::WhipHandler(Mode mode, cluster::Directory& registry, cluster::Media
                          const crypto::dtls::Certificate& certificate)
     : mode_(mode), registry_(registry), workers_(workers), config_(config), certificate_(certificate) {}
 
-void WhipHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
+void WhipHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply inner) {
+  const net::HttpReply reply = withCors(req, std::move(inner));  // pages of any origin publish and play
   if (req.method() == http::verb::options) return reply(options(req));
   // POST /{stream}; PATCH and DELETE /{stream}/{session}. A stream name may hold one '/'
   // ("live/cam" for RTMP {app}/{key} names), so a session is always the last part.
@@ -76,7 +77,6 @@ void WhipHandler::handle(const net::HttpRequest& req, std::string_view rest, net
 
 net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
   auto res = net::makeResponse(req, http::status::no_content, "");
-  addCors(res);
   res.set("Accept-Post", "application/sdp");
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
   for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
@@ -192,7 +192,6 @@ void WhipHandler::onStarted(const Status& st, const net::HttpRequest& head, cons
 net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const cluster::SessionEntry& entry,
                                        const std::string& sdp) const {
   auto res = net::makeResponse(head, http::status::created, sdp, "application/sdp");
-  addCors(res);
   res.set(http::field::location, prefix() + entry.stream + "/" + entry.id);
   res.set(http::field::etag, entry.etag);
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
@@ -210,7 +209,6 @@ net::HttpResponse WhipHandler::remove(const net::HttpRequest& req, const std::st
   workers_.closeSession(worker, id, "ended by DELETE");
   spdlog::info("{}: session {} ended by DELETE", mode_ == Mode::kWhip ? "whip" : "whep", id);
   auto res = net::makeResponse(req, http::status::ok, "");
-  addCors(res);
   return res;
 }
 
@@ -242,7 +240,6 @@ void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, 
   if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) return iceRestart(req, *e, req.body(), reply);
   // Trickled candidates: an ICE-lite server learns the peer's addresses from its checks.
   auto res = net::makeResponse(req, http::status::no_content, "");
-  addCors(res);
   reply(std::move(res));
 }
 
@@ -263,7 +260,6 @@ void WhipHandler::iceRestart(const net::HttpRequest& req, const cluster::Session
                                   " typ host\r\n";
                         frag += "a=end-of-candidates\r\n";
                         auto res = net::makeResponse(head, http::status::ok, frag, "application/trickle-ice-sdpfrag");
-                        addCors(res);
                         reply(std::move(res));
                       });
 }

@@ -136,7 +136,7 @@ std::string_view pathOf(std::string_view target) {
 }  // namespace
 
 HttpServer::HttpServer(EventLoop& loop, HttpLimits limits)
-    : loop_(loop), limits_(limits), acceptor_(loop.context()), webSocketLimits_(std::make_unique<WebSocketLimits>()) {}
+    : limits_(limits), listener_(loop, *this), webSocketLimits_(std::make_unique<WebSocketLimits>()) {}
 
 HttpServer::~HttpServer() { close(); }
 
@@ -180,49 +180,19 @@ bool HttpServer::upgrade(beast::tcp_stream& stream, const HttpRequest& request) 
   return false;
 }
 
-Status HttpServer::listen(const SocketAddress& address) {
-  boost::system::error_code ec;
-  const auto ip = boost::asio::ip::make_address(address.ipString(), ec);
-  if (ec) return Error{Error::Code::kMalformed, "bad HTTP listen address"};
-  const tcp::endpoint ep(ip, address.port());
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
-  if (ec) return Error{Error::Code::kInternal, "cannot listen on the HTTP address (in use?)"};
-  const auto bound = acceptor_.local_endpoint();
-  local_ = *SocketAddress::parse(bound.address().to_string(), bound.port());
-  accept();
-  return {};
-}
+Status HttpServer::listen(const SocketAddress& address) { return listener_.listen(address); }
 
-void HttpServer::close() {
-  boost::system::error_code ec;
-  acceptor_.close(ec);
-  if (acceptRetry_) acceptRetry_->cancel();
-}
+void HttpServer::close() { listener_.close(); }
 
-void HttpServer::accept() {
-  acceptor_.async_accept(loop_.context(), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (ec) {
-      // Out of descriptors or buffers: the connection waits in the kernel's queue; retry
-      // later rather than at once, which would spin.
-      if (acceptErrors_++ % 100 == 0) spdlog::warn("http: accept failed: {} (retrying in 100 ms)", ec.message());
-      if (!acceptRetry_) acceptRetry_ = std::make_unique<Timer>(loop_);
-      acceptRetry_->startUs(kAcceptRetryUs, [this] { accept(); });
-      return;
-    }
-    if (*openConnections_ >= limits_.maxConnections) {
-      if (connectionsRefused_++ % 100 == 0)
-        spdlog::warn("http: {} connections open, closing new ones (max {})", *openConnections_, limits_.maxConnections);
-      beast::error_code ignored;
-      socket.close(ignored);
-    } else {
-      std::make_shared<HttpConnection>(std::move(socket), *this, limits_, openConnections_)->start();
-    }
-    accept();
-  });
+void HttpServer::onAccepted(tcp::socket socket) {
+  if (*openConnections_ >= limits_.maxConnections) {
+    if (connectionsRefused_++ % 100 == 0)
+      spdlog::warn("http: {} connections open, closing new ones (max {})", *openConnections_, limits_.maxConnections);
+    beast::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  std::make_shared<HttpConnection>(std::move(socket), *this, limits_, openConnections_)->start();
 }
 
 void HttpServer::dispatch(const HttpRequest& request, HttpReply reply) {

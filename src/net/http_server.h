@@ -83,7 +83,7 @@ struct HttpLimits {
 class WebSocketHandler;
 struct WebSocketLimits;
 
-class HttpServer {
+class HttpServer final : TcpAcceptHandler {
  public:
   HttpServer(EventLoop& loop, HttpLimits limits = {});
   ~HttpServer();
@@ -97,7 +97,7 @@ class HttpServer {
   void setWebSocketLimits(const WebSocketLimits& limits);
 
   Status listen(const SocketAddress& address);
-  const SocketAddress& localAddress() const noexcept { return local_; }
+  const SocketAddress& localAddress() const noexcept { return listener_.localAddress(); }
   void close();
 
   // Dispatches one request through the route table; `reply` is answered once.
@@ -108,7 +108,7 @@ class HttpServer {
   bool upgrade(boost::beast::tcp_stream& stream, const HttpRequest& request);
   size_t openWebSockets() const noexcept { return *openWebSockets_; }
   size_t openConnections() const noexcept { return *openConnections_; }
-  uint64_t acceptErrors() const noexcept { return acceptErrors_; }
+  uint64_t acceptErrors() const noexcept { return listener_.acceptErrors(); }
   uint64_t connectionsRefused() const noexcept { return connectionsRefused_; }
 
  private:
@@ -118,12 +118,11 @@ class HttpServer {
     std::string prefix;
     HttpHandler* handler;
   };
-  void accept();
+  // TcpAcceptHandler: a new connection, served unless too many are open.
+  void onAccepted(boost::asio::ip::tcp::socket socket) override;
 
-  EventLoop& loop_;
   HttpLimits limits_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  SocketAddress local_;
+  TcpListener listener_;
   std::vector<Route> routes_;
   struct WebSocketRoute {
     std::string prefix;
@@ -133,8 +132,7 @@ class HttpServer {
   std::unique_ptr<WebSocketLimits> webSocketLimits_;
   std::shared_ptr<size_t> openWebSockets_ = std::make_shared<size_t>(0);
   std::shared_ptr<size_t> openConnections_ = std::make_shared<size_t>(0);
-  std::unique_ptr<Timer> acceptRetry_;
-  uint64_t acceptErrors_ = 0, connectionsRefused_ = 0;
+  uint64_t connectionsRefused_ = 0;
 };
 
 }  // namespace rtcgate::net

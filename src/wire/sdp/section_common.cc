@@ -8,10 +8,6 @@
 namespace rtcgate::wire::sdp {
 namespace {
 
-bool supportedHash(std::string_view h) {
-  return h == "sha-1" || h == "sha-224" || h == "sha-256" || h == "sha-384" || h == "sha-512";
-}
-
 std::string_view paramOr(const std::vector<FmtpParam>& params, std::string_view key,
                          std::string_view fallback) {
   return findFmtpParam(params, key).value_or(fallback);
@@ -91,7 +87,7 @@ SdpResult<bool> readRemoteIdentity(const SessionDescription& sd, const MediaSect
   if (fp == nullptr) return sdpError(std::string(role) + " lacks a=fingerprint");
   auto fingerprint = Fingerprint::parse(fp->value);
   if (!fingerprint) return sdpError(fingerprint.error().message, fp->line);
-  if (!supportedHash(fingerprint->hashFunc))
+  if (!fingerprintDigestBytes(fingerprint->hashFunc))
     return sdpError("a=fingerprint hash function " + fingerprint->hashFunc + " is not supported", fp->line);
   session.remoteFingerprint = std::move(fingerprint.value());
   return true;

@@ -19,6 +19,14 @@ std::string Group::toString() const {
   return out;
 }
 
+std::optional<size_t> fingerprintDigestBytes(std::string_view hashFunc) noexcept {
+  static constexpr std::pair<std::string_view, size_t> kDigestBytes[] = {
+      {"sha-1", 20}, {"sha-224", 28}, {"sha-256", 32}, {"sha-384", 48}, {"sha-512", 64}};
+  for (const auto& [name, size] : kDigestBytes)
+    if (hashFunc == name) return size;
+  return std::nullopt;
+}
+
 Result<Fingerprint> Fingerprint::parse(std::string_view value) {
   auto tokens = splitWhitespace(value);
   if (tokens.size() != 2) return Error::malformed("a=fingerprint must be '<hash-func> <hex>'");
@@ -33,15 +41,11 @@ Result<Fingerprint> Fingerprint::parse(std::string_view value) {
       if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f')))
         return Error::malformed("a=fingerprint value is not colon-separated hex");
   }
-  // The digest must be as long as its hash function makes it, or DTLS fails much later.
-  static constexpr std::pair<std::string_view, size_t> kDigestBytes[] = {
-      {"sha-1", 20}, {"sha-224", 28}, {"sha-256", 32}, {"sha-384", 48}, {"sha-512", 64}};
-  for (const auto& [name, size] : kDigestBytes) {
-    if (f.hashFunc != name) continue;
-    if (bytes.size() != size) return Error::malformed("a=fingerprint digest has the wrong length for its hash function");
-    return f;
-  }
-  return f;  // another hash function: whoever uses the fingerprint says whether it is supported
+  // The digest must be as long as its hash function makes it, or DTLS fails much later. Other
+  // hash functions pass: whoever uses the fingerprint says whether it is supported.
+  if (const auto size = fingerprintDigestBytes(f.hashFunc); size && bytes.size() != *size)
+    return Error::malformed("a=fingerprint digest has the wrong length for its hash function");
+  return f;
 }
 
 Result<Setup> parseSetup(std::string_view value) {

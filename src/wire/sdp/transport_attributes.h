@@ -23,6 +23,10 @@ struct Group {
 };
 
 // a=fingerprint:<hash-func> <value> (RFC 8122 §5). hashFunc is lower-cased.
+// Digest length of a DTLS fingerprint hash function we support (sha-1/224/256/384/512, RFC
+// 8122 §5); nullopt for any other.
+std::optional<size_t> fingerprintDigestBytes(std::string_view hashFunc) noexcept;
+
 struct Fingerprint {
   std::string hashFunc;
   std::string value;  // upper-case colon-separated hex, as sent

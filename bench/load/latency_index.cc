@@ -43,6 +43,18 @@ void LatencyIndex::resetSendTimes(size_t n) {
   for (size_t i = 0; i < n; ++i) sent_[i].store(0, std::memory_order_relaxed);
 }
 
+void recordLatency(const LatencyIndex& index, std::span<const uint8_t> payload, int64_t nowUs, LatencySamples& sink) {
+  constexpr int64_t kMaxLatencyUs = 5'000'000;  // anything later is a stale send time from an earlier loop
+  if (payload.size() < LatencyIndex::kMinPayload) return;
+  const auto at = index.lookup(LatencyIndex::key(payload));
+  if (!at) return;
+  const int64_t sent = index.sentAt(*at);
+  const int64_t added = nowUs - sent;
+  if (sent == 0 || added < 0 || added >= kMaxLatencyUs) return;
+  sink.all.push_back(static_cast<int32_t>(added));
+  if (!index.inKeyframe(*at)) sink.delta.push_back(static_cast<int32_t>(added));
+}
+
 std::optional<uint32_t> LatencyIndex::lookup(uint64_t key) const noexcept {
   if (!map_) return std::nullopt;
   auto it = map_->find(key);

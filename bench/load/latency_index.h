@@ -21,6 +21,7 @@ struct LatencySamples {
 };
 
 // Payload fingerprint -> position in the publisher's schedule -> last send time (µs).
+
 class LatencyIndex {
  public:
   // FNV-1a over the payload's last 32 bytes and its length. The tail is codec data, so a
@@ -45,5 +46,9 @@ class LatencyIndex {
   std::unique_ptr<std::atomic<int64_t>[]> sent_;
   std::vector<bool> keyframe_;
 };
+
+// Adds the added latency of a received video payload to `sink` when `index` recognises it
+// (and the send time is plausible: not from an earlier loop of the clip).
+void recordLatency(const LatencyIndex& index, std::span<const uint8_t> payload, int64_t nowUs, LatencySamples& sink);
 
 }  // namespace rtcgate::load

@@ -22,6 +22,25 @@ LatencySummary summarizeLatency(std::vector<int32_t>& v) {
   return s;
 }
 
+void summarizeLatency(const std::vector<const LatencySamples*>& perWorker, LoadReport& r) {
+  std::vector<int32_t> all, delta;
+  for (const LatencySamples* s : perWorker) {
+    all.insert(all.end(), s->all.begin(), s->all.end());
+    delta.insert(delta.end(), s->delta.begin(), s->delta.end());
+  }
+  r.latency = summarizeLatency(all);
+  r.deltaLatency = summarizeLatency(delta);
+}
+
+void ReceiveTotals::finish(LoadReport& r) const {
+  r.rxPacketsPerSec = packetsPerSec;
+  r.rxMbitPerSec = bitsPerSec / 1e6;
+  r.meanLossPct = mean(videoLossPct);
+  r.worstLossPct = percentile(videoLossPct, 1.0);
+  r.meanAudioLossPct = mean(audioLossPct);
+  r.worstAudioLossPct = percentile(audioLossPct, 1.0);
+}
+
 void printReport(const LoadReport& r) {
   std::printf("\n== rtcgate-load: %s stream '%s' (%s), %.1f s ==\n", r.server.c_str(), r.stream.c_str(), r.codec.c_str(), r.seconds);
   std::printf("  %-32s %d requested, %d connected, %d signaling failed, %d transport failed, %d without media\n",

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "publisher.h"
+#include "run_math.h"
 #include "subscriber.h"
 
 namespace rtcgate::load {
@@ -50,7 +51,32 @@ struct LoadReport {
   RoomFigures room;
 };
 
+// What a runner sums over the subscribers that received media.
+struct ReceiveTotals {
+  double packetsPerSec = 0, bitsPerSec = 0;
+  std::vector<double> videoLossPct, audioLossPct;
+  // One subscriber's figures over `secs` of reception; its feedback counters go into `r`.
+  template <typename Stats>
+  void add(const Stats& st, double secs, LoadReport& r) {
+    packetsPerSec += static_cast<double>(st.packets) / secs;
+    bitsPerSec += static_cast<double>(st.bytes) * 8 / secs;
+    videoLossPct.push_back(lossPct(st.videoLost, st.videoExpected));
+    audioLossPct.push_back(lossPct(st.audioLost, st.audioExpected));
+    r.keyframes += st.keyframes;
+    r.nacksSent += st.nacksSent;
+    r.nackedSeqs += st.nackedSeqs;
+    r.rtxReceived += st.rtxPackets;
+    r.recovered += st.recovered;
+    r.plisSent += st.plisSent;
+    r.duplicates += st.duplicates;
+  }
+  // Rates and loss figures into `r`.
+  void finish(LoadReport& r) const;
+};
+
 LatencySummary summarizeLatency(std::vector<int32_t>& samplesUs);
+// Both summaries of the samples gathered by every worker.
+void summarizeLatency(const std::vector<const LatencySamples*>& perWorker, LoadReport& r);
 void printReport(const LoadReport& r);
 // Writes the report as JSON to `path`; false on I/O error.
 bool writeJson(const LoadReport& r, const std::string& path);

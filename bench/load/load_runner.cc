@@ -204,8 +204,8 @@ class LoadRunner {
   }
 
   void aggregate() {
-    std::vector<double> losses, audioLosses, firstKey, connect;
-    double rxPackets = 0, rxBits = 0;
+    std::vector<double> firstKey, connect;
+    ReceiveTotals totals;
     report_.minKeyframes = UINT64_MAX;
     for (const auto& sess : sessions_) {
       const Subscriber& s = *sess.peer;
@@ -222,43 +222,17 @@ class LoadRunner {
         ++report_.neverGotMedia;
         continue;
       }
-      const double secs = std::max(1e-3, static_cast<double>(stopUs_ - st.firstMediaUs) / 1e6);
-      rxPackets += static_cast<double>(st.packets) / secs;
-      rxBits += static_cast<double>(st.bytes) * 8 / secs;
-      losses.push_back(lossPct(st.videoLost, st.videoExpected));
-      audioLosses.push_back(lossPct(st.audioLost, st.audioExpected));
+      totals.add(st, std::max(1e-3, static_cast<double>(stopUs_ - st.firstMediaUs) / 1e6), report_);
       if (st.firstKeyframeUs) firstKey.push_back(static_cast<double>(st.firstKeyframeUs - s.connectedAtUs()) / 1000.0);
-      report_.keyframes += st.keyframes;
-      report_.nacksSent += st.nacksSent;
-      report_.nackedSeqs += st.nackedSeqs;
-      report_.rtxReceived += st.rtxPackets;
-      report_.recovered += st.recovered;
-      report_.plisSent += st.plisSent;
-      report_.duplicates += st.duplicates;
       report_.simulatedDrops += st.simulatedDrops;
     }
     if (report_.minKeyframes == UINT64_MAX) report_.minKeyframes = 0;
-    report_.rxPacketsPerSec = rxPackets;
-    report_.rxMbitPerSec = rxBits / 1e6;
-    report_.meanLossPct = mean(losses);
-    report_.worstLossPct = percentile(losses, 1.0);
-    report_.meanAudioLossPct = mean(audioLosses);
-    report_.worstAudioLossPct = percentile(audioLosses, 1.0);
+    totals.finish(report_);
     report_.firstKeyframeMsP50 = percentile(firstKey, 0.5);
     report_.firstKeyframeMsMax = percentile(firstKey, 1.0);
     report_.connectMsP50 = percentile(connect, 0.5);
     report_.connectMsMax = percentile(connect, 1.0);
-    aggregatePublisherAndLatency();
-  }
-
-  void aggregatePublisherAndLatency() {
-    std::vector<int32_t> all, delta;
-    for (auto& w : workers_) {
-      all.insert(all.end(), w->latencySamples().all.begin(), w->latencySamples().all.end());
-      delta.insert(delta.end(), w->latencySamples().delta.begin(), w->latencySamples().delta.end());
-    }
-    report_.latency = summarizeLatency(all);
-    report_.deltaLatency = summarizeLatency(delta);
+    summarizeLatency(latencySamples(workers_), report_);
     report_.publisher = publisher_->stats();
     report_.seconds = static_cast<double>(stopUs_ - report_.publisher.startedUs) / 1e6;
     if (report_.seconds > 0) {

@@ -18,6 +18,12 @@ WebRtcTransportOptions transportOptions(const std::string& localUfrag, const std
   return t;
 }
 
+std::vector<const LatencySamples*> latencySamples(const std::vector<std::unique_ptr<LoadWorker>>& workers) {
+  std::vector<const LatencySamples*> out;
+  for (const auto& w : workers) out.push_back(&w->latencySamples());
+  return out;
+}
+
 bool startWorkers(int count, Clock& clock, std::shared_ptr<const crypto::dtls::Certificate>& certificate,
                   std::vector<std::unique_ptr<LoadWorker>>& workers) {
   auto cert = crypto::dtls::Certificate::generate();

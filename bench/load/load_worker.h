@@ -20,6 +20,9 @@ WebRtcTransportOptions transportOptions(const std::string& localUfrag, const std
                                         const AnswerParams& remote);
 
 class LoadWorker;
+// Every worker's latency samples (read after the workers stopped).
+std::vector<const LatencySamples*> latencySamples(const std::vector<std::unique_ptr<LoadWorker>>& workers);
+
 // Generates the run's DTLS certificate and starts `count` workers sharing it; on failure
 // says why on stderr and returns false.
 bool startWorkers(int count, Clock& clock, std::shared_ptr<const crypto::dtls::Certificate>& certificate,

@@ -47,7 +47,7 @@ bool parseRoomUrl(const std::string& url, RoomRunEnv& env) {
 
 RoomClient::RoomClient(asio::io_context& io, RoomRunEnv& env, std::string name, bool publishes, uint8_t audioLevel,
                        LoadWorker& worker)
-    : io_(io), env_(env), name_(std::move(name)), publishes_(publishes), audioLevel_(audioLevel), worker_(worker),
+    : env_(env), name_(std::move(name)), publishes_(publishes), audioLevel_(audioLevel), worker_(worker),
       ws_(io) {}
 
 std::string RoomClient::lastError() const {

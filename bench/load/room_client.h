@@ -40,7 +40,6 @@ struct RoomRunEnv {
   std::vector<const MediaSchedule*> layers;  // highest first; the first one's audio is sent
   std::vector<uint32_t> latencyBase;         // per layer: its first packet in the LatencyIndex
   std::shared_ptr<const crypto::dtls::Certificate> certificate;
-  std::vector<std::unique_ptr<LoadWorker>>* workers = nullptr;
   std::map<std::string, std::unique_ptr<LatencyIndex>> latency;  // per publishing participant
 };
 
@@ -80,7 +79,6 @@ class RoomClient : public std::enable_shared_from_this<RoomClient> {
   void onSpeakers(const nlohmann::json& m);
   void applyLayers();
 
-  boost::asio::io_context& io_;
   RoomRunEnv& env_;
   std::string name_;
   bool publishes_;

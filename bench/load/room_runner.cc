@@ -38,7 +38,6 @@ class RoomLoadRunner {
 
   int run(LoadReport* out) {
     if (!configure() || !prepareMedia() || !startWorkers(o_.threads, clock_, env_.certificate, workers_)) return 2;
-    env_.workers = &workers_;
     for (int i = 0; i < o_.publishers; ++i) {
       auto index = std::make_unique<LatencyIndex>();
       index->buildLike(latency_);
@@ -234,8 +233,8 @@ class RoomLoadRunner {
   }
 
   void aggregate() {
-    std::vector<double> losses, audioLosses, videoRates, videoKbps;
-    double rxPackets = 0, rxBits = 0;
+    std::vector<double> videoRates, videoKbps;
+    ReceiveTotals totals;
     RoomFigures& f = report_.room;
     f.minVideoTracks = INT32_MAX;
     report_.minKeyframes = UINT64_MAX;
@@ -273,44 +272,21 @@ class RoomLoadRunner {
         continue;
       }
       const double secs = static_cast<double>(st.windowUs) / 1e6;
-      rxPackets += static_cast<double>(st.packets) / secs;
-      rxBits += static_cast<double>(st.bytes) * 8 / secs;
+      totals.add(st, secs, report_);
       videoRates.push_back(static_cast<double>(st.videoPackets) / secs);
       videoKbps.push_back(static_cast<double>(st.videoBytes) * 8 / 1000 / secs);
-      losses.push_back(lossPct(st.videoLost, st.videoExpected));
-      audioLosses.push_back(lossPct(st.audioLost, st.audioExpected));
-      report_.keyframes += st.keyframes;
-      report_.nacksSent += st.nacksSent;
-      report_.nackedSeqs += st.nackedSeqs;
-      report_.rtxReceived += st.rtxPackets;
-      report_.recovered += st.recovered;
-      report_.plisSent += st.plisSent;
-      report_.duplicates += st.duplicates;
     }
     if (f.minVideoTracks == INT32_MAX) f.minVideoTracks = 0;
     if (report_.minKeyframes == UINT64_MAX) report_.minKeyframes = 0;
     f.videoPacketsPerSubscriber = mean(videoRates);
     f.videoKbpsPerSubscriber = mean(videoKbps);
-    report_.rxPacketsPerSec = rxPackets;
-    report_.rxMbitPerSec = rxBits / 1e6;
-    report_.meanLossPct = mean(losses);
-    report_.worstLossPct = percentile(losses, 1.0);
-    report_.meanAudioLossPct = mean(audioLosses);
-    report_.worstAudioLossPct = percentile(audioLosses, 1.0);
-    std::vector<int32_t> all, delta;
-    for (auto& w : workers_) {
-      all.insert(all.end(), w->latencySamples().all.begin(), w->latencySamples().all.end());
-      delta.insert(delta.end(), w->latencySamples().delta.begin(), w->latencySamples().delta.end());
-    }
-    report_.latency = summarizeLatency(all);
-    report_.deltaLatency = summarizeLatency(delta);
+    totals.finish(report_);
+    summarizeLatency(latencySamples(workers_), report_);
     report_.seconds = static_cast<double>(stopUs_ - windowStartUs_) / 1e6;
-    if (report_.seconds > 0) {
-      report_.publisherPacketsPerSec = static_cast<double>(report_.publisher.packets) /
-                                       (static_cast<double>(stopUs_ - rampStartUs_) / 1e6);
-      report_.publisherMbitPerSec = static_cast<double>(report_.publisher.bytes) * 8 /
-                                    (static_cast<double>(stopUs_ - rampStartUs_) / 1e6) / 1e6;
-    }
+    // The publishers sent from their start in the ramp until the end.
+    const double sendingSecs = std::max(1e-3, static_cast<double>(stopUs_ - rampStartUs_) / 1e6);
+    report_.publisherPacketsPerSec = static_cast<double>(report_.publisher.packets) / sendingSecs;
+    report_.publisherMbitPerSec = static_cast<double>(report_.publisher.bytes) * 8 / sendingSecs / 1e6;
   }
 
   const LoadOptions& o_;

@@ -5,9 +5,8 @@
 #include "base/byte_reader.h"
 #include "base/random.h"
 #include "packetizer.h"
+#include "receiver_feedback.h"
 #include "wire/rtcp/compound.h"
-#include "wire/rtcp/nack.h"
-#include "wire/rtcp/pli.h"
 #include "wire/rtcp/receiver_report.h"
 #include "wire/rtcp/sender_report.h"
 #include "wire/rtp/rtp_packet.h"
@@ -19,7 +18,6 @@ namespace rtcp = wire::rtcp;
 namespace {
 constexpr int64_t kReportIntervalUs = 1'000'000;
 constexpr int64_t kPliIntervalUs = 1'500'000;
-constexpr int64_t kMaxLatencyUs = 5'000'000;
 }  // namespace
 
 RoomSubscriber::RoomSubscriber(PeerEnv env, VideoCodec codec, LatencySamples& latencySink,
@@ -130,14 +128,7 @@ void RoomSubscriber::onVideo(Rx& rx, std::span<const uint8_t> payload, uint32_t 
     rx.sawKey = true;
     rx.lastKeyTs = ts;
   }
-  if (windowStartUs_ == 0 || rx.track.latency == nullptr || payload.size() < LatencyIndex::kMinPayload) return;
-  const auto index = rx.track.latency->lookup(LatencyIndex::key(payload));
-  if (!index) return;
-  const int64_t sent = rx.track.latency->sentAt(*index);
-  const int64_t added = nowUs - sent;
-  if (sent == 0 || added < 0 || added >= kMaxLatencyUs) return;
-  latencySink_.all.push_back(static_cast<int32_t>(added));
-  if (!rx.track.latency->inKeyframe(*index)) latencySink_.delta.push_back(static_cast<int32_t>(added));
+  if (windowStartUs_ != 0 && rx.track.latency != nullptr) recordLatency(*rx.track.latency, payload, nowUs, latencySink_);
 }
 
 void RoomSubscriber::onRtcp(PacketRef packet, int64_t nowUs) {
@@ -160,10 +151,13 @@ void RoomSubscriber::onTick(int64_t nowUs) {
   }
   for (auto& [ssrc, rx] : bySsrc_) {
     if (!rx->track.video) continue;
-    sendNacks(*rx, nowUs);
+    if (const size_t n = sendNacks(*transport(), ssrc_, rx->seq, nowUs); n != 0) {
+      ++nacksSent_;
+      nackedSeqs_ += n;
+    }
     if (rx->seq.started() && !rx->sawKey && nowUs >= rx->nextPliUs) {
       rx->nextPliUs = nowUs + kPliIntervalUs;
-      sendPli(*rx);
+      plisSent_ += sendPli(*transport(), ssrc_, rx->track.ssrc);
     }
   }
 }
@@ -181,36 +175,6 @@ void RoomSubscriber::sendReports() {
     rtcp::CompoundBuilder b(buf);
     if (b.append(rr)) (void)transport()->sendRtcpCopy(b.data());
   }
-}
-
-// RFC 4585 §3.1: feedback goes in a compound that starts with an (empty) RR.
-void RoomSubscriber::sendNacks(Rx& rx, int64_t nowUs) {
-  std::array<uint16_t, 128> lost{};
-  const size_t n = rx.seq.takeNacks(nowUs, lost);
-  if (n == 0) return;
-  rtcp::ReceiverReport rr;
-  rr.senderSsrc = ssrc_;
-  rtcp::Nack nack;
-  nack.senderSsrc = ssrc_;
-  nack.mediaSsrc = rx.track.ssrc;
-  if (!nack.setLost(std::span<const uint16_t>(lost.data(), n))) return;
-  std::array<uint8_t, 1200> buf{};
-  rtcp::CompoundBuilder b(buf);
-  if (b.append(rr) && b.append(nack) && transport()->sendRtcpCopy(b.data()).ok()) {
-    ++nacksSent_;
-    nackedSeqs_ += n;
-  }
-}
-
-void RoomSubscriber::sendPli(Rx& rx) {
-  rtcp::ReceiverReport rr;
-  rr.senderSsrc = ssrc_;
-  rtcp::Pli pli;
-  pli.senderSsrc = ssrc_;
-  pli.mediaSsrc = rx.track.ssrc;
-  std::array<uint8_t, 64> buf{};
-  rtcp::CompoundBuilder b(buf);
-  if (b.append(rr) && b.append(pli) && transport()->sendRtcpCopy(b.data()).ok()) ++plisSent_;
 }
 
 }  // namespace rtcgate::load

@@ -70,8 +70,6 @@ class RoomSubscriber final : public ClientPeer {
   void addWindow(const Rx& rx, RoomSubscriberStats& out) const;
   void onVideo(Rx& rx, std::span<const uint8_t> payload, uint32_t ts, int64_t nowUs);
   void sendReports();
-  void sendNacks(Rx& rx, int64_t nowUs);
-  void sendPli(Rx& rx);
 
   VideoCodec codec_;
   LatencySamples& latencySink_;

@@ -5,9 +5,8 @@
 #include "base/byte_reader.h"
 #include "base/random.h"
 #include "packetizer.h"
+#include "receiver_feedback.h"
 #include "wire/rtcp/compound.h"
-#include "wire/rtcp/nack.h"
-#include "wire/rtcp/pli.h"
 #include "wire/rtcp/receiver_report.h"
 #include "wire/rtcp/sender_report.h"
 #include "wire/rtp/rtp_packet.h"
@@ -19,7 +18,6 @@ namespace rtcp = wire::rtcp;
 namespace {
 constexpr int64_t kReportIntervalUs = 1'000'000;
 constexpr int64_t kPliIntervalUs = 1'500'000;
-constexpr int64_t kMaxLatencyUs = 5'000'000;  // anything later is a stale send time from an earlier loop
 }  // namespace
 
 Subscriber::Subscriber(PeerEnv env, const AnswerParams& answer, VideoCodec codec, const LatencyIndex& latency,
@@ -80,14 +78,7 @@ void Subscriber::onVideo(std::span<const uint8_t> payload, uint32_t ts, int64_t 
     sawKey_ = true;
     lastKeyTs_ = ts;
   }
-  if (payload.size() < LatencyIndex::kMinPayload) return;
-  const auto index = latency_.lookup(LatencyIndex::key(payload));
-  if (!index) return;
-  const int64_t sent = latency_.sentAt(*index);
-  const int64_t added = nowUs - sent;
-  if (sent == 0 || added < 0 || added >= kMaxLatencyUs) return;
-  latencySink_.all.push_back(static_cast<int32_t>(added));
-  if (!latency_.inKeyframe(*index)) latencySink_.delta.push_back(static_cast<int32_t>(added));
+  recordLatency(latency_, payload, nowUs, latencySink_);
 }
 
 void Subscriber::onRtcp(PacketRef packet, int64_t nowUs) {
@@ -108,10 +99,13 @@ void Subscriber::onTick(int64_t nowUs) {
     nextReportUs_ = nowUs + kReportIntervalUs;
     sendReports(nowUs);
   }
-  sendNacks(nowUs);
+  if (const size_t n = sendNacks(*transport(), ssrc_, video_, nowUs); n != 0) {
+    ++stats_.nacksSent;
+    stats_.nackedSeqs += n;
+  }
   if (video_.started() && !sawKey_ && nowUs >= nextPliUs_) {
     nextPliUs_ = nowUs + kPliIntervalUs;
-    sendPli(nowUs);
+    stats_.plisSent += sendPli(*transport(), ssrc_, video_.ssrc());
   }
 }
 
@@ -123,36 +117,6 @@ void Subscriber::sendReports(int64_t nowUs) {
   std::array<uint8_t, 256> buf{};
   rtcp::CompoundBuilder b(buf);
   if (b.append(rr) && transport()->sendRtcpCopy(b.data()).ok()) ++stats_.rrSent;
-}
-
-// RFC 4585 §3.1: feedback goes in a compound that starts with an (empty) RR.
-void Subscriber::sendNacks(int64_t nowUs) {
-  std::array<uint16_t, 128> lost{};
-  const size_t n = video_.takeNacks(nowUs, lost);
-  if (n == 0) return;
-  rtcp::ReceiverReport rr;
-  rr.senderSsrc = ssrc_;
-  rtcp::Nack nack;
-  nack.senderSsrc = ssrc_;
-  nack.mediaSsrc = video_.ssrc();
-  if (!nack.setLost(std::span<const uint16_t>(lost.data(), n))) return;
-  std::array<uint8_t, 1200> buf{};
-  rtcp::CompoundBuilder b(buf);
-  if (b.append(rr) && b.append(nack) && transport()->sendRtcpCopy(b.data()).ok()) {
-    ++stats_.nacksSent;
-    stats_.nackedSeqs += n;
-  }
-}
-
-void Subscriber::sendPli(int64_t) {
-  rtcp::ReceiverReport rr;
-  rr.senderSsrc = ssrc_;
-  rtcp::Pli pli;
-  pli.senderSsrc = ssrc_;
-  pli.mediaSsrc = video_.ssrc();
-  std::array<uint8_t, 64> buf{};
-  rtcp::CompoundBuilder b(buf);
-  if (b.append(rr) && b.append(pli) && transport()->sendRtcpCopy(b.data()).ok()) ++stats_.plisSent;
 }
 
 }  // namespace rtcgate::load

@@ -42,8 +42,6 @@ class Subscriber final : public ClientPeer {
  private:
   void onVideo(std::span<const uint8_t> payload, uint32_t ts, int64_t nowUs);
   void sendReports(int64_t nowUs);
-  void sendNacks(int64_t nowUs);
-  void sendPli(int64_t nowUs);
 
   VideoCodec codec_;
   const LatencyIndex& latency_;

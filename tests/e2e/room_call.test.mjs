@@ -62,8 +62,9 @@ e2eTest('room: four pages call, a fifth joins late, leave and close', async ({ g
     for (let j = 0; j < pages.length; ++j) {
       if (i === j) continue;
       const total = after[i][names[j]].camera.totalFreezesDuration - before[i][names[j]].camera.totalFreezesDuration;
-      const gap = shown[names[j]]?.maxGapMs ?? 0;
+      const gap = shown[names[j]]?.maxGapMs ?? Infinity;
       gaps.push(gap);
+      assert.ok((shown[names[j]]?.frames ?? 0) > 0, `${names[i]} showed no frame of ${names[j]}`);
       frozen.push(+total.toFixed(3));
       assert.ok(total < 0.5 || gap < 500, `${names[i]} saw ${names[j]} freeze: ${total} s of freezes, longest gap ${gap} ms`);
     }
@@ -75,7 +76,9 @@ e2eTest('room: four pages call, a fifth joins late, leave and close', async ({ g
   const late = await join('p5');
   pages.push(late);
   await waitEveryoneReceives(pages, [...names, 'p5']);
-  figure('p5 sees', await remoteNames(late));
+  const lateSees = await remoteNames(late);
+  figure('p5 sees', lateSees);
+  assert.deepEqual(lateSees, [...names].sort());
 
   // p2 leaves: within 2 s nobody shows it (timed in the pages, by the machine's clock).
   const rest = pages.filter((_, i) => i !== 1);

@@ -23,6 +23,7 @@ test('room load: 6 synthetic participants, 3 publishing simulcast, receive every
       '--publishers', '3', '--layers', '3', '--duration', '5', '--width', '640', '--height', '360', '--bitrate', '600000',
       '--loop-seconds', '3', '--ramp-per-sec', '20', '--threads', '1', '--settle-timeout', '30', '--json', out];
     const run = await promisify(execFile)(TOOL, args, { timeout: 120000 }).catch((err) => err);
+    assert.ok(existsSync(out), `rtcgate-load wrote no report (exit ${run.code}):\n${run.stdout ?? ''}${run.stderr ?? ''}`);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     figure('room', report.room);
     figure('video loss % (mean, worst)', [report.lossPct.videoMean, report.lossPct.videoWorst], '< 0.5');

@@ -92,7 +92,7 @@ export async function watchFreezes(page) {
   await page.evaluate(() => {
     window.__freezes = {};
     for (const v of document.querySelectorAll('video[data-participant][data-source="camera"]')) {
-      const m = { maxGapMs: 0, last: null, frames: 0 };
+      const m = { maxGapMs: 0, last: null, frames: 0, since: performance.now() };
       window.__freezes[v.dataset.participant] = m;
       const onFrame = (now) => {
         if (m.last !== null) m.maxGapMs = Math.max(m.maxGapMs, now - m.last);
@@ -105,8 +105,9 @@ export async function watchFreezes(page) {
   });
 }
 
-// {name: {maxGapMs, frames}} since watchFreezes, the gap still open included.
+// {name: {maxGapMs, frames}} since watchFreezes, the gap still open included (a video that
+// showed nothing has been frozen since watching began).
 export async function readFreezes(page) {
   return page.evaluate(() => Object.fromEntries(Object.entries(window.__freezes ?? {}).map(([n, m]) =>
-    [n, { frames: m.frames, maxGapMs: Math.round(Math.max(m.maxGapMs, m.last === null ? 0 : performance.now() - m.last)) }])));
+    [n, { frames: m.frames, maxGapMs: Math.round(Math.max(m.maxGapMs, performance.now() - (m.last ?? m.since))) }])));
 }

@@ -297,56 +297,48 @@ TEST_F(PeerTest, APeerThatSpeaksNoStunIsAdmittedByItsFiveTuple) {
   EXPECT_EQ(sink.datagrams, 1);
 }
 
-}  // namespace
-}  // namespace rtcgate::sfu
-
-namespace rtcgate::sfu {
-namespace {
-
 // A browser sends fewer layers of a small camera than it offered: a player asking for the
 // highest gets the highest that arrives, not the one that never will.
 TEST_F(PeerTest, HighestQualityIsTheHighestLayerThatArrives) {
   for (uint16_t i = 0; i < 60; ++i) {
-    pub->receiveRtp(vp8Packet(kL, "l", 100 + i, 3000u * i, i == 0), now());
-    pub->receiveRtp(vp8Packet(kM, "m", 200 + i, 3000u * i, i == 0 || i == 59), now());
+    pub->receiveRtp(vp8Packet(kL, "l", 100 + i, 3000u * i, i == 0, 0, 0x0b), now());
+    pub->receiveRtp(vp8Packet(kM, "m", 200 + i, 3000u * i, i == 0 || i == 59, 0, 0x0d), now());
     advanceMs(25);
   }
   play->rtpOut.clear();
-  pub->receiveRtp(vp8Packet(kM, "m", 260, 3000u * 60, true), now());
-  pub->receiveRtp(vp8Packet(kL, "l", 160, 3000u * 60, true), now());
+  pub->receiveRtp(vp8Packet(kM, "m", 260, 3000u * 60, true, 0, 0x0d), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 160, 3000u * 60, true, 0, 0x0b), now());
   const auto sent = sentRtp();
   ASSERT_EQ(sent.size(), 1u);  // m's keyframe; l is not the highest that arrives
   EXPECT_EQ(sent[0].ssrc(), 0x1111u);
+  EXPECT_EQ(sent[0].payload()[2], 0x0d);  // m's bytes
 }
-
-}  // namespace
-}  // namespace rtcgate::sfu
-
-namespace rtcgate::sfu {
-namespace {
 
 // The forwarded layer stops (the publisher dropped it): the player gets another layer from
 // its next keyframe instead of freezing.
 TEST_F(PeerTest, AStoppedLayerFallsBackToOneThatArrives) {
-  pub->receiveRtp(vp8Packet(kH, "h", 10, 1000, true), now());
-  pub->receiveRtp(vp8Packet(kL, "l", 50, 1000, true), now());
+  pub->receiveRtp(vp8Packet(kH, "h", 10, 1000, true, 0, 0xaa), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 50, 1000, true, 0, 0xbb), now());
   ASSERT_EQ(sentRtp().size(), 1u);  // h only
   play->rtpOut.clear();
   host.fake.advanceUs(100'000);
-  pub->receiveRtp(vp8Packet(kL, "l", 51, 4000, false), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 51, 4000, false, 0, 0xbb), now());
   EXPECT_TRUE(sentRtp().empty());  // h is late, not yet stopped
   host.fake.advanceUs(400'000);
-  pub->receiveRtp(vp8Packet(kL, "l", 52, 7000, false), now());  // stopped: waits for l's keyframe
+  pub->receiveRtp(vp8Packet(kL, "l", 52, 7000, false, 0, 0xbb), now());  // stopped: waits for l's keyframe
   EXPECT_TRUE(sentRtp().empty());
-  pub->receiveRtp(vp8Packet(kL, "l", 53, 10000, true), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 53, 10000, true, 0, 0xbb), now());
   const auto sent = sentRtp();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].ssrc(), 0x1111u);
+  EXPECT_EQ(sent[0].payload()[2], 0xbb);  // l's keyframe
   // h comes back with a keyframe: the player returns to it.
   play->rtpOut.clear();
-  pub->receiveRtp(vp8Packet(kH, "h", 11, 13000, true), now());
-  pub->receiveRtp(vp8Packet(kL, "l", 54, 13000, false), now());
-  ASSERT_EQ(sentRtp().size(), 1u);
+  pub->receiveRtp(vp8Packet(kH, "h", 11, 13000, true, 0, 0xaa), now());
+  pub->receiveRtp(vp8Packet(kL, "l", 54, 13000, false, 0, 0xbb), now());
+  const auto back = sentRtp();
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0].payload()[2], 0xaa);  // h's keyframe
 }
 
 }  // namespace

@@ -314,7 +314,12 @@ async function join(name, opts) {
     const jobs = tracks.map((t) => t.kind === 'video'
       ? room.publishCamera({ track: t, stopOnUnpublish: true })
       : room.publishMicrophone({ track: t, stopOnUnpublish: true }));
-    for (const r of await Promise.allSettled(jobs)) if (r.status === 'rejected') showError(r.reason);
+    const results = await Promise.allSettled(jobs);
+    results.forEach((r, i) => {
+      if (r.status !== 'rejected') return;
+      tracks[i].stop();  // not published (left while the camera prompt was open): let the device go
+      showError(r.reason);
+    });
   } catch (err) {
     showError(err);
   }

@@ -9,7 +9,7 @@
 export type EventMap = { [event: string]: (...args: any[]) => void };
 
 /** A tiny typed event emitter: the base of Room and SignalingChannel. */
-export class EventEmitter<Events extends EventMap> {
+export class EventEmitter<Events extends EventMap = EventMap> {
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof Events & string>(type: K, listener: Events[K]): () => void;
   /** Like on(), but the listener runs at most once; remove it early with the returned function. */
@@ -324,7 +324,7 @@ export function waitForGathering(pc: RTCPeerConnection, timeoutMs?: number): Pro
 export class WhipError extends Error {
   constructor(status: number, reason?: string);
   readonly status: number;
-  readonly reason: string;
+  readonly reason: string | undefined;
 }
 
 /** One WHIP or WHEP session. */

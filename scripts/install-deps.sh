@@ -21,6 +21,9 @@ packages=(
   iproute2 util-linux curl
   chromium ffmpeg nftables nodejs npm   # end-to-end suite (tests/e2e, see docs TESTING)
   nginx libnginx-mod-rtmp               # end-to-end suite: an RTMP CDN to push to
+  # end-to-end suite: GStreamer webrtcbin (libnice ICE), a second WebRTC stack as a WHIP publisher
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-nice python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
 )
 
 missing=()

@@ -25,7 +25,10 @@ void IceLiteAgent::handleStun(std::span<const uint8_t> data, const SocketAddress
   if (!msg) return;
   switch (msg->messageClass()) {
     case StunClass::kIndication:
-      return;  // Binding indications are keepalives (RFC 8445 §11): nothing to do.
+      // Binding indications are keepalives (RFC 8445 §11): liveness for a peer that
+      // sends no consent checks, and only from the selected path.
+      if (selected_ && *selected_ == from) onAuthenticatedMedia(clock_.nowUs());
+      return;
     case StunClass::kSuccess:
     case StunClass::kError:
       drops_.count(IceDropReason::kUnexpectedMessage);  // a lite agent sends no requests
@@ -100,10 +103,14 @@ void IceLiteAgent::onAuthenticated(bool nominated, bool pendingCreds, const Sock
   // Consent is per path: only checks on the selected path keep it (RFC 7675 §5.1). Before
   // a path is selected any authenticated check keeps the checking phase alive.
   if (!selected_ || *selected_ == from) lastConsentUs_ = now;
+  // Checks that go on after the nomination burst are consent checks: from then on this
+  // peer's checks alone keep the session (media no longer does).
+  if (selected_ && *selected_ == from && now - selectedAtUs_ >= kConsentCheckAfterUs) peerChecksConsent_ = true;
 }
 
 void IceLiteAgent::select(const SocketAddress& remote) noexcept {
   selected_ = remote;
+  selectedAtUs_ = clock_.nowUs();
   listener_.onIceSelected(remote);
 }
 

@@ -20,10 +20,19 @@ namespace rtcgate::transport::ice {
 // USE-CANDIDATE (following it when it changes: NAT rebinding, network switch), keeps
 // consent alive from the peer's checks (RFC 7675) and supports ICE restart. It never
 // sends requests, so its only timer is the consent deadline.
+//
+// Liveness: a peer that keeps consent with periodic checks (browsers, every ~5 s) is
+// governed by its checks alone. A peer that sends no checks after nomination (libnice,
+// as in GStreamer's webrtcbin) is kept alive by what it authenticates on the selected
+// path instead: SRTP/SRTCP that passed its auth tag (the transport reports it) and STUN
+// binding indications (RFC 8445 §11 keepalives).
 class IceLiteAgent {
  public:
   // Time without an authenticated check from the selected address before failing (RFC 7675 §5.1).
   static constexpr int64_t kConsentTimeoutUs = 30'000'000;
+  // A check this long after its path was nominated is a consent check (RFC 7675 §5.1
+  // sends them every 4-6 s), not one of the nomination's own retransmissions.
+  static constexpr int64_t kConsentCheckAfterUs = 2'000'000;
 
   IceLiteAgent(Clock& clock, IceListener& listener, IceCredentials local, IceCredentials remote,
                int64_t consentTimeoutUs = kConsentTimeoutUs);
@@ -33,6 +42,12 @@ class IceLiteAgent {
   // Absolute time (Clock µs) at which onTimer() must run, or kNoTimeout.
   int64_t nextTimeoutUs() const noexcept;
   void onTimer() noexcept;
+  // Authenticated media or RTCP arrived on the selected path at `nowUs`. Packet path: cheap.
+  void onAuthenticatedMedia(int64_t nowUs) noexcept {
+    if (state_ == IceState::kConnected && !peerChecksConsent_) lastConsentUs_ = nowUs;
+  }
+  // True once the peer has shown it keeps consent with checks of its own.
+  bool peerChecksConsent() const noexcept { return peerChecksConsent_; }
 
   // ICE restart (RFC 8445 §9): new credentials answer checks at once; the current path
   // stays selected until a check with the new credentials nominates a path.
@@ -65,6 +80,9 @@ class IceLiteAgent {
   std::optional<SocketAddress> selected_;
   int64_t lastConsentUs_ = 0;
   int64_t consentTimeoutUs_;
+  int64_t selectedAtUs_ = 0;
+  // Set by a check on the selected path well after its nomination (a consent check).
+  bool peerChecksConsent_ = false;
   IceDropCounters drops_;
   std::array<uint8_t, kMaxResponseSize> sendBuf_{};
 };

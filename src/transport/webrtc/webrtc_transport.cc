@@ -86,6 +86,8 @@ void WebRtcTransport::onSrtp(PacketRef packet) noexcept {
   }
   packet->size = static_cast<uint32_t>(*plain);
   packet->receivedUs = clock_.nowUs();
+  // Authentic SRTP from the selected path is a sign of life (peers without consent checks).
+  if (lite_) lite_->onAuthenticatedMedia(packet->receivedUs);
   // Authentic but malformed (a buggy peer): drop here so nothing above sees bad framing.
   const bool valid = rtcp ? wire::rtcp::validateCompound(packet->span()).ok()
                           : wire::rtp::RtpPacketView::parse(packet->span()).ok();

@@ -109,10 +109,12 @@ export class Gateway {
 }
 
 // Starts rtcgate with `extraArgs`; resolves once /healthz answers 200 and every worker logged its
-// UDP port. With `rtmp: true` it also listens for RTMP on a free port (--rtmp-listen) and is only
-// ready once that port accepts. Rejects (after stopping it) if it exits or does not come up
-// within `timeoutMs`.
-export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15000, logLevel = 'info', rtmp = false } = {}) {
+// UDP port (bound to `udpListenIp`). With `rtmp: true` it also listens for RTMP on a free port
+// (--rtmp-listen) and is only ready once that port accepts. Rejects (after stopping it) if it
+// exits or does not come up within `timeoutMs`.
+export async function startGateway({
+  workers = 1, extraArgs = [], timeoutMs = 15000, logLevel = 'info', rtmp = false, udpListenIp = '127.0.0.1',
+} = {}) {
   if (!BINARY || !existsSync(BINARY)) throw new Error(`rtcgate binary not found: RTCGATE_BIN=${BINARY}`);
   const httpPort = await freeTcpPort();
   let rtmpPort = rtmp ? await freeTcpPort() : null;
@@ -122,7 +124,7 @@ export async function startGateway({ workers = 1, extraArgs = [], timeoutMs = 15
   const fd = openSync(logPath, 'a');
   const args = [
     '--http-listen', `127.0.0.1:${httpPort}`,
-    '--udp-listen-ip', '127.0.0.1',
+    '--udp-listen-ip', udpListenIp,
     '--udp-port', '0',
     '--workers', String(workers),
     '--log-level', logLevel,

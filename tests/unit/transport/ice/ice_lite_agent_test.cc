@@ -174,6 +174,65 @@ TEST_F(IceLiteAgentTest, OnlySelectedPathRefreshesConsent) {
   EXPECT_EQ(agent.drops().get(IceDropReason::kInactive), 1U);
 }
 
+// A peer that stops checking after nomination (libnice) stays alive while its
+// authenticated media and keepalive indications arrive on the selected path.
+TEST_F(IceLiteAgentTest, MediaKeepsAPeerWithoutConsentChecksAlive) {
+  exchange(valid(true), peer);
+  ASSERT_EQ(agent.state(), IceState::kConnected);
+  for (int s = 0; s < 60; ++s) {
+    clock.advanceMs(1'000);
+    agent.onAuthenticatedMedia(clock.nowUs());
+    agent.onTimer();
+  }
+  EXPECT_EQ(agent.state(), IceState::kConnected);
+  EXPECT_FALSE(agent.peerChecksConsent());
+  // Media stops: 30 s later it is gone.
+  clock.advanceMs(30'000);
+  agent.onTimer();
+  EXPECT_EQ(agent.state(), IceState::kFailed);
+  EXPECT_EQ(listener.lastReason(), "consent expired");
+}
+
+TEST_F(IceLiteAgentTest, IndicationsOnlyFromTheSelectedPathKeepAlive) {
+  exchange(valid(true), peer);
+  auto indication = valid();
+  indication.cls = StunClass::kIndication;
+  indication.integrity = false;
+  const auto other = *SocketAddress::parse("192.0.2.99", 5000);
+  clock.advanceMs(25'000);
+  const auto bytes = buildRequest(indication);
+  agent.handleStun(bytes, other);
+  clock.advanceMs(5'000);
+  EXPECT_EQ(agent.nextTimeoutUs(), clock.nowUs());  // the other path's indication did nothing
+  agent.handleStun(bytes, peer);
+  clock.advanceMs(20'000);
+  agent.onTimer();
+  EXPECT_EQ(agent.state(), IceState::kConnected);
+}
+
+// A peer that does consent checks (a browser) is governed by them: media alone no longer
+// keeps it once its checks stop.
+TEST_F(IceLiteAgentTest, ConsentCheckingPeerIsGovernedByItsChecks) {
+  exchange(valid(true), peer);
+  clock.advanceMs(5'000);
+  exchange(valid(), peer);  // a consent check
+  EXPECT_TRUE(agent.peerChecksConsent());
+  for (int s = 0; s < 31; ++s) {
+    clock.advanceMs(1'000);
+    agent.onAuthenticatedMedia(clock.nowUs());
+    agent.onTimer();
+  }
+  EXPECT_EQ(agent.state(), IceState::kFailed);
+}
+
+// Retransmitted checks of the nomination itself do not make a peer a consent checker.
+TEST_F(IceLiteAgentTest, NominationRetransmissionsAreNotConsentChecks) {
+  exchange(valid(true), peer);
+  clock.advanceMs(500);
+  exchange(valid(true), peer);
+  EXPECT_FALSE(agent.peerChecksConsent());
+}
+
 TEST_F(IceLiteAgentTest, RestartAfterFailureStartsOver) {
   exchange(valid(true), peer);
   clock.advanceMs(31'000);

@@ -52,7 +52,7 @@ struct RtmpClientConfig {
   std::string flashVer = "FMLE/3.0 (compatible; rtcgate)";
   uint32_t outChunkSize = 4096;  // §5.4.1 our chunk size, announced right after the handshake
   // A publisher receives only commands and control messages: small messages suffice.
-  wire::rtmp::ChunkReaderLimits readerLimits{64 * 1024, 1024 * 1024, 16};
+  wire::rtmp::ChunkReaderLimits readerLimits{64 * 1024, 1024 * 1024, 16, 4 * 1024 * 1024};
   uint32_t maxUnknownMessages = 1024;  // commands/messages we ignore before giving up on the server
 };
 

@@ -63,7 +63,7 @@ struct RtmpServerConfig {
   uint32_t windowAckSize = 2500000;        // §5.4.4 sent on connect
   uint32_t peerBandwidth = 2500000;        // §5.4.5 sent on connect
   uint32_t outChunkSize = 4096;            // §5.4.1 our chunk size after connect
-  wire::rtmp::ChunkReaderLimits readerLimits{64 * 1024, 4 * 1024 * 1024, 16};
+  wire::rtmp::ChunkReaderLimits readerLimits{64 * 1024, 4 * 1024 * 1024, 16, 8 * 1024 * 1024};
   uint32_t maxUnknownCommands = 256;       // a client spamming unknown commands is cut off
 };
 

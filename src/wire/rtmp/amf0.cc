@@ -2,11 +2,16 @@
 
 #include <bit>
 #include <cstring>
+#include <exception>
 
 namespace rtcgate::wire::rtmp {
 namespace {
 
 constexpr uint8_t kObjectEnd = 0x09;  // AMF0 §2.11
+
+// The decoders below allocate (strings, vectors) and may throw std::bad_alloc; the public
+// entry points turn that into an error, so a hostile message never ends the process.
+Result<Amf0Value> decodeValue(ByteReader& r, const Amf0Limits& limits, size_t& budget);
 
 Result<double> readDouble(ByteReader& r) noexcept {
   uint64_t bits = 0;
@@ -14,7 +19,7 @@ Result<double> readDouble(ByteReader& r) noexcept {
   return std::bit_cast<double>(bits);  // AMF0 §2.2: IEEE-754 double, network order
 }
 
-Result<std::string> readString(ByteReader& r, bool isLong) noexcept {
+Result<std::string> readString(ByteReader& r, bool isLong) {
   uint32_t len = 0;
   uint16_t shortLen = 0;
   if (isLong) {
@@ -30,7 +35,7 @@ Result<std::string> readString(ByteReader& r, bool isLong) noexcept {
 
 // AMF0 §2.5/§2.10: UTF-8 key, value pairs until an empty key followed by object end.
 Result<std::vector<Amf0Value::Property>> readProperties(ByteReader& r, const Amf0Limits& limits,
-                                                        size_t& budget, int depth) noexcept {
+                                                        size_t& budget, int depth) {
   std::vector<Amf0Value::Property> props;
   Amf0Limits inner = limits;
   inner.maxDepth = depth - 1;
@@ -44,14 +49,14 @@ Result<std::vector<Amf0Value::Property>> readProperties(ByteReader& r, const Amf
     }
     if (budget == 0) return Error::malformed("amf0 too many elements");
     --budget;
-    auto value = decodeAmf0(r, inner, budget);
+    auto value = decodeValue(r, inner, budget);
     if (!value.ok()) return value.error();
     props.emplace_back(std::move(*key), std::move(*value));
   }
 }
 
 Result<Amf0Value> decodeContainer(uint8_t marker, ByteReader& r, const Amf0Limits& limits,
-                                  size_t& budget) noexcept {
+                                  size_t& budget) {
   if (limits.maxDepth <= 0) return Error::malformed("amf0 nesting too deep");
   if (marker == 0x0A) {  // AMF0 §2.12: count then that many values
     uint32_t count = 0;
@@ -63,7 +68,7 @@ Result<Amf0Value> decodeContainer(uint8_t marker, ByteReader& r, const Amf0Limit
     Amf0Limits inner = limits;
     inner.maxDepth = limits.maxDepth - 1;
     for (uint32_t i = 0; i < count; ++i) {
-      auto v = decodeAmf0(r, inner, budget);
+      auto v = decodeValue(r, inner, budget);
       if (!v.ok()) return v.error();
       items.push_back(std::move(*v));
     }
@@ -143,7 +148,9 @@ Amf0Value& Amf0Value::add(Amf0Value item) {
   return *this;
 }
 
-Result<Amf0Value> decodeAmf0(ByteReader& r, const Amf0Limits& limits, size_t& budget) noexcept {
+namespace {
+
+Result<Amf0Value> decodeValue(ByteReader& r, const Amf0Limits& limits, size_t& budget) {
   uint8_t marker = 0;
   if (!r.readU8(marker)) return Error::truncated("amf0 type marker");
   switch (marker) {
@@ -185,19 +192,33 @@ Result<Amf0Value> decodeAmf0(ByteReader& r, const Amf0Limits& limits, size_t& bu
   }
 }
 
+}  // namespace
+
+Result<Amf0Value> decodeAmf0(ByteReader& r, const Amf0Limits& limits, size_t& budget) noexcept {
+  try {
+    return decodeValue(r, limits, budget);
+  } catch (const std::exception&) {  // bad_alloc, length_error
+    return Error::noSpace("amf0: out of memory");
+  }
+}
+
 Result<std::vector<Amf0Value>> decodeAmf0All(std::span<const uint8_t> data,
                                              const Amf0Limits& limits) noexcept {
-  ByteReader r(data);
-  size_t budget = limits.maxElements;
-  std::vector<Amf0Value> values;
-  while (!r.empty()) {
-    if (budget == 0) return Error::malformed("amf0 too many elements");
-    --budget;
-    auto v = decodeAmf0(r, limits, budget);
-    if (!v.ok()) return v.error();
-    values.push_back(std::move(*v));
+  try {
+    ByteReader r(data);
+    size_t budget = limits.maxElements;
+    std::vector<Amf0Value> values;
+    while (!r.empty()) {
+      if (budget == 0) return Error::malformed("amf0 too many elements");
+      --budget;
+      auto v = decodeValue(r, limits, budget);
+      if (!v.ok()) return v.error();
+      values.push_back(std::move(*v));
+    }
+    return values;
+  } catch (const std::exception&) {
+    return Error::noSpace("amf0: out of memory");
   }
-  return values;
 }
 
 namespace {

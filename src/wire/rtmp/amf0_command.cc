@@ -1,5 +1,7 @@
 #include "wire/rtmp/amf0_command.h"
 
+#include <exception>
+
 namespace rtcgate::wire::rtmp {
 namespace {
 
@@ -15,23 +17,27 @@ Result<std::span<const uint8_t>> amf0Body(const Message& m, MessageType amf0, Me
 }  // namespace
 
 Result<Command> Command::parse(std::span<const uint8_t> payload, const Amf0Limits& limits) noexcept {
-  auto values = decodeAmf0All(payload, limits);
-  if (!values.ok()) return values.error();
-  auto& v = *values;
-  if (v.size() < 2) return Error::truncated("command without name and transaction id");
-  if (!v[0].isString()) return Error::malformed("command name is not a string");
-  if (!v[1].isNumber()) return Error::malformed("command transaction id is not a number");
-  Command c;
-  c.name = std::string(v[0].asString());
-  c.transactionId = v[1].asNumber();
-  size_t next = 2;
-  // The command object may be missing entirely (some clients send bare onStatus/play).
-  if (v.size() > 2 && (v[2].isObjectLike() || v[2].isNullish())) {
-    c.commandObject = std::move(v[2]);
-    next = 3;
+  try {
+    auto values = decodeAmf0All(payload, limits);
+    if (!values.ok()) return values.error();
+    auto& v = *values;
+    if (v.size() < 2) return Error::truncated("command without name and transaction id");
+    if (!v[0].isString()) return Error::malformed("command name is not a string");
+    if (!v[1].isNumber()) return Error::malformed("command transaction id is not a number");
+    Command c;
+    c.name = std::string(v[0].asString());
+    c.transactionId = v[1].asNumber();
+    size_t next = 2;
+    // The command object may be missing entirely (some clients send bare onStatus/play).
+    if (v.size() > 2 && (v[2].isObjectLike() || v[2].isNullish())) {
+      c.commandObject = std::move(v[2]);
+      next = 3;
+    }
+    for (size_t i = next; i < v.size(); ++i) c.args.push_back(std::move(v[i]));
+    return c;
+  } catch (const std::exception&) {  // bad_alloc: an error, never the end of the process
+    return Error::noSpace("amf0: out of memory");
   }
-  for (size_t i = next; i < v.size(); ++i) c.args.push_back(std::move(v[i]));
-  return c;
 }
 
 Result<Command> Command::fromMessage(const Message& m, const Amf0Limits& limits) noexcept {
@@ -54,20 +60,24 @@ std::string_view Command::stringArg(size_t index) const noexcept {
 }
 
 Result<DataMessage> DataMessage::parse(std::span<const uint8_t> payload, const Amf0Limits& limits) noexcept {
-  auto values = decodeAmf0All(payload, limits);
-  if (!values.ok()) return values.error();
-  auto& v = *values;
-  DataMessage d;
-  size_t i = 0;
-  // Publishers send "@setDataFrame", "onMetaData", {...}; players receive it unwrapped.
-  if (!v.empty() && v[0].asString() == "@setDataFrame") {
-    d.setDataFrame = true;
-    i = 1;
+  try {
+    auto values = decodeAmf0All(payload, limits);
+    if (!values.ok()) return values.error();
+    auto& v = *values;
+    DataMessage d;
+    size_t i = 0;
+    // Publishers send "@setDataFrame", "onMetaData", {...}; players receive it unwrapped.
+    if (!v.empty() && v[0].asString() == "@setDataFrame") {
+      d.setDataFrame = true;
+      i = 1;
+    }
+    if (i >= v.size() || !v[i].isString()) return Error::malformed("data message without a name");
+    d.name = std::string(v[i].asString());
+    for (++i; i < v.size(); ++i) d.values.push_back(std::move(v[i]));
+    return d;
+  } catch (const std::exception&) {  // bad_alloc: an error, never the end of the process
+    return Error::noSpace("amf0: out of memory");
   }
-  if (i >= v.size() || !v[i].isString()) return Error::malformed("data message without a name");
-  d.name = std::string(v[i].asString());
-  for (++i; i < v.size(); ++i) d.values.push_back(std::move(v[i]));
-  return d;
 }
 
 Result<DataMessage> DataMessage::fromMessage(const Message& m, const Amf0Limits& limits) noexcept {

@@ -1,6 +1,7 @@
 #include "wire/rtmp/chunk_reader.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "base/byte_reader.h"
 #include "wire/rtmp/protocol_control.h"
@@ -62,7 +63,13 @@ Result<std::optional<Message>> ChunkReader::read(std::span<const uint8_t>& in) n
       hdrLen_ = 0;
     } else {
       const size_t take = std::min<size_t>(chunkLeft_, in.size());
-      current_->payload.insert(current_->payload.end(), in.begin(), in.begin() + take);
+      auto& payload = current_->payload;
+      if (payload.size() + take > payload.capacity()) {
+        // Doubling, up to the announced length: few reallocations, never more than asked.
+        const size_t want = std::min<size_t>(current_->length, std::max(payload.capacity() * 2, payload.size() + take));
+        RTCGATE_TRY(reserve(*current_, want));
+      }
+      payload.insert(payload.end(), in.begin(), in.begin() + take);  // within capacity: no allocation
       in = in.subspan(take);
       bytesRead_ += take;
       chunkLeft_ -= static_cast<uint32_t>(take);
@@ -122,10 +129,30 @@ Status ChunkReader::startMessage(Stream& s, uint8_t fmt, uint32_t tsField) noexc
   }
   s.delta = tsField;
   s.payload.clear();
+  // A buffer much larger than this message (left by an earlier big one) is given back.
+  constexpr size_t kSmallBuffer = 64 * 1024;
+  if (s.payload.capacity() > 2 * std::max<size_t>(s.length, kSmallBuffer)) {
+    bufferedBytes_ -= s.payload.capacity();
+    std::vector<uint8_t>().swap(s.payload);
+  }
   // Reserve only what a chunk or two brings: a peer announcing large messages it never
   // sends must not make us hold memory for them.
-  s.payload.reserve(std::min<uint32_t>(s.length, 64 * 1024));
+  RTCGATE_TRY(reserve(s, std::min<size_t>(s.length, kSmallBuffer)));
   s.inMessage = true;
+  return {};
+}
+
+Status ChunkReader::reserve(Stream& s, size_t bytes) noexcept {
+  const size_t before = s.payload.capacity();
+  if (bytes <= before) return {};
+  if (bufferedBytes_ - before + bytes > limits_.maxBufferedBytes)
+    return Error::noSpace("RTMP message buffers over the connection's budget");
+  try {
+    s.payload.reserve(bytes);
+  } catch (const std::exception&) {  // bad_alloc: this connection fails, the process goes on
+    return Error::noSpace("out of memory for an RTMP message");
+  }
+  bufferedBytes_ = bufferedBytes_ - before + s.payload.capacity();
   return {};
 }
 
@@ -136,7 +163,11 @@ Result<ChunkReader::Stream*> ChunkReader::stream(uint32_t csid, uint8_t fmt) noe
   // §5.3.1.2.1: the first chunk of a chunk stream must carry a full (fmt 0) header.
   if (fmt != 0) return Error::malformed("fmt 1-3 chunk on a fresh chunk stream");
   if (streams_.size() >= limits_.maxChunkStreams) return Error::malformed("too many chunk streams");
-  streams_.emplace_back();
+  try {
+    streams_.emplace_back();
+  } catch (const std::exception&) {
+    return Error::noSpace("out of memory for an RTMP chunk stream");
+  }
   streams_.back().csid = csid;
   streams_.back().header.chunkStreamId = csid;
   return &streams_.back();

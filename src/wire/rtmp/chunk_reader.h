@@ -17,6 +17,9 @@ struct ChunkReaderLimits {
   uint32_t maxChunkSize = 64 * 1024;           // Set Chunk Size above this is refused
   uint32_t maxMessageSize = 16 * 1024 * 1024;  // message length field above this is refused
   size_t maxChunkStreams = 64;                 // distinct chunk stream ids alive at once
+  // Message buffers of all chunk streams together (their capacity): a peer that starts
+  // large messages on many chunk streams is refused past this, not given memory.
+  size_t maxBufferedBytes = 32 * 1024 * 1024;
 };
 
 // Turns a TCP byte stream split anywhere into complete messages with absolute
@@ -33,6 +36,8 @@ class ChunkReader {
   uint32_t chunkSize() const noexcept { return chunkSize_; }
   // Total bytes consumed, for Acknowledgement sequence numbers (§5.4.3).
   uint64_t bytesRead() const noexcept { return bytesRead_; }
+  // Bytes the message buffers hold (their capacity), bounded by maxBufferedBytes.
+  size_t bufferedBytes() const noexcept { return bufferedBytes_; }
   // True while a chunk header or a message is only partly read (a peer that stops here
   // sent a truncated message).
   bool midMessage() const noexcept {
@@ -60,10 +65,13 @@ class ChunkReader {
   Status startMessage(Stream& s, uint8_t fmt, uint32_t tsField) noexcept;
   Result<Stream*> stream(uint32_t csid, uint8_t fmt) noexcept;
   Status applyControl(const Message& m) noexcept;
+  // Gives `s` a buffer of at least `bytes` (within the budget); never throws.
+  Status reserve(Stream& s, size_t bytes) noexcept;
 
   ChunkReaderLimits limits_;
   uint32_t chunkSize_ = kDefaultChunkSize;
   uint64_t bytesRead_ = 0;
+  size_t bufferedBytes_ = 0;
   std::vector<Stream> streams_;
   // Chunk header under assembly: basic (≤3) + message (≤11) + extended timestamp (4).
   std::array<uint8_t, 18> hdr_{};

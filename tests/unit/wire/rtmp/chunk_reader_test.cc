@@ -166,6 +166,69 @@ TEST(ChunkReader, EnforcesMessageSizeAndStreamCountLimits) {
   EXPECT_STREQ(many.error().message, "too many chunk streams");
 }
 
+// Bytes of one chunk: a fmt 0 header announcing `length` (or a fmt 3 continuation) and
+// `payload` bytes.
+std::vector<uint8_t> chunk(uint8_t csid, bool first, uint32_t length, size_t payload, uint8_t type = 9) {
+  std::vector<uint8_t> out;
+  if (first) {
+    out = {csid, 0, 0, 0, uint8_t(length >> 16), uint8_t(length >> 8), uint8_t(length), type, 1, 0, 0, 0};
+  } else {
+    out = {uint8_t(0xC0 | csid)};
+  }
+  out.resize(out.size() + payload, 0x5A);
+  return out;
+}
+
+std::vector<uint8_t> setChunkSize64k() { return hexBytes("02 000000 000004 01 00000000 00010000"); }
+
+// Buffers of unfinished messages count against one budget per connection: a peer starting
+// big messages on many chunk streams is refused, not given memory (and bad_alloc is never
+// reached).
+TEST(ChunkReader, MessageBuffersStayWithinTheBudget) {
+  ChunkReaderLimits limits;
+  limits.maxMessageSize = 4 * 1024 * 1024;
+  limits.maxBufferedBytes = 1024 * 1024;
+  ChunkReader reader(limits);
+  auto bytes = setChunkSize64k();
+  for (uint8_t csid = 3; csid < 3 + 8; ++csid) {
+    auto c = chunk(csid, true, 4 * 1024 * 1024, 64 * 1024);
+    bytes.insert(bytes.end(), c.begin(), c.end());
+  }
+  for (int round = 0; round < 4; ++round) {
+    for (uint8_t csid = 3; csid < 3 + 8; ++csid) {
+      auto c = chunk(csid, false, 0, 64 * 1024);
+      bytes.insert(bytes.end(), c.begin(), c.end());
+    }
+  }
+  auto out = test::readInPieces(reader, bytes, {4096});
+  ASSERT_FALSE(out.ok());
+  EXPECT_STREQ(out.error().message, "RTMP message buffers over the connection's budget");
+  EXPECT_LE(reader.bufferedBytes(), limits.maxBufferedBytes);
+}
+
+// Within the budget, large messages still arrive whole, and a buffer left by a big message
+// is given back when small ones follow.
+TEST(ChunkReader, BigMessageWithinBudgetThenItsBufferIsReleased) {
+  ChunkReaderLimits limits;
+  limits.maxBufferedBytes = 2 * 1024 * 1024;
+  ChunkReader reader(limits);
+  auto bytes = setChunkSize64k();
+  const uint32_t big = 1024 * 1024;
+  for (uint32_t sent = 0; sent < big; sent += 64 * 1024) {
+    auto c = chunk(3, sent == 0, big, 64 * 1024);
+    bytes.insert(bytes.end(), c.begin(), c.end());
+  }
+  auto out = test::readInPieces(reader, bytes, {1000});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->size(), 2U);
+  EXPECT_EQ(out->back().payload.size(), big);
+  EXPECT_GE(reader.bufferedBytes(), big);
+  auto small = chunk(3, true, 100, 100);
+  auto more = test::readInPieces(reader, small, {100});
+  ASSERT_TRUE(more.ok());
+  EXPECT_LT(reader.bufferedBytes(), 256 * 1024);
+}
+
 // A stream with interleaved chunk streams, extended timestamps, fmt 0-3 headers and a
 // chunk size change in the middle, built by the writer.
 std::vector<uint8_t> buildMixedStream(std::vector<OwnedMessage>& sent) {

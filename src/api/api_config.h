@@ -16,6 +16,7 @@ struct ApiConfig {
   // Bearer tokens by stream-name prefix; the longest matching prefix applies.
   std::map<std::string, std::string> tokens;
   size_t maxSessions = 10000;
+  size_t maxStreams = 1000;  // streams published at once (WHIP, RTMP, rooms alike)
   bool replacePublisher = false;  // a second WHIP publish replaces the first instead of 409
   // Rooms (docs/ROOMS.md).
   size_t maxRooms = 1000;

@@ -115,6 +115,8 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
   const bool publishing = mode_ == Mode::kWhip;
   if (publishing && entry && !entry->publisherId.empty() && !config_.replacePublisher)
     return reply(errorResponse(req, http::status::conflict, "stream '" + stream + "' is already being published"));
+  if (publishing && !entry && registry_.streamCount() >= config_.maxStreams)
+    return reply(errorResponse(req, http::status::service_unavailable, "gateway has its most streams (max_streams)"));
   if (!publishing && (!entry || entry->publisherId.empty()))
     return reply(errorResponse(req, http::status::not_found, "stream '" + stream + "' is not being published"));
 
@@ -236,6 +238,13 @@ void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, 
   if (type != "application/trickle-ice-sdpfrag")
     return reply(errorResponse(req, http::status::unsupported_media_type,
                          "PATCH takes application/trickle-ice-sdpfrag or application/json"));
+  // The entity-tag guards the media path (RFC 9725 §4.3): whoever learned the session URL
+  // alone must not move it. A restart answers a new one.
+  const auto ifMatch = req.find(http::field::if_match);
+  if (ifMatch == req.end())
+    return reply(errorResponse(req, http::status::precondition_required, "PATCH needs If-Match with the session's ETag"));
+  if (!constantTimeEquals(std::string_view(ifMatch->value()), e->etag))
+    return reply(errorResponse(req, http::status::precondition_failed, "If-Match does not match the session's ETag"));
   const auto [ufrag, pwd] = sdpfragCredentials(req.body());
   if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) return iceRestart(req, *e, req.body(), reply);
   // Trickled candidates: an ICE-lite server learns the peer's addresses from its checks.
@@ -251,7 +260,8 @@ void WhipHandler::iceRestart(const net::HttpRequest& req, const cluster::Session
                       [this, head = net::requestHead(req), id = session.id, worker = session.worker, local,
                        ufrag = ufrag, reply](bool found) {
                         if (!found) return reply(errorResponse(head, http::status::not_found, "session gone"));
-                        registry_.setRemoteUfrag(id, ufrag);
+                        const std::string etag = "\"" + cluster::newSessionId() + "\"";
+                        registry_.restartedIce(id, ufrag, etag);
                         const auto options = answerOptions(worker, local.ufrag, local.pwd);
                         std::string frag =
                             "a=ice-lite\r\na=ice-ufrag:" + local.ufrag + "\r\na=ice-pwd:" + local.pwd + "\r\n";
@@ -260,6 +270,7 @@ void WhipHandler::iceRestart(const net::HttpRequest& req, const cluster::Session
                                   " typ host\r\n";
                         frag += "a=end-of-candidates\r\n";
                         auto res = net::makeResponse(head, http::status::ok, frag, "application/trickle-ice-sdpfrag");
+                        res.set(http::field::etag, etag);
                         reply(std::move(res));
                       });
 }

@@ -39,11 +39,13 @@ class Directory {
   virtual void addSubscriber(const SessionEntry& e) = 0;
   // Forgets a session (closed, refused, or ended on its worker). Idempotent.
   virtual void remove(const std::string& id) = 0;
-  virtual void setRemoteUfrag(const std::string& id, std::string ufrag) = 0;
+  // An ICE restart happened: the peer's new ufrag and the session's new entity-tag.
+  virtual void restartedIce(const std::string& id, std::string remoteUfrag, std::string etag) = 0;
 
   virtual const SessionEntry* find(const std::string& id) const = 0;
   virtual const StreamEntry* stream(const std::string& name) const = 0;
   virtual size_t sessionCount() const noexcept = 0;
+  virtual size_t streamCount() const noexcept = 0;
 };
 
 }  // namespace rtcgate::cluster

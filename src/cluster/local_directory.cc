@@ -48,8 +48,11 @@ void LocalDirectory::remove(const std::string& id) {
   if (st->second.sessions == 0) streams_.erase(st);
 }
 
-void LocalDirectory::setRemoteUfrag(const std::string& id, std::string ufrag) {
-  if (auto it = sessions_.find(id); it != sessions_.end()) it->second.remoteUfrag = std::move(ufrag);
+void LocalDirectory::restartedIce(const std::string& id, std::string remoteUfrag, std::string etag) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) {
+    it->second.remoteUfrag = std::move(remoteUfrag);
+    it->second.etag = std::move(etag);
+  }
 }
 
 const SessionEntry* LocalDirectory::find(const std::string& id) const {

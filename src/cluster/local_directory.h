@@ -21,11 +21,12 @@ class LocalDirectory final : public Directory {
   void addSubscriber(const SessionEntry& e) override;
   // Forgets a session (closed through the API or ended on its worker). Idempotent.
   void remove(const std::string& id) override;
-  void setRemoteUfrag(const std::string& id, std::string ufrag) override;
+  void restartedIce(const std::string& id, std::string remoteUfrag, std::string etag) override;
 
   const SessionEntry* find(const std::string& id) const override;
   const StreamEntry* stream(const std::string& name) const override;
   size_t sessionCount() const noexcept override { return sessions_.size(); }
+  size_t streamCount() const noexcept override { return streams_.size(); }
 
  private:
   StreamEntry& streamEntry(const std::string& name, unsigned worker);

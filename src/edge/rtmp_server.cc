@@ -118,8 +118,8 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
     spdlog::warn("rtmp {} ({}): publish refused: stream '{}' is already being published", c.id(), c.peer(), t.stream);
     return RtmpDecision::kReject;
   }
-  if (registry_.sessionCount() >= options_.maxSessions) {
-    spdlog::warn("rtmp {} ({}): publish refused: gateway at capacity", c.id(), c.peer());
+  if (registry_.sessionCount() >= options_.maxSessions || (!entry && registry_.streamCount() >= options_.maxStreams)) {
+    spdlog::warn("rtmp {} ({}): publish refused: gateway at capacity (max_sessions or max_streams)", c.id(), c.peer());
     return RtmpDecision::kReject;
   }
   const unsigned worker = registry_.workerFor(t.stream);

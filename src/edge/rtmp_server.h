@@ -24,6 +24,7 @@ struct RtmpServerOptions {
   bool streamNameWithApp = false;             // stream "{app}/{key}" instead of "{key}"
   bool replacePublisher = false;
   size_t maxSessions = 10000;
+  size_t maxStreams = 1000;
   size_t maxConnections = 1000;
 };
 

@@ -84,7 +84,15 @@ void Peer::setQuality(Quality q) {
 }
 
 bool Peer::restartIce(const transport::ice::IceCredentials& local, const transport::ice::IceCredentials& remote) {
+  if (ufrags_.empty()) ufrags_.push_back(spec_.localIce.ufrag);
   if (!transport_->restartIce(local, remote)) return false;
+  // The transport now answers its current generation and the new one; every other ufrag
+  // of ours leaves the demux, so repeated restarts hold at most two.
+  const std::string answering(transport_->answeringUfrag());
+  for (const auto& u : ufrags_)
+    if (u != answering && u != local.ufrag) host_.demux().removeUfrag(u);
+  ufrags_ = {answering};
+  if (local.ufrag != answering) ufrags_.push_back(local.ufrag);
   host_.demux().addUfrag(local.ufrag, *transport_);
   return true;
 }

@@ -130,6 +130,8 @@ class Peer final : public transport::MediaTransportListener,
   std::vector<SsrcRoute> routes_;
   Stream* stream_ = nullptr;
   bool ended_ = false;
+  // Our ICE ufrags the worker's demux routes to this peer (after an ICE restart: two).
+  std::vector<std::string> ufrags_;
   uint32_t rtcpSsrc_;
   // Transport-wide: one per peer across its producers, made when one negotiated it (its
   // window is 32 KiB, which a peer that only plays does not need).

@@ -60,6 +60,9 @@ class MediaTransport : public webrtc::DatagramSink {
     (void)remote;
     return false;
   }
+  // The local ICE ufrag whose checks the transport answers as its current generation
+  // (empty for transports without ICE).
+  virtual std::string_view answeringUfrag() const noexcept { return {}; }
   // An SSRC we sent ends for good (a room subscriber's track went away): forget its state.
   virtual void forgetSendSsrc(uint32_t ssrc) noexcept { (void)ssrc; }
 

@@ -70,6 +70,9 @@ class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::d
   bool restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote) override;
   // True once checks under the credentials of the last restart succeeded (or if none).
   bool iceRestartComplete() const noexcept;
+  std::string_view answeringUfrag() const noexcept override {
+    return lite_ ? std::string_view(lite_->localCredentials().ufrag) : std::string_view(options_.localIce.ufrag);
+  }
   // Client mode: our local address changed (new socket, network switch); re-check from it.
   void onLocalAddressChanged();
   // Sends DTLS close_notify (when connected) and ends the transport.

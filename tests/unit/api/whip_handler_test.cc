@@ -23,10 +23,11 @@ class WhipHandlerTest : public ::testing::Test {
     whep_ = std::make_unique<WhipHandler>(WhipHandler::Mode::kWhep, registry_, workers_, config_, *cert_);
   }
   net::HttpResponse call(WhipHandler& h, http::verb m, const std::string& target, std::string body = "",
-                         std::string type = "application/sdp", std::string auth = "") {
+                         std::string type = "application/sdp", std::string auth = "", std::string ifMatch = "") {
     net::HttpRequest r{m, target, 11};
     if (!type.empty()) r.set(http::field::content_type, type);
     if (!auth.empty()) r.set(http::field::authorization, auth);
+    if (!ifMatch.empty()) r.set(http::field::if_match, ifMatch);
     r.body() = std::move(body);
     r.prepare_payload();
     const std::string prefix = target.substr(0, 6);
@@ -158,9 +159,32 @@ TEST_F(WhipHandlerTest, CapacityAndLayerPatch) {
   EXPECT_EQ(call(*whep_, http::verb::patch, loc, "{\"layer\":\"x\"}", "application/json").result(),
             http::status::bad_request);
   EXPECT_EQ(call(*whep_, http::verb::patch, loc, "a=candidate:1 1 udp 1 1.2.3.4 5 typ host\r\n",
-                 "application/trickle-ice-sdpfrag")
+                 "application/trickle-ice-sdpfrag", "", std::string(play[http::field::etag]))
                 .result(),
             http::status::no_content);
+}
+
+// The entity-tag guards the media path: an ICE restart without it, or with a stale one, is
+// refused; a restart answers a new one, and the old one no longer works.
+TEST_F(WhipHandlerTest, IceRestartNeedsTheSessionsETag) {
+  auto res = call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp"));
+  ASSERT_EQ(res.result(), http::status::created);
+  const std::string loc(res[http::field::location]);
+  const std::string etag(res[http::field::etag]);
+  const std::string frag = "a=ice-ufrag:newU\r\na=ice-pwd:newpasswordnewpassword12\r\n";
+  const char* type = "application/trickle-ice-sdpfrag";
+  auto missing = call(*whip_, http::verb::patch, loc, frag, type);
+  EXPECT_EQ(missing.result(), http::status::precondition_required) << missing.body();
+  EXPECT_EQ(call(*whip_, http::verb::patch, loc, frag, type, "", "\"wrong\"").result(), http::status::precondition_failed);
+  auto restarted = call(*whip_, http::verb::patch, loc, frag, type, "", etag);
+  ASSERT_EQ(restarted.result(), http::status::ok) << restarted.body();
+  EXPECT_NE(restarted.body().find("a=ice-ufrag:"), std::string::npos);
+  const std::string newEtag(restarted[http::field::etag]);
+  EXPECT_FALSE(newEtag.empty());
+  EXPECT_NE(newEtag, etag);
+  const std::string frag2 = "a=ice-ufrag:newV\r\na=ice-pwd:newpasswordnewpassword34\r\n";
+  EXPECT_EQ(call(*whip_, http::verb::patch, loc, frag2, type, "", etag).result(), http::status::precondition_failed);
+  EXPECT_EQ(call(*whip_, http::verb::patch, loc, frag2, type, "", newEtag).result(), http::status::ok);
 }
 
 }  // namespace

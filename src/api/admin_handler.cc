@@ -64,7 +64,7 @@ void AdminHandler::egress(const net::HttpRequest& req, const std::string& stream
                    [head = net::requestHead(req), stream, reply](std::optional<edge::EgressRefusal> refused, edge::EgressInfo info) {
                      if (refused)
                        return reply(errorResponse(head, static_cast<http::status>(refused->status), refused->reason));
-                     auto res = jsonResponse(head, http::status::created, toJson(info).dump());
+                     auto res = jsonResponse(head, http::status::created, jsonText(toJson(info)));
                      res.set(http::field::location, "/api/streams/" + stream + "/egress/" + info.id);
                      reply(std::move(res));
                    });
@@ -74,10 +74,10 @@ void AdminHandler::egress(const net::HttpRequest& req, const std::string& stream
     auto out = nlohmann::json::array();
     for (const auto& e : egress_->list(stream)) {
       if (id.empty()) out.push_back(toJson(e));
-      else if (e.id == id) return reply(jsonResponse(req, http::status::ok, toJson(e).dump()));
+      else if (e.id == id) return reply(jsonResponse(req, http::status::ok, jsonText(toJson(e))));
     }
     if (!id.empty()) return reply(errorResponse(req, http::status::not_found, "no such push"));
-    return reply(jsonResponse(req, http::status::ok, out.dump()));
+    return reply(jsonResponse(req, http::status::ok, jsonText(out)));
   }
   if (!id.empty() && method == http::verb::delete_) {
     if (!egress_->stop(stream, std::string(id)))
@@ -93,14 +93,14 @@ void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, con
   const auto method = req.method();
   if (rest.empty()) {
     if (method != http::verb::get) return reply(errorResponse(req, http::status::method_not_allowed, "GET /api/rooms"));
-    return reply(jsonResponse(req, http::status::ok, rooms_->listRooms().dump()));
+    return reply(jsonResponse(req, http::status::ok, jsonText(rooms_->listRooms())));
   }
   const auto slash = rest.find('/');
   const std::string room(rest.substr(0, slash));
   if (slash == std::string_view::npos) {
     if (method == http::verb::delete_) {
       if (!rooms_->endRoom(room)) return reply(errorResponse(req, http::status::not_found, "no such room"));
-      return reply(jsonResponse(req, http::status::ok, nlohmann::json{{"room", room}, {"ended", true}}.dump()));
+      return reply(jsonResponse(req, http::status::ok, jsonText({{"room", room}, {"ended", true}})));
     }
     if (method != http::verb::get)
       return reply(errorResponse(req, http::status::method_not_allowed, "GET or DELETE /api/rooms/{room}"));
@@ -116,7 +116,7 @@ void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, con
             if (s.id == id) full.push_back(toJson(s));
         p["sessions"] = std::move(full);
       }
-      reply(jsonResponse(head, http::status::ok, d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+      reply(jsonResponse(head, http::status::ok, jsonText(d)));
     });
   }
   const std::string_view tail = rest.substr(slash + 1);
@@ -124,7 +124,7 @@ void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, con
     const std::string name(tail.substr(13));
     if (!rooms_->kick(room, name)) return reply(errorResponse(req, http::status::not_found, "no such participant"));
     return reply(jsonResponse(req, http::status::ok,
-                              nlohmann::json{{"room", room}, {"participant", name}, {"kicked", true}}.dump()));
+                              jsonText({{"room", room}, {"participant", name}, {"kicked", true}})));
   }
   reply(errorResponse(req, http::status::not_found, "no such room resource"));
 }
@@ -156,14 +156,14 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
     return workers_.streams([head = net::requestHead(req), reply](std::vector<sfu::StreamInfo> streams) {
       auto out = nlohmann::json::array();
       for (const auto& s : streams) out.push_back(toJson(s));
-      reply(jsonResponse(head, http::status::ok, out.dump()));
+      reply(jsonResponse(head, http::status::ok, jsonText(out)));
     });
   }
   if (rest == "sessions" && method == http::verb::get) {
     return workers_.sessions([head = net::requestHead(req), reply](std::vector<sfu::SessionInfo> sessions) {
       auto out = nlohmann::json::array();
       for (const auto& s : sessions) out.push_back(toJson(s));
-      reply(jsonResponse(head, http::status::ok, out.dump()));
+      reply(jsonResponse(head, http::status::ok, jsonText(out)));
     });
   }
   if (rest.rfind("sessions/", 0) == 0 && method == http::verb::delete_) {
@@ -173,7 +173,7 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
     const unsigned worker = e->worker;
     registry_.remove(id);
     workers_.closeSession(worker, id, "ended by the admin API");
-    return reply(jsonResponse(req, http::status::ok, nlohmann::json{{"id", id}, {"closed", true}}.dump()));
+    return reply(jsonResponse(req, http::status::ok, jsonText({{"id", id}, {"closed", true}})));
   }
   reply(errorResponse(req, http::status::not_found, "no such admin resource"));
 }

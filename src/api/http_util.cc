@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace rtcgate::api {
+
+std::string jsonText(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 void addCors(net::HttpResponse& res) {
   res.set(http::field::access_control_allow_origin, "*");

@@ -1,6 +1,7 @@
 #pragma once
 // Small HTTP helpers shared by the API handlers: errors with reasons, CORS, JSON.
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,9 @@ namespace http = boost::beast::http;
 // A text/plain error whose body says why.
 net::HttpResponse errorResponse(const net::HttpRequest& req, http::status status, std::string_view reason);
 net::HttpResponse jsonResponse(const net::HttpRequest& req, http::status status, std::string body);
+// The text of `j`. Strings that are not UTF-8 (a peer's words: an RTMP server's error text)
+// come out with U+FFFD in place of the bad bytes instead of throwing.
+std::string jsonText(const nlohmann::json& j);
 // Access-Control-* headers for WHIP/WHEP (RFC 9725 §4.3: pages on other origins publish).
 void addCors(net::HttpResponse& res);
 // `reply`, adding the Access-Control-* headers to whatever is answered through it. Only

@@ -6,6 +6,7 @@
 #include "cluster/session_id.h"
 #include "base/clock.h"
 #include "sfu/posting_frame_sink.h"
+#include "edge/push_retention.h"
 #include "edge/rtmp_egress.h"
 #include "transport/rtmp/rtmp_url.h"
 
@@ -18,13 +19,16 @@ class EgressManager::Push final : public sfu::FrameTarget, public RtmpEgressList
   Push(EgressManager& manager, net::EventLoop& loop, std::string id, std::string stream, unsigned worker,
        std::string url)
       : manager_(manager), id_(std::move(id)), stream_(std::move(stream)), worker_(worker), createdMs_(unixTimeMs()) {
-    egress_ = std::make_unique<RtmpEgress>(loop, std::move(url), *this);
+    RtmpEgressOptions options;
+    options.policy = &manager.policy_;
+    egress_ = std::make_unique<RtmpEgress>(loop, std::move(url), *this, options);
   }
 
   const std::string& id() const noexcept { return id_; }
   const std::string& stream() const noexcept { return stream_; }
   unsigned worker() const noexcept { return worker_; }
   bool ended() const noexcept { return !endedReason_.empty(); }
+  int64_t endedMs() const noexcept { return endedMs_; }
   void start() { egress_->start(); }
   void stop() { egress_->stop(); }
 
@@ -53,6 +57,7 @@ class EgressManager::Push final : public sfu::FrameTarget, public RtmpEgressList
   void onStreamEnded(const std::string& reason) override {
     if (ended()) return;
     endedReason_ = "stream ended: " + reason;
+    endedMs_ = unixTimeMs();
     spdlog::info("egress {} of '{}': {}", id_, stream_, endedReason_);
     egress_->stop();
     manager_.onPushEnded(*this);
@@ -70,13 +75,14 @@ class EgressManager::Push final : public sfu::FrameTarget, public RtmpEgressList
   std::string stream_;
   unsigned worker_;
   int64_t createdMs_;
+  int64_t endedMs_ = -1;
   std::string endedReason_;
   std::unique_ptr<RtmpEgress> egress_;
 };
 
 EgressManager::EgressManager(net::EventLoop& control, Executor& executor, cluster::Directory& registry,
-                             cluster::WorkerPool& workers)
-    : control_(control), executor_(executor), registry_(registry), workers_(workers) {}
+                             cluster::WorkerPool& workers, EgressPolicy policy)
+    : control_(control), executor_(executor), registry_(registry), workers_(workers), policy_(std::move(policy)) {}
 
 EgressManager::~EgressManager() { stopAll(); }
 
@@ -86,6 +92,10 @@ void EgressManager::start(const std::string& stream, const std::string& url, Sta
   };
   const auto parsed = transport::rtmp::RtmpUrl::parse(url);
   if (!parsed.ok()) return refuse(400, std::string("bad push URL: ") + parsed.error().message);
+  // An address in the URL is checked now; a name, on every address it resolves to.
+  if (const auto literal = SocketAddress::parse(parsed->host, parsed->port))
+    if (auto why = policy_.refusal(*literal)) return refuse(403, *why);
+  prune();
   const cluster::StreamEntry* entry = registry_.stream(stream);
   if (!entry || entry->publisherId.empty()) return refuse(404, "stream '" + stream + "' is not being published");
   size_t live = 0;
@@ -145,6 +155,16 @@ bool EgressManager::stop(const std::string& stream, const std::string& id) {
 void EgressManager::onPushEnded(Push& push) {
   // The worker has dropped its sink already (the stream is over).
   registry_.remove(push.id());
+  // `push` is running this call: keep it alive across the pruning.
+  const auto it = pushes_.find(push.id());
+  const std::shared_ptr<Push> keep = it != pushes_.end() ? it->second : nullptr;
+  prune();
+}
+
+void EgressManager::prune() {
+  std::map<std::string, PushRecord> records;
+  for (const auto& [id, p] : pushes_) records.emplace(id, PushRecord{p->stream(), p->ended() ? p->endedMs() : -1});
+  for (const auto& id : pushesToForget(records, unixTimeMs())) pushes_.erase(id);
 }
 
 void EgressManager::stopAll() {

@@ -54,7 +54,7 @@ class RtmpEgress::Connection : public std::enable_shared_from_this<Connection> {
                             });
   }
 
-  void connect(const tcp::resolver::results_type& endpoints) {
+  void connect(const std::vector<tcp::endpoint>& endpoints) {
     writer_.onWritten([this](const boost::system::error_code& ec, size_t n) { onWritten(ec, n); });
     asio::async_connect(socket_, endpoints,
                         [self = shared_from_this()](const boost::system::error_code& ec, const tcp::endpoint&) {
@@ -197,7 +197,19 @@ void RtmpEgress::onResolved(Connection& link, const boost::system::error_code& e
                             const tcp::resolver::results_type& endpoints) {
   if (&link != link_.get()) return;
   if (ec) return failAttempt("cannot resolve " + url_->host + ": " + ec.message());
-  link.connect(endpoints);
+  std::vector<tcp::endpoint> allowed;
+  std::string refused;
+  for (const auto& entry : endpoints) {
+    const tcp::endpoint ep = entry.endpoint();
+    const SocketAddress address = SocketAddress::fromSockaddr(ep.data(), static_cast<socklen_t>(ep.size()));
+    if (auto why = options_.policy ? options_.policy->refusal(address) : std::nullopt) {
+      refused = *why;
+      continue;
+    }
+    allowed.push_back(ep);
+  }
+  if (allowed.empty()) return failAttempt(refused.empty() ? "no address for " + url_->host : refused);
+  link.connect(allowed);
 }
 
 void RtmpEgress::onConnected(Connection& link, const boost::system::error_code& ec) {

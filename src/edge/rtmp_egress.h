@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "base/clock.h"
+#include "edge/egress_policy.h"
 #include "edge/flv_output.h"
 #include "media/flv_muxer.h"
 #include "net/tcp_writer.h"
@@ -38,6 +39,8 @@ struct RtmpEgressOptions {
   size_t maxQueuedBytes = 4 * 1024 * 1024;  // or more unsent bytes than this
   int64_t stallTimeoutMs = 15000;         // no write progress this long: reconnect
   int64_t closeLingerMs = 1000;           // stop() lets FCUnpublish drain this long
+  // Addresses the push may connect to (null: any); checked on every resolution.
+  const EgressPolicy* policy = nullptr;
 };
 
 // A snapshot for the admin API and logs.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "api/http_util.h"
 #include "cluster/local_directory.h"
 #include "fake_workers.h"
@@ -16,9 +18,10 @@ class RecordingEgress final : public edge::EgressControl {
     started.push_back(stream + " " + url);
     done(std::nullopt, edge::EgressInfo{});
   }
-  std::vector<edge::EgressInfo> list(const std::string&) const override { return {}; }
+  std::vector<edge::EgressInfo> list(const std::string&) const override { return listed; }
   bool stop(const std::string&, const std::string&) override { return false; }
   std::vector<std::string> started;
+  std::vector<edge::EgressInfo> listed;
 };
 
 class AdminHandlerTest : public ::testing::Test {
@@ -77,6 +80,22 @@ TEST_F(AdminHandlerTest, TakesOnlyJsonBodies) {
   EXPECT_TRUE(egress_.started.empty());
   EXPECT_EQ(call(http::verb::post, "/api/streams/cam/egress", push, "application/json; charset=utf-8").result(),
             http::status::created);
+}
+
+// An RTMP server's error text is whatever bytes it sent; the listing used to throw on
+// invalid UTF-8 and answer 500.
+TEST_F(AdminHandlerTest, ListsPushesWhoseErrorTextIsNotUtf8) {
+  edge::EgressInfo push;
+  push.id = "p1";
+  push.stream = "cam";
+  push.lastError = std::string("rejected: \xff\xfe bad \xc3");
+  egress_.listed.push_back(push);
+  auto res = call(http::verb::get, "/api/streams/cam/egress");
+  ASSERT_EQ(res.result(), http::status::ok) << res.body();
+  const auto json = nlohmann::json::parse(res.body());
+  ASSERT_EQ(json.size(), 1u);
+  EXPECT_EQ(json[0]["last_error"].get<std::string>().rfind("rejected: ", 0), 0u);
+  EXPECT_EQ(call(http::verb::get, "/api/streams/cam/egress/p1").result(), http::status::ok);
 }
 
 }  // namespace

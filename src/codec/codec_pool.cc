@@ -162,10 +162,18 @@ void PoolThread::run() {
       ready.push_back(job);
     }
     lock.unlock();
-    if (frame) {
-      process(*job, *frame, job->keyframeRequested.exchange(false));
-    } else {
-      ensureCreated(*job);  // scheduled by start()
+    // A codec that throws (bad_alloc, an FFmpeg wrapper's error) fails its own transcode,
+    // never the pool thread and every transcode on it.
+    try {
+      if (frame) {
+        process(*job, *frame, job->keyframeRequested.exchange(false));
+      } else {
+        ensureCreated(*job);  // scheduled by start()
+      }
+    } catch (const std::exception& e) {
+      fail(*job, e.what());
+    } catch (...) {
+      fail(*job, "unknown exception");
     }
   }
   // Stopping: every codec pinned here is freed on this thread.
@@ -181,10 +189,12 @@ void PoolThread::run() {
 // The owner's handle: queues frames for its job on the job's worker.
 class Handle final : public TranscodeHandle {
  public:
-  Handle(std::shared_ptr<PoolThread> worker, std::shared_ptr<Job> job, size_t depth)
-      : worker_(std::move(worker)), job_(std::move(job)), depth_(depth) {}
+  Handle(std::shared_ptr<PoolThread> worker, std::shared_ptr<Job> job, size_t depth,
+         std::shared_ptr<std::atomic<size_t>> running)
+      : worker_(std::move(worker)), job_(std::move(job)), depth_(depth), running_(std::move(running)) {}
 
   ~Handle() override {
+    running_->fetch_sub(1);
     {
       std::lock_guard lock(job_->postMutex);
       job_->live->store(false);
@@ -241,6 +251,7 @@ class Handle final : public TranscodeHandle {
   std::shared_ptr<PoolThread> worker_;
   std::shared_ptr<Job> job_;
   size_t depth_;
+  std::shared_ptr<std::atomic<size_t>> running_;  // the pool's count (a handle may outlive it)
 };
 
 }  // namespace
@@ -248,11 +259,14 @@ class Handle final : public TranscodeHandle {
 struct CodecPool::Impl {
   std::vector<std::shared_ptr<PoolThread>> workers;
   size_t queueDepth = 8;
+  size_t maxTranscodes = kDefaultMaxTranscodes;
+  std::shared_ptr<std::atomic<size_t>> running = std::make_shared<std::atomic<size_t>>(0);
 };
 
-CodecPool::CodecPool(unsigned threads, size_t queueDepth) : impl_(std::make_unique<Impl>()) {
+CodecPool::CodecPool(unsigned threads, size_t queueDepth, size_t maxTranscodes) : impl_(std::make_unique<Impl>()) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   impl_->queueDepth = std::max<size_t>(1, queueDepth);
+  impl_->maxTranscodes = maxTranscodes;
   for (unsigned i = 0; i < threads; ++i) {
     auto worker = std::make_shared<PoolThread>();
     worker->thread = std::thread([w = worker.get()] { w->run(); });
@@ -271,6 +285,11 @@ CodecPool::~CodecPool() {
 
 std::unique_ptr<TranscodeHandle> CodecPool::start(const TranscodeSpec& spec, Executor& deliver,
                                                   std::weak_ptr<TranscodeOutput> output) {
+  // Workers on every media thread start transcodes: the cap is one atomic count.
+  size_t now = impl_->running->load();
+  do {
+    if (now >= impl_->maxTranscodes) return nullptr;
+  } while (!impl_->running->compare_exchange_weak(now, now + 1));
   // Pinned to the least loaded thread: a transcode's codec state never moves.
   std::shared_ptr<PoolThread> best;
   size_t bestLoad = SIZE_MAX;
@@ -289,11 +308,13 @@ std::unique_ptr<TranscodeHandle> CodecPool::start(const TranscodeSpec& spec, Exe
     best->ready.push_back(job);
     best->wake.notify_one();
   }
-  return std::make_unique<Handle>(std::move(best), std::move(job), impl_->queueDepth);
+  return std::make_unique<Handle>(std::move(best), std::move(job), impl_->queueDepth, impl_->running);
 }
 
 unsigned CodecPool::threads() const noexcept {
   return static_cast<unsigned>(impl_->workers.size());
 }
+
+size_t CodecPool::running() const noexcept { return impl_->running->load(); }
 
 }  // namespace rtcgate::codec

@@ -50,8 +50,9 @@ class TranscodeHandle {
 
 class CodecPool {
  public:
-  // `threads` 0: one per core.
-  explicit CodecPool(unsigned threads = 0, size_t queueDepth = 8);
+  // `threads` 0: one per core. At most `maxTranscodes` run at once, across every worker.
+  explicit CodecPool(unsigned threads = 0, size_t queueDepth = 8, size_t maxTranscodes = kDefaultMaxTranscodes);
+  static constexpr size_t kDefaultMaxTranscodes = 16;
   ~CodecPool();
   CodecPool(const CodecPool&) = delete;
   CodecPool& operator=(const CodecPool&) = delete;
@@ -60,10 +61,12 @@ class CodecPool {
   // `output` if it is still alive then. Destroying the handle stops the transcode (queued
   // frames are dropped, the codec is freed on its pool thread); nothing is posted to
   // `deliver` after that, and closures already posted do nothing, so `deliver` only has to
-  // outlive the handle.
+  // outlive the handle. Null when maxTranscodes are running already.
   std::unique_ptr<TranscodeHandle> start(const TranscodeSpec& spec, Executor& deliver,
                                          std::weak_ptr<TranscodeOutput> output);
   unsigned threads() const noexcept;
+  // Transcodes running now (handles alive).
+  size_t running() const noexcept;
 
  private:
   struct Impl;

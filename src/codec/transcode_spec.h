@@ -17,9 +17,12 @@ struct TranscodeSpec {
   std::vector<media::MediaCodec> alsoTo;
 
   // Video output. H.264 is Constrained Baseline (no B-frames, browser-safe), x264 tuned
-  // for zero latency; the size is the input's.
+  // for zero latency; the size is the input's (within maxPixels).
   int keyframeIntervalMs = 2000;
   int videoBitrateKbps = 0;  // 0: chosen from the resolution (about 0.1 bit per pixel at 30 fps)
+  // Pictures larger than this many pixels are scaled down to it (aspect kept): a source's
+  // size never decides how much encoding work one transcode costs.
+  int maxPixels = 1920 * 1080;
 
   // Audio output: Opus is always 48 kHz; AAC keeps this rate.
   int sampleRate = 48000;

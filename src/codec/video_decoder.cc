@@ -41,6 +41,8 @@ Result<std::unique_ptr<VideoDecoder>> VideoDecoder::create(media::MediaCodec cod
   if (!ctx || !packet || !picture) return Error{Error::Code::kInternal, "out of memory"};
   ctx->thread_count = 1;  // the pool supplies the parallelism
   ctx->pkt_timebase = AVRational{1, 1'000'000};
+  // A stream announcing a huge picture is refused by the decoder, not given the memory.
+  ctx->max_pixels = kMaxPixels;
   if (avcodec_open2(ctx.get(), dec, nullptr) < 0) {
     return Error{Error::Code::kInternal, "cannot open the video decoder"};
   }

@@ -15,6 +15,9 @@ namespace rtcgate::codec {
 // with B-frames holds some back), each stamped with its input frame's pts in µs.
 class VideoDecoder {
  public:
+  // Largest picture decoded (4096x2304); a bigger one is a decode error.
+  static constexpr int64_t kMaxPixels = 4096 * 2304;
+
   static Result<std::unique_ptr<VideoDecoder>> create(media::MediaCodec codec);
 
   // Feeds one access unit; kMalformed when the decoder rejects it.

@@ -1,6 +1,7 @@
 #include "codec/video_transcoder.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace rtcgate::codec {
 
@@ -115,7 +116,8 @@ Status VideoTranscoder::encodePicture(AVFrame* picture, std::vector<media::Media
   if (picture->width <= 0 || picture->height <= 0) return Error::malformed("empty picture");
   const int64_t rawUs = pictureTime(*picture);
   const int64_t ptsUs = onGrid(rawUs);
-  AVFrame* yuv = toYuv420(picture);
+  chooseOutputSize(picture->width, picture->height, rawUs);
+  AVFrame* yuv = toOutput(picture);
   if (yuv == nullptr) return Error{Error::Code::kInternal, "cannot convert the picture"};
   for (auto& o : outputs_) RTCGATE_TRY(encodeFor(o, yuv, ptsUs, out));
   lastPtsUs_ = rawUs;
@@ -135,14 +137,33 @@ Status VideoTranscoder::encodeFor(Output& o, AVFrame* yuv, int64_t ptsUs, std::v
   return {};
 }
 
-// Encoders take planar 4:2:0; a 4:2:2 or 4:4:4 source (some H.264 High profiles) is
-// converted, at the same size.
-AVFrame* VideoTranscoder::toYuv420(AVFrame* picture) {
-  if (isYuv420(picture->format)) return picture;
-  const int w = picture->width;
-  const int h = picture->height;
-  scaler_.reset(sws_getCachedContext(scaler_.release(), w, h, static_cast<AVPixelFormat>(picture->format),
-                                     w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+void VideoTranscoder::chooseOutputSize(int width, int height, int64_t ptsUs) {
+  int w = width;
+  int h = height;
+  const double pixels = static_cast<double>(w) * h;
+  if (spec_.maxPixels > 0 && pixels > spec_.maxPixels) {
+    const double scale = std::sqrt(spec_.maxPixels / pixels);
+    w = std::max(2, static_cast<int>(w * scale) & ~1);
+    h = std::max(2, static_cast<int>(h * scale) & ~1);
+  }
+  if (w == outWidth_ && h == outHeight_) return;
+  // A new size at most once a second of input; in between, pictures are scaled to the
+  // size the encoders have.
+  if (outWidth_ != 0 && ptsUs - outSizeSinceUs_ < kMinUsBetweenSizes && ptsUs >= outSizeSinceUs_) return;
+  outWidth_ = w;
+  outHeight_ = h;
+  outSizeSinceUs_ = ptsUs;
+}
+
+// Encoders take planar 4:2:0 at the output size; a 4:2:2 or 4:4:4 source (some H.264 High
+// profiles) or a picture of another size is converted.
+AVFrame* VideoTranscoder::toOutput(AVFrame* picture) {
+  const int w = outWidth_;
+  const int h = outHeight_;
+  if (isYuv420(picture->format) && picture->width == w && picture->height == h) return picture;
+  scaler_.reset(sws_getCachedContext(scaler_.release(), picture->width, picture->height,
+                                     static_cast<AVPixelFormat>(picture->format), w, h, AV_PIX_FMT_YUV420P,
+                                     SWS_BILINEAR, nullptr, nullptr, nullptr));
   if (!scaler_) return nullptr;
   if (!converted_ || converted_->width != w || converted_->height != h) {
     converted_.reset(av_frame_alloc());
@@ -153,7 +174,7 @@ AVFrame* VideoTranscoder::toYuv420(AVFrame* picture) {
     if (av_frame_get_buffer(converted_.get(), 0) < 0) return nullptr;
   }
   if (av_frame_make_writable(converted_.get()) < 0) return nullptr;
-  sws_scale(scaler_.get(), picture->data, picture->linesize, 0, h, converted_->data,
+  sws_scale(scaler_.get(), picture->data, picture->linesize, 0, picture->height, converted_->data,
             converted_->linesize);
   return converted_.get();
 }

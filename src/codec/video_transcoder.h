@@ -13,12 +13,17 @@
 
 namespace rtcgate::codec {
 
-// Decode, convert to yuv420p when the source is not, encode. The encoder opens on the
-// first picture and reopens when the picture size changes; keyframes come every
+// Decode, convert to yuv420p when the source is not (and scale within spec.maxPixels),
+// encode. The encoder opens on the first picture and reopens when the picture size
+// changes, at most once a second of input: a source that keeps changing size is scaled
+// to the encoder's size in between (reopening costs a keyframe and real CPU); keyframes come every
 // keyframeIntervalMs of output time and on request. After a loss the input is skipped
 // until its next keyframe, so the decoder never works from a missing reference.
 class VideoTranscoder final : public Transcoder {
  public:
+  // Least input time between two output sizes.
+  static constexpr int64_t kMinUsBetweenSizes = 1'000'000;
+
   static Result<std::unique_ptr<VideoTranscoder>> create(const TranscodeSpec& spec);
 
   Status push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) override;
@@ -41,7 +46,10 @@ class VideoTranscoder final : public Transcoder {
   };
   Status encodePicture(AVFrame* picture, std::vector<media::MediaFrame>& out);
   Status encodeFor(Output& o, AVFrame* yuv, int64_t ptsUs, std::vector<media::MediaFrame>& out);
-  AVFrame* toYuv420(AVFrame* picture);
+  // The picture as the encoders take it: yuv420p at the output size.
+  AVFrame* toOutput(AVFrame* picture);
+  // Chooses the output size for a picture of the source's size.
+  void chooseOutputSize(int width, int height, int64_t ptsUs);
   int64_t pictureTime(const AVFrame& picture);
   // The output time of a picture: on the encoder's frame grid (what its SPS says).
   int64_t onGrid(int64_t ptsUs);
@@ -55,6 +63,9 @@ class VideoTranscoder final : public Transcoder {
   bool waitForKeyframe_ = false;
   uint64_t skipped_ = 0;
   uint64_t decoded_ = 0;
+  int outWidth_ = 0;                  // output size; 0 until the first picture
+  int outHeight_ = 0;
+  int64_t outSizeSinceUs_ = INT64_MIN;  // input time the output size was chosen
   int64_t lastPtsUs_ = INT64_MIN;     // of the last picture encoded
   double frameIntervalUs_ = 0;        // smoothed input frame interval; 0 until known
   int64_t gridBaseUs_ = INT64_MIN;    // output time of grid slot 0

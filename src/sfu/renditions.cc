@@ -123,6 +123,14 @@ Renditions::Rendition* Renditions::startRendition(MediaKind kind, MediaCodec to)
   spec.sampleRate = 48000;
   spec.channels = 2;
   r->handle = pool_->start(spec, *executor_, r->output);
+  if (!r->handle) {
+    // Kept, failed, so it is not asked for again on every frame; sinks that want it get nothing.
+    r->failed = true;
+    ++counters_.refused;
+    spdlog::warn("rendition {} not started: the transcode limit (max_transcodes) is reached", name(*r));
+    renditions_.push_back(std::move(r));
+    return renditions_.back().get();
+  }
   ++counters_.started;
   spdlog::info("rendition {} started", name(*r));
   if (kind == MediaKind::kVideo) listener_.onSourceKeyframeNeeded();

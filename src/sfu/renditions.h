@@ -32,6 +32,7 @@ struct RenditionCounters {
   uint64_t started = 0;
   uint64_t stopped = 0;
   uint64_t failed = 0;
+  uint64_t refused = 0;        // not started: the process runs max_transcodes already
   uint64_t framesIn = 0;       // source frames
   uint64_t framesSkipped = 0;  // not given to a transcode: waiting for a keyframe or queue full
 
@@ -39,6 +40,7 @@ struct RenditionCounters {
     started += o.started;
     stopped += o.stopped;
     failed += o.failed;
+    refused += o.refused;
     framesIn += o.framesIn;
     framesSkipped += o.framesSkipped;
   }

@@ -267,6 +267,27 @@ TEST(CodecPoolTest, HandlesDestroyedMidFlightLeaveThePoolClean) {
   executor.runPending();
 }
 
+// Transcodes are bounded across the whole process: past the cap start() refuses, and a
+// stopped transcode frees its place.
+TEST(CodecPoolTest, StartRefusesPastTheCap) {
+  TestExecutor executor;
+  Tally tally;
+  auto owner = std::make_shared<Recorder>(tally);
+  CodecPool pool(1, 8, 2);
+  auto a = pool.start(vp8ToH264(), executor, owner);
+  auto b = pool.start(vp8ToH264(), executor, owner);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(pool.running(), 2u);
+  EXPECT_EQ(pool.start(vp8ToH264(), executor, owner), nullptr);
+  a.reset();
+  EXPECT_EQ(pool.running(), 1u);
+  auto c = pool.start(vp8ToH264(), executor, owner);
+  EXPECT_NE(c, nullptr);
+  b.reset();
+  c.reset();
+  executor.runPending();
+}
+
 TEST(CodecPoolTest, AHandleMayOutliveThePool) {
   const auto frames = shared(testing::encodeVideo(MediaCodec::kVp8, 320, 240, 2));
   TestExecutor executor;

@@ -178,17 +178,55 @@ TEST(VideoTranscoderTest, AfterLossSkipsUntilTheNextKeyframe) {
 }
 
 TEST(VideoTranscoderTest, ResolutionChangeReopensTheEncoder) {
-  const auto big = testing::encodeVideo(MediaCodec::kVp8, 320, 240, 10);
-  const auto small = testing::encodeVideo(MediaCodec::kVp8, 160, 120, 10, 30, 10 * testing::kFrameUs);
+  // 40 frames (1.3 s) at one size, then another: past the least time between sizes.
+  const auto big = testing::encodeVideo(MediaCodec::kVp8, 320, 240, 40);
+  const auto small = testing::encodeVideo(MediaCodec::kVp8, 160, 120, 10, 30, 40 * testing::kFrameUs);
   auto t = make(MediaCodec::kVp8, MediaCodec::kH264);
   const auto outBig = pushAll(*t, big);
   const auto outSmall = pushAll(*t, small);
-  ASSERT_EQ(outBig.size(), 10u);
+  ASSERT_EQ(outBig.size(), 40u);
   ASSERT_EQ(outSmall.size(), 10u);
   EXPECT_TRUE(outSmall.front().keyframe);
   EXPECT_FALSE(outSmall.front().config.empty());
   EXPECT_EQ(testing::decodeVideo(outSmall, MediaCodec::kH264).width, 160);
   EXPECT_EQ(testing::decodeVideo(outBig, MediaCodec::kH264).width, 320);
+}
+
+// A source that changes size on every frame does not make the encoder reopen on every
+// frame: at most once a second, and the pictures in between are scaled to its size.
+TEST(VideoTranscoderTest, SizeChangingOnEveryFrameReopensAtMostOnceASecond) {
+  const auto a = testing::encodeVideo(MediaCodec::kVp8, 320, 240, 60);
+  const auto b = testing::encodeVideo(MediaCodec::kVp8, 160, 120, 60);
+  auto t = make(MediaCodec::kVp8, MediaCodec::kH264, 60'000);
+  std::vector<MediaFrame> out;
+  size_t errors = 0;
+  for (size_t i = 0; i < 60; ++i) {
+    // Every frame a keyframe of the other size (2 s of input at 30 fps).
+    MediaFrame f = (i % 2 == 0 ? a : b)[0];
+    f.ptsUs = f.dtsUs = static_cast<int64_t>(i) * testing::kFrameUs;
+    if (!t->push(f, out).ok()) ++errors;
+  }
+  EXPECT_EQ(errors, 0u);
+  ASSERT_GE(out.size(), 55u);
+  size_t opens = 0;
+  for (const auto& f : out) opens += !f.config.empty() && f.keyframe ? 1 : 0;
+  EXPECT_LE(opens, 3u) << "an encoder opened for (nearly) every frame";
+}
+
+// A picture over maxPixels is scaled down, its aspect kept.
+TEST(VideoTranscoderTest, LargePicturesAreScaledWithinMaxPixels) {
+  const auto in = testing::encodeVideo(MediaCodec::kVp8, 640, 480, 10);
+  TranscodeSpec spec;
+  spec.from = MediaCodec::kVp8;
+  spec.to = MediaCodec::kH264;
+  spec.maxPixels = 320 * 240;
+  auto t = Transcoder::create(spec);
+  ASSERT_TRUE(t.ok());
+  const auto out = pushAll(**t, in);
+  ASSERT_EQ(out.size(), 10u);
+  const auto decoded = testing::decodeVideo(out, MediaCodec::kH264);
+  EXPECT_EQ(decoded.width, 320);
+  EXPECT_EQ(decoded.height, 240);
 }
 
 TEST(VideoTranscoderTest, BrokenFrameIsAnErrorAndLaterFramesGoOn) {

@@ -1,6 +1,7 @@
 #include "net/event_loop.h"
 
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 
@@ -19,7 +20,20 @@ void EventLoop::start() {
 
 void EventLoop::runHere() {
   threadId_ = std::this_thread::get_id();
-  io_.run();
+  // A task that throws loses its own work, not the loop: io_context::run() may be called
+  // again after a handler's exception (its queue is intact) and returns normally on stop().
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      taskExceptions_.fetch_add(1, std::memory_order_relaxed);
+      spdlog::error("{}: a task threw and was abandoned: {}", name_, e.what());
+    } catch (...) {
+      taskExceptions_.fetch_add(1, std::memory_order_relaxed);
+      spdlog::error("{}: a task threw a non-exception and was abandoned", name_);
+    }
+  }
 }
 
 void EventLoop::stop() {

@@ -6,6 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <thread>
@@ -28,6 +30,8 @@ class EventLoop {
   boost::asio::io_context& context() noexcept { return io_; }
   const std::string& name() const noexcept { return name_; }
   bool inLoopThread() const noexcept { return std::this_thread::get_id() == threadId_; }
+  // Tasks that threw (each logged and abandoned; the loop went on). Any thread may read it.
+  uint64_t taskExceptions() const noexcept { return taskExceptions_.load(std::memory_order_relaxed); }
 
   // Queues `fn` to run on the loop thread (the only way other threads touch its state).
   template <typename Fn>
@@ -41,6 +45,7 @@ class EventLoop {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::thread thread_;
   std::thread::id threadId_;
+  std::atomic<uint64_t> taskExceptions_{0};
 };
 
 // A restartable one-shot timer on a loop; the callback runs on the loop thread.

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <toml++/toml.h>
 
+#include "base/ip_network.h"
+
 namespace rtcgate::app {
 
 namespace {
@@ -100,6 +102,16 @@ void loadConfigFile(const std::string& path, Config& config) {
   take(root, "keyframe_interval_ms", keyint);
   if (keyint < 200 || keyint > 20000) throw std::runtime_error("config: keyframe_interval_ms must be 200..20000");
   config.keyframeIntervalMs = static_cast<unsigned>(keyint);
+  int64_t maxStreams = static_cast<int64_t>(config.maxStreams), maxTranscodes = static_cast<int64_t>(config.maxTranscodes);
+  take(root, "max_streams", maxStreams);
+  take(root, "max_transcodes", maxTranscodes);
+  if (maxStreams < 1 || maxTranscodes < 0)
+    throw std::runtime_error("config: max_streams must be at least 1, max_transcodes at least 0");
+  config.maxStreams = static_cast<size_t>(maxStreams);
+  config.maxTranscodes = static_cast<size_t>(maxTranscodes);
+  takeStrings(root, "egress_allowed_networks", config.egressAllowedNetworks);
+  for (const auto& n : config.egressAllowedNetworks)
+    if (!IpNetwork::parse(n)) throw std::runtime_error("config: egress_allowed_networks: not a network (CIDR): '" + n + "'");
   take(root, "cert_file", config.certFile);
   take(root, "key_file", config.keyFile);
   take(root, "log_level", config.logLevel);

@@ -50,6 +50,14 @@ struct Config {
   unsigned codecThreads = 0;
   // Keyframe interval of the H.264 renditions rtcgate encodes.
   unsigned keyframeIntervalMs = 2000;
+
+  // Limits (docs/SECURITY.md): what clients together can make the gateway hold.
+  size_t maxStreams = 1000;    // streams published at once; more get 503
+  size_t maxTranscodes = 16;   // transcodes running at once, all streams together
+  // Networks RTMP pushes may reach besides public addresses and loopback (CIDR), e.g.
+  // ["10.0.0.0/8"] for a CDN ingest inside the network. Private, link-local (cloud
+  // metadata) and other special ranges are refused unless named here.
+  std::vector<std::string> egressAllowedNetworks;
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

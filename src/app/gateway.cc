@@ -18,6 +18,7 @@ api::ApiConfig apiConfigOf(const Config& config) {
   a.iceServers = config.iceServers;
   a.tokens = config.tokens;
   a.maxSessions = config.maxSessions;
+  a.maxStreams = config.maxStreams;
   a.replacePublisher = config.replacePublisher;
   a.maxRooms = config.maxRooms;
   a.maxRoomParticipants = config.maxRoomParticipants;
@@ -45,7 +46,7 @@ Gateway::Gateway(const Config& config, std::shared_ptr<const crypto::dtls::Certi
       cert_(std::move(certificate)),
       workerCount_(workerCountOf(config)),
       directory_(workerCount_),
-      codecPool_(config.codecThreads),
+      codecPool_(config.codecThreads, 8, config.maxTranscodes),
       apiConfig_(apiConfigOf(config)) {}
 
 Gateway::~Gateway() = default;
@@ -86,7 +87,8 @@ std::optional<int> Gateway::startHttp() {
   using Mode = api::WhipHandler::Mode;
   whip_ = std::make_unique<api::WhipHandler>(Mode::kWhip, directory_, workers_, apiConfig_, *cert_);
   whep_ = std::make_unique<api::WhipHandler>(Mode::kWhep, directory_, workers_, apiConfig_, *cert_);
-  egress_ = std::make_unique<edge::EgressManager>(control_, controlExecutor_, directory_, workers_);
+  egress_ = std::make_unique<edge::EgressManager>(control_, controlExecutor_, directory_, workers_,
+                                                 edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
   admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get());
@@ -120,6 +122,7 @@ std::optional<int> Gateway::startRtmp() {
   ro.streamNameWithApp = config_.rtmpStreamName == "app/key";
   ro.replacePublisher = config_.replacePublisher;
   ro.maxSessions = config_.maxSessions;
+  ro.maxStreams = config_.maxStreams;
   rtmp_ = std::make_unique<edge::RtmpServer>(control_, controlExecutor_, directory_, workers_, std::move(ro));
   if (auto st = rtmp_->listen(*address); !st.ok()) {
     spdlog::error("rtmp: cannot listen on {}: {}", address->toString(), st.error().message);

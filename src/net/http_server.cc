@@ -1,5 +1,8 @@
 #include "net/http_server.h"
 
+#include "net/http_connection.h"
+#include "net/tls_context.h"
+#include "net/tls_stream.h"
 #include "net/websocket_connection.h"
 
 #include <spdlog/spdlog.h>
@@ -54,80 +57,6 @@ HttpRequest requestHead(const HttpRequest& request) {
 
 namespace {
 
-// One HTTP connection: read a request, dispatch, write, repeat while keep-alive.
-class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
- public:
-  HttpConnection(tcp::socket socket, HttpServer& server, HttpLimits limits, std::shared_ptr<size_t> open)
-      : stream_(std::move(socket)), server_(server), limits_(limits), open_(std::move(open)) {
-    ++*open_;
-  }
-  ~HttpConnection() { --*open_; }
-
-  void start() { read(); }
-
- private:
-  void read() {
-    parser_.emplace();
-    parser_->body_limit(limits_.maxBodyBytes);
-    parser_->header_limit(16 * 1024);
-    stream_.expires_after(std::chrono::seconds(limits_.idleTimeoutSeconds));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
-  }
-
-  void onRead(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == boost::asio::error::eof) {
-      return shutdown();
-    }
-    if (ec == http::error::body_limit) {
-      HttpRequest req = parser_->release();
-      return write(makeResponse(req, http::status::payload_too_large, "request body too large\n"), false);
-    }
-    if (ec) {
-      if (ec != boost::asio::error::operation_aborted && ec != boost::asio::error::connection_reset) {
-        HttpRequest req;
-        req.version(11);
-        return write(makeResponse(req, http::status::bad_request, "malformed HTTP request: " + ec.message() + "\n"),
-                     false);
-      }
-      return shutdown();
-    }
-    HttpRequest req = parser_->release();
-    // A WebSocket upgrade takes the connection over (or is answered and closed there).
-    if (boost::beast::websocket::is_upgrade(req) && server_.upgrade(stream_, req)) return;
-    // The next request is read only after this one is answered (no pipelining), so the
-    // answer may come later, when a worker's completion arrives.
-    server_.dispatch(req, HttpReply(
-                              [self = shared_from_this()](HttpResponse res) {
-                                const bool keep = res.keep_alive();
-                                self->write(std::move(res), keep);
-                              },
-                              req.version(), req.keep_alive()));
-  }
-
-  void write(HttpResponse res, bool keepAlive) {
-    auto shared = std::make_shared<HttpResponse>(std::move(res));
-    shared->keep_alive(keepAlive);
-    http::async_write(stream_, *shared,
-                      [self = shared_from_this(), shared, keepAlive](beast::error_code ec, size_t) {
-                        if (ec || !keepAlive) return self->shutdown();
-                        self->read();
-                      });
-  }
-
-  void shutdown() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  }
-
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  HttpServer& server_;
-  HttpLimits limits_;
-  std::shared_ptr<size_t> open_;  // the server's count of open connections
-};
-
 std::string_view pathOf(std::string_view target) {
   const auto q = target.find('?');
   return q == std::string_view::npos ? target : target.substr(0, q);
@@ -135,8 +64,80 @@ std::string_view pathOf(std::string_view target) {
 
 }  // namespace
 
-HttpServer::HttpServer(EventLoop& loop, HttpLimits limits)
-    : limits_(limits), listener_(loop, *this), webSocketLimits_(std::make_unique<WebSocketLimits>()) {}
+// One listening socket and whether it speaks TLS.
+struct HttpServer::Endpoint final : TcpAcceptHandler {
+  Endpoint(HttpServer& server, std::shared_ptr<TlsContext> tls)
+      : server(server), tls(std::move(tls)), listener(server.loop_, *this) {}
+  void onAccepted(tcp::socket socket) override { server.onAccepted(std::move(socket), *this); }
+
+  HttpServer& server;
+  std::shared_ptr<TlsContext> tls;
+  TcpListener listener;
+};
+
+namespace {
+
+// Reads the first bytes of a new connection for the FirstBytesClaimant, within the
+// handshake (TLS) or header (plain) timeout, then hands the socket on.
+class FirstBytesReader : public std::enable_shared_from_this<FirstBytesReader> {
+ public:
+  using Done = std::function<void(tcp::socket, std::vector<uint8_t>, bool timedOut)>;
+  FirstBytesReader(tcp::socket socket, FirstBytesClaimant& claimant, bool tls, SocketAddress remote, int timeoutSeconds,
+                   Done done)
+      : stream_(std::move(socket)), claimant_(claimant), tls_(tls), remote_(std::move(remote)), done_(std::move(done)) {
+    stream_.expires_after(std::chrono::seconds(timeoutSeconds));
+  }
+
+  // Reads until the claimant decides; `done` gets the socket with `take` false when it
+  // declined (and is not called when it took it or the client left).
+  void read(std::function<void(tcp::socket, std::vector<uint8_t>)> take) {
+    take_ = std::move(take);
+    readSome();
+  }
+
+ private:
+  void readSome() {
+    const size_t have = bytes_.size();
+    bytes_.resize(std::min(kFirstBytesMax, have + 2048));
+    stream_.async_read_some(boost::asio::buffer(bytes_.data() + have, bytes_.size() - have),
+                            [self = shared_from_this(), have](beast::error_code ec, size_t n) {
+                              self->bytes_.resize(have + n);
+                              self->onRead(ec);
+                            });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec) return done_(stream_.release_socket(), {}, ec == beast::error::timeout);
+    const auto claim = claimant_.inspect(bytes_, tls_, remote_);
+    if (claim == FirstBytesClaimant::Claim::kNeedMore && bytes_.size() < kFirstBytesMax) return readSome();
+    stream_.expires_never();
+    if (claim == FirstBytesClaimant::Claim::kTake) return take_(stream_.release_socket(), std::move(bytes_));
+    done_(stream_.release_socket(), std::move(bytes_), false);
+  }
+
+  beast::tcp_stream stream_;
+  FirstBytesClaimant& claimant_;
+  bool tls_;
+  SocketAddress remote_;
+  Done done_;
+  std::function<void(tcp::socket, std::vector<uint8_t>)> take_;
+  std::vector<uint8_t> bytes_;
+};
+
+SocketAddress remoteOf(const tcp::socket& socket) {
+  beast::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return {};
+  return SocketAddress::parse(endpoint.address().to_string(), endpoint.port()).value_or(SocketAddress{});
+}
+
+}  // namespace
+
+HttpServer::HttpServer(EventLoop& loop, HttpLimits limits, const Clock* clock)
+    : loop_(loop),
+      limits_(limits),
+      clientLimiter_(limits.perClient, clock ? *clock : steadyClock_),
+      webSocketLimits_(std::make_unique<WebSocketLimits>()) {}
 
 HttpServer::~HttpServer() { close(); }
 
@@ -154,16 +155,15 @@ void HttpServer::routeWebSocket(std::string prefix, WebSocketHandler& handler) {
 
 void HttpServer::setWebSocketLimits(const WebSocketLimits& limits) { *webSocketLimits_ = limits; }
 
-bool HttpServer::upgrade(beast::tcp_stream& stream, const HttpRequest& request) {
+template <class Stream>
+bool HttpServer::upgrade(Stream& stream, const HttpRequest& request, const SocketAddress& remote, ClientSlot& slot) {
   const std::string_view path = pathOf(request.target());
   for (const auto& r : webSocketRoutes_) {
     if (path.substr(0, r.prefix.size()) != r.prefix) continue;
-    beast::error_code ec;
-    const auto endpoint = stream.socket().remote_endpoint(ec);
-    SocketAddress remote;
-    if (!ec) remote = SocketAddress::parse(endpoint.address().to_string(), endpoint.port()).value_or(SocketAddress{});
-    auto conn = std::make_shared<WebSocketConnection>(std::move(stream), remote, *webSocketLimits_, openWebSockets_);
-    if (*openWebSockets_ > webSocketLimits_->maxConnections) {
+    auto conn = std::make_shared<WebSocketConnection<Stream>>(
+        std::move(stream), remote, *webSocketLimits_,
+        std::shared_ptr<size_t>(counters_, &counters_->openWebSockets), std::move(slot));
+    if (counters_->openWebSockets > webSocketLimits_->maxConnections) {
       conn->refuse(makeResponse(request, http::status::service_unavailable, "too many WebSocket connections\n"));
       return true;
     }
@@ -180,19 +180,97 @@ bool HttpServer::upgrade(beast::tcp_stream& stream, const HttpRequest& request) 
   return false;
 }
 
-Status HttpServer::listen(const SocketAddress& address) { return listener_.listen(address); }
+template bool HttpServer::upgrade<PlainStream>(PlainStream&, const HttpRequest&, const SocketAddress&, ClientSlot&);
+template bool HttpServer::upgrade<TlsStream>(TlsStream&, const HttpRequest&, const SocketAddress&, ClientSlot&);
 
-void HttpServer::close() { listener_.close(); }
+Status HttpServer::addEndpoint(const SocketAddress& address, std::shared_ptr<TlsContext> tls) {
+  auto endpoint = std::make_unique<Endpoint>(*this, std::move(tls));
+  if (auto st = endpoint->listener.listen(address); !st.ok()) return st;
+  endpoints_.push_back(std::move(endpoint));
+  return {};
+}
 
-void HttpServer::onAccepted(tcp::socket socket) {
-  if (*openConnections_ >= limits_.maxConnections) {
-    if (connectionsRefused_++ % 100 == 0)
-      spdlog::warn("http: {} connections open, closing new ones (max {})", *openConnections_, limits_.maxConnections);
+Status HttpServer::listen(const SocketAddress& address) { return addEndpoint(address, nullptr); }
+
+Status HttpServer::listenTls(const SocketAddress& address, std::shared_ptr<TlsContext> tls) {
+  if (!tls) return Error::state("HTTPS listener without a TLS context");
+  return addEndpoint(address, std::move(tls));
+}
+
+const SocketAddress& HttpServer::localAddress() const noexcept {
+  static const SocketAddress kNone;
+  for (const auto& e : endpoints_)
+    if (!e->tls) return e->listener.localAddress();
+  return kNone;
+}
+
+const SocketAddress& HttpServer::tlsLocalAddress() const noexcept {
+  static const SocketAddress kNone;
+  for (const auto& e : endpoints_)
+    if (e->tls) return e->listener.localAddress();
+  return kNone;
+}
+
+uint64_t HttpServer::acceptErrors() const noexcept {
+  uint64_t n = 0;
+  for (const auto& e : endpoints_) n += e->listener.acceptErrors();
+  return n;
+}
+
+void HttpServer::close() {
+  for (auto& e : endpoints_) e->listener.close();
+}
+
+void HttpServer::onAccepted(tcp::socket socket, Endpoint& endpoint) {
+  auto refuse = [&](uint64_t& counter, const char* why) {
+    ++counter;
+    // Rate-limited: a flood must not become a flood of log lines.
+    if (refusedLogged_++ % 100 == 0)
+      spdlog::warn("http: closing a new connection from {}: {} ({} refused so far)", remoteOf(socket).ipString(), why,
+                   refusedLogged_);
     beast::error_code ignored;
     socket.close(ignored);
-    return;
+  };
+  if (counters_->openConnections >= limits_.maxConnections) return refuse(counters_->refusedOverCap, "server full");
+  SocketAddress remote = remoteOf(socket);
+  ClientSlot slot;
+  switch (clientLimiter_.admit(remote, slot)) {
+    case ClientLimiter::Verdict::kAdmit: break;
+    case ClientLimiter::Verdict::kRateLimited: return refuse(counters_->refusedClientRate, "too many new connections");
+    case ClientLimiter::Verdict::kTooManyOpen: return refuse(counters_->refusedClientOpen, "too many open connections");
+    case ClientLimiter::Verdict::kTableFull: return refuse(counters_->refusedClientTable, "too many clients");
   }
-  std::make_shared<HttpConnection>(std::move(socket), *this, limits_, openConnections_)->start();
+  if (claimant_) return readFirstBytes(std::move(socket), endpoint.tls, std::move(remote), std::move(slot));
+  serve(std::move(socket), endpoint.tls, std::move(remote), std::move(slot), {});
+}
+
+void HttpServer::readFirstBytes(tcp::socket socket, std::shared_ptr<TlsContext> tls, SocketAddress remote,
+                                ClientSlot slot) {
+  // The slot travels with the socket through the reads; shared so both outcomes can take it.
+  auto held = std::make_shared<ClientSlot>(std::move(slot));
+  const bool isTls = tls != nullptr;
+  const int timeout = isTls ? limits_.tlsHandshakeTimeoutSeconds : limits_.headerTimeoutSeconds;
+  auto reader = std::make_shared<FirstBytesReader>(
+      std::move(socket), *claimant_, isTls, remote, timeout,
+      [this, tls, remote, held, counters = counters_](tcp::socket s, std::vector<uint8_t> bytes, bool timedOut) {
+        if (bytes.empty()) {
+          if (timedOut) ++(tls ? counters->tlsHandshakeTimeouts : counters->headerTimeouts);
+          beast::error_code ignored;
+          s.close(ignored);
+          return;
+        }
+        serve(std::move(s), tls, remote, std::move(*held), std::string(bytes.begin(), bytes.end()));
+      });
+  reader->read([this, isTls, remote, held](tcp::socket s, std::vector<uint8_t> bytes) {
+    ++counters_->claimed;
+    if (claimant_) claimant_->take(std::move(s), std::move(bytes), isTls, remote, std::move(*held));
+  });
+}
+
+void HttpServer::serve(tcp::socket socket, const std::shared_ptr<TlsContext>& tls, SocketAddress remote,
+                       ClientSlot slot, std::string firstBytes) {
+  startHttpConnection(*this, std::move(socket), tls, std::move(remote), std::move(slot), std::move(firstBytes),
+                      counters_);
 }
 
 void HttpServer::dispatch(const HttpRequest& request, HttpReply reply) {

@@ -2,7 +2,6 @@
 // HttpServer: HTTP/1.1 (Boost.Beast) on the control thread, dispatching to a table of routes.
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <cstddef>
 #include <functional>
@@ -15,6 +14,9 @@
 #include "base/result.h"
 #include "base/socket_address.h"
 #include "net/event_loop.h"
+#include "base/clock.h"
+#include "net/client_limiter.h"
+#include "net/first_bytes.h"
 #include "net/tcp_listener.h"
 
 namespace rtcgate::net {
@@ -74,18 +76,57 @@ HttpResponse makeResponse(const HttpRequest& request, boost::beast::http::status
 // Limits that protect the control thread from misbehaving clients.
 struct HttpLimits {
   size_t maxBodyBytes = 64 * 1024;
+  size_t maxHeaderBytes = 16 * 1024;  // request line and headers; over it: 431
+  // A kept-alive connection waits this long for the first byte of its next request.
   int idleTimeoutSeconds = 30;
+  // A request's line and headers must arrive within this (counted from the accept, or the
+  // TLS handshake, for a new connection; from its first byte on a kept-alive one): a client
+  // trickling headers (slowloris) is closed then.
+  int headerTimeoutSeconds = 10;
+  int bodyTimeoutSeconds = 30;    // the body, once the headers are in
+  int writeTimeoutSeconds = 30;   // an answer the client does not read
+  int tlsHandshakeTimeoutSeconds = 10;
+  // After an answer that ends the connection: the write side is shut and what the client
+  // still sends (the rest of a refused body) is read and dropped, up to these bounds, so
+  // the client reads the answer instead of a reset.
+  int lingerSeconds = 5;
+  size_t lingerMaxBytes = 32 * 1024 * 1024;
   // Open HTTP connections (WebSockets count apart); a connection over it is closed at once.
   size_t maxConnections = 4096;
+  // Per client address: new connections per second and at once (WebSockets included).
+  ClientLimits perClient;
+  // Strict-Transport-Security max-age sent on HTTPS answers; 0 = no header.
+  int64_t hstsMaxAgeSeconds = 0;
 };
 
+// What the HTTP listeners counted; shared with the connections, which may outlive the server.
+struct HttpCounters {
+  size_t openConnections = 0;
+  size_t openWebSockets = 0;
+  uint64_t refusedOverCap = 0;         // maxConnections reached
+  uint64_t refusedClientRate = 0;      // a client's token bucket was empty
+  uint64_t refusedClientOpen = 0;      // a client had maxOpenPerClient open
+  uint64_t refusedClientTable = 0;     // too many clients tracked
+  uint64_t headerTimeouts = 0;         // slowloris: headers not complete in time
+  uint64_t bodyTimeouts = 0;
+  uint64_t tlsHandshakeTimeouts = 0;
+  uint64_t tlsHandshakeFailures = 0;
+  uint64_t bodyTooLarge = 0;           // 413
+  uint64_t headerTooLarge = 0;         // 431
+  uint64_t malformed = 0;              // 400
+  uint64_t claimed = 0;                // taken by a FirstBytesClaimant
+  uint64_t acceptErrors = 0;
+};
 
 class WebSocketHandler;
 struct WebSocketLimits;
+class TlsContext;
 
-class HttpServer final : TcpAcceptHandler {
+// HTTP/1.1 and WebSocket on any number of listeners, plain or TLS, sharing one route table.
+class HttpServer final {
  public:
-  HttpServer(EventLoop& loop, HttpLimits limits = {});
+  // `clock` (for the per-client buckets) defaults to the steady clock.
+  HttpServer(EventLoop& loop, HttpLimits limits = {}, const Clock* clock = nullptr);
   ~HttpServer();
 
   // Routes are matched in order: exact `method` (or any when `anyMethod`) and path prefix.
@@ -95,21 +136,33 @@ class HttpServer final : TcpAcceptHandler {
   // routes are matched before the HTTP ones.
   void routeWebSocket(std::string prefix, WebSocketHandler& handler);
   void setWebSocketLimits(const WebSocketLimits& limits);
+  // Shows the first bytes of every new connection to `claimant` first (null: none).
+  void setFirstBytesClaimant(FirstBytesClaimant* claimant) { claimant_ = claimant; }
 
+  // Plain HTTP on `address`.
   Status listen(const SocketAddress& address);
-  const SocketAddress& localAddress() const noexcept { return listener_.localAddress(); }
+  // HTTPS (and WSS) on `address` with `tls`.
+  Status listenTls(const SocketAddress& address, std::shared_ptr<TlsContext> tls);
+  // The first plain / TLS listener's bound address (empty when there is none).
+  const SocketAddress& localAddress() const noexcept;
+  const SocketAddress& tlsLocalAddress() const noexcept;
   void close();
 
   // Dispatches one request through the route table; `reply` is answered once.
   void dispatch(const HttpRequest& request, HttpReply reply);
   // For tests without sockets: the answer, when the handler gave it during the call.
   std::optional<HttpResponse> dispatchNow(const HttpRequest& request);
-  // Hands an upgrade request's connection to its WebSocket route; false when none matches.
-  bool upgrade(boost::beast::tcp_stream& stream, const HttpRequest& request);
-  size_t openWebSockets() const noexcept { return *openWebSockets_; }
-  size_t openConnections() const noexcept { return *openConnections_; }
-  uint64_t acceptErrors() const noexcept { return listener_.acceptErrors(); }
-  uint64_t connectionsRefused() const noexcept { return connectionsRefused_; }
+  // Hands an upgrade request's connection (a beast::tcp_stream or TLS stream over one) to
+  // its WebSocket route; false when none matches (the stream is then untouched).
+  template <class Stream>
+  bool upgrade(Stream& stream, const HttpRequest& request, const SocketAddress& remote, ClientSlot& slot);
+
+  const HttpLimits& limits() const noexcept { return limits_; }
+  const HttpCounters& counters() const noexcept { return *counters_; }
+  size_t openWebSockets() const noexcept { return counters_->openWebSockets; }
+  size_t openConnections() const noexcept { return counters_->openConnections; }
+  uint64_t acceptErrors() const noexcept;
+  uint64_t connectionsRefused() const noexcept { return counters_->refusedOverCap; }
 
  private:
   struct Route {
@@ -118,11 +171,22 @@ class HttpServer final : TcpAcceptHandler {
     std::string prefix;
     HttpHandler* handler;
   };
-  // TcpAcceptHandler: a new connection, served unless too many are open.
-  void onAccepted(boost::asio::ip::tcp::socket socket) override;
+  struct Endpoint;  // one listening socket, plain or TLS
+  friend struct Endpoint;
+  // A new connection on `endpoint`: admitted (caps, per-client limits), shown to the
+  // claimant, then served as HTTP or HTTPS.
+  void onAccepted(boost::asio::ip::tcp::socket socket, Endpoint& endpoint);
+  void serve(boost::asio::ip::tcp::socket socket, const std::shared_ptr<TlsContext>& tls, SocketAddress remote,
+             ClientSlot slot, std::string firstBytes);
+  void readFirstBytes(boost::asio::ip::tcp::socket socket, std::shared_ptr<TlsContext> tls, SocketAddress remote,
+                      ClientSlot slot);
+  Status addEndpoint(const SocketAddress& address, std::shared_ptr<TlsContext> tls);
 
+  EventLoop& loop_;
   HttpLimits limits_;
-  TcpListener listener_;
+  SteadyClock steadyClock_;
+  ClientLimiter clientLimiter_;
+  std::vector<std::unique_ptr<Endpoint>> endpoints_;
   std::vector<Route> routes_;
   struct WebSocketRoute {
     std::string prefix;
@@ -130,9 +194,9 @@ class HttpServer final : TcpAcceptHandler {
   };
   std::vector<WebSocketRoute> webSocketRoutes_;
   std::unique_ptr<WebSocketLimits> webSocketLimits_;
-  std::shared_ptr<size_t> openWebSockets_ = std::make_shared<size_t>(0);
-  std::shared_ptr<size_t> openConnections_ = std::make_shared<size_t>(0);
-  uint64_t connectionsRefused_ = 0;
+  FirstBytesClaimant* claimant_ = nullptr;
+  std::shared_ptr<HttpCounters> counters_ = std::make_shared<HttpCounters>();
+  uint64_t refusedLogged_ = 0;
 };
 
 }  // namespace rtcgate::net

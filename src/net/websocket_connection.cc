@@ -1,8 +1,12 @@
 #include "net/websocket_connection.h"
 
+#include "net/tls_stream.h"
+
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -13,15 +17,18 @@ namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 namespace http = boost::beast::http;
 
-WebSocketConnection::WebSocketConnection(beast::tcp_stream stream, SocketAddress remote, WebSocketLimits limits,
-                                         std::shared_ptr<size_t> open)
-    : ws_(std::move(stream)), remote_(std::move(remote)), limits_(limits), open_(std::move(open)) {
+template <class Stream>
+WebSocketConnection<Stream>::WebSocketConnection(Stream stream, SocketAddress remote, WebSocketLimits limits,
+                                                 std::shared_ptr<size_t> open, ClientSlot slot)
+    : ws_(std::move(stream)), remote_(std::move(remote)), limits_(limits), open_(std::move(open)), slot_(std::move(slot)) {
   ++*open_;
 }
 
-WebSocketConnection::~WebSocketConnection() { --*open_; }
+template <class Stream>
+WebSocketConnection<Stream>::~WebSocketConnection() { --*open_; }
 
-void WebSocketConnection::accept(const HttpRequest& request, WebSocketListener& listener) {
+template <class Stream>
+void WebSocketConnection<Stream>::accept(const HttpRequest& request, WebSocketListener& listener) {
   listener_ = &listener;
   beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timeouts take over
   websocket::stream_base::timeout timeouts{};
@@ -36,24 +43,26 @@ void WebSocketConnection::accept(const HttpRequest& request, WebSocketListener& 
   // own cap stops a message that never ends.
   ws_.read_message_max(std::max<size_t>(limits_.maxMessageBytes, kDiscardCapBytes));
   ws_.text(true);
-  ws_.async_accept(request, [self = shared_from_this()](beast::error_code ec) {
+  ws_.async_accept(request, [self = this->shared_from_this()](beast::error_code ec) {
     if (ec) return self->finish(1006, "handshake failed: " + ec.message());
     self->read();
     self->writeNext();  // what the handler sent while the handshake ran
   });
 }
 
-void WebSocketConnection::refuse(HttpResponse response) {
+template <class Stream>
+void WebSocketConnection<Stream>::refuse(HttpResponse response) {
   auto shared = std::make_shared<HttpResponse>(std::move(response));
   shared->keep_alive(false);
   finished_ = true;
-  http::async_write(ws_.next_layer(), *shared, [self = shared_from_this(), shared](beast::error_code, size_t) {
+  http::async_write(ws_.next_layer(), *shared, [self = this->shared_from_this(), shared](beast::error_code, size_t) {
     beast::error_code ignored;
-    self->ws_.next_layer().socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(self->ws_).socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
   });
 }
 
-bool WebSocketConnection::send(std::string text) {
+template <class Stream>
+bool WebSocketConnection<Stream>::send(std::string text) {
   if (closing_ || finished_) return false;
   if (queuedBytes_ + text.size() > limits_.maxQueuedBytes) {
     spdlog::warn("websocket {}: client does not read ({} bytes queued), closing", remote_.toString(), queuedBytes_);
@@ -68,7 +77,8 @@ bool WebSocketConnection::send(std::string text) {
   return true;
 }
 
-void WebSocketConnection::close(CloseCode code, std::string_view reason) {
+template <class Stream>
+void WebSocketConnection<Stream>::close(CloseCode code, std::string_view reason) {
   if (closing_ || finished_) return;
   closing_ = true;
   closeCode_ = static_cast<uint16_t>(code);
@@ -77,12 +87,14 @@ void WebSocketConnection::close(CloseCode code, std::string_view reason) {
   if (ws_.is_open()) writeNext();
 }
 
-void WebSocketConnection::read() {
+template <class Stream>
+void WebSocketConnection<Stream>::read() {
   ws_.async_read_some(readBuffer_, 64 * 1024,
-                      [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
 }
 
-void WebSocketConnection::onRead(beast::error_code ec) {
+template <class Stream>
+void WebSocketConnection<Stream>::onRead(beast::error_code ec) {
   if (ec) {
     if (ec == websocket::error::closed) return finish(ws_.reason().code, std::string(ws_.reason().reason.c_str()));
     if (ec == websocket::error::message_too_big)
@@ -111,20 +123,21 @@ void WebSocketConnection::onRead(beast::error_code ec) {
   if (!finished_) read();
 }
 
-void WebSocketConnection::writeNext() {
+template <class Stream>
+void WebSocketConnection<Stream>::writeNext() {
   if (writing_ || finished_) return;
   if (queue_.empty()) {
     if (!closing_) return;
     writing_ = true;  // the close frame is the last write
     websocket::close_reason why(static_cast<websocket::close_code>(closeCode_), closeReason_);
-    ws_.async_close(why, [self = shared_from_this()](beast::error_code) {
+    ws_.async_close(why, [self = this->shared_from_this()](beast::error_code) {
       self->writing_ = false;
       self->finish(self->closeCode_, self->closeReason_);
     });
     return;
   }
   writing_ = true;
-  ws_.async_write(boost::asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, size_t) {
+  ws_.async_write(boost::asio::buffer(queue_.front()), [self = this->shared_from_this()](beast::error_code ec, size_t) {
     self->writing_ = false;
     if (self->finished_) return;  // finish() dropped the queue
     self->queuedBytes_ -= self->queue_.front().size();
@@ -134,13 +147,15 @@ void WebSocketConnection::writeNext() {
   });
 }
 
-void WebSocketConnection::closeNow() {
+template <class Stream>
+void WebSocketConnection<Stream>::closeNow() {
   closing_ = true;
   beast::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
-void WebSocketConnection::finish(uint16_t code, std::string_view reason) {
+template <class Stream>
+void WebSocketConnection<Stream>::finish(uint16_t code, std::string_view reason) {
   if (finished_) return;
   finished_ = true;
   closing_ = true;
@@ -152,5 +167,8 @@ void WebSocketConnection::finish(uint16_t code, std::string_view reason) {
   }
   if (auto* l = std::exchange(listener_, nullptr)) l->onClosed(code, reason);
 }
+
+template class WebSocketConnection<PlainStream>;
+template class WebSocketConnection<TlsStream>;
 
 }  // namespace rtcgate::net

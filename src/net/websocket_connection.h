@@ -1,26 +1,29 @@
 #pragma once
-// WebSocketConnection: one upgraded HTTP connection (Boost.Beast websocket) — reads text
-// messages into its listener, writes a bounded queue, closes with a code and a reason.
+// WebSocketConnection: one upgraded HTTP connection (Boost.Beast websocket, over plain TCP
+// or TLS) — reads text messages into its listener, writes a bounded queue, closes with a
+// code and a reason. Instantiated for PlainStream and TlsStream (net/tls_stream.h).
 
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <deque>
 #include <memory>
 #include <string>
 
+#include "net/client_limiter.h"
 #include "net/websocket.h"
 
 namespace rtcgate::net {
 
+template <class Stream>
 class WebSocketConnection final : public WebSocketChannel,
-                                  public std::enable_shared_from_this<WebSocketConnection> {
+                                  public std::enable_shared_from_this<WebSocketConnection<Stream>> {
  public:
   // A message is cut (connection failed) past this even while it is being discarded.
   static constexpr size_t kDiscardCapBytes = 8 * 1024 * 1024;
-  // `open` counts the server's live connections (decremented when this one goes).
-  WebSocketConnection(boost::beast::tcp_stream stream, SocketAddress remote, WebSocketLimits limits,
-                      std::shared_ptr<size_t> open);
+  // `open` counts the server's live connections (decremented when this one goes); `slot`
+  // keeps the client's place in the per-client count while the connection lives.
+  WebSocketConnection(Stream stream, SocketAddress remote, WebSocketLimits limits, std::shared_ptr<size_t> open,
+                      ClientSlot slot);
   ~WebSocketConnection() override;
 
   // Completes the handshake of `request` and starts delivering messages to `listener`.
@@ -41,10 +44,11 @@ class WebSocketConnection final : public WebSocketChannel,
   // Tells the listener once that the connection is over.
   void finish(uint16_t code, std::string_view reason);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   SocketAddress remote_;
   WebSocketLimits limits_;
   std::shared_ptr<size_t> open_;
+  ClientSlot slot_;
   WebSocketListener* listener_ = nullptr;
   boost::beast::flat_buffer readBuffer_;
   std::deque<std::string> queue_;

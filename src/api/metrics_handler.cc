@@ -119,12 +119,42 @@ std::string renderRoomMetrics(const RoomCounters& c) {
   return out;
 }
 
+std::string renderHttpMetrics(const net::HttpCounters& c) {
+  std::string out = fmt::format(
+      "# HELP rtcgate_http_connections Open HTTP(S) connections (WebSockets apart).\n"
+      "# TYPE rtcgate_http_connections gauge\nrtcgate_http_connections {}\n"
+      "# HELP rtcgate_http_websockets Open WebSocket connections.\n"
+      "# TYPE rtcgate_http_websockets gauge\nrtcgate_http_websockets {}\n",
+      c.openConnections, c.openWebSockets);
+  out += "# HELP rtcgate_http_connections_refused_total New connections closed at once, by reason.\n"
+         "# TYPE rtcgate_http_connections_refused_total counter\n";
+  const std::pair<const char*, uint64_t> refused[] = {{"server_full", c.refusedOverCap},
+                                                      {"client_rate", c.refusedClientRate},
+                                                      {"client_open", c.refusedClientOpen},
+                                                      {"client_table_full", c.refusedClientTable}};
+  for (const auto& [reason, n] : refused)
+    out += fmt::format("rtcgate_http_connections_refused_total{{reason=\"{}\"}} {}\n", reason, n);
+  out += "# HELP rtcgate_http_connections_closed_total Connections closed for a limit or bad input, by reason.\n"
+         "# TYPE rtcgate_http_connections_closed_total counter\n";
+  const std::pair<const char*, uint64_t> closed[] = {{"header_timeout", c.headerTimeouts},
+                                                     {"body_timeout", c.bodyTimeouts},
+                                                     {"tls_handshake_timeout", c.tlsHandshakeTimeouts},
+                                                     {"tls_handshake_failed", c.tlsHandshakeFailures},
+                                                     {"body_too_large", c.bodyTooLarge},
+                                                     {"header_too_large", c.headerTooLarge},
+                                                     {"malformed", c.malformed}};
+  for (const auto& [reason, n] : closed)
+    out += fmt::format("rtcgate_http_connections_closed_total{{reason=\"{}\"}} {}\n", reason, n);
+  return out;
+}
+
 void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   if (!rest.empty()) return reply(errorResponse(req, http::status::not_found, "no such resource"));
   workers_.metrics([this, head = net::requestHead(req), reply](std::vector<cluster::WorkerMetrics> metrics) {
     workers_.sessions([this, head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
       std::string text = renderMetrics(metrics, sessions);
       if (rooms_) text += renderRoomMetrics(rooms_->counters());
+      if (http_) text += renderHttpMetrics(http_->counters());
       reply(net::makeResponse(head, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
     });
   });

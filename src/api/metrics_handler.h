@@ -9,15 +9,20 @@ namespace rtcgate::api {
 
 class MetricsHandler final : public net::HttpHandler {
  public:
-  // `rooms` may be null (no room metrics).
-  explicit MetricsHandler(cluster::MediaWorkers& workers, const RoomSignaling* rooms = nullptr)
-      : workers_(workers), rooms_(rooms) {}
+  // `rooms` and `http` may be null (no room / HTTP listener metrics).
+  explicit MetricsHandler(cluster::MediaWorkers& workers, const RoomSignaling* rooms = nullptr,
+                          const net::HttpServer* http = nullptr)
+      : workers_(workers), rooms_(rooms), http_(http) {}
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
   cluster::MediaWorkers& workers_;
   const RoomSignaling* rooms_;
+  const net::HttpServer* http_;
 };
+
+// The HTTP listener families: open connections, refused connections and timeouts by reason.
+std::string renderHttpMetrics(const net::HttpCounters& http);
 
 // The room families: rooms, participants, signaling connections, messages and errors.
 std::string renderRoomMetrics(const RoomCounters& rooms);

@@ -29,6 +29,13 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* graceOpt = cli.add_option("--room-grace-seconds", "seconds a room participant whose connection dropped is kept")
                        ->check(CLI::Range(1, 300));
   auto* roomSizeOpt = cli.add_option("--max-room-participants", "participants per room (2-100)")->check(CLI::Range(2, 100));
+  auto* httpsOpt = cli.add_option("--https-listen", "HTTPS/WSS listen address ip:port; \"\" = off (default off)");
+  auto* tlsCertOpt = cli.add_option("--tls-cert", "HTTPS certificate chain PEM file");
+  auto* tlsKeyOpt = cli.add_option("--tls-key", "HTTPS private key PEM file");
+  bool tlsSelfSigned = false;
+  auto* selfSignedOpt = cli.add_flag("--tls-self-signed", tlsSelfSigned,
+                                     "HTTPS with a self-signed certificate made on first run (for trials)");
+  auto* selfSignedDirOpt = cli.add_option("--tls-self-signed-dir", "folder of the self-signed certificate (default tls)");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -45,6 +52,11 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*rtmpNameOpt) config.rtmpStreamName = rtmpNameOpt->as<std::string>();
     if (*graceOpt) config.roomGraceSeconds = graceOpt->as<int64_t>();
     if (*roomSizeOpt) config.maxRoomParticipants = roomSizeOpt->as<size_t>();
+    if (*httpsOpt) config.http.httpsListen = httpsOpt->as<std::string>();
+    if (*tlsCertOpt) config.http.tlsCertFile = tlsCertOpt->as<std::string>();
+    if (*tlsKeyOpt) config.http.tlsKeyFile = tlsKeyOpt->as<std::string>();
+    if (*selfSignedOpt) config.http.tlsSelfSigned = tlsSelfSigned;
+    if (*selfSignedDirOpt) config.http.tlsSelfSignedDir = selfSignedDirOpt->as<std::string>();
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {

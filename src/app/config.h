@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "app/http_config.h"
+
 namespace rtcgate::app {
 
 struct Config {
@@ -58,6 +60,8 @@ struct Config {
   // ["10.0.0.0/8"] for a CDN ingest inside the network. Private, link-local (cloud
   // metadata) and other special ranges are refused unless named here.
   std::vector<std::string> egressAllowedNetworks;
+  // HTTPS/WSS and the limits of the HTTP listeners (app/http_config.h).
+  HttpConfig http;
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "app/http_setup.h"
+
 namespace rtcgate::app {
 
 namespace {
@@ -82,8 +84,22 @@ std::optional<int> Gateway::startWorkers() {
 }
 
 std::optional<int> Gateway::startHttp() {
-  const auto address = addressSetting("http_listen", config_.httpListen);
-  if (!address) return 2;
+  std::optional<SocketAddress> plainAddress, tlsAddress;
+  if (!config_.httpListen.empty() && !(plainAddress = addressSetting("http_listen", config_.httpListen))) return 2;
+  if (!config_.http.httpsListen.empty() && !(tlsAddress = addressSetting("https_listen", config_.http.httpsListen)))
+    return 2;
+  if (!plainAddress && !tlsAddress) {
+    spdlog::error("http_listen and https_listen are both empty: nothing to serve the API on");
+    return 2;
+  }
+  std::shared_ptr<net::TlsContext> tls;
+  try {
+    tls = tlsContextOf(config_);
+  } catch (const std::exception& e) {
+    spdlog::error("https: {}", e.what());
+    return 2;
+  }
+  http_ = std::make_unique<net::HttpServer>(control_, httpLimitsOf(config_));
   using Mode = api::WhipHandler::Mode;
   whip_ = std::make_unique<api::WhipHandler>(Mode::kWhip, directory_, workers_, apiConfig_, *cert_);
   whep_ = std::make_unique<api::WhipHandler>(Mode::kWhep, directory_, workers_, apiConfig_, *cert_);
@@ -92,23 +108,32 @@ std::optional<int> Gateway::startHttp() {
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
   admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get());
-  metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get());
+  metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get());
   files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);
-  // Room signaling: SDP of big rooms is large, and JSON escapes every line end.
-  http_.setWebSocketLimits(net::WebSocketLimits{.maxMessageBytes = 256 * 1024});
-  http_.routeWebSocket("/rooms/ws", *rooms_);
-  http_.route(net::HttpMethod::get, "/healthz", health_);
-  http_.routeAnyMethod("/whip/", *whip_);
-  http_.routeAnyMethod("/whep/", *whep_);
-  http_.routeAnyMethod("/api/", *admin_);
-  http_.route(net::HttpMethod::get, "/metrics", *metrics_);
-  http_.route(net::HttpMethod::get, "/", *files_);
-  if (auto st = http_.listen(*address); !st.ok()) {
-    spdlog::error("http: cannot listen on {}: {}", address->toString(), st.error().message);
-    return 1;
+  http_->setWebSocketLimits(webSocketLimitsOf(config_));
+  http_->routeWebSocket("/rooms/ws", *rooms_);
+  http_->route(net::HttpMethod::get, "/healthz", health_);
+  http_->routeAnyMethod("/whip/", *whip_);
+  http_->routeAnyMethod("/whep/", *whep_);
+  http_->routeAnyMethod("/api/", *admin_);
+  http_->route(net::HttpMethod::get, "/metrics", *metrics_);
+  http_->route(net::HttpMethod::get, "/", *files_);
+  if (plainAddress) {
+    if (auto st = http_->listen(*plainAddress); !st.ok()) {
+      spdlog::error("http: cannot listen on {}: {}", plainAddress->toString(), st.error().message);
+      return 1;
+    }
+    spdlog::info("HTTP listening on http://{}", http_->localAddress().toString());
+    spdlog::info("demo page: http://{}/", http_->localAddress().toString());
   }
-  spdlog::info("HTTP listening on http://{}", http_.localAddress().toString());
-  spdlog::info("demo page: http://{}/", http_.localAddress().toString());
+  if (tlsAddress) {
+    if (auto st = http_->listenTls(*tlsAddress, tls); !st.ok()) {
+      spdlog::error("https: cannot listen on {}: {}", tlsAddress->toString(), st.error().message);
+      return 1;
+    }
+    spdlog::info("HTTPS listening on https://{}", http_->tlsLocalAddress().toString());
+    spdlog::info("demo page: https://{}/", http_->tlsLocalAddress().toString());
+  }
   return std::nullopt;
 }
 
@@ -142,7 +167,7 @@ void Gateway::run() {
 void Gateway::stop() { control_.context().stop(); }
 
 void Gateway::shutdown() {
-  http_.close();
+  if (http_) http_->close();
   if (rooms_) rooms_->endAll("shutdown");
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();

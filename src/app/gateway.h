@@ -56,7 +56,7 @@ class Gateway final : private cluster::WorkerObserver {
   codec::CodecPool codecPool_;
   cluster::WorkerPool workers_{control_};
   api::ApiConfig apiConfig_;
-  net::HttpServer http_{control_};
+  std::unique_ptr<net::HttpServer> http_;  // built from the config in startHttp
   api::HealthHandler health_;
   std::unique_ptr<api::WhipHandler> whip_, whep_;
   std::unique_ptr<edge::EgressManager> egress_;

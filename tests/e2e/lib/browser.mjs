@@ -22,16 +22,20 @@ export const CHROMIUM_ARGS = [
 
 // A headless Chromium plus the console lines of all its pages, for printing on failure.
 export class Browser {
-  constructor(browser) {
+  // `contextOptions` go to every context (e.g. {ignoreHTTPSErrors: true} for a self-signed gateway).
+  constructor(browser, contextOptions = {}) {
     this.browser = browser;
+    this.contextOptions = contextOptions;
     this.console = [];
+    this.webSocketUrls = [];  // every WebSocket any page opened
   }
 
   // A fresh context (separate cookies, separate WebRTC stack state) with camera and mic granted:
   // without the permission Chromium hides its addresses behind mDNS names and ICE never starts.
   async newPage(label = 'page') {
-    const context = await this.browser.newContext({ permissions: ['camera', 'microphone'] });
+    const context = await this.browser.newContext({ ...this.contextOptions, permissions: ['camera', 'microphone'] });
     const page = await context.newPage();
+    page.on('websocket', (ws) => this.webSocketUrls.push(ws.url()));
     page.on('console', (msg) => this.console.push(`[${label}] ${msg.type()}: ${msg.text()}`));
     page.on('pageerror', (err) => this.console.push(`[${label}] pageerror: ${err.message}`));
     page.label = label;
@@ -47,12 +51,12 @@ export class Browser {
   }
 }
 
-export async function launchBrowser({ extraArgs = [] } = {}) {
+export async function launchBrowser({ extraArgs = [], contextOptions = {} } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (run scripts/install-deps.sh)`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   });
-  return new Browser(browser);
+  return new Browser(browser, contextOptions);
 }

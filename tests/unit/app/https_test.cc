@@ -163,6 +163,46 @@ TEST_F(HttpsTest, StalledHandshakeIsClosed) {
   EXPECT_EQ(server->counters().tlsHandshakeTimeouts, 1u);
 }
 
+// The seam for TURN over TLS on the HTTPS port: a claimant reads the whole ClientHello record in
+// clear, declines, and the handshake still completes on the bytes already read.
+struct ClientHelloPeek final : net::FirstBytesClaimant {
+  Claim inspect(std::span<const uint8_t> bytes, bool tlsPort, const SocketAddress&) override {
+    if (!tlsPort || bytes[0] != 0x16) return Claim::kDecline;  // not a TLS handshake record
+    if (bytes.size() < 5) return Claim::kNeedMore;
+    const size_t record = 5 + (size_t{bytes[3]} << 8 | bytes[4]);
+    if (bytes.size() < record) return Claim::kNeedMore;
+    seenBytes = bytes.size();
+    clientHello = bytes.size() > 5 && bytes[5] == 0x01;  // handshake type 1
+    return Claim::kDecline;
+  }
+  void take(tcp::socket, std::vector<uint8_t>, bool, const SocketAddress&, net::ClientSlot) override {}
+  size_t seenBytes = 0;
+  bool clientHello = false;
+};
+
+TEST_F(HttpsTest, AClaimantSeesTheClientHelloAndHttpsStillWorks) {
+  ClientHelloPeek peek;
+  tls = tlsContextOf(config);
+  server = std::make_unique<net::HttpServer>(loop, httpLimitsOf(config));
+  server->route(net::HttpMethod::get, "/", hello);
+  server->setFirstBytesClaimant(&peek);
+  ASSERT_TRUE(server->listenTls(*SocketAddress::parse("127.0.0.1", 0), tls).ok());
+  loop.start();
+  auto ctx = clientContext();
+  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
+  beast::get_lowest_layer(stream).connect(endpoint());
+  stream.handshake(ssl::stream_base::client);
+  http::request<http::empty_body> req{http::verb::get, "/", 11};
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  EXPECT_EQ(res.result(), http::status::ok);
+  EXPECT_TRUE(peek.clientHello);
+  EXPECT_GT(peek.seenBytes, 100u);
+  EXPECT_EQ(server->counters().claimed, 0u);
+}
+
 TEST_F(HttpsTest, TheSelfSignedCertificateIsReusedByTheNextRun) {
   auto first = tlsContextOf(config);
   auto second = tlsContextOf(config);

@@ -82,11 +82,19 @@ namespace {
 class FirstBytesReader : public std::enable_shared_from_this<FirstBytesReader> {
  public:
   using Done = std::function<void(tcp::socket, std::vector<uint8_t>, bool timedOut)>;
+  // Counted in `counters` as an open connection while it reads (the cap holds for these too).
   FirstBytesReader(tcp::socket socket, FirstBytesClaimant& claimant, bool tls, SocketAddress remote, int timeoutSeconds,
-                   Done done)
-      : stream_(std::move(socket)), claimant_(claimant), tls_(tls), remote_(std::move(remote)), done_(std::move(done)) {
+                   Done done, std::shared_ptr<HttpCounters> counters)
+      : stream_(std::move(socket)),
+        claimant_(claimant),
+        tls_(tls),
+        remote_(std::move(remote)),
+        done_(std::move(done)),
+        counters_(std::move(counters)) {
     stream_.expires_after(std::chrono::seconds(timeoutSeconds));
+    ++counters_->openConnections;
   }
+  ~FirstBytesReader() { --counters_->openConnections; }
 
   // Reads until the claimant decides; `done` gets the socket with `take` false when it
   // declined (and is not called when it took it or the client left).
@@ -120,6 +128,7 @@ class FirstBytesReader : public std::enable_shared_from_this<FirstBytesReader> {
   bool tls_;
   SocketAddress remote_;
   Done done_;
+  std::shared_ptr<HttpCounters> counters_;
   std::function<void(tcp::socket, std::vector<uint8_t>)> take_;
   std::vector<uint8_t> bytes_;
 };
@@ -260,7 +269,8 @@ void HttpServer::readFirstBytes(tcp::socket socket, std::shared_ptr<TlsContext> 
           return;
         }
         serve(std::move(s), tls, remote, std::move(*held), std::string(bytes.begin(), bytes.end()));
-      });
+      },
+      counters_);
   reader->read([this, isTls, remote, held](tcp::socket s, std::vector<uint8_t> bytes) {
     ++counters_->claimed;
     if (claimant_) claimant_->take(std::move(s), std::move(bytes), isTls, remote, std::move(*held));

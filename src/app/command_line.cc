@@ -7,6 +7,7 @@ namespace rtcgate::app {
 
 int parseCommandLine(int argc, char** argv, Config& config) {
   CLI::App cli{"rtcgate — WebRTC gateway and media server"};
+  cli.footer("Access tokens: rtcgate token --help (docs/AUTH.md).");
   std::string configFile;
   std::string workers;
   cli.add_option("-c,--config", configFile, "TOML config file (see config/rtcgate.toml); options below override it")

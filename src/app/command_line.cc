@@ -29,6 +29,10 @@ int parseCommandLine(int argc, char** argv, Config& config) {
                           ->check(CLI::IsMember({"key", "app/key"}));
   auto* graceOpt = cli.add_option("--room-grace-seconds", "seconds a room participant whose connection dropped is kept")
                        ->check(CLI::Range(1, 300));
+  auto* jwtKeyOpt = cli.add_option("--jwt-public-key-file", "PEM public key (ES256/RS256) that turns JWT auth on")
+                        ->check(CLI::ExistingFile);
+  auto* jwksOpt = cli.add_option("--jwks-file", "JWKS file of ES256/RS256 keys that turns JWT auth on")
+                      ->check(CLI::ExistingFile);
   auto* roomSizeOpt = cli.add_option("--max-room-participants", "participants per room (2-100)")->check(CLI::Range(2, 100));
   try {
     cli.parse(argc, argv);
@@ -46,6 +50,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*rtmpNameOpt) config.rtmpStreamName = rtmpNameOpt->as<std::string>();
     if (*graceOpt) config.roomGraceSeconds = graceOpt->as<int64_t>();
     if (*roomSizeOpt) config.maxRoomParticipants = roomSizeOpt->as<size_t>();
+    if (*jwtKeyOpt) config.jwtPublicKeyFile = jwtKeyOpt->as<std::string>();
+    if (*jwksOpt) config.jwksFile = jwksOpt->as<std::string>();
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {

@@ -61,7 +61,7 @@ std::optional<int> Gateway::start() {
     return 2;
   }
   if (apiConfig_.access.jwtEnabled())
-    spdlog::info("auth: JWT access control on; the admin API{} takes only tokens with the admin grant",
+    spdlog::info("auth: JWT access control on; tokens with the admin grant are needed for the admin API{}",
                  config_.metricsPublic ? "" : " and /metrics");
   spdlog::info("codec pool: {} threads", codecPool_.threads());
   if (auto rc = startWorkers()) return rc;

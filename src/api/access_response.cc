@@ -6,7 +6,8 @@ namespace rtcgate::api {
 
 net::HttpResponse accessRefused(const net::HttpRequest& req, const cluster::AccessDecision& d) {
   const bool unauthenticated = d.verdict == cluster::AccessVerdict::kUnauthenticated;
-  auto res = errorResponse(req, unauthenticated ? http::status::unauthorized : http::status::forbidden, d.reason);
+  auto res =
+      errorResponse(req, unauthenticated ? http::status::unauthorized : http::status::forbidden, d.reason);
   // The reason travels in the body; the challenge only names the scheme and the error class
   // (a quoted-string must not hold what a client put in its request).
   if (unauthenticated) {

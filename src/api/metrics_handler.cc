@@ -1,9 +1,8 @@
 #include "api/metrics_handler.h"
 
-#include "api/access_response.h"
-
 #include <fmt/format.h>
 
+#include "api/access_response.h"
 #include "api/http_util.h"
 
 namespace rtcgate::api {

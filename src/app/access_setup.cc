@@ -15,7 +15,8 @@ std::string readKeyFile(const std::string& path, const char* what) {
   if (!in) throw std::runtime_error(std::string(what) + ": cannot read '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
-  if (text.str().size() > 1024 * 1024) throw std::runtime_error(std::string(what) + ": '" + path + "' is over 1 MiB");
+  if (text.str().size() > 1024 * 1024)
+    throw std::runtime_error(std::string(what) + ": '" + path + "' is over 1 MiB");
   return text.str();
 }
 
@@ -30,19 +31,22 @@ cluster::AccessPolicy makeAccessPolicy(const Config& config) {
   if (!config.jwtPublicKeyFile.empty()) {
     auto key = jwt::publicKeyFromPem(readKeyFile(config.jwtPublicKeyFile, "auth.jwt_public_key_file"));
     if (!key.ok())
-      throw std::runtime_error("auth.jwt_public_key_file " + config.jwtPublicKeyFile + ": " + key.error().message);
+      throw std::runtime_error("auth.jwt_public_key_file " + config.jwtPublicKeyFile + ": " +
+                               key.error().message);
     keys.push_back(std::move(*key));
   }
   if (!config.jwksFile.empty()) {
     auto jwks = jwt::keysFromJwks(readKeyFile(config.jwksFile, "auth.jwks_file"));
-    if (!jwks.ok()) throw std::runtime_error("auth.jwks_file " + config.jwksFile + ": " + jwks.error().message);
+    if (!jwks.ok())
+      throw std::runtime_error("auth.jwks_file " + config.jwksFile + ": " + jwks.error().message);
     for (auto& k : *jwks) keys.push_back(std::move(k));
   }
   jwt::JwtVerifyOptions options;
   options.clockSkewSeconds = config.clockSkewSeconds;
   options.audience = config.jwtAudience;
   options.issuer = config.jwtIssuer;
-  return cluster::AccessPolicy(config.tokens, std::make_shared<const jwt::JwtVerifier>(std::move(keys), options));
+  return cluster::AccessPolicy(config.tokens,
+                               std::make_shared<const jwt::JwtVerifier>(std::move(keys), options));
 }
 
 }  // namespace rtcgate::app

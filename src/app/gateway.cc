@@ -102,7 +102,8 @@ std::optional<int> Gateway::startHttp() {
                                                  edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
-  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get(), &apiConfig_.access);
+  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get(),
+                                               &apiConfig_.access);
   metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(),
                                                    apiConfig_.metricsPublic ? nullptr : &apiConfig_.access);
   files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);

@@ -2,7 +2,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "app/access_setup.h"
@@ -34,7 +33,8 @@ jwt::JwtKey signingKey(const TokenOptions& o, const Config& config) {
   }
   const std::string& secret = o.secret.empty() ? config.jwtSecret : o.secret;
   if (secret.empty())
-    throw std::runtime_error("no signing key: give --key PEM, --secret, or a config whose [auth] has jwt_secret");
+    throw std::runtime_error(
+        "no signing key: give --key PEM, --secret, or a config whose [auth] has jwt_secret");
   auto key = jwt::hmacKey(secret);
   if (!key.ok()) throw std::runtime_error(std::string("secret: ") + key.error().message);
   return std::move(*key);
@@ -70,7 +70,8 @@ std::string mint(const TokenOptions& o, const Config& config) {
 int tokenMain(int argc, char** argv) {
   CLI::App cli{"rtcgate token — mint an access token (docs/AUTH.md)", "rtcgate token"};
   TokenOptions o;
-  cli.add_option("-c,--config", o.configFile, "config file whose [auth] gives jwt_secret, jwt_issuer, jwt_audience")
+  cli.add_option("-c,--config", o.configFile,
+                 "config file whose [auth] gives jwt_secret, jwt_issuer, jwt_audience")
       ->check(CLI::ExistingFile);
   cli.add_option("--key", o.keyFile, "PEM private key to sign with: EC P-256 (ES256) or RSA (RS256)")
       ->check(CLI::ExistingFile);
@@ -79,9 +80,11 @@ int tokenMain(int argc, char** argv) {
   cli.add_option("--sub", o.sub, "participant identity (a room participant must join under this name)");
   cli.add_option("--room", o.room, "room the token is for: a name, or prefix*");
   cli.add_option("--stream", o.stream, "stream the token is for: a name, or prefix* (* = every stream)");
-  cli.add_option("--grants", o.grants, "comma-separated: publish, subscribe, publish_data, admin, record, mix, egress")
+  cli.add_option("--grants", o.grants,
+                 "comma-separated: publish, subscribe, publish_data, admin, record, mix, egress")
       ->required();
-  cli.add_option("--ttl", o.ttl, "seconds until it expires (default 3600; negative mints an expired token, for tests)")
+  cli.add_option("--ttl", o.ttl,
+                 "seconds until it expires (default 3600; negative mints an expired token, for tests)")
       ->check(CLI::Range(int64_t{-86400}, int64_t{366} * 86400));
   auto* nbf = cli.add_option("--not-before", o.notBeforeIn, "seconds from now before it is valid (sets nbf)")
                   ->check(CLI::Range(int64_t{-86400}, int64_t{366} * 86400));

@@ -18,10 +18,16 @@ const GrantSet kStaticGrants{Grant::kPublish, Grant::kSubscribe, Grant::kPublish
 AccessDecision allowed(GrantSet grants, std::string identity = {}) {
   return {AccessVerdict::kAllowed, {}, std::move(identity), grants};
 }
-AccessDecision unauthenticated(std::string reason) { return {AccessVerdict::kUnauthenticated, std::move(reason), {}, {}}; }
-AccessDecision forbidden(std::string reason) { return {AccessVerdict::kForbidden, std::move(reason), {}, {}}; }
+AccessDecision unauthenticated(std::string reason) {
+  return {AccessVerdict::kUnauthenticated, std::move(reason), {}, {}};
+}
+AccessDecision forbidden(std::string reason) {
+  return {AccessVerdict::kForbidden, std::move(reason), {}, {}};
+}
 
-std::string lacks(Grant g) { return "token lacks the " + std::string(crypto::jwt::grantName(g)) + " grant"; }
+std::string lacks(Grant g) {
+  return "token lacks the " + std::string(crypto::jwt::grantName(g)) + " grant";
+}
 
 }  // namespace
 
@@ -53,11 +59,13 @@ AccessDecision AccessPolicy::stream(Grant action, std::string_view stream, std::
   if (auto* refused = std::get_if<AccessDecision>(&verified)) return std::move(*refused);
   const JwtClaims& c = std::get<JwtClaims>(verified);
   if (!c.grants.has(action)) return forbidden(lacks(action));
-  if (!namePatternMatches(c.stream, stream)) return forbidden("token is not for stream '" + std::string(stream) + "'");
+  if (!namePatternMatches(c.stream, stream))
+    return forbidden("token is not for stream '" + std::string(stream) + "'");
   return allowed(c.grants, c.subject);
 }
 
-AccessDecision AccessPolicy::room(std::string_view room, std::string_view participant, std::string_view token) const {
+AccessDecision AccessPolicy::room(std::string_view room, std::string_view participant,
+                                  std::string_view token) const {
   const std::string key = "room/" + std::string(room);
   const std::string* required = requiredToken(tokens_, key);
   if (required && !token.empty() && constantTimeEquals(token, *required)) return allowed(kStaticGrants);
@@ -69,10 +77,12 @@ AccessDecision AccessPolicy::room(std::string_view room, std::string_view partic
   auto verified = verify(token);
   if (auto* refused = std::get_if<AccessDecision>(&verified)) return std::move(*refused);
   const JwtClaims& c = std::get<JwtClaims>(verified);
-  if (!namePatternMatches(c.room, room)) return forbidden("token is not for room '" + std::string(room) + "'");
+  if (!namePatternMatches(c.room, room))
+    return forbidden("token is not for room '" + std::string(room) + "'");
   if (!c.subject.empty() && c.subject != participant)
     return forbidden("token is for participant '" + c.subject + "', not '" + std::string(participant) + "'");
-  if (!c.grants.has(Grant::kPublish) && !c.grants.has(Grant::kSubscribe) && !c.grants.has(Grant::kPublishData))
+  if (!c.grants.has(Grant::kPublish) && !c.grants.has(Grant::kSubscribe) &&
+      !c.grants.has(Grant::kPublishData))
     return forbidden("token grants neither publish, subscribe nor publish_data");
   return allowed(c.grants, c.subject);
 }
@@ -93,7 +103,8 @@ AccessDecision AccessPolicy::egress(std::string_view stream, std::string_view to
   const JwtClaims& c = std::get<JwtClaims>(verified);
   if (c.grants.has(Grant::kAdmin)) return allowed(c.grants, c.subject);
   if (!c.grants.has(Grant::kEgress)) return forbidden("token lacks the egress (or admin) grant");
-  if (!namePatternMatches(c.stream, stream)) return forbidden("token is not for stream '" + std::string(stream) + "'");
+  if (!namePatternMatches(c.stream, stream))
+    return forbidden("token is not for stream '" + std::string(stream) + "'");
   return allowed(c.grants, c.subject);
 }
 

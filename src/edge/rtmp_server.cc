@@ -98,8 +98,8 @@ RtmpServer::Target RtmpServer::parseKey(std::string_view app, std::string_view k
 }
 
 bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, bool publish) const {
-  const auto decision = options_.access.stream(publish ? crypto::jwt::Grant::kPublish : crypto::jwt::Grant::kSubscribe,
-                                               t.stream, t.token);
+  const auto grant = publish ? crypto::jwt::Grant::kPublish : crypto::jwt::Grant::kSubscribe;
+  const auto decision = options_.access.stream(grant, t.stream, t.token);
   if (decision.allowed()) return true;
   // The token itself is never logged (it is a credential).
   spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}{}", c.id(), c.peer(), publish ? "publish" : "play", t.stream,

@@ -3,9 +3,8 @@
 // as a claims payload (reached directly, since a fuzzer cannot forge a signature).
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "crypto/jwt/jwt_claims.h"
 #include "crypto/jwt/jwt_key.h"

@@ -47,7 +47,8 @@ Result<std::vector<uint8_t>> fromBase64Url(std::string_view text) {
       out.push_back(static_cast<uint8_t>(acc >> bits));
     }
   }
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return Error::malformed("base64url: non-zero padding bits");
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
+    return Error::malformed("base64url: non-zero padding bits");
   return out;
 }
 

@@ -2,17 +2,17 @@
 
 #include <array>
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace rtcgate::crypto::jwt {
 namespace {
 
-constexpr std::array<std::string_view, kGrantCount> kGrantNames = {"publish", "subscribe", "publish_data", "admin",
-                                                                    "record",  "mix",       "egress"};
+constexpr std::array<std::string_view, kGrantCount> kGrantNames = {
+    "publish", "subscribe", "publish_data", "admin", "record", "mix", "egress"};
 
 // A NumericDate (RFC 7519 §2): seconds since the epoch, possibly with a fraction.
-Result<std::optional<int64_t>> numericDate(const nlohmann::json& payload, const char* key, const char* error) {
+Result<std::optional<int64_t>> numericDate(const nlohmann::json& payload, const char* key,
+                                           const char* error) {
   const auto it = payload.find(key);
   if (it == payload.end()) return std::optional<int64_t>{};
   if (it->is_number_integer()) return std::optional<int64_t>{it->get<int64_t>()};
@@ -49,7 +49,9 @@ bool validNamePattern(std::string_view p) noexcept {
 
 }  // namespace
 
-std::string_view grantName(Grant g) noexcept { return kGrantNames[static_cast<size_t>(g)]; }
+std::string_view grantName(Grant g) noexcept {
+  return kGrantNames[static_cast<size_t>(g)];
+}
 
 std::optional<Grant> grantFromName(std::string_view name) noexcept {
   for (size_t i = 0; i < kGrantNames.size(); ++i)
@@ -75,7 +77,8 @@ Result<GrantSet> parseGrantList(std::string_view list) {
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     const auto g = grantFromName(name);
-    if (!g) return Error::malformed("grants are publish, subscribe, publish_data, admin, record, mix, egress");
+    if (!g)
+      return Error::malformed("grants are publish, subscribe, publish_data, admin, record, mix, egress");
     out.add(*g);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
@@ -118,11 +121,13 @@ Result<JwtClaims> claimsFromJson(const nlohmann::json& payload) {
 
   auto room = optionalString(payload, "room", "room is not a string");
   if (!room.ok()) return room.error();
-  if (!room->empty() && !validNamePattern(*room)) return Error::malformed("room is not a name or a \"prefix*\"");
+  if (!room->empty() && !validNamePattern(*room))
+    return Error::malformed("room is not a name or a \"prefix*\"");
   c.room = std::move(*room);
   auto stream = optionalString(payload, "stream", "stream is not a string");
   if (!stream.ok()) return stream.error();
-  if (!stream->empty() && !validNamePattern(*stream)) return Error::malformed("stream is not a name or a \"prefix*\"");
+  if (!stream->empty() && !validNamePattern(*stream))
+    return Error::malformed("stream is not a name or a \"prefix*\"");
   c.stream = std::move(*stream);
 
   const auto grants = payload.find("grants");

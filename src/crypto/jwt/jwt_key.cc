@@ -28,7 +28,9 @@ BioPtr memoryBio(std::string_view text) {
   return BioPtr(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
 
-std::shared_ptr<EVP_PKEY> share(EvpPkeyPtr key) { return std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free); }
+std::shared_ptr<EVP_PKEY> share(EvpPkeyPtr key) {
+  return std::shared_ptr<EVP_PKEY>(key.release(), EVP_PKEY_free);
+}
 
 // The algorithm a key serves, by its type: EC on P-256 → ES256, RSA of enough bits → RS256.
 Result<JwtAlgorithm> algorithmOf(EVP_PKEY* key) {
@@ -41,7 +43,8 @@ Result<JwtAlgorithm> algorithmOf(EVP_PKEY* key) {
     return JwtAlgorithm::kEs256;
   }
   if (EVP_PKEY_is_a(key, "RSA")) {
-    if (EVP_PKEY_get_bits(key) < kMinRsaBits) return Error::unsupported("RSA keys must have at least 2048 bits");
+    if (EVP_PKEY_get_bits(key) < kMinRsaBits)
+      return Error::unsupported("RSA keys must have at least 2048 bits");
     return JwtAlgorithm::kRs256;
   }
   return Error::unsupported("keys must be EC P-256 (ES256) or RSA (RS256)");
@@ -89,8 +92,7 @@ EvpPkeyPtr ecFromJwk(const nlohmann::json& jwk) {
   point.insert(point.end(), x.begin(), x.end());
   point.insert(point.end(), y.begin(), y.end());
   ParamBldPtr bld(OSSL_PARAM_BLD_new());
-  if (!bld ||
-      OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
+  if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
     return nullptr;
   return fromParams("EC", bld.get());
@@ -113,9 +115,12 @@ EvpPkeyPtr rsaFromJwk(const nlohmann::json& jwk) {
 
 std::string_view algorithmName(JwtAlgorithm a) noexcept {
   switch (a) {
-    case JwtAlgorithm::kHs256: return "HS256";
-    case JwtAlgorithm::kEs256: return "ES256";
-    case JwtAlgorithm::kRs256: return "RS256";
+    case JwtAlgorithm::kHs256:
+      return "HS256";
+    case JwtAlgorithm::kEs256:
+      return "ES256";
+    case JwtAlgorithm::kRs256:
+      return "RS256";
   }
   return "?";
 }
@@ -136,7 +141,8 @@ Result<JwtKey> hmacKey(std::string_view secret) {
 
 Result<JwtKey> publicKeyFromPem(std::string_view pem) {
   if (auto bio = memoryBio(pem)) {
-    if (EvpPkeyPtr key{PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr)}) return keyOf(std::move(key), false);
+    if (EvpPkeyPtr key{PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr)})
+      return keyOf(std::move(key), false);
   }
   if (auto bio = memoryBio(pem)) {
     if (X509Ptr cert{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
@@ -166,16 +172,20 @@ Result<std::vector<JwtKey>> keysFromJwks(std::string_view text) {
     if (kty == jwk.end() || !kty->is_string()) continue;
     if (const auto use = jwk.find("use"); use != jwk.end() && (!use->is_string() || *use != "sig")) continue;
     EvpPkeyPtr key;
-    if (*kty == "EC") key = ecFromJwk(jwk);
-    else if (*kty == "RSA") key = rsaFromJwk(jwk);
+    if (*kty == "EC")
+      key = ecFromJwk(jwk);
+    else if (*kty == "RSA")
+      key = rsaFromJwk(jwk);
     if (!key) continue;
     auto k = keyOf(std::move(key), false);
     if (!k.ok()) continue;
     // A key that names its algorithm is used for that one only.
     if (const auto alg = jwk.find("alg"); alg != jwk.end()) {
-      if (!alg->is_string() || algorithmFromName(alg->get_ref<const std::string&>()) != k->algorithm) continue;
+      if (!alg->is_string() || algorithmFromName(alg->get_ref<const std::string&>()) != k->algorithm)
+        continue;
     }
-    if (const auto kid = jwk.find("kid"); kid != jwk.end() && kid->is_string()) k->kid = kid->get<std::string>();
+    if (const auto kid = jwk.find("kid"); kid != jwk.end() && kid->is_string())
+      k->kid = kid->get<std::string>();
     out.push_back(std::move(*k));
   }
   if (out.empty()) return Error::malformed("JWKS holds no usable EC P-256 or RSA signature key");

@@ -19,8 +19,8 @@ constexpr size_t kCoordinateBytes = kEs256SignatureBytes / 2;
 
 bool hmacSha256(std::span<const uint8_t> key, std::string_view input, uint8_t (&out)[EVP_MAX_MD_SIZE],
                 unsigned& len) noexcept {
-  return HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const uint8_t*>(input.data()),
-              input.size(), out, &len) != nullptr;
+  return HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+              reinterpret_cast<const uint8_t*>(input.data()), input.size(), out, &len) != nullptr;
 }
 
 }  // namespace
@@ -49,7 +49,8 @@ Result<std::vector<uint8_t>> ecdsaDerToRaw(std::span<const uint8_t> der) {
   if (!sig) return Error::malformed("not a DER ECDSA signature");
   std::vector<uint8_t> out(kEs256SignatureBytes);
   if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), kCoordinateBytes) != kCoordinateBytes ||
-      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + kCoordinateBytes, kCoordinateBytes) != kCoordinateBytes)
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + kCoordinateBytes, kCoordinateBytes) !=
+          kCoordinateBytes)
     return Error::malformed("ECDSA signature does not fit P-256");
   return out;
 }

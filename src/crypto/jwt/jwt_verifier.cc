@@ -54,7 +54,8 @@ Result<JwtClaims> JwtVerifier::verify(std::string_view token, int64_t now) const
   if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos)
     return Error::malformed("token is not three base64url parts joined by '.'");
   const std::string_view signingInput = token.substr(0, dot2);
-  auto headerJson = jsonPart(token.substr(0, dot1), "token header is not base64url", "token header is not a JSON object");
+  auto headerJson =
+      jsonPart(token.substr(0, dot1), "token header is not base64url", "token header is not a JSON object");
   if (!headerJson.ok()) return headerJson.error();
   auto header = readHeader(*headerJson);
   if (!header.ok()) return header.error();
@@ -63,7 +64,8 @@ Result<JwtClaims> JwtVerifier::verify(std::string_view token, int64_t now) const
 
   // Only keys made for the token's algorithm; with a kid, the key of that kid when known.
   bool kidKnown = false;
-  for (const auto& k : keys_) kidKnown |= !header->kid.empty() && k.kid == header->kid && k.algorithm == header->algorithm;
+  for (const auto& k : keys_)
+    kidKnown |= !header->kid.empty() && k.kid == header->kid && k.algorithm == header->algorithm;
   bool anyKey = false, good = false;
   for (const auto& k : keys_) {
     if (k.algorithm != header->algorithm || (kidKnown && k.kid != header->kid)) continue;
@@ -76,15 +78,16 @@ Result<JwtClaims> JwtVerifier::verify(std::string_view token, int64_t now) const
   if (!anyKey) return Error::authFailed("no key is configured for the token's alg");
   if (!good) return Error::authFailed("bad signature");
 
-  auto payload =
-      jsonPart(token.substr(dot1 + 1, dot2 - dot1 - 1), "token payload is not base64url", "token payload is not a JSON object");
+  auto payload = jsonPart(token.substr(dot1 + 1, dot2 - dot1 - 1), "token payload is not base64url",
+                          "token payload is not a JSON object");
   if (!payload.ok()) return payload.error();
   auto claims = claimsFromJson(*payload);
   if (!claims.ok()) return claims.error();
   const int64_t skew = options_.clockSkewSeconds;
   if (now - skew > claims->expiresAt) return Error::state("token expired");
   if (claims->notBefore && now + skew < *claims->notBefore) return Error::state("token not valid yet (nbf)");
-  if (!options_.issuer.empty() && claims->issuer != options_.issuer) return Error::state("token issuer (iss) is not ours");
+  if (!options_.issuer.empty() && claims->issuer != options_.issuer)
+    return Error::state("token issuer (iss) is not ours");
   if (!options_.audience.empty()) {
     bool ours = false;
     for (const auto& a : claims->audience) ours |= a == options_.audience;

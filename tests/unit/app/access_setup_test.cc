@@ -1,10 +1,10 @@
 #include "app/access_setup.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
-#include <unistd.h>
 
 namespace rtcgate::app {
 namespace {

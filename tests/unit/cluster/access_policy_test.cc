@@ -51,7 +51,8 @@ TEST(AccessPolicy, JwtNeedsATokenEverywhere) {
   const auto garbage = p.stream(Grant::kPublish, "cam", "not.a.jwt");
   EXPECT_EQ(garbage.verdict, AccessVerdict::kUnauthenticated);
   EXPECT_EQ(garbage.reason.rfind("invalid token: ", 0), 0u) << garbage.reason;
-  const auto expired = p.stream(Grant::kPublish, "cam", token({{"stream", "cam"}, {"grants", {"publish"}}, {"exp", kNow - 60}}));
+  const auto expired = p.stream(Grant::kPublish, "cam",
+                                token({{"stream", "cam"}, {"grants", {"publish"}}, {"exp", kNow - 60}}));
   EXPECT_EQ(expired.verdict, AccessVerdict::kUnauthenticated);
   EXPECT_EQ(expired.reason, "invalid token: token expired");
 }
@@ -80,7 +81,8 @@ TEST(AccessPolicy, StaticTokensStillOpenTheirPrefixWithJwt) {
   EXPECT_TRUE(p.stream(Grant::kPublish, "ingest-1", "legacy-secret").allowed());
   EXPECT_EQ(p.stream(Grant::kPublish, "ingest-1", "wrong").verdict, AccessVerdict::kUnauthenticated);
   EXPECT_EQ(p.stream(Grant::kPublish, "other", "legacy-secret").verdict, AccessVerdict::kUnauthenticated);
-  EXPECT_TRUE(p.stream(Grant::kPublish, "ingest-1", token({{"stream", "ingest-1"}, {"grants", {"publish"}}})).allowed());
+  EXPECT_TRUE(p.stream(Grant::kPublish, "ingest-1", token({{"stream", "ingest-1"}, {"grants", {"publish"}}}))
+                  .allowed());
 }
 
 TEST(AccessPolicy, RoomsCheckTheRoomAndTheIdentity) {
@@ -93,7 +95,8 @@ TEST(AccessPolicy, RoomsCheckTheRoomAndTheIdentity) {
   EXPECT_EQ(p.room("call1", "mallory", alice).verdict, AccessVerdict::kForbidden);
   EXPECT_EQ(p.room("call2", "alice", alice).verdict, AccessVerdict::kForbidden);
   EXPECT_TRUE(p.room("team-a", "anyone", token({{"room", "team-*"}, {"grants", {"publish"}}})).allowed());
-  EXPECT_EQ(p.room("call1", "bob", token({{"room", "call1"}, {"grants", {"admin"}}})).verdict, AccessVerdict::kForbidden);
+  EXPECT_EQ(p.room("call1", "bob", token({{"room", "call1"}, {"grants", {"admin"}}})).verdict,
+            AccessVerdict::kForbidden);
   EXPECT_EQ(p.room("call1", "bob", token({{"stream", "call1"}, {"grants", {"publish"}}})).verdict,
             AccessVerdict::kForbidden);
 }
@@ -104,11 +107,13 @@ TEST(AccessPolicy, AdminAndEgressGrants) {
   const std::string pusher = token({{"stream", "cam*"}, {"grants", {"egress"}}});
   EXPECT_TRUE(p.admin(admin).allowed());
   EXPECT_EQ(p.admin(pusher).verdict, AccessVerdict::kForbidden);
-  EXPECT_EQ(p.admin(token({{"stream", "*"}, {"grants", {"publish", "subscribe"}}})).verdict, AccessVerdict::kForbidden);
+  EXPECT_EQ(p.admin(token({{"stream", "*"}, {"grants", {"publish", "subscribe"}}})).verdict,
+            AccessVerdict::kForbidden);
   EXPECT_TRUE(p.egress("cam1", pusher).allowed());
   EXPECT_EQ(p.egress("other", pusher).verdict, AccessVerdict::kForbidden);
   EXPECT_TRUE(p.egress("other", admin).allowed());
-  EXPECT_EQ(p.egress("cam1", token({{"stream", "cam1"}, {"grants", {"publish"}}})).verdict, AccessVerdict::kForbidden);
+  EXPECT_EQ(p.egress("cam1", token({{"stream", "cam1"}, {"grants", {"publish"}}})).verdict,
+            AccessVerdict::kForbidden);
 }
 
 }  // namespace

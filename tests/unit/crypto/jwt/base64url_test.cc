@@ -24,12 +24,12 @@ TEST(Base64Url, UsesTheUrlAlphabet) {
 }
 
 TEST(Base64Url, RefusesWhatNoEncoderWrites) {
-  EXPECT_FALSE(fromBase64Url("ab+c").ok());   // standard alphabet
+  EXPECT_FALSE(fromBase64Url("ab+c").ok());  // standard alphabet
   EXPECT_FALSE(fromBase64Url("ab/c").ok());
   EXPECT_FALSE(fromBase64Url("YQ==").ok());   // padding
   EXPECT_FALSE(fromBase64Url("abcde").ok());  // a lone sextet
   EXPECT_FALSE(fromBase64Url("ab c").ok());
-  EXPECT_FALSE(fromBase64Url("YR").ok());     // non-zero unused bits ("YQ" is 'a')
+  EXPECT_FALSE(fromBase64Url("YR").ok());  // non-zero unused bits ("YQ" is 'a')
   EXPECT_TRUE(fromBase64Url("YQ").ok());
 }
 

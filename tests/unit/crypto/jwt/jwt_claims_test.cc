@@ -26,19 +26,16 @@ TEST(JwtClaims, ReadsEveryClaimRtcgateUses) {
 }
 
 TEST(JwtClaims, RefusesWrongTypesAndMissingClaims) {
-  for (const char* bad : {R"({"grants":[]})",                              // no exp
-                          R"({"exp":"soon","grants":[]})",                 // exp not a number
-                          R"({"exp":true,"grants":[]})",
-                          R"({"exp":1})",                                  // no grants
-                          R"({"exp":1,"grants":"publish"})",               // grants not a list
-                          R"({"exp":1,"grants":["publish","fly"]})",       // unknown grant
-                          R"({"exp":1,"grants":[1]})",
-                          R"({"exp":1,"grants":[],"sub":5})",
-                          R"({"exp":1,"grants":[],"aud":5})",
-                          R"({"exp":1,"grants":[],"room":"a*b"})",         // '*' not at the end
-                          R"({"exp":1,"grants":[],"stream":"a b"})",
-                          R"({"exp":1e300,"grants":[]})",
-                          R"([1,2])"}) {
+  for (const char* bad :
+       {R"({"grants":[]})",               // no exp
+        R"({"exp":"soon","grants":[]})",  // exp not a number
+        R"({"exp":true,"grants":[]})",
+        R"({"exp":1})",                             // no grants
+        R"({"exp":1,"grants":"publish"})",          // grants not a list
+        R"({"exp":1,"grants":["publish","fly"]})",  // unknown grant
+        R"({"exp":1,"grants":[1]})", R"({"exp":1,"grants":[],"sub":5})", R"({"exp":1,"grants":[],"aud":5})",
+        R"({"exp":1,"grants":[],"room":"a*b"})",  // '*' not at the end
+        R"({"exp":1,"grants":[],"stream":"a b"})", R"({"exp":1e300,"grants":[]})", R"([1,2])"}) {
     EXPECT_FALSE(claimsFromJson(json::parse(bad)).ok()) << bad;
   }
 }
@@ -58,7 +55,8 @@ TEST(JwtClaims, GrantLists) {
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(*g, (GrantSet{Grant::kPublish, Grant::kSubscribe, Grant::kAdmin}));
   EXPECT_FALSE(parseGrantList("publish,everything").ok());
-  for (size_t i = 0; i < kGrantCount; ++i) EXPECT_EQ(grantFromName(grantName(static_cast<Grant>(i))), static_cast<Grant>(i));
+  for (size_t i = 0; i < kGrantCount; ++i)
+    EXPECT_EQ(grantFromName(grantName(static_cast<Grant>(i))), static_cast<Grant>(i));
 }
 
 }  // namespace

@@ -19,9 +19,13 @@ json claims(int64_t exp = kNow + 600) {
   return {{"sub", "alice"}, {"exp", exp}, {"stream", "cam1"}, {"grants", {"publish"}}};
 }
 
-JwtKey secretKey(const std::string& s = kSecret) { return *hmacKey(s); }
+JwtKey secretKey(const std::string& s = kSecret) {
+  return *hmacKey(s);
+}
 
-std::string hs256(const json& c, const std::string& secret = kSecret) { return *signToken(c.dump(), secretKey(secret)); }
+std::string hs256(const json& c, const std::string& secret = kSecret) {
+  return *signToken(c.dump(), secretKey(secret));
+}
 
 // A token with any header and payload, signed over them with `key` (for forged headers).
 std::string withHeader(const json& header, const json& payload, const JwtKey& key) {
@@ -119,7 +123,8 @@ TEST(JwtVerifier, Es256AndRs256WithPemKeys) {
   const std::string rs = *signToken(claims().dump(), rsaPriv);
   // ES256 signatures are raw r||s, 64 bytes (86 base64url characters).
   EXPECT_EQ(es.size() - es.rfind('.') - 1, 86u);
-  const auto v = verifier({*publicKeyFromPem(ec().publicPem), *publicKeyFromPem(rsa().publicPem), secretKey()});
+  const auto v =
+      verifier({*publicKeyFromPem(ec().publicPem), *publicKeyFromPem(rsa().publicPem), secretKey()});
   auto a = v.verify(es, kNow);
   ASSERT_TRUE(a.ok()) << a.error().message;
   auto b = v.verify(rs, kNow);
@@ -180,16 +185,17 @@ TEST(JwtVerifier, RefusesMalformedTokens) {
   const std::string good = hs256(claims());
   const std::string head = good.substr(0, good.find('.'));
   const std::string sig = good.substr(good.rfind('.'));
-  for (const std::string& bad :
-       {std::string(), std::string("abc"), std::string("a.b"), good + ".x", std::string(".."), head + ".." + sig.substr(1),
-        head + ".@@@" + sig, "eyJhbGciOiJIUzI1NiJ9" + good.substr(good.find('.')) + "=",
-        toBase64Url(std::string_view("not json")) + good.substr(good.find('.')),
-        toBase64Url(std::string_view("[\"alg\"]")) + good.substr(good.find('.'))}) {
+  for (const std::string& bad : {std::string(), std::string("abc"), std::string("a.b"), good + ".x",
+                                 std::string(".."), head + ".." + sig.substr(1), head + ".@@@" + sig,
+                                 "eyJhbGciOiJIUzI1NiJ9" + good.substr(good.find('.')) + "=",
+                                 toBase64Url(std::string_view("not json")) + good.substr(good.find('.')),
+                                 toBase64Url(std::string_view("[\"alg\"]")) + good.substr(good.find('.'))}) {
     EXPECT_FALSE(v.verify(bad, kNow).ok()) << bad;
   }
   // Correctly signed, but the payload is no JSON object.
   const std::string input = head + "." + toBase64Url(std::string_view("{\"exp\":"));
-  EXPECT_EQ(v.verify(input + "." + toBase64Url(*sign(secretKey(), input)), kNow).error().code, Error::Code::kMalformed);
+  EXPECT_EQ(v.verify(input + "." + toBase64Url(*sign(secretKey(), input)), kNow).error().code,
+            Error::Code::kMalformed);
   // Header with crit, or a kid that is not a string.
   EXPECT_FALSE(v.verify(withHeader({{"alg", "HS256"}, {"crit", {"exp"}}}, claims(), secretKey()), kNow).ok());
   EXPECT_FALSE(v.verify(withHeader({{"alg", "HS256"}, {"kid", 1}}, claims(), secretKey()), kNow).ok());
@@ -244,7 +250,9 @@ TEST(JwtVerifier, JwksKeysByKid) {
   // Without a kid, every key of the alg is tried.
   EXPECT_TRUE(v.verify(*signToken(claims().dump(), *privateKeyFromPem(k1.privatePem)), kNow).ok());
   // The key of the kid named, not another one.
-  EXPECT_FALSE(v.verify(*signToken(claims().dump(), *privateKeyFromPem(testing::ecKey().privatePem), "one"), kNow).ok());
+  EXPECT_FALSE(
+      v.verify(*signToken(claims().dump(), *privateKeyFromPem(testing::ecKey().privatePem), "one"), kNow)
+          .ok());
 }
 
 TEST(JwtVerifier, RefusesWeakOrBrokenKeys) {

@@ -6,10 +6,9 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crypto/jwt/base64url.h"
 
@@ -57,14 +56,20 @@ inline PemPair pemOf(EVP_PKEY* key) {
                            {"y", toBase64Url(std::span<const uint8_t>(point + 1 + half, half))}}
                 .dump();
   } else {
-    p.jwk = nlohmann::json{{"kty", "RSA"}, {"n", bnParam(key, OSSL_PKEY_PARAM_RSA_N)}, {"e", bnParam(key, OSSL_PKEY_PARAM_RSA_E)}}
+    p.jwk = nlohmann::json{{"kty", "RSA"},
+                           {"n", bnParam(key, OSSL_PKEY_PARAM_RSA_N)},
+                           {"e", bnParam(key, OSSL_PKEY_PARAM_RSA_E)}}
                 .dump();
   }
   EVP_PKEY_free(key);
   return p;
 }
 
-inline PemPair ecKey(const char* curve = "P-256") { return pemOf(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve)); }
-inline PemPair rsaKey(size_t bits = 2048) { return pemOf(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits)); }
+inline PemPair ecKey(const char* curve = "P-256") {
+  return pemOf(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
+}
+inline PemPair rsaKey(size_t bits = 2048) {
+  return pemOf(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits));
+}
 
 }  // namespace rtcgate::crypto::jwt::testing

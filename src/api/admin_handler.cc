@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/access_response.h"
 #include "api/http_util.h"
 
 namespace rtcgate::api {
@@ -47,6 +48,21 @@ nlohmann::json toJson(const edge::EgressInfo& e) {
           {"retry_in_ms", e.retryInMs},
           {"publishing_since_ms", e.publishingSinceMs},
           {"created_ms", e.createdMs}};
+}
+
+// streams/{stream}/egress[/{id}] → stream and id (empty for the list); a stream name may
+// itself hold one '/'.
+std::optional<std::pair<std::string, std::string_view>> egressPath(std::string_view rest) {
+  if (rest.rfind("streams/", 0) != 0) return std::nullopt;
+  const std::string_view tail = rest.substr(8);
+  for (auto at = tail.find("/egress"); at != std::string_view::npos; at = tail.find("/egress", at + 1)) {
+    std::string_view after = tail.substr(at + 7);
+    if (!after.empty() && after.front() != '/') continue;
+    if (!after.empty()) after.remove_prefix(1);
+    if (after.find('/') != std::string_view::npos) continue;
+    return std::pair{std::string(tail.substr(0, at)), after};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -140,18 +156,19 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
   if (method == http::verb::options) return reply(errorResponse(req, http::status::method_not_allowed, "no CORS here"));
   if (!req.body().empty() && mediaType(req) != "application/json")
     return reply(errorResponse(req, http::status::unsupported_media_type, "the admin API takes application/json"));
-  if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
-  if (rest.rfind("streams/", 0) == 0) {
-    // streams/{stream}/egress[/{id}]; a stream name may itself hold one '/'.
-    const std::string_view tail = rest.substr(8);
-    for (auto at = tail.find("/egress"); at != std::string_view::npos; at = tail.find("/egress", at + 1)) {
-      std::string_view after = tail.substr(at + 7);
-      if (!after.empty() && after.front() != '/') continue;
-      if (!after.empty()) after.remove_prefix(1);
-      if (after.find('/') != std::string_view::npos) continue;
-      return egress(req, std::string(tail.substr(0, at)), after, reply);
+  // Pushes need the egress grant for their stream (or admin); everything else admin.
+  if (const auto push = egressPath(rest)) {
+    if (access_) {
+      if (const auto decision = access_->egress(push->first, bearerToken(req)); !decision.allowed())
+        return reply(accessRefused(req, decision));
     }
+    return egress(req, push->first, push->second, reply);
   }
+  if (access_) {
+    if (const auto decision = access_->admin(bearerToken(req)); !decision.allowed())
+      return reply(accessRefused(req, decision));
+  }
+  if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (rest == "streams" && method == http::verb::get) {
     return workers_.streams([head = net::requestHead(req), reply](std::vector<sfu::StreamInfo> streams) {
       auto out = nlohmann::json::array();

@@ -5,6 +5,7 @@
 
 #include "api/room_signaling.h"
 #include "edge/egress_control.h"
+#include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
 #include "net/http_server.h"
@@ -13,11 +14,11 @@ namespace rtcgate::api {
 
 class AdminHandler final : public net::HttpHandler {
  public:
-  // `egress` may be null (no RTMP pushes: 404 on those paths).
-  // `egress` and `rooms` may be null (404 on those paths).
+  // `egress` and `rooms` may be null (404 on those paths). `access` null: open; otherwise
+  // (with JWT auth on) a bearer token with the admin grant, or the egress grant for pushes.
   AdminHandler(cluster::Directory& registry, cluster::MediaWorkers& workers, edge::EgressControl* egress = nullptr,
-               RoomSignaling* rooms = nullptr)
-      : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms) {}
+               RoomSignaling* rooms = nullptr, const cluster::AccessPolicy* access = nullptr)
+      : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms), access_(access) {}
   // Lists answer when the workers' snapshots arrive; the rest at once.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
@@ -30,6 +31,7 @@ class AdminHandler final : public net::HttpHandler {
   cluster::MediaWorkers& workers_;
   edge::EgressControl* egress_;
   RoomSignaling* rooms_;
+  const cluster::AccessPolicy* access_;
 };
 
 }  // namespace rtcgate::api

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cluster/access_policy.h"
+
 namespace rtcgate::api {
 
 struct ApiConfig {
@@ -13,8 +15,10 @@ struct ApiConfig {
   std::vector<std::string> advertisedIps;
   // STUN/TURN URLs announced with Link: rel="ice-server" (RFC 9725 §4.6).
   std::vector<std::string> iceServers;
-  // Bearer tokens by stream-name prefix; the longest matching prefix applies.
-  std::map<std::string, std::string> tokens;
+  // Who may do what (static tokens by stream-name prefix, JWT auth; docs/AUTH.md).
+  cluster::AccessPolicy access;
+  // With JWT auth, /metrics is open (true) or needs the admin grant like the admin API.
+  bool metricsPublic = false;
   size_t maxSessions = 10000;
   size_t maxStreams = 1000;  // streams published at once (WHIP, RTMP, rooms alike)
   bool replacePublisher = false;  // a second WHIP publish replaces the first instead of 409

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/access_response.h"
 #include "api/http_util.h"
 
 namespace rtcgate::api {
@@ -150,6 +151,10 @@ std::string renderHttpMetrics(const net::HttpCounters& c) {
 
 void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
   if (!rest.empty()) return reply(errorResponse(req, http::status::not_found, "no such resource"));
+  if (access_) {
+    if (const auto decision = access_->admin(bearerToken(req)); !decision.allowed())
+      return reply(accessRefused(req, decision));
+  }
   workers_.metrics([this, head = net::requestHead(req), reply](std::vector<cluster::WorkerMetrics> metrics) {
     workers_.sessions([this, head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
       std::string text = renderMetrics(metrics, sessions);

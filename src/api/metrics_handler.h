@@ -2,6 +2,7 @@
 // MetricsHandler: GET /metrics in the Prometheus text exposition format.
 
 #include "api/room_signaling.h"
+#include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "net/http_server.h"
 
@@ -9,16 +10,18 @@ namespace rtcgate::api {
 
 class MetricsHandler final : public net::HttpHandler {
  public:
-  // `rooms` and `http` may be null (no room / HTTP listener metrics).
+  // `rooms` and `http` may be null (no room / HTTP listener metrics). `access` non-null: a
+  // token with the admin grant is needed (when JWT auth is on).
   explicit MetricsHandler(cluster::MediaWorkers& workers, const RoomSignaling* rooms = nullptr,
-                          const net::HttpServer* http = nullptr)
-      : workers_(workers), rooms_(rooms), http_(http) {}
+                          const net::HttpServer* http = nullptr, const cluster::AccessPolicy* access = nullptr)
+      : workers_(workers), rooms_(rooms), http_(http), access_(access) {}
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
   cluster::MediaWorkers& workers_;
   const RoomSignaling* rooms_;
   const net::HttpServer* http_;
+  const cluster::AccessPolicy* access_;
 };
 
 // The HTTP listener families: open connections, refused connections and timeouts by reason.

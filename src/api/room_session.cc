@@ -75,7 +75,7 @@ RoomSession::Member* RoomSession::member(const std::string& name, uint64_t gener
 // --- joining and leaving ---
 
 bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, const room::Join& j,
-                       const std::string& rid) {
+                       const std::string& rid, RoomPermissions permissions) {
   const int64_t now = ctx_.clock.nowUs();
   sfu::RoomParticipant* p = nullptr;
   if (j.resume && j.resume->participant == j.name) {
@@ -106,6 +106,7 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
     m.subscriberIce = transport::ice::IceCredentials::generate();
     m.sdpSessionId = randomU64() >> 2;
   }
+  members_[j.name].permissions = permissions;
   json others = json::array();
   for (const auto& [name, op] : room_.participants())
     if (name != j.name) others.push_back(room::participantJson(*op));
@@ -200,6 +201,8 @@ void RoomSession::update(const std::string& name, const room::Update& msg) {
 }
 
 void RoomSession::subscription(const std::string& name, const room::Subscription& msg, const std::string& rid) {
+  if (auto it = members_.find(name); it == members_.end() || !it->second.permissions.subscribe)
+    return fail(name, ErrorCode::kUnauthorized, "subscription: the token does not grant subscribe", rid);
   sfu::RoomParticipant* p = room_.find(name);
   const sfu::RoomParticipant* owner = nullptr;
   if (!p || !room_.findTrack(msg.track, &owner) || owner == p)
@@ -243,7 +246,7 @@ void RoomSession::onTick() {
       p->slots.onOfferFailed(m.pending->negotiation);
       m.pending.reset();
     }
-    if (!p || !m.channel || m.pending) continue;
+    if (!p || !m.channel || m.pending || !m.permissions.subscribe) continue;
     const auto due = p->slots.offerDueUs();
     if ((due && *due <= now) || (m.restartIce && !p->slots.inFlight())) sendOffer(name, *p, m);
   }
@@ -455,6 +458,8 @@ void RoomSession::onSubscriberReady(const std::string& name, uint64_t generation
 // --- publisher connections ---
 
 void RoomSession::publish(const std::string& name, const room::Publish& msg, const std::string& rid) {
+  if (auto it = members_.find(name); it == members_.end() || !it->second.permissions.publish)
+    return fail(name, ErrorCode::kUnauthorized, "publish: the token does not grant publish", rid);
   for (const auto& t : msg.tracks) {
     const bool screen = t.source == room::Source::kScreen;
     if (screen != (msg.connection == room::Connection::kScreen))

@@ -34,6 +34,13 @@ struct RoomContext {
   std::function<void(room::ErrorCode)> countError;
 };
 
+// What a participant may do in its room (its token's grants; all of it with no JWT auth).
+struct RoomPermissions {
+  bool publish = true;
+  bool subscribe = true;
+  bool publishData = true;  // data channels, when rooms carry them
+};
+
 class RoomSession final : public sfu::RoomListener {
  public:
   static constexpr int64_t kSpeakersIntervalUs = 300'000;
@@ -51,8 +58,10 @@ class RoomSession final : public sfu::RoomListener {
   bool empty() const noexcept { return room_.empty(); }
 
   // The signaling of one participant; `channel` is its WebSocket. Errors go back on it.
-  // False (and the error sent) when refused.
-  bool join(const std::shared_ptr<net::WebSocketChannel>& channel, const room::Join& join, const std::string& rid);
+  // False (and the error sent) when refused. Without `permissions.subscribe` it is offered
+  // no subscriber connection; without `permissions.publish` its publish is refused.
+  bool join(const std::shared_ptr<net::WebSocketChannel>& channel, const room::Join& join, const std::string& rid,
+            RoomPermissions permissions = {});
   void publish(const std::string& name, const room::Publish& msg, const std::string& rid);
   void unpublish(const std::string& name, room::Connection connection);
   void answer(const std::string& name, const room::Answer& msg, const std::string& rid);
@@ -97,6 +106,7 @@ class RoomSession final : public sfu::RoomListener {
   };
   // The media and signaling side of one participant.
   struct Member {
+    RoomPermissions permissions;
     std::shared_ptr<net::WebSocketChannel> channel;  // null while disconnected
     uint64_t generation = 0;  // which incarnation of the name (a replacement is another)
     std::map<room::Connection, PublisherConnection> publishers;

@@ -4,9 +4,7 @@
 
 #include "api/http_util.h"
 #include "api/room_json.h"
-#include "base/constant_time.h"
 #include "base/log.h"
-#include "cluster/stream_access.h"
 
 namespace rtcgate::api {
 
@@ -113,8 +111,11 @@ void RoomSignaling::dispatch(Connection& c, RoomSession& s, room::ClientMessage&
 }
 
 void RoomSignaling::onJoin(Connection& c, const room::Join& j, const std::string& rid) {
-  if (const std::string* token = cluster::requiredToken(config_.tokens, "room/" + j.room); token && !constantTimeEquals(j.token, *token))
-    return refuse(c, ErrorCode::kUnauthorized, j.token.empty() ? "this room needs a token" : "token not valid", rid);
+  const auto access = config_.access.room(j.room, j.name, j.token);
+  if (!access.allowed()) {
+    spdlog::info("room {}: join of {} refused: {}", j.room, j.name, access.reason);
+    return refuse(c, ErrorCode::kUnauthorized, access.reason, rid);
+  }
   auto it = rooms_.find(j.room);
   if (it == rooms_.end()) {
     if (rooms_.size() >= config_.maxRooms) return refuse(c, ErrorCode::kTooManyRooms, "too many rooms on this node", rid);
@@ -124,7 +125,10 @@ void RoomSignaling::onJoin(Connection& c, const room::Join& j, const std::string
     spdlog::info("room {}: opened on worker {}", j.room, worker);
   }
   RoomSession& session = *it->second;
-  if (session.join(c.channel, j, rid)) {
+  const RoomPermissions permissions{access.grants.has(crypto::jwt::Grant::kPublish),
+                                    access.grants.has(crypto::jwt::Grant::kSubscribe),
+                                    access.grants.has(crypto::jwt::Grant::kPublishData)};
+  if (session.join(c.channel, j, rid, permissions)) {
     c.room = j.room;
     c.name = j.name;
   }

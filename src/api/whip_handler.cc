@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/access_response.h"
 #include "api/http_util.h"
 #include "api/local_candidates.h"
-#include "base/constant_time.h"
 #include "cluster/session_id.h"
 #include "cluster/stream_access.h"
 #include "base/clock.h"
@@ -84,16 +84,12 @@ net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
 }
 
 std::optional<net::HttpResponse> WhipHandler::authorize(const net::HttpRequest& req, const std::string& stream) const {
-  const std::string* required = cluster::requiredToken(config_.tokens, stream);
-  if (!required) return std::nullopt;
-  const auto given = bearerToken(req);
-  if (given.empty()) {
-    auto res = errorResponse(req, http::status::unauthorized, "this stream needs a bearer token");
-    res.set(http::field::www_authenticate, "Bearer");
-    return res;
-  }
-  if (!constantTimeEquals(given, *required)) return errorResponse(req, http::status::forbidden, "bearer token not valid for this stream");
-  return std::nullopt;
+  const auto action = mode_ == Mode::kWhip ? crypto::jwt::Grant::kPublish : crypto::jwt::Grant::kSubscribe;
+  const auto decision = config_.access.stream(action, stream, bearerToken(req));
+  if (decision.allowed()) return std::nullopt;
+  spdlog::info("{}: {} of '{}' refused: {}", mode_ == Mode::kWhip ? "whip" : "whep",
+               mode_ == Mode::kWhip ? "publish" : "play", stream, decision.reason);
+  return accessRefused(req, decision);
 }
 
 sdp::AnswerOptions WhipHandler::answerOptions(unsigned worker, const std::string& ufrag, const std::string& pwd) const {

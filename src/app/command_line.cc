@@ -7,6 +7,7 @@ namespace rtcgate::app {
 
 int parseCommandLine(int argc, char** argv, Config& config) {
   CLI::App cli{"rtcgate — WebRTC gateway and media server"};
+  cli.footer("Access tokens: rtcgate token --help (docs/AUTH.md).");
   std::string configFile;
   std::string workers;
   cli.add_option("-c,--config", configFile, "TOML config file (see config/rtcgate.toml); options below override it")
@@ -28,6 +29,10 @@ int parseCommandLine(int argc, char** argv, Config& config) {
                           ->check(CLI::IsMember({"key", "app/key"}));
   auto* graceOpt = cli.add_option("--room-grace-seconds", "seconds a room participant whose connection dropped is kept")
                        ->check(CLI::Range(1, 300));
+  auto* jwtKeyOpt = cli.add_option("--jwt-public-key-file", "PEM public key (ES256/RS256) that turns JWT auth on")
+                        ->check(CLI::ExistingFile);
+  auto* jwksOpt = cli.add_option("--jwks-file", "JWKS file of ES256/RS256 keys that turns JWT auth on")
+                      ->check(CLI::ExistingFile);
   auto* roomSizeOpt = cli.add_option("--max-room-participants", "participants per room (2-100)")->check(CLI::Range(2, 100));
   auto* httpsOpt = cli.add_option("--https-listen", "HTTPS/WSS listen address ip:port; \"\" = off (default off)");
   auto* tlsCertOpt = cli.add_option("--tls-cert", "HTTPS certificate chain PEM file");
@@ -57,6 +62,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*tlsKeyOpt) config.http.tlsKeyFile = tlsKeyOpt->as<std::string>();
     if (*selfSignedOpt) config.http.tlsSelfSigned = tlsSelfSigned;
     if (*selfSignedDirOpt) config.http.tlsSelfSignedDir = selfSignedDirOpt->as<std::string>();
+    if (*jwtKeyOpt) config.jwtPublicKeyFile = jwtKeyOpt->as<std::string>();
+    if (*jwksOpt) config.jwksFile = jwksOpt->as<std::string>();
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {

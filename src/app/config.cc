@@ -34,6 +34,28 @@ void takeStrings(const toml::table& t, std::string_view key, std::vector<std::st
   }
 }
 
+// The [auth] table (docs/AUTH.md).
+void loadAuth(const toml::table& auth, const std::string& path, Config& config) {
+  static const std::vector<std::string_view> kKnown = {"jwt_secret", "jwt_public_key_file", "jwks_file",
+                                                       "clock_skew_seconds", "jwt_audience", "jwt_issuer",
+                                                       "metrics_public"};
+  for (const auto& [key, node] : auth) {
+    if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end())
+      throw std::runtime_error("config " + path + ": unknown key 'auth." + std::string(key.str()) + "'");
+  }
+  take(auth, "jwt_secret", config.jwtSecret);
+  take(auth, "jwt_public_key_file", config.jwtPublicKeyFile);
+  take(auth, "jwks_file", config.jwksFile);
+  take(auth, "clock_skew_seconds", config.clockSkewSeconds);
+  take(auth, "jwt_audience", config.jwtAudience);
+  take(auth, "jwt_issuer", config.jwtIssuer);
+  take(auth, "metrics_public", config.metricsPublic);
+  if (!config.jwtSecret.empty() && config.jwtSecret.size() < 32)
+    throw std::runtime_error("config: auth.jwt_secret must be at least 32 bytes (RFC 7518 §3.2)");
+  if (config.clockSkewSeconds < 0 || config.clockSkewSeconds > 600)
+    throw std::runtime_error("config: auth.clock_skew_seconds must be 0 to 600");
+}
+
 }  // namespace
 
 void loadConfigFile(const std::string& path, Config& config) {
@@ -48,7 +70,7 @@ void loadConfigFile(const std::string& path, Config& config) {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
-      "max_rooms",   "max_room_participants", "room_grace_seconds"};
+      "max_rooms",   "max_room_participants", "room_grace_seconds", "auth"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()))
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
@@ -72,6 +94,10 @@ void loadConfigFile(const std::string& path, Config& config) {
       if (!token || token->empty()) throw std::runtime_error("config: tokens values must be non-empty strings");
       config.tokens[std::string(prefix.str())] = *token;
     }
+  }
+  if (const auto* auth = root.get("auth")) {
+    if (!auth->is_table()) throw std::runtime_error("config: 'auth' must be a table ([auth])");
+    loadAuth(*auth->as_table(), path, config);
   }
   take(root, "web_root", config.webRoot);
   int64_t maxSessions = static_cast<int64_t>(config.maxSessions);

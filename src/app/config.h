@@ -62,6 +62,17 @@ struct Config {
   std::vector<std::string> egressAllowedNetworks;
   // HTTPS/WSS and the limits of the HTTP listeners (app/http_config.h).
   HttpConfig http;
+
+  // [auth] (docs/AUTH.md): JWT access control, on when any key below is set. Then every
+  // WHIP/WHEP/RTMP/room access and the admin API need a token (static tokens still work).
+  std::string jwtSecret;         // HS256 shared secret, at least 32 bytes
+  std::string jwtPublicKeyFile;  // PEM public key: ES256 (EC P-256) or RS256 (RSA)
+  std::string jwksFile;          // JWKS document of ES256/RS256 keys (chosen by "kid")
+  int64_t clockSkewSeconds = 30;  // allowance on exp and nbf
+  std::string jwtAudience;       // non-empty: tokens' "aud" must hold it
+  std::string jwtIssuer;         // non-empty: tokens' "iss" must be it
+  bool metricsPublic = false;    // /metrics open even with JWT auth on
+  bool jwtEnabled() const { return !jwtSecret.empty() || !jwtPublicKeyFile.empty() || !jwksFile.empty(); }
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/http_setup.h"
+#include "app/access_setup.h"
 
 namespace rtcgate::app {
 
@@ -18,7 +19,7 @@ api::ApiConfig apiConfigOf(const Config& config) {
   api::ApiConfig a;
   a.advertisedIps = config.advertisedIps;
   a.iceServers = config.iceServers;
-  a.tokens = config.tokens;
+  a.metricsPublic = config.metricsPublic;
   a.maxSessions = config.maxSessions;
   a.maxStreams = config.maxStreams;
   a.replacePublisher = config.replacePublisher;
@@ -54,6 +55,15 @@ Gateway::Gateway(const Config& config, std::shared_ptr<const crypto::dtls::Certi
 Gateway::~Gateway() = default;
 
 std::optional<int> Gateway::start() {
+  try {
+    apiConfig_.access = makeAccessPolicy(config_);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  if (apiConfig_.access.jwtEnabled())
+    spdlog::info("auth: JWT access control on; tokens with the admin grant are needed for the admin API{}",
+                 config_.metricsPublic ? "" : " and /metrics");
   spdlog::info("codec pool: {} threads", codecPool_.threads());
   if (auto rc = startWorkers()) return rc;
   if (auto rc = startHttp()) return rc;
@@ -107,8 +117,10 @@ std::optional<int> Gateway::startHttp() {
                                                  edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
-  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get());
-  metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get());
+  admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get(),
+                                               &apiConfig_.access);
+  metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get(),
+                                                   apiConfig_.metricsPublic ? nullptr : &apiConfig_.access);
   files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);
   http_->setWebSocketLimits(webSocketLimitsOf(config_));
   http_->routeWebSocket("/rooms/ws", *rooms_);
@@ -143,7 +155,7 @@ std::optional<int> Gateway::startRtmp() {
   if (!address) return 2;
   edge::RtmpServerOptions ro;
   ro.session.apps = config_.rtmpApps;
-  ro.tokens = config_.tokens;
+  ro.access = apiConfig_.access;
   ro.streamNameWithApp = config_.rtmpStreamName == "app/key";
   ro.replacePublisher = config_.replacePublisher;
   ro.maxSessions = config_.maxSessions;

@@ -2,10 +2,12 @@
 
 #include <csignal>
 #include <memory>
+#include <string_view>
 
 #include "app/command_line.h"
 #include "app/config.h"
 #include "app/gateway.h"
+#include "app/token_command.h"
 #include "base/log.h"
 #include "crypto/dtls/certificate.h"
 
@@ -22,6 +24,7 @@ void onSignal(int) {
 }  // namespace
 
 int gatewayMain(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "token") return tokenMain(argc - 1, argv + 1);
   Config config;
   if (int rc = parseCommandLine(argc, argv, config); rc >= 0) return rc;
   initLogging(config.logLevel);

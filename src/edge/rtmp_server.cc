@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "base/constant_time.h"
 #include "cluster/stream_access.h"
 #include "cluster/session_id.h"
 
@@ -98,11 +97,13 @@ RtmpServer::Target RtmpServer::parseKey(std::string_view app, std::string_view k
   return t;
 }
 
-bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, std::string_view what) const {
-  const std::string* required = cluster::requiredToken(options_.tokens, t.stream);
-  if (!required || constantTimeEquals(t.token, *required)) return true;
-  spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}", c.id(), c.peer(), what, t.stream,
-               t.token.empty() ? "a token is required (?token=)" : "token not valid for this stream");
+bool RtmpServer::authorized(const Target& t, const RtmpConnection& c, bool publish) const {
+  const auto grant = publish ? crypto::jwt::Grant::kPublish : crypto::jwt::Grant::kSubscribe;
+  const auto decision = options_.access.stream(grant, t.stream, t.token);
+  if (decision.allowed()) return true;
+  // The token itself is never logged (it is a credential).
+  spdlog::warn("rtmp {} ({}): {} of '{}' refused: {}{}", c.id(), c.peer(), publish ? "publish" : "play", t.stream,
+               decision.reason, t.token.empty() ? " (pass it as ?token= in the stream key)" : "");
   return false;
 }
 
@@ -112,7 +113,7 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
     spdlog::warn("rtmp {} ({}): publish refused: bad stream key '{}'", c.id(), c.peer(), loggableStreamKey(key));
     return RtmpDecision::kReject;
   }
-  if (!authorized(t, c, "publish")) return RtmpDecision::kReject;
+  if (!authorized(t, c, true)) return RtmpDecision::kReject;
   const cluster::StreamEntry* entry = registry_.stream(t.stream);
   if (entry && !entry->publisherId.empty() && !options_.replacePublisher) {
     spdlog::warn("rtmp {} ({}): publish refused: stream '{}' is already being published", c.id(), c.peer(), t.stream);
@@ -138,7 +139,7 @@ RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std
     spdlog::warn("rtmp {} ({}): play refused: bad stream key '{}'", c.id(), c.peer(), loggableStreamKey(key));
     return RtmpDecision::kReject;
   }
-  if (!authorized(t, c, "play")) return RtmpDecision::kReject;
+  if (!authorized(t, c, false)) return RtmpDecision::kReject;
   const cluster::StreamEntry* entry = registry_.stream(t.stream);
   if (!entry || entry->publisherId.empty()) {
     spdlog::warn("rtmp {} ({}): play refused: stream '{}' is not being published", c.id(), c.peer(), t.stream);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "cluster/access_policy.h"
 #include "cluster/directory.h"
 #include "edge/rtmp_connection.h"
 #include "cluster/worker_pool.h"
@@ -20,7 +21,7 @@ namespace rtcgate::edge {
 struct RtmpServerOptions {
   transport::rtmp::RtmpServerConfig session;  // apps allowed, chunk size, limits
   RtmpConnectionLimits limits;
-  std::map<std::string, std::string> tokens;  // by stream prefix, as for WHIP (passed as ?token=)
+  cluster::AccessPolicy access;  // as for WHIP/WHEP; the token is passed as KEY?token=...
   bool streamNameWithApp = false;             // stream "{app}/{key}" instead of "{key}"
   bool replacePublisher = false;
   size_t maxSessions = 10000;
@@ -63,7 +64,8 @@ class RtmpServer final : public net::TcpAcceptHandler {
     std::string token;
   };
   Target parseKey(std::string_view app, std::string_view key) const;
-  bool authorized(const Target& t, const RtmpConnection& c, std::string_view what) const;
+  // Publish (`publish` true) or play allowed by the target's token; a refusal is logged.
+  bool authorized(const Target& t, const RtmpConnection& c, bool publish) const;
   // What to do with the worker's answer to `c`'s publish or play.
   cluster::Completion<Status> answerWhenSet(RtmpConnection& c, bool publisher, const std::string& stream,
                                             std::string_view app, unsigned worker);

@@ -1,4 +1,6 @@
 #include "api/admin_handler.h"
+#include "base/clock.h"
+#include "crypto/jwt/jwt_verifier.h"
 
 #include <gtest/gtest.h>
 
@@ -96,6 +98,57 @@ TEST_F(AdminHandlerTest, ListsPushesWhoseErrorTextIsNotUtf8) {
   ASSERT_EQ(json.size(), 1u);
   EXPECT_EQ(json[0]["last_error"].get<std::string>().rfind("rejected: ", 0), 0u);
   EXPECT_EQ(call(http::verb::get, "/api/streams/cam/egress/p1").result(), http::status::ok);
+}
+
+// With JWT auth the admin API (and /metrics) takes only admin tokens; a push takes the
+// egress grant for its stream.
+class AdminAuthTest : public AdminHandlerTest {
+ protected:
+  static constexpr const char* kSecret = "admin-handler-test-secret-32-bytes!";
+  net::HttpResponse callWith(http::verb m, const std::string& target, const std::string& token, std::string body = "") {
+    net::HttpRequest r{m, target, 11};
+    if (!body.empty()) r.set(http::field::content_type, "application/json");
+    if (!token.empty()) r.set(http::field::authorization, "Bearer " + token);
+    r.body() = std::move(body);
+    r.prepare_payload();
+    std::optional<net::HttpResponse> out;
+    secured_.handle(r, std::string_view(target).substr(5),
+                    net::HttpReply([&out](net::HttpResponse res) { out = std::move(res); }, 11, true));
+    EXPECT_TRUE(out.has_value());
+    return out ? std::move(*out) : net::HttpResponse{};
+  }
+  static std::string mint(nlohmann::json c) {
+    c["exp"] = unixTimeMs() / 1000 + 600;
+    return *crypto::jwt::signToken(c.dump(), *crypto::jwt::hmacKey(kSecret));
+  }
+  cluster::AccessPolicy access_{{},
+                                std::make_shared<const crypto::jwt::JwtVerifier>(
+                                    std::vector{*crypto::jwt::hmacKey(kSecret)}, crypto::jwt::JwtVerifyOptions{})};
+  AdminHandler secured_{registry_, workers_, &egress_, nullptr, &access_};
+};
+
+TEST_F(AdminAuthTest, NeedsAnAdminToken) {
+  auto none = callWith(http::verb::get, "/api/streams", "");
+  EXPECT_EQ(none.result(), http::status::unauthorized);
+  EXPECT_EQ(std::string(none[http::field::www_authenticate]).rfind("Bearer", 0), 0u);
+  EXPECT_EQ(callWith(http::verb::get, "/api/sessions", "garbage").result(), http::status::unauthorized);
+  EXPECT_EQ(callWith(http::verb::get, "/api/streams", mint({{"stream", "*"}, {"grants", {"publish"}}})).result(),
+            http::status::forbidden);
+  EXPECT_EQ(callWith(http::verb::get, "/api/streams", mint({{"grants", {"admin"}}})).result(), http::status::ok);
+}
+
+TEST_F(AdminAuthTest, PushesNeedTheEgressGrantForTheirStream) {
+  const std::string push = R"({"url":"rtmp://127.0.0.1/live/x"})";
+  EXPECT_EQ(callWith(http::verb::post, "/api/streams/cam/egress", "", push).result(), http::status::unauthorized);
+  const std::string pusher = mint({{"stream", "cam"}, {"grants", {"egress"}}});
+  EXPECT_EQ(callWith(http::verb::post, "/api/streams/other/egress", pusher, push).result(), http::status::forbidden);
+  EXPECT_TRUE(egress_.started.empty());
+  EXPECT_EQ(callWith(http::verb::post, "/api/streams/cam/egress", pusher, push).result(), http::status::created);
+  EXPECT_EQ(callWith(http::verb::post, "/api/streams/other/egress", mint({{"grants", {"admin"}}}), push).result(),
+            http::status::created);
+  EXPECT_EQ(egress_.started.size(), 2u);
+  // The egress grant opens pushes only, not the rest of the API.
+  EXPECT_EQ(callWith(http::verb::get, "/api/sessions", pusher).result(), http::status::forbidden);
 }
 
 }  // namespace

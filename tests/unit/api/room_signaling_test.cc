@@ -6,7 +6,9 @@
 
 #include <thread>
 
+#include "base/clock.h"
 #include "cluster/local_directory.h"
+#include "crypto/jwt/jwt_verifier.h"
 #include "fake_workers.h"
 #include "support/fixtures.h"
 
@@ -108,6 +110,60 @@ TEST_F(RoomSignalingTest, JoinPublishAndTheOthersGetAnOffer) {
   EXPECT_EQ(b.channel->take("trackUnpublished").size(), 2u);
   ASSERT_FALSE(workers_.closed.empty());
   EXPECT_EQ(a.channel->closedWith, 1000);
+}
+
+// With JWT auth a join needs a token for the room (and for the name, when it has a sub); its
+// grants decide whether the participant publishes and whether it receives the others.
+TEST_F(RoomSignalingTest, JwtGrantsDecideWhatAParticipantMayDo) {
+  const std::string secret = "room-signaling-test-secret-32-bytes";
+  config_.access = cluster::AccessPolicy(
+      {}, std::make_shared<const crypto::jwt::JwtVerifier>(std::vector{*crypto::jwt::hmacKey(secret)},
+                                                           crypto::jwt::JwtVerifyOptions{}));
+  const auto mint = [&](json c) {
+    c["exp"] = unixTimeMs() / 1000 + 600;
+    return *crypto::jwt::signToken(c.dump(), *crypto::jwt::hmacKey(secret));
+  };
+  const auto joinWith = [&](const std::string& name, const std::string& token) {
+    Client c = connect();
+    c.say({{"type", "join"}, {"room", "r"}, {"name", name}, {"token", token}});
+    return c;
+  };
+  Client none = joinWith("x", "");
+  auto errs = none.channel->take("error");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0]["code"], "unauthorized");
+  EXPECT_EQ(errs[0]["message"], "a token is required");
+  Client impostor = joinWith("mallory", mint({{"sub", "alice"}, {"room", "r"}, {"grants", {"publish"}}}));
+  EXPECT_EQ(impostor.channel->take("error").size(), 1u);
+  Client elsewhere = joinWith("alice", mint({{"room", "other"}, {"grants", {"publish"}}}));
+  EXPECT_EQ(elsewhere.channel->take("error").size(), 1u);
+
+  // A viewer: may not publish; a speaker: may not receive.
+  Client viewer = joinWith("viewer", mint({{"sub", "viewer"}, {"room", "r"}, {"grants", {"subscribe"}}}));
+  ASSERT_EQ(viewer.channel->take("joined").size(), 1u);
+  Client speaker = joinWith("speaker", mint({{"room", "r*"}, {"grants", {"publish"}}}));
+  ASSERT_EQ(speaker.channel->take("joined").size(), 1u);
+  const json publish = {{"type", "publish"},
+                        {"sdp", test::readTextFile("tests/fixtures/sdp/chromium-sendonly-offer.sdp")},
+                        {"tracks", {{{"mid", "0"}, {"source", "microphone"}}, {{"mid", "1"}, {"source", "camera"}}}}};
+  viewer.say(publish);
+  errs = viewer.channel->take("error");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0]["code"], "unauthorized");
+  EXPECT_TRUE(workers_.started.empty());
+  speaker.say(publish);
+  ASSERT_EQ(speaker.channel->take("publishAnswer").size(), 1u);
+  Client both = joinWith("both", mint({{"room", "r"}, {"grants", {"publish", "subscribe"}}}));
+  both.say(publish);
+  ASSERT_EQ(both.channel->take("publishAnswer").size(), 1u);
+  settle();
+  EXPECT_EQ(viewer.channel->take("offer").size(), 1u);  // the viewer receives the others
+  EXPECT_EQ(both.channel->take("offer").size(), 1u);
+  EXPECT_TRUE(speaker.channel->take("offer").empty());  // tracks there are, but no subscribe grant
+  speaker.say({{"type", "subscription"}, {"track", "both/camera"}, {"paused", true}});
+  errs = speaker.channel->take("error");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0]["message"], "subscription: the token does not grant subscribe");
 }
 
 // A participant named after a stream some other client publishes (room "r" joined as "cam"

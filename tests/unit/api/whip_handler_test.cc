@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "api/http_util.h"
+#include "base/clock.h"
+#include "crypto/jwt/jwt_verifier.h"
 #include "fake_workers.h"
 #include "support/fixtures.h"
 
@@ -126,7 +130,7 @@ TEST_F(WhipHandlerTest, OptionsAnswersCorsPreflight) {
 }
 
 TEST_F(WhipHandlerTest, TokensPerPrefix) {
-  config_.tokens["private-"] = "s3cret";
+  config_.access = cluster::AccessPolicy({{"private-", "s3cret"}}, nullptr);
   const auto sdp = offer("chromium-sendonly-offer.sdp");
   EXPECT_EQ(call(*whip_, http::verb::post, "/whip/private-a", sdp).result(), http::status::unauthorized);
   EXPECT_EQ(call(*whip_, http::verb::post, "/whip/private-a", sdp, "application/sdp", "Bearer nope").result(),
@@ -134,6 +138,40 @@ TEST_F(WhipHandlerTest, TokensPerPrefix) {
   EXPECT_EQ(call(*whip_, http::verb::post, "/whip/private-a", sdp, "application/sdp", "Bearer s3cret").result(),
             http::status::created);
   EXPECT_EQ(call(*whip_, http::verb::post, "/whip/public", sdp).result(), http::status::created);
+}
+
+// With JWT auth: 401 without a token or with an expired one, 403 for a valid token without
+// the grant or for another stream, 201 for the right one.
+TEST_F(WhipHandlerTest, JwtBearerTokens) {
+  const std::string secret = "whip-handler-test-secret-32-bytes-long";
+  auto verifier = std::make_shared<const crypto::jwt::JwtVerifier>(std::vector{*crypto::jwt::hmacKey(secret)},
+                                                                   crypto::jwt::JwtVerifyOptions{});
+  config_.access = cluster::AccessPolicy({}, verifier);
+  const auto bearer = [&](nlohmann::json c, int64_t ttl = 600) {
+    c["exp"] = unixTimeMs() / 1000 + ttl;
+    return "Bearer " + *crypto::jwt::signToken(c.dump(), *crypto::jwt::hmacKey(secret));
+  };
+  const auto sdp = offer("chromium-sendonly-offer.sdp");
+  auto none = call(*whip_, http::verb::post, "/whip/cam1", sdp);
+  EXPECT_EQ(none.result(), http::status::unauthorized);
+  EXPECT_EQ(std::string(none[http::field::www_authenticate]).rfind("Bearer", 0), 0u);
+  EXPECT_FALSE(none[http::field::access_control_allow_origin].empty());  // a page can read why
+  auto expired = call(*whip_, http::verb::post, "/whip/cam1", sdp, "application/sdp",
+                      bearer({{"stream", "cam1"}, {"grants", {"publish"}}}, -120));
+  EXPECT_EQ(expired.result(), http::status::unauthorized);
+  EXPECT_NE(expired.body().find("expired"), std::string::npos);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/cam1", sdp, "application/sdp",
+                 bearer({{"stream", "cam1"}, {"grants", {"subscribe"}}}))
+                .result(),
+            http::status::forbidden);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/cam1", sdp, "application/sdp",
+                 bearer({{"stream", "cam2"}, {"grants", {"publish"}}}))
+                .result(),
+            http::status::forbidden);
+  EXPECT_EQ(call(*whip_, http::verb::post, "/whip/cam1", sdp, "application/sdp",
+                 bearer({{"stream", "cam*"}, {"grants", {"publish"}}}))
+                .result(),
+            http::status::created);
 }
 
 TEST(Tokens, TheLongestPrefixDecides) {

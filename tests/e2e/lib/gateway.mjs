@@ -109,11 +109,13 @@ export class Gateway {
 }
 
 // Starts rtcgate with `extraArgs`; resolves once /healthz answers 200 and every worker logged its
-// UDP port (bound to `udpListenIp`). With `rtmp: true` it also listens for RTMP on a free port
-// (--rtmp-listen) and is only ready once that port accepts. Rejects (after stopping it) if it
-// exits or does not come up within `timeoutMs`.
+// UDP port (bound to `udpListenIp`; HTTP binds to `httpListenIp` and is reached at 127.0.0.1).
+// With `rtmp: true` it also listens for RTMP on a free port (--rtmp-listen) and is only ready
+// once that port accepts. Rejects (after stopping it) if it exits or does not come up within
+// `timeoutMs`.
 export async function startGateway({
   workers = 1, extraArgs = [], timeoutMs = 15000, logLevel = 'info', rtmp = false, udpListenIp = '127.0.0.1',
+  httpListenIp = '127.0.0.1',
 } = {}) {
   if (!BINARY || !existsSync(BINARY)) throw new Error(`rtcgate binary not found: RTCGATE_BIN=${BINARY}`);
   const httpPort = await freeTcpPort();
@@ -123,7 +125,7 @@ export async function startGateway({
   const logPath = join(dir, 'rtcgate.log');
   const fd = openSync(logPath, 'a');
   const args = [
-    '--http-listen', `127.0.0.1:${httpPort}`,
+    '--http-listen', `${httpListenIp}:${httpPort}`,
     '--udp-listen-ip', udpListenIp,
     '--udp-port', '0',
     '--workers', String(workers),

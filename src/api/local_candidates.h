@@ -1,5 +1,6 @@
 #pragma once
-// Our ICE candidates for a worker: its UDP port on each advertised address (or its own).
+// Our ICE candidates for a worker: its UDP port on each advertised address (or its own),
+// then, with ICE-TCP, its passive TCP candidate on each of them.
 
 #include <vector>
 

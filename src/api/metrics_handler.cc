@@ -42,6 +42,26 @@ void dropFamily(std::string& out, const std::vector<cluster::WorkerMetrics>& wor
   }
 }
 
+// ICE-TCP connections of every worker, and why they closed.
+void iceTcpFamilies(std::string& out, const std::vector<cluster::WorkerMetrics>& workers) {
+  family(out, "rtcgate_ice_tcp_connections", "Open ICE-TCP connections.", "gauge", workers,
+         [](const auto& w) { return w.iceTcp.open; });
+  family(out, "rtcgate_ice_tcp_accepted_total", "ICE-TCP connections accepted.", "counter", workers,
+         [](const auto& w) { return w.iceTcp.accepted; });
+  family(out, "rtcgate_ice_tcp_frames_in_total", "RFC 4571 frames received over ICE-TCP.", "counter", workers,
+         [](const auto& w) { return w.iceTcp.framesIn; });
+  family(out, "rtcgate_ice_tcp_frames_out_total", "RFC 4571 frames sent over ICE-TCP.", "counter", workers,
+         [](const auto& w) { return w.iceTcp.framesOut; });
+  out += "# HELP rtcgate_ice_tcp_closed_total ICE-TCP connections closed (or refused), by reason.\n"
+         "# TYPE rtcgate_ice_tcp_closed_total counter\n";
+  for (size_t r = 0; r < static_cast<size_t>(cluster::IceTcpClose::kCount); ++r) {
+    uint64_t total = 0;
+    for (const auto& w : workers) total += w.iceTcp.closed[r];
+    out += fmt::format("rtcgate_ice_tcp_closed_total{{reason=\"{}\"}} {}\n",
+                       cluster::iceTcpCloseName(static_cast<cluster::IceTcpClose>(r)), total);
+  }
+}
+
 }  // namespace
 
 std::string renderMetrics(const std::vector<cluster::WorkerMetrics>& workers, const std::vector<sfu::SessionInfo>& sessions) {
@@ -98,6 +118,7 @@ std::string renderMetrics(const std::vector<cluster::WorkerMetrics>& workers, co
          [](const auto& w) { return w.sessions; });
   family(out, "rtcgate_packet_pool_buffers", "Packet buffers allocated.", "gauge", workers,
          [](const auto& w) { return w.poolBuffers; });
+  iceTcpFamilies(out, workers);
   dropFamily(out, workers);
   return out;
 }

@@ -18,6 +18,7 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* udpPortOpt = cli.add_option("--udp-port", "UDP port of the first media worker; worker i uses port+i;"
                                                   " 0 = free ports (default 40000)");
   auto* workersOpt = cli.add_option("--workers", "media worker threads, one UDP port each; 0 = one per core");
+  auto* iceTcpOpt = cli.add_option("--ice-tcp", "ICE over TCP on each worker's port number (true/false, default true)");
   auto* advOpt = cli.add_option("--advertised-ip", "IP announced in ICE candidates (repeatable; for NAT/cloud)");
   auto* certOpt = cli.add_option("--cert", "DTLS certificate PEM file (default: generated at start)");
   auto* keyOpt = cli.add_option("--key", "DTLS private key PEM file");
@@ -48,6 +49,7 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*udpIpOpt) config.udpListenIp = udpIpOpt->as<std::string>();
     if (*udpPortOpt) config.udpPort = udpPortOpt->as<uint16_t>();
     if (*workersOpt) config.workers = workersOpt->as<unsigned>();
+    if (*iceTcpOpt) config.iceTcp = iceTcpOpt->as<bool>();
     if (*advOpt) config.advertisedIps = advOpt->as<std::vector<std::string>>();
     if (*certOpt) config.certFile = certOpt->as<std::string>();
     if (*keyOpt) config.keyFile = keyOpt->as<std::string>();

@@ -70,7 +70,7 @@ void loadConfigFile(const std::string& path, Config& config) {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
-      "max_rooms",   "max_room_participants", "room_grace_seconds", "auth"};
+      "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()))
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
@@ -86,6 +86,11 @@ void loadConfigFile(const std::string& path, Config& config) {
   if (workers < 0 || workers > 256) throw std::runtime_error("config: workers out of range");
   config.workers = static_cast<unsigned>(workers);
   takeStrings(root, "advertised_ips", config.advertisedIps);
+  take(root, "ice_tcp", config.iceTcp);
+  int64_t iceTcpMax = static_cast<int64_t>(config.iceTcpMaxConnections);
+  take(root, "ice_tcp_max_connections", iceTcpMax);
+  if (iceTcpMax < 1 || iceTcpMax > 100000) throw std::runtime_error("config: ice_tcp_max_connections must be 1..100000");
+  config.iceTcpMaxConnections = static_cast<size_t>(iceTcpMax);
   takeStrings(root, "ice_servers", config.iceServers);
   if (const auto* tokens = root.get_as<toml::table>("tokens")) {
     config.tokens.clear();

@@ -21,6 +21,11 @@ struct Config {
   uint16_t udpPort = 40000;
   // Media worker threads; 0 = one per core.
   unsigned workers = 0;
+  // ICE-TCP (RFC 6544): each worker also listens on TCP at its UDP port number, and answers
+  // carry a passive TCP candidate below the UDP ones, for clients whose UDP is blocked.
+  bool iceTcp = true;
+  // ICE-TCP connections each worker holds (authenticated or not) before refusing more.
+  size_t iceTcpMaxConnections = 1000;
   // Addresses put in ICE candidates (NAT/cloud public IPs). Empty = the listen address.
   std::vector<std::string> advertisedIps;
   // DTLS certificate and key (PEM). Empty = a fresh ECDSA P-256 certificate at start.

@@ -80,11 +80,18 @@ std::optional<int> Gateway::startWorkers() {
     }
     auto worker = std::make_unique<cluster::Worker>(i, cert_, static_cast<cluster::WorkerObserver&>(*this));
     worker->setCodecPool(&codecPool_, static_cast<int>(config_.keyframeIntervalMs));
+    if (config_.iceTcp) {
+      cluster::IceTcpLimits limits;
+      limits.maxConnections = config_.iceTcpMaxConnections;
+      worker->enableIceTcp(limits);
+    }
     if (auto st = worker->start(*udpAddr); !st.ok()) {
-      spdlog::error("worker {}: cannot bind UDP {}: {}", i, udpAddr->toString(), st.error().message);
+      spdlog::error("worker {}: cannot bind UDP{} {}: {}", i, config_.iceTcp ? " and TCP" : "", udpAddr->toString(),
+                    st.error().message);
       return 1;
     }
     spdlog::info("worker {}: media UDP port {}", i, worker->udpAddress().toString());
+    if (config_.iceTcp) spdlog::info("worker {}: ICE-TCP port {}", i, worker->tcpAddress().toString());
     workers_.add(std::move(worker));
   }
   if (config_.advertisedIps.empty() && (config_.udpListenIp == "0.0.0.0" || config_.udpListenIp == "::")) {

@@ -29,6 +29,9 @@ enum class DropReason : uint8_t {
   kTooOld,               // older than what the consumer already sent
   kOversize,             // does not fit a send buffer with the consumer's header
   kNotConnected,         // a consumer's transport is not connected (yet or any more)
+  // ICE-TCP: a datagram for a TCP path whose connection is gone, or whose send buffer is full.
+  kTcpClosed,
+  kTcpBacklog,
   kCount,
 };
 
@@ -54,6 +57,8 @@ constexpr std::string_view dropReasonName(DropReason r) noexcept {
     case DropReason::kTooOld: return "too_old";
     case DropReason::kOversize: return "oversize";
     case DropReason::kNotConnected: return "not_connected";
+    case DropReason::kTcpClosed: return "tcp_closed";
+    case DropReason::kTcpBacklog: return "tcp_backlog";
     case DropReason::kCount: break;
   }
   return "unknown";

@@ -83,8 +83,9 @@ std::string SocketAddress::ipString() const {
 }
 
 std::string SocketAddress::toString() const {
-  if (isIpv6()) return "[" + ipString() + "]:" + std::to_string(port());
-  if (isIpv4()) return ipString() + ":" + std::to_string(port());
+  const char* suffix = isTcp() ? "/tcp" : "";
+  if (isIpv6()) return "[" + ipString() + "]:" + std::to_string(port()) + suffix;
+  if (isIpv4()) return ipString() + ":" + std::to_string(port()) + suffix;
   return "<none>";
 }
 
@@ -95,6 +96,8 @@ size_t SocketAddress::hash() const noexcept {
   };
   const uint16_t p = port();
   mix(reinterpret_cast<const uint8_t*>(&p), sizeof p);
+  const auto t = static_cast<uint8_t>(transport_);
+  mix(&t, 1);
   if (isIpv4()) {
     const uint32_t a = ipv4Addr();
     mix(reinterpret_cast<const uint8_t*>(&a), sizeof a);
@@ -105,7 +108,8 @@ size_t SocketAddress::hash() const noexcept {
 }
 
 bool operator==(const SocketAddress& a, const SocketAddress& b) noexcept {
-  if (a.storage_.ss_family != b.storage_.ss_family || a.port() != b.port()) return false;
+  if (a.storage_.ss_family != b.storage_.ss_family || a.port() != b.port() || a.transport_ != b.transport_)
+    return false;
   if (a.isIpv4()) return a.ipv4Addr() == b.ipv4Addr();
   if (a.isIpv6()) return std::memcmp(a.ipv6Bytes(), b.ipv6Bytes(), 16) == 0;
   return true;

@@ -1,6 +1,8 @@
 #pragma once
 // SocketAddress: an IPv4 or IPv6 address and port, a value type usable as a map key.
-// Lives in base/ so sans-IO layers can name peers without touching sockets.
+// Lives in base/ so sans-IO layers can name peers without touching sockets. It also says
+// whether the path is UDP (the default) or a TCP connection (ICE-TCP): the same ip:port over
+// TCP is another path, so the two compare unequal and a sender knows which socket to use.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -25,7 +27,17 @@ class SocketAddress {
   // "1.2.3.4" or "::1" plus a port; nullopt if the text is not an IP literal.
   static std::optional<SocketAddress> parse(std::string_view ip, uint16_t port);
 
+  enum class Transport : uint8_t { kUdp, kTcp };
+
   bool empty() const noexcept { return storage_.ss_family == AF_UNSPEC; }
+  Transport transport() const noexcept { return transport_; }
+  bool isTcp() const noexcept { return transport_ == Transport::kTcp; }
+  // The same address and port on `t`.
+  SocketAddress withTransport(Transport t) const noexcept {
+    SocketAddress a = *this;
+    a.transport_ = t;
+    return a;
+  }
   bool isIpv4() const noexcept { return storage_.ss_family == AF_INET; }
   bool isIpv6() const noexcept { return storage_.ss_family == AF_INET6; }
   uint16_t port() const noexcept;
@@ -39,7 +51,7 @@ class SocketAddress {
   socklen_t sockaddrLen() const noexcept;
 
   std::string ipString() const;
-  std::string toString() const;  // "1.2.3.4:5" or "[::1]:5"
+  std::string toString() const;  // "1.2.3.4:5" or "[::1]:5", with "/tcp" after a TCP path
   size_t hash() const noexcept;
 
   friend bool operator==(const SocketAddress& a, const SocketAddress& b) noexcept;
@@ -47,6 +59,7 @@ class SocketAddress {
 
  private:
   sockaddr_storage storage_;
+  Transport transport_ = Transport::kUdp;
 };
 
 struct SocketAddressHash {

@@ -10,6 +10,7 @@
 #include "base/drop_counters.h"
 #include "base/result.h"
 #include "base/socket_address.h"
+#include "cluster/ice_tcp_server.h"
 #include "net/udp_socket.h"
 #include "sfu/router.h"
 #include "sfu/session_info.h"
@@ -28,6 +29,7 @@ struct WorkerMetrics {
   sfu::RenditionCounters renditions;
   size_t renditionsRunning = 0;
   size_t frameSinks = 0;  // RTMP players and pushes
+  IceTcpStats iceTcp;
 };
 
 // A worker's answer, run on the control thread (possibly before the call returns).
@@ -39,6 +41,11 @@ class MediaWorkers {
   virtual ~MediaWorkers() = default;
   virtual unsigned count() const = 0;
   virtual SocketAddress udpAddress(unsigned worker) const = 0;
+  // The worker's ICE-TCP address (same port number, tagged TCP); empty when ICE-TCP is off.
+  virtual SocketAddress tcpAddress(unsigned worker) const {
+    (void)worker;
+    return {};
+  }
   // Start a session. A worker that does not answer in time gets a timeout error, and the
   // session is rolled back on it (never started later).
   virtual void addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, Completion<Status> done) = 0;

@@ -27,12 +27,42 @@ Worker::Worker(unsigned index, std::shared_ptr<const crypto::dtls::Certificate> 
 Worker::~Worker() { stop(); }
 
 Status Worker::start(const SocketAddress& udpAddress) {
-  // The socket is opened before the thread starts, so no other thread touches it after.
-  RTCGATE_TRY(socket_.open(udpAddress));
-  udpAddress_ = socket_.localAddress();
+  // The sockets are opened before the thread starts, so no other thread touches them after.
+  RTCGATE_TRY(bind(udpAddress));
   loop_.post([this] { tick(); });
   loop_.start();
   return {};
+}
+
+Status Worker::bind(const SocketAddress& udpAddress) {
+  if (!iceTcpLimits_) {
+    RTCGATE_TRY(socket_.open(udpAddress));
+    udpAddress_ = socket_.localAddress();
+    return {};
+  }
+  // ICE-TCP listens at the UDP port's number. A fixed port must be free on both; a free
+  // port (0) is picked for UDP and tried on TCP, a few times if TCP has it taken.
+  const int attempts = udpAddress.port() == 0 ? 20 : 1;
+  Status last = Error{Error::Code::kInternal, "no port free for both UDP and TCP"};
+  for (int i = 0; i < attempts; ++i) {
+    RTCGATE_TRY(socket_.open(udpAddress));
+    auto tcp = std::make_unique<IceTcpServer>(loop_, clock_, pool_, demux_, *iceTcpLimits_);
+    last = tcp->listen(socket_.localAddress());
+    if (last.ok()) {
+      udpAddress_ = socket_.localAddress();
+      tcpAddress_ = tcp->localAddress();
+      iceTcp_ = std::move(tcp);
+      return {};
+    }
+    socket_.close();
+  }
+  return last;
+}
+
+DropCounters Worker::demuxDrops() const noexcept {
+  DropCounters d = demux_.drops();
+  if (iceTcp_) d.merge(iceTcp_->drops());
+  return d;
 }
 
 void Worker::stop() {
@@ -47,7 +77,8 @@ void Worker::teardown() {
   auto finished = done->get_future();
   loop_.post([this, done] {
     tickTimer_.cancel();
-    router_.reset();  // closes every session (DTLS close_notify) while the socket is open
+    router_.reset();  // closes every session (DTLS close_notify) while the sockets are open
+    if (iceTcp_) iceTcp_->close();
     socket_.close();
     done->set_value();
   });
@@ -67,7 +98,13 @@ void Worker::onDatagram(PacketRef packet, const SocketAddress& from) {
   demux_.route(std::move(packet), from);
 }
 
-void Worker::sendDatagram(PacketRef datagram, const SocketAddress& to) { socket_.send(std::move(datagram), to); }
+void Worker::sendDatagram(PacketRef datagram, const SocketAddress& to) {
+  if (!to.isTcp()) {
+    socket_.send(std::move(datagram), to);
+  } else if (iceTcp_) {
+    iceTcp_->send(std::move(datagram), to);
+  }
+}
 
 void Worker::onPeerEnded(sfu::Peer& peer, std::string_view reason) {
   spdlog::info("worker {}: session {} ({}) ended: {}", index_, peer.id(), peer.streamName(), reason);

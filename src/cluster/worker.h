@@ -1,6 +1,7 @@
 #pragma once
-// Worker: one media thread — its event loop, packet pool, the UDP port its peers share,
-// the demux of that port and the SFU router of the streams it holds.
+// Worker: one media thread — its event loop, packet pool, the UDP port its peers share (and
+// the same port number over TCP for ICE-TCP), the demux of both and the SFU router of the
+// streams it holds.
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include "base/drop_counters.h"
 #include "base/executor.h"
 #include "base/packet_buffer.h"
+#include "cluster/ice_tcp_server.h"
 #include "codec/codec_pool.h"
 #include "crypto/dtls/dtls_context.h"
 #include "net/event_loop.h"
@@ -37,12 +39,17 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   Worker(unsigned index, std::shared_ptr<const crypto::dtls::Certificate> certificate, WorkerObserver& observer);
   ~Worker() override;
 
-  // Binds the worker's UDP port and starts its thread.
+  // Binds the worker's UDP port (and, with ICE-TCP, a TCP listener on the same port number:
+  // with port 0, a free number that is free for both) and starts its thread.
   Status start(const SocketAddress& udpAddress);
   void stop();
 
   unsigned index() const noexcept { return index_; }
   const SocketAddress& udpAddress() const noexcept { return udpAddress_; }
+  // The ICE-TCP listening address (tagged TCP), empty when ICE-TCP is off.
+  const SocketAddress& tcpAddress() const noexcept { return tcpAddress_; }
+  // Turns ICE-TCP on with these bounds (before start).
+  void enableIceTcp(IceTcpLimits limits) { iceTcpLimits_ = limits; }
 
   // Renditions of this worker's streams run on `pool` (set before start; null: pass-through only).
   void setCodecPool(codec::CodecPool* pool, int keyframeIntervalMs) noexcept {
@@ -66,7 +73,8 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   // that has not ticked for a while is stalled. Any thread may read it.
   int64_t lastTickUs() const noexcept { return lastTickUs_.load(std::memory_order_relaxed); }
   // Counters that only the worker thread may read, copied there.
-  DropCounters demuxDrops() const noexcept { return demux_.drops(); }
+  DropCounters demuxDrops() const noexcept;
+  IceTcpStats iceTcpStats() const noexcept { return iceTcp_ ? iceTcp_->stats() : IceTcpStats{}; }
   const net::UdpSocketStats& socketStats() const noexcept { return socket_.stats(); }
   const PacketPool& packetPool() const noexcept { return pool_; }
 
@@ -86,6 +94,7 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
 
  private:
   void tick();
+  Status bind(const SocketAddress& udpAddress);
   // Shutdown only: tears the router down on the worker thread and waits for it.
   void teardown();
 
@@ -96,8 +105,11 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   PacketPool pool_;
   net::UdpSocket socket_;
   SocketAddress udpAddress_;
+  SocketAddress tcpAddress_;
   std::unique_ptr<crypto::dtls::DtlsContext> dtls_;
   transport::webrtc::PeerDemux demux_;
+  std::optional<IceTcpLimits> iceTcpLimits_;
+  std::unique_ptr<IceTcpServer> iceTcp_;
   std::unique_ptr<sfu::Router> router_;
   net::Timer tickTimer_;
   codec::CodecPool* codecPool_ = nullptr;

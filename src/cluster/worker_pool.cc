@@ -162,6 +162,7 @@ void WorkerPool::metrics(cluster::Completion<std::vector<cluster::WorkerMetrics>
         m.drops.merge(worker.demuxDrops());
         m.drops.merge(router.counters().drops);
         m.udp = worker.socketStats();
+        m.iceTcp = worker.iceTcpStats();
         m.poolBuffers = worker.packetPool().total();
         m.poolFree = worker.packetPool().available();
         m.renditions = router.renditionCounters();

@@ -32,6 +32,7 @@ class WorkerPool final : public MediaWorkers {
 
   unsigned count() const override { return static_cast<unsigned>(workers_.size()); }
   SocketAddress udpAddress(unsigned worker) const override { return workers_.at(worker)->udpAddress(); }
+  SocketAddress tcpAddress(unsigned worker) const override { return workers_.at(worker)->tcpAddress(); }
   void addPublisher(unsigned worker, sfu::SessionSpec spec, bool replace, Completion<Status> done) override;
   void addSubscriber(unsigned worker, sfu::SessionSpec spec, Completion<Status> done) override;
   void addRoomSubscriber(unsigned worker, sfu::SessionSpec spec, std::vector<sfu::ConsumerBinding> bindings,

@@ -19,27 +19,28 @@ void PeerDemux::removeSink(DatagramSink& sink) {
   std::erase_if(byUfrag_, [&](const auto& kv) { return kv.second == &sink; });
 }
 
-void PeerDemux::route(PacketRef packet, const SocketAddress& from) noexcept {
+bool PeerDemux::route(PacketRef packet, const SocketAddress& from) noexcept {
   if (auto it = byAddress_.find(from); it != byAddress_.end()) {
     it->second->onDatagram(std::move(packet), from);
-    return;
+    return true;
   }
   const auto bytes = packet->span();
   if (!wire::stun::looksLikeStun(bytes)) {
     drops_.count(DropReason::kUnknownSource);
-    return;
+    return false;
   }
   const std::string_view ufrag = wire::stun::recipientUfrag(bytes);
   if (ufrag.empty()) {
     drops_.count(DropReason::kBadStun);
-    return;
+    return false;
   }
   if (auto it = byUfrag_.find(ufrag); it != byUfrag_.end()) {
     // Not bound yet: the agent binds the address only once the request authenticates.
     it->second->onDatagram(std::move(packet), from);
-    return;
+    return true;
   }
   drops_.count(DropReason::kUnknownSource);
+  return false;
 }
 
 }  // namespace rtcgate::transport::webrtc

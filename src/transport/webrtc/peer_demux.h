@@ -33,8 +33,11 @@ class PeerDemux {
   // Forgets every ufrag and address of `sink` (on close).
   void removeSink(DatagramSink& sink);
 
-  // Hands the datagram to its peer, or counts it as a drop (unknown source, bad STUN).
-  void route(PacketRef packet, const SocketAddress& from) noexcept;
+  // Hands the datagram to its peer (true), or counts it as a drop (unknown source, bad STUN).
+  bool route(PacketRef packet, const SocketAddress& from) noexcept;
+  // Whether a peer is registered under this local ufrag (ICE-TCP vets a connection's first
+  // request with it before the agent sees it).
+  bool hasUfrag(std::string_view ufrag) const noexcept { return byUfrag_.find(ufrag) != byUfrag_.end(); }
 
   size_t addressCount() const noexcept { return byAddress_.size(); }
   size_t ufragCount() const noexcept { return byUfrag_.size(); }

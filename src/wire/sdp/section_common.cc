@@ -93,6 +93,20 @@ SdpResult<bool> readRemoteIdentity(const SessionDescription& sd, const MediaSect
   return true;
 }
 
+uint32_t hostCandidatePriority(bool tcpPassive, uint32_t index, uint16_t component) noexcept {
+  // RFC 8445 §5.1.2.1: priority = 2^24 * type pref + 2^8 * local pref + (256 - component).
+  uint32_t type = 126;  // host
+  uint32_t local = 65535u - index % 1024;
+  if (tcpPassive) {
+    // RFC 6544 §4.2: local pref = 2^13 * direction-pref + other-pref, direction-pref 4 for a
+    // passive host candidate; and a type preference below UDP host (libwebrtc's 90), so
+    // every UDP pair outranks every TCP one and TCP is used only when UDP fails.
+    type = 90;
+    local = (4u << 13) + (8191u - index % 1024);
+  }
+  return (type << 24) | (local << 8) | (256u - component);
+}
+
 std::vector<Candidate> hostCandidates(const std::vector<HostCandidate>& hosts) {
   std::vector<Candidate> out;
   for (size_t i = 0; i < hosts.size(); ++i) {
@@ -101,9 +115,7 @@ std::vector<Candidate> hostCandidates(const std::vector<HostCandidate>& hosts) {
     c.foundation = std::to_string(i + 1);
     c.component = 1;
     c.transport = h.transport == "tcp" ? "tcp" : "udp";
-    // RFC 8445 §5.1.2.1: host type preference 126; UDP above TCP through local preference.
-    uint32_t local = (c.transport == "udp" ? 65535u : 32767u) - static_cast<uint32_t>(i % 1024);
-    c.priority = (126u << 24) | (local << 8) | (256u - c.component);
+    c.priority = hostCandidatePriority(c.transport == "tcp", static_cast<uint32_t>(i), c.component);
     c.address = h.ip;
     c.port = h.port;
     c.type = "host";

@@ -50,6 +50,8 @@ SdpResult<bool> readRemoteIdentity(const SessionDescription& sd, const MediaSect
 
 // Our host candidates in SDP form (RFC 8445 §5.1.2.1 priorities).
 std::vector<Candidate> hostCandidates(const std::vector<HostCandidate>& hosts);
+// The priority of our `index`-th host candidate: UDP, or passive TCP (RFC 6544 §4.2) below it.
+uint32_t hostCandidatePriority(bool tcpPassive, uint32_t index, uint16_t component) noexcept;
 // a=rtpmap / a=rtcp-fb / a=fmtp of each codec, then its RTX pair, as Chromium orders them.
 void writeCodecLines(AttributeList& out, const std::vector<NegotiatedCodec>& codecs);
 // RFC 5576 a=ssrc-group:FID (when `withRtx`) and a=ssrc cname/msid lines of a stream we send.

@@ -89,6 +89,13 @@ export class Gateway {
     return ports;
   }
 
+  // ICE-TCP ports per worker, from the "worker i: ICE-TCP port IP:PORT/tcp" start lines.
+  tcpPorts() {
+    const ports = [];
+    for (const m of this.log().matchAll(/worker (\d+): ICE-TCP port [^\s]*:(\d+)\/tcp/g)) ports[Number(m[1])] = Number(m[2]);
+    return ports;
+  }
+
   // SIGTERM, then SIGKILL if it has not exited within `graceMs`. Safe to call twice.
   async stop(graceMs = 5000) {
     if (this.exitCode !== null) return this.exitCode;

@@ -1,5 +1,6 @@
 // loss.mjs: random packet loss with nftables inside the suite's private network namespace (this
-// kernel has no netem): a table with one rule dropping a share of the UDP packets sent to a port.
+// kernel has no netem): a table with one rule dropping a share of the UDP packets sent to a port;
+// and a table dropping all UDP (for ICE-TCP).
 import { execFileSync } from 'node:child_process';
 
 function nft(...args) {
@@ -21,6 +22,33 @@ export class UdpLoss {
     nft('add', 'chain', 'inet', table, 'loss', `{ type filter hook ${hook} priority 0; policy accept; }`);
     nft('add', 'rule', 'inet', table, 'loss', 'udp', 'dport', String(port),
       'numgen', 'random', 'mod', '100', '<', String(percent), 'counter', 'drop');
+  }
+
+  dropped() {
+    const m = nft('list', 'table', 'inet', this.table).match(/counter packets (\d+)/);
+    return m ? Number(m[1]) : 0;
+  }
+
+  remove() {
+    try {
+      nft('delete', 'table', 'inet', this.table);
+    } catch {}
+  }
+}
+
+// Drops every UDP packet leaving this namespace's processes (the `output` hook sees loopback
+// traffic too): browsers and the gateway can only reach each other over TCP. Call remove().
+export class UdpBlock {
+  constructor(table) {
+    try {
+      execFileSync('nft', ['--version']);
+    } catch {
+      throw new Error('nft (nftables) is needed to block UDP: run scripts/install-deps.sh');
+    }
+    this.table = table;
+    nft('add', 'table', 'inet', table);
+    nft('add', 'chain', 'inet', table, 'out', '{ type filter hook output priority 0; policy accept; }');
+    nft('add', 'rule', 'inet', table, 'out', 'meta', 'l4proto', 'udp', 'counter', 'drop');
   }
 
   dropped() {

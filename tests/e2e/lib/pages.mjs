@@ -131,6 +131,27 @@ export async function localMediaPort(page, name) {
   }, name);
 }
 
+// The selected ICE candidate pair of session `name` with both of its candidates
+// ({state, nominated, local: {protocol, port, candidateType, tcpType}, remote: {...}}), or null.
+export async function selectedPair(page, name) {
+  return page.evaluate(async (name) => {
+    const report = await window.__e2e.sessions[name].pc.getStats();
+    let pair = null;
+    report.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+    });
+    if (!pair) report.forEach((s) => {
+      if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;
+    });
+    if (!pair) return null;
+    const side = (id) => {
+      const c = report.get(id);
+      return c ? { protocol: c.protocol, address: c.address, port: c.port, candidateType: c.candidateType, tcpType: c.tcpType ?? null } : null;
+    };
+    return { state: pair.state, nominated: pair.nominated, local: side(pair.localCandidateId), remote: side(pair.remoteCandidateId) };
+  }, name);
+}
+
 export async function setLayer(page, name, layer) {
   return page.evaluate(({ name, layer }) => window.__e2e.sessions[name].setLayer(layer), { name, layer });
 }

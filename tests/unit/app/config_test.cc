@@ -42,6 +42,23 @@ TEST(Config, OverridesAndRejectsUnknownKeys) {
   std::remove(range.c_str());
 }
 
+TEST(Config, IceTcpIsOnByDefaultAndCanBeTurnedOff) {
+  Config c;
+  loadConfigFile(test::sourcePath("config/rtcgate.toml"), c);
+  EXPECT_TRUE(c.iceTcp);
+  EXPECT_EQ(c.iceTcpMaxConnections, 1000u);
+  const auto path = writeTemp("ice_tcp = false\nice_tcp_max_connections = 50\n");
+  loadConfigFile(path, c);
+  EXPECT_FALSE(c.iceTcp);
+  EXPECT_EQ(c.iceTcpMaxConnections, 50u);
+  for (const char* bad : {"ice_tcp = \"yes\"\n", "ice_tcp_max_connections = 0\n"}) {
+    const auto f = writeTemp(bad);
+    EXPECT_THROW(loadConfigFile(f, c), std::runtime_error) << bad;
+    std::remove(f.c_str());
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Config, RtmpAndTranscodingKeys) {
   Config c;
   EXPECT_EQ(c.rtmpListen, "127.0.0.1:1935");

@@ -31,5 +31,20 @@ TEST(SocketAddress, EqualityAndHashIgnoreNothingButAddressAndPort) {
   EXPECT_EQ(round, a);
 }
 
+// ICE-TCP: the same ip:port over TCP is another path (another key in the demux).
+TEST(SocketAddress, TcpPathDiffersFromTheUdpOne) {
+  const auto udp = *SocketAddress::parse("10.0.0.1", 9);
+  const auto tcp = udp.withTransport(SocketAddress::Transport::kTcp);
+  EXPECT_FALSE(udp.isTcp());
+  EXPECT_TRUE(tcp.isTcp());
+  EXPECT_NE(udp, tcp);
+  EXPECT_EQ(tcp.port(), 9);
+  EXPECT_EQ(tcp.ipString(), "10.0.0.1");
+  EXPECT_EQ(tcp.toString(), "10.0.0.1:9/tcp");
+  EXPECT_EQ(tcp.withTransport(SocketAddress::Transport::kUdp), udp);
+  std::unordered_set<SocketAddress, SocketAddressHash> set{udp, tcp, tcp};
+  EXPECT_EQ(set.size(), 2u);
+}
+
 }  // namespace
 }  // namespace rtcgate

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "api/turn_metrics.h"
+
 #include "api/http_util.h"
 
 namespace rtcgate::api {
@@ -125,6 +127,7 @@ void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, 
     workers_.sessions([this, head, reply, metrics = std::move(metrics)](std::vector<sfu::SessionInfo> sessions) {
       std::string text = renderMetrics(metrics, sessions);
       if (rooms_) text += renderRoomMetrics(rooms_->counters());
+      if (turn_) text += renderTurnMetrics(*turn_);
       reply(net::makeResponse(head, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
     });
   });

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/http_util.h"
+#include "api/ice_servers.h"
 #include "api/local_candidates.h"
 #include "base/constant_time.h"
 #include "cluster/session_id.h"
@@ -79,7 +80,7 @@ net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
   auto res = net::makeResponse(req, http::status::no_content, "");
   res.set("Accept-Post", "application/sdp");
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
-  for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
+  addIceServerLinks(res, config_, req);
   return res;
 }
 
@@ -197,7 +198,7 @@ net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const clust
   res.set(http::field::location, prefix() + entry.stream + "/" + entry.id);
   res.set(http::field::etag, entry.etag);
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
-  for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
+  addIceServerLinks(res, config_, head);
   return res;
 }
 

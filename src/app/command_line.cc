@@ -29,6 +29,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* graceOpt = cli.add_option("--room-grace-seconds", "seconds a room participant whose connection dropped is kept")
                        ->check(CLI::Range(1, 300));
   auto* roomSizeOpt = cli.add_option("--max-room-participants", "participants per room (2-100)")->check(CLI::Range(2, 100));
+  auto* turnOpt = cli.add_option("--turn-listen", "TURN (UDP and TCP) listen address ip:port; port 0 = any free port;"
+                                 " \"\" = no TURN server");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -45,6 +47,10 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*rtmpNameOpt) config.rtmpStreamName = rtmpNameOpt->as<std::string>();
     if (*graceOpt) config.roomGraceSeconds = graceOpt->as<int64_t>();
     if (*roomSizeOpt) config.maxRoomParticipants = roomSizeOpt->as<size_t>();
+    if (*turnOpt) {
+      config.turnListen = turnOpt->as<std::string>();
+      config.turnEnabled = !config.turnListen.empty();
+    }
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {

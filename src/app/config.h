@@ -58,6 +58,18 @@ struct Config {
   // ["10.0.0.0/8"] for a CDN ingest inside the network. Private, link-local (cloud
   // metadata) and other special ranges are refused unless named here.
   std::vector<std::string> egressAllowedNetworks;
+
+  // Built-in TURN server (RFC 8656; docs/TURN.md): it relays only to rtcgate's own media
+  // ports, with REST API credentials handed out in Link headers and room join answers.
+  bool turnEnabled = true;
+  std::string turnListen;      // UDP and TCP ip:port; "" = the HTTP listen IP, port 3478
+  std::string turnSecret;      // REST API shared secret; "" = a random one at each start
+  std::string turnRealm = "rtcgate";
+  int64_t turnCredentialTtlSeconds = 86400;  // validity of the credentials handed out
+  size_t turnMaxAllocations = 1000;          // in total (one UDP socket each)
+  size_t turnMaxAllocationsPerUser = 16;     // per handed-out credential
+  uint64_t turnMaxBitrate = 20'000'000;      // bits/s per allocation, both ways together
+  uint64_t turnMaxUserBitrate = 40'000'000;  // bits/s over a credential's allocations
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

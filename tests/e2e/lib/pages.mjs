@@ -30,28 +30,29 @@ export async function openDemo(browser, gw, label) {
 }
 
 // Publishes the fake camera (width x height) and microphone under `stream` as session `name`.
-export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token } = {}) {
+// `ice` takes the ICE options of web/sdk/whip.js publish()/play(): { askIceServers, iceTransportPolicy }.
+export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token, ice = {} } = {}) {
   return page.evaluate(
-    async ({ stream, name, simulcast, width, height, token }) => {
+    async ({ stream, name, simulcast, width, height, token, ice }) => {
       const media = await navigator.mediaDevices.getUserMedia({
         video: { width: { exact: width }, height: { exact: height } },
         audio: true,
       });
-      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token });
+      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token, ...ice });
       window.__e2e.sessions[name] = s;
       return { location: s.resourceUrl };
     },
-    { stream, name, simulcast, width, height, token },
+    { stream, name, simulcast, width, height, token, ice },
   );
 }
 
 // Plays `stream` as session `name`, with the remote tracks attached to <video> and <audio>
 // elements that were started: Chromium only decodes (and reports totalAudioEnergy for) audio
 // that is played out.
-export async function startPlayer(page, stream, { name = 'play', layer, token } = {}) {
+export async function startPlayer(page, stream, { name = 'play', layer, token, ice = {} } = {}) {
   return page.evaluate(
-    async ({ stream, name, layer, token }) => {
-      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token });
+    async ({ stream, name, layer, token, ice }) => {
+      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token, ...ice });
       window.__e2e.sessions[name] = s;
       const video = document.createElement('video');
       const audio = document.createElement('audio');
@@ -70,7 +71,7 @@ export async function startPlayer(page, stream, { name = 'play', layer, token } 
       await Promise.allSettled([video.play(), audio.play()]);
       return { location: s.resourceUrl };
     },
-    { stream, name, layer, token },
+    { stream, name, layer, token, ice },
   );
 }
 
@@ -128,6 +129,21 @@ export async function localMediaPort(page, name) {
       if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s;
     });
     return pair ? report.get(pair.localCandidateId)?.port ?? null : null;
+  }, name);
+}
+
+// The local candidate of session `name`'s selected pair: { candidateType, protocol,
+// relayProtocol, url, address, port } (null before a pair is selected).
+export async function selectedLocalCandidate(page, name) {
+  return page.evaluate(async (name) => {
+    const report = await window.__e2e.sessions[name].pc.getStats();
+    let pair = null;
+    report.forEach((s) => {
+      if (s.type === 'transport' && s.selectedCandidatePairId) pair = report.get(s.selectedCandidatePairId);
+    });
+    const c = pair ? report.get(pair.localCandidateId) : null;
+    return c ? { candidateType: c.candidateType, protocol: c.protocol, relayProtocol: c.relayProtocol ?? null,
+                 url: c.url ?? null, address: c.address, port: c.port } : null;
   }, name);
 }
 

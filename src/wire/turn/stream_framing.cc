@@ -11,6 +11,9 @@ Result<size_t> nextFrameLength(std::span<const uint8_t> buffered, size_t maxFram
   const size_t length = loadU16(buffered.data() + 2);
   size_t frame = 0;
   if ((buffered[0] & 0xC0) == 0) {
+    // The magic cookie tells STUN from other bytes with two zero top bits (a TLS record is 0x16).
+    if (buffered.size() < 8) return size_t{0};
+    if (loadU32(buffered.data() + 4) != stun::kMagicCookie) return Error::malformed("turn stream: no STUN magic cookie");
     if (length % 4 != 0) return Error::malformed("turn stream: STUN length not a multiple of 4");
     frame = stun::kHeaderSize + length;
   } else if (looksLikeChannelData(buffered)) {

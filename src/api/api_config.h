@@ -2,6 +2,7 @@
 // ApiConfig: the settings the HTTP API needs (a slice of the app's Config).
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,15 @@ struct ApiConfig {
   size_t maxRoomParticipants = 50;
   int64_t roomGraceUs = 20'000'000;
   std::string webRoot = "web";
+
+  // The built-in TURN server as clients are told of it (set once it listens).
+  struct Turn {
+    bool enabled = false;
+    std::string host;  // "" = the host the HTTP request was sent to
+    uint16_t port = 0;
+    std::string secret;  // REST API shared secret
+    int64_t credentialTtlSeconds = 86400;
+  } turn;
 };
 
 }  // namespace rtcgate::api

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/access_response.h"
+#include "api/turn_metrics.h"
 #include "api/http_util.h"
 
 namespace rtcgate::api {
@@ -181,6 +182,7 @@ void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, 
       std::string text = renderMetrics(metrics, sessions);
       if (rooms_) text += renderRoomMetrics(rooms_->counters());
       if (http_) text += renderHttpMetrics(http_->counters());
+      if (turn_) text += renderTurnMetrics(*turn_);
       reply(net::makeResponse(head, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
     });
   });

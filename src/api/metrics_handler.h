@@ -5,6 +5,7 @@
 #include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "net/http_server.h"
+#include "transport/turn/turn_types.h"
 
 namespace rtcgate::api {
 
@@ -16,12 +17,15 @@ class MetricsHandler final : public net::HttpHandler {
                           const net::HttpServer* http = nullptr, const cluster::AccessPolicy* access = nullptr)
       : workers_(workers), rooms_(rooms), http_(http), access_(access) {}
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
+  // The built-in TURN server's counters (null = no TURN metrics).
+  void setTurnStats(const transport::turn::TurnStats* turn) { turn_ = turn; }
 
  private:
   cluster::MediaWorkers& workers_;
   const RoomSignaling* rooms_;
   const net::HttpServer* http_;
   const cluster::AccessPolicy* access_;
+  const transport::turn::TurnStats* turn_ = nullptr;
 };
 
 // The HTTP listener families: open connections, refused connections and timeouts by reason.

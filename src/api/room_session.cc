@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "api/ice_servers.h"
 #include "api/local_candidates.h"
 #include "api/room_json.h"
 #include "base/clock.h"
@@ -113,7 +114,8 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
   channel->send(room::message("joined", {{"participant", room::participantJson(*p)},
                                          {"participants", others},
                                          {"resume", {{"participant", p->name}, {"secret", p->resumeSecret}}},
-                                         {"graceSeconds", ctx_.config.roomGraceUs / 1'000'000}}));
+                                         {"graceSeconds", ctx_.config.roomGraceUs / 1'000'000},
+                                         {"iceServers", iceServersJson(iceServersFor(ctx_.config, {}))}}));
   spdlog::info("room {}: {} {} ({} here)", name(), j.name, j.resume ? "resumed" : "joined", room_.size());
   return true;
 }

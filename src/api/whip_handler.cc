@@ -7,6 +7,7 @@
 
 #include "api/access_response.h"
 #include "api/http_util.h"
+#include "api/ice_servers.h"
 #include "api/local_candidates.h"
 #include "cluster/session_id.h"
 #include "cluster/stream_access.h"
@@ -79,7 +80,7 @@ net::HttpResponse WhipHandler::options(const net::HttpRequest& req) const {
   auto res = net::makeResponse(req, http::status::no_content, "");
   res.set("Accept-Post", "application/sdp");
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
-  for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
+  addIceServerLinks(res, config_, req);
   return res;
 }
 
@@ -193,7 +194,7 @@ net::HttpResponse WhipHandler::created(const net::HttpRequest& head, const clust
   res.set(http::field::location, prefix() + entry.stream + "/" + entry.id);
   res.set(http::field::etag, entry.etag);
   res.set("Accept-Patch", "application/trickle-ice-sdpfrag, application/json");
-  for (const auto& url : config_.iceServers) res.insert(http::field::link, "<" + url + ">; rel=\"ice-server\"");
+  addIceServerLinks(res, config_, head);
   return res;
 }
 

@@ -42,6 +42,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* selfSignedOpt = cli.add_flag("--tls-self-signed", tlsSelfSigned,
                                      "HTTPS with a self-signed certificate made on first run (for trials)");
   auto* selfSignedDirOpt = cli.add_option("--tls-self-signed-dir", "folder of the self-signed certificate (default tls)");
+  auto* turnOpt = cli.add_option("--turn-listen", "TURN (UDP and TCP) listen address ip:port; port 0 = any free port;"
+                                 " \"\" = no TURN server");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -66,6 +68,10 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*selfSignedDirOpt) config.http.tlsSelfSignedDir = selfSignedDirOpt->as<std::string>();
     if (*jwtKeyOpt) config.jwtPublicKeyFile = jwtKeyOpt->as<std::string>();
     if (*jwksOpt) config.jwksFile = jwksOpt->as<std::string>();
+    if (*turnOpt) {
+      config.turnListen = turnOpt->as<std::string>();
+      config.turnEnabled = !config.turnListen.empty();
+    }
   } catch (const CLI::ParseError& e) {
     return cli.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {

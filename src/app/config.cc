@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <toml++/toml.h>
 
+#include "app/config_turn.h"
 #include "base/ip_network.h"
 
 namespace rtcgate::app {
@@ -72,7 +73,8 @@ void loadConfigFile(const std::string& path, Config& config) {
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
       "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections"};
   for (const auto& [key, node] : root) {
-    if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()))
+    if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()) &&
+        !isTurnConfigKey(key.str()))
       throw std::runtime_error("config " + path + ": unknown key '" + std::string(key.str()) + "'");
   }
   take(root, "http_listen", config.httpListen);
@@ -149,6 +151,7 @@ void loadConfigFile(const std::string& path, Config& config) {
   take(root, "key_file", config.keyFile);
   take(root, "log_level", config.logLevel);
   loadHttpConfig(root, config.http);
+  loadTurnConfig(root, config);
 }
 
 HostPort parseHostPort(const std::string& text) {

@@ -78,6 +78,18 @@ struct Config {
   std::string jwtIssuer;         // non-empty: tokens' "iss" must be it
   bool metricsPublic = false;    // /metrics open even with JWT auth on
   bool jwtEnabled() const { return !jwtSecret.empty() || !jwtPublicKeyFile.empty() || !jwksFile.empty(); }
+
+  // Built-in TURN server (RFC 8656; docs/TURN.md): it relays only to rtcgate's own media
+  // ports, with REST API credentials handed out in Link headers and room join answers.
+  bool turnEnabled = true;
+  std::string turnListen;      // UDP and TCP ip:port; "" = the HTTP listen IP, port 3478
+  std::string turnSecret;      // REST API shared secret; "" = a random one at each start
+  std::string turnRealm = "rtcgate";
+  int64_t turnCredentialTtlSeconds = 86400;  // validity of the credentials handed out
+  size_t turnMaxAllocations = 1000;          // in total (one UDP socket each)
+  size_t turnMaxAllocationsPerUser = 16;     // per handed-out credential
+  uint64_t turnMaxBitrate = 20'000'000;      // bits/s per allocation, both ways together
+  uint64_t turnMaxUserBitrate = 40'000'000;  // bits/s over a credential's allocations
 };
 
 // Loads `path` into `config` (keys it does not set keep their value). Throws

@@ -6,6 +6,9 @@
 
 #include "app/http_setup.h"
 #include "app/access_setup.h"
+#include "base/hex.h"
+#include "base/random.h"
+#include "edge/turn_routes.h"
 
 namespace rtcgate::app {
 
@@ -42,6 +45,12 @@ std::optional<SocketAddress> addressSetting(const char* name, const std::string&
   return std::nullopt;
 }
 
+std::vector<uint8_t> randomBytesOf(size_t n) {
+  std::vector<uint8_t> out(n);
+  randomBytes(out);
+  return out;
+}
+
 }  // namespace
 
 Gateway::Gateway(const Config& config, std::shared_ptr<const crypto::dtls::Certificate> certificate)
@@ -66,6 +75,7 @@ std::optional<int> Gateway::start() {
                  config_.metricsPublic ? "" : " and /metrics");
   spdlog::info("codec pool: {} threads", codecPool_.threads());
   if (auto rc = startWorkers()) return rc;
+  if (auto rc = startTurn()) return rc;
   if (auto rc = startHttp()) return rc;
   return startRtmp();
 }
@@ -128,6 +138,7 @@ std::optional<int> Gateway::startHttp() {
                                                &apiConfig_.access);
   metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get(),
                                                    apiConfig_.metricsPublic ? nullptr : &apiConfig_.access);
+  if (turn_) metrics_->setTurnStats(&turn_->stats());
   files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);
   http_->setWebSocketLimits(webSocketLimitsOf(config_));
   http_->routeWebSocket("/rooms/ws", *rooms_);
@@ -177,6 +188,52 @@ std::optional<int> Gateway::startRtmp() {
   return std::nullopt;
 }
 
+// The TURN server (docs/TURN.md) on its own thread: relaying is per-packet work that must
+// delay neither signaling on the control loop nor forwarding on the media workers.
+std::optional<int> Gateway::startTurn() {
+  if (!config_.turnEnabled) return std::nullopt;
+  std::string listenText = config_.turnListen;
+  if (listenText.empty()) {
+    const auto http = addressSetting("http_listen", config_.httpListen);
+    if (!http) return 2;
+    listenText = (http->isIpv6() ? "[" + http->ipString() + "]" : http->ipString()) + ":3478";
+  }
+  const auto listen = addressSetting("turn_listen", listenText);
+  if (!listen) return 2;
+  edge::TurnServiceOptions o;
+  o.listen = *listen;
+  o.relayIp = *SocketAddress::parse(config_.udpListenIp, 0);
+  if (!config_.advertisedIps.empty()) {
+    if (auto a = SocketAddress::parse(config_.advertisedIps.front(), 0)) o.relayAdvertisedIp = *a;
+  }
+  o.server.realm = config_.turnRealm;
+  o.server.secret = config_.turnSecret.empty() ? toHex(randomBytesOf(32)) : config_.turnSecret;
+  o.server.defaultLifetimeS = 600;
+  o.server.maxAllocations = config_.turnMaxAllocations;
+  o.server.maxAllocationsPerUser = config_.turnMaxAllocationsPerUser;
+  o.server.maxBitrateAllocation = config_.turnMaxBitrate;
+  o.server.maxBitratePerUser = config_.turnMaxUserBitrate;
+  std::vector<SocketAddress> bound;
+  for (unsigned i = 0; i < workers_.count(); ++i) bound.push_back(workers_.udpAddress(i));
+  turn_ = std::make_unique<edge::TurnService>(o);
+  if (auto st = turn_->start(edge::turnPeerRoutes(bound, config_.advertisedIps)); !st.ok()) {
+    spdlog::error("turn: cannot listen on {}: {}", listen->toString(), st.error().message);
+    return 1;
+  }
+  auto& t = apiConfig_.turn;
+  t.enabled = true;
+  t.port = turn_->udpAddress().port();
+  t.secret = o.server.secret;
+  t.credentialTtlSeconds = config_.turnCredentialTtlSeconds;
+  const std::string listenIp = turn_->udpAddress().ipString();
+  t.host = !config_.advertisedIps.empty() ? config_.advertisedIps.front()
+           : (listenIp == "0.0.0.0" || listenIp == "::") ? ""
+                                                        : listenIp;
+  spdlog::info("TURN listening on udp and tcp {} (realm {}, relays only to the media ports)",
+               turn_->udpAddress().toString(), o.server.realm);
+  return std::nullopt;
+}
+
 void Gateway::run() {
   control_.runHere();
   spdlog::info("shutting down");
@@ -187,6 +244,7 @@ void Gateway::stop() { control_.context().stop(); }
 
 void Gateway::shutdown() {
   if (http_) http_->close();
+  if (turn_) turn_->stop();
   if (rooms_) rooms_->endAll("shutdown");
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();

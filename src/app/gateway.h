@@ -20,6 +20,7 @@
 #include "crypto/dtls/certificate.h"
 #include "edge/egress_manager.h"
 #include "edge/rtmp_server.h"
+#include "edge/turn_service.h"
 #include "net/event_loop.h"
 #include "net/http_server.h"
 #include "net/loop_executor.h"
@@ -41,6 +42,7 @@ class Gateway final : private cluster::WorkerObserver {
   std::optional<int> startWorkers();
   std::optional<int> startHttp();
   std::optional<int> startRtmp();
+  std::optional<int> startTurn();
   void shutdown();
 
   // cluster::WorkerObserver (on worker threads)
@@ -65,6 +67,7 @@ class Gateway final : private cluster::WorkerObserver {
   std::unique_ptr<api::MetricsHandler> metrics_;
   std::unique_ptr<api::StaticHandler> files_;
   std::unique_ptr<edge::RtmpServer> rtmp_;  // touched only on the control thread
+  std::unique_ptr<edge::TurnService> turn_;  // runs on its own thread
 };
 
 }  // namespace rtcgate::app

@@ -26,6 +26,10 @@ export class Room extends EventEmitter {
   roomName = null;
   graceSeconds = 20;
   #opts;
+  // ICE servers of every PeerConnection: the caller's, then those of the join answer (the
+  // built-in TURN server with fresh credentials). One array, shared by the connections, so
+  // the ones created after the join use what it brought.
+  #iceServers;
   #roster;
   #channel = null;
   #local = null;          // LocalMedia: our tracks and publisher connections
@@ -40,6 +44,7 @@ export class Room extends EventEmitter {
   constructor({ url, token, adaptiveStream = true, iceServers = [] } = {}) {
     super();
     this.#opts = { url, token, adaptiveStream, iceServers };
+    this.#iceServers = [...iceServers];
     this.#roster = new Roster((type, ...args) => this.emit(type, ...args), {
       onTrackGone: (track, { silent }) => this.#subscriber?.unsubscribe(track, silent),
     });
@@ -182,7 +187,7 @@ export class Room extends EventEmitter {
   // --- connections -----------------------------------------------------------------------------
 
   #createConnections() {
-    const { iceServers } = this.#opts;
+    const iceServers = this.#iceServers;
     this.#channel = new SignalingChannel(this.#opts.url);
     this.#channel.on('message', (m) => this.#handlers.get(m.type)?.(m));
     this.#channel.on('close', (info) => {
@@ -287,6 +292,9 @@ export class Room extends EventEmitter {
   }
 
   #keepResume(joined) {
+    if (Array.isArray(joined.iceServers)) {
+      this.#iceServers.splice(0, this.#iceServers.length, ...this.#opts.iceServers, ...joined.iceServers);
+    }
     if (joined.resume) this.#resume = joined.resume;
     if (Number.isFinite(joined.graceSeconds)) this.graceSeconds = joined.graceSeconds;
   }

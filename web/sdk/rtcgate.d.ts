@@ -343,15 +343,31 @@ export class Session {
   stop(): Promise<void>;
 }
 
+/** ICE options of publish() and play(). */
+export interface IceOptions {
+  iceServers?: RTCIceServer[];
+  /** Also use the servers the endpoint offers in its OPTIONS Link headers (its TURN server). */
+  askIceServers?: boolean;
+  /** 'relay' connects through TURN only. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
+}
+
 /** WHIP: publishes the first video and audio track of `mediaStream` to `url`. */
 export function publish(
   url: string,
   mediaStream: MediaStream,
-  options?: { simulcast?: boolean; token?: string; iceServers?: RTCIceServer[] },
+  options?: { simulcast?: boolean; token?: string } & IceOptions,
 ): Promise<Session>;
 
 /** WHEP: plays the stream at `url`; the Session's `stream` gets the tracks. */
 export function play(
   url: string,
-  options?: { layer?: Layer; token?: string; iceServers?: RTCIceServer[] },
+  options?: { layer?: Layer; token?: string } & IceOptions,
 ): Promise<Session>;
+
+/** The ICE servers a WHIP/WHEP endpoint offers (OPTIONS, `Link: rel="ice-server"`): its STUN/TURN
+ * URLs and the built-in TURN server over UDP and TCP with fresh credentials. */
+export function fetchIceServers(url: string, options?: { token?: string }): Promise<RTCIceServer[]>;
+
+/** The `rel="ice-server"` entries of a Link header value (RFC 9725 §4.6). */
+export function parseIceServerLinks(value: string | null): RTCIceServer[];

@@ -7,4 +7,7 @@ export { Track, LocalTrack, RemoteTrack } from './tracks.js';
 export { Participant, LocalParticipant, RemoteParticipant } from './participants.js';
 export { AdaptiveStream, ADAPTIVE_DEBOUNCE_MS } from './adaptive.js';
 export { EventEmitter } from './events.js';
-export { SIMULCAST_ENCODINGS, GATHER_TIMEOUT_MS, WhipError, Session, publish, play, waitForGathering } from './whip.js';
+export {
+  SIMULCAST_ENCODINGS, GATHER_TIMEOUT_MS, WhipError, Session, publish, play, waitForGathering, fetchIceServers,
+  parseIceServerLinks,
+} from './whip.js';

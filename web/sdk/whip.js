@@ -71,6 +71,58 @@ function authHeaders(token) {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
+// The `rel="ice-server"` entries of a Link header value (RFC 9725 §4.6, RFC 8288) as
+// RTCIceServer objects; several Link headers arrive joined by ", ".
+export function parseIceServerLinks(value) {
+  const servers = [];
+  let i = 0;
+  const text = value ?? '';
+  while (i < text.length) {
+    const open = text.indexOf('<', i);
+    if (open < 0) break;
+    const close = text.indexOf('>', open);
+    if (close < 0) break;
+    const entry = { url: text.slice(open + 1, close), params: {} };
+    i = close + 1;
+    // ; name=value or ; name="quoted, value" up to the ',' that ends the entry
+    while (i < text.length && text[i] !== ',') {
+      const m = /^\s*;\s*([A-Za-z0-9!#$&+.^_`|~-]+)\s*(?:=\s*)?/.exec(text.slice(i));
+      if (!m) { i += 1; continue; }
+      i += m[0].length;
+      let v = '';
+      if (text[i] === '"') {
+        for (i += 1; i < text.length && text[i] !== '"'; i += 1) v += text[i] === '\\' ? text[++i] : text[i];
+        i += 1;
+      } else {
+        while (i < text.length && !/[;,\s]/.test(text[i])) v += text[i++];
+      }
+      entry.params[m[1].toLowerCase()] = v;
+      while (i < text.length && /\s/.test(text[i])) i += 1;
+    }
+    i += 1;
+    if (entry.params.rel !== 'ice-server') continue;
+    const server = { urls: entry.url };
+    if (entry.params.username !== undefined) server.username = entry.params.username;
+    if (entry.params.credential !== undefined) server.credential = entry.params.credential;
+    servers.push(server);
+  }
+  return servers;
+}
+
+// Asks the WHIP/WHEP endpoint `url` (OPTIONS) for the ICE servers it offers: its STUN/TURN
+// URLs and the built-in TURN server with fresh credentials.
+export async function fetchIceServers(url, { token } = {}) {
+  const res = await fetch(new URL(url, location.href), { method: 'OPTIONS', headers: authHeaders(token) });
+  if (!res.ok) throw new WhipError(res.status, await res.text());
+  return parseIceServerLinks(res.headers.get('Link'));
+}
+
+// The RTCPeerConnection configuration of publish() and play().
+async function peerConfig(url, { token, iceServers = [], askIceServers = false, iceTransportPolicy = 'all' }) {
+  const servers = askIceServers ? [...iceServers, ...(await fetchIceServers(url, { token }))] : iceServers;
+  return { iceServers: servers, iceTransportPolicy, bundlePolicy: 'max-bundle' };
+}
+
 // Resolves when `pc` has gathered its ICE candidates or after `timeoutMs`, whichever comes first.
 export function waitForGathering(pc, timeoutMs = GATHER_TIMEOUT_MS) {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
@@ -117,9 +169,10 @@ async function negotiate(pc, url, token, layer) {
 }
 
 // Publishes `mediaStream` (its first video and audio track) to the WHIP endpoint `url`.
-// Options: simulcast (three layers l/m/h), token (Bearer), iceServers.
-export async function publish(url, mediaStream, { simulcast = false, token, iceServers = [] } = {}) {
-  const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
+// Options: simulcast (three layers l/m/h), token (Bearer), iceServers, askIceServers (add the
+// server's own from an OPTIONS request: its TURN server), iceTransportPolicy ('relay': TURN only).
+export async function publish(url, mediaStream, { simulcast = false, token, ...ice } = {}) {
+  const pc = new RTCPeerConnection(await peerConfig(url, { token, ...ice }));
   const video = mediaStream.getVideoTracks()[0];
   const audio = mediaStream.getAudioTracks()[0];
   if (video) {
@@ -132,9 +185,10 @@ export async function publish(url, mediaStream, { simulcast = false, token, iceS
 }
 
 // Plays the stream at the WHEP endpoint `url`; the returned Session's `stream` gets the tracks.
-// Options: layer ('h', 'm' or 'l' for simulcast streams), token (Bearer), iceServers.
-export async function play(url, { layer, token, iceServers = [] } = {}) {
-  const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle' });
+// Options: layer ('h', 'm' or 'l' for simulcast streams), token (Bearer), and the ICE options
+// of publish().
+export async function play(url, { layer, token, ...ice } = {}) {
+  const pc = new RTCPeerConnection(await peerConfig(url, { token, ...ice }));
   pc.addTransceiver('video', { direction: 'recvonly' });
   pc.addTransceiver('audio', { direction: 'recvonly' });
   return negotiate(pc, url, token, layer);

@@ -42,6 +42,22 @@ class StunBuilder {
   void addXorMappedAddress(const SocketAddress& a) noexcept {
     addAddress(AttributeType::kXorMappedAddress, a, true);
   }
+  // TURN attributes (RFC 8656 §18).
+  void addXorPeerAddress(const SocketAddress& a) noexcept { addAddress(AttributeType::kXorPeerAddress, a, true); }
+  void addXorRelayedAddress(const SocketAddress& a) noexcept {
+    addAddress(AttributeType::kXorRelayedAddress, a, true);
+  }
+  void addLifetime(uint32_t seconds) noexcept { addU32(AttributeType::kLifetime, seconds); }
+  // CHANNEL-NUMBER: the number in the top 16 bits, RFFU zero (§18.1).
+  void addChannelNumber(uint16_t channel) noexcept { addU32(AttributeType::kChannelNumber, uint32_t{channel} << 16); }
+  // REQUESTED-TRANSPORT: the protocol number in the top 8 bits (§18.8; 17 = UDP).
+  void addRequestedTransport(uint8_t protocol) noexcept {
+    addU32(AttributeType::kRequestedTransport, uint32_t{protocol} << 24);
+  }
+  void addData(std::span<const uint8_t> bytes) noexcept { addRaw(static_cast<uint16_t>(AttributeType::kData), bytes); }
+  void addRealm(std::string_view r) noexcept { addString(AttributeType::kRealm, r); }
+  void addNonce(std::string_view n) noexcept { addString(AttributeType::kNonce, n); }
+
   // ERROR-CODE (§14.8); an empty reason uses the standard phrase for `code`.
   void addErrorCode(uint16_t code, std::string_view reason = {}) noexcept;
   void addUnknownAttributes(std::span<const uint16_t> types) noexcept;

@@ -70,6 +70,22 @@ std::optional<StunMessage::Slot> StunMessage::slotOf(uint16_t type) noexcept {
       return Slot::kControlling;
     case AttributeType::kFingerprint:
       return Slot::kFingerprint;
+    case AttributeType::kChannelNumber:
+      return Slot::kChannelNumber;
+    case AttributeType::kLifetime:
+      return Slot::kLifetime;
+    case AttributeType::kXorPeerAddress:
+      return Slot::kXorPeer;
+    case AttributeType::kData:
+      return Slot::kData;
+    case AttributeType::kXorRelayedAddress:
+      return Slot::kXorRelayed;
+    case AttributeType::kRequestedTransport:
+      return Slot::kRequestedTransport;
+    case AttributeType::kRequestedAddressFamily:
+      return Slot::kRequestedFamily;
+    case AttributeType::kDontFragment:
+      return Slot::kDontFragment;
     default:
       return std::nullopt;
   }
@@ -80,7 +96,16 @@ bool StunMessage::validLength(uint16_t type, std::span<const uint8_t> v) noexcep
   switch (static_cast<AttributeType>(type)) {
     case AttributeType::kMappedAddress:
     case AttributeType::kXorMappedAddress:
+    case AttributeType::kXorPeerAddress:
+    case AttributeType::kXorRelayedAddress:
       return validAddress(v);
+    case AttributeType::kChannelNumber:        // RFC 8656 §18.1: number + RFFU
+    case AttributeType::kLifetime:             // §18.2
+    case AttributeType::kRequestedTransport:   // §18.8: protocol + RFFU
+    case AttributeType::kRequestedAddressFamily:  // §18.6: family + reserved
+      return v.size() == 4;
+    case AttributeType::kDontFragment:  // §18.9
+      return v.empty();
     case AttributeType::kUsername:
       return v.size() <= kMaxUsernameSize;
     case AttributeType::kMessageIntegrity:
@@ -208,6 +233,31 @@ std::optional<uint64_t> StunMessage::u64(AttributeType type) const noexcept {
   return (uint64_t{loadU32(p)} << 32) | loadU32(p + 4);
 }
 
+std::optional<uint32_t> StunMessage::u32(AttributeType type) const noexcept {
+  if (!has(type)) return std::nullopt;
+  return loadU32(value(type).data());
+}
+
+std::optional<uint16_t> StunMessage::channelNumber() const noexcept {
+  if (!has(AttributeType::kChannelNumber)) return std::nullopt;
+  return loadU16(value(AttributeType::kChannelNumber).data());
+}
+
+std::optional<std::span<const uint8_t>> StunMessage::data() const noexcept {
+  if (!has(AttributeType::kData)) return std::nullopt;
+  return value(AttributeType::kData);
+}
+
+std::optional<uint8_t> StunMessage::requestedTransport() const noexcept {
+  if (!has(AttributeType::kRequestedTransport)) return std::nullopt;
+  return value(AttributeType::kRequestedTransport)[0];
+}
+
+std::optional<uint8_t> StunMessage::requestedAddressFamily() const noexcept {
+  if (!has(AttributeType::kRequestedAddressFamily)) return std::nullopt;
+  return value(AttributeType::kRequestedAddressFamily)[0];
+}
+
 std::optional<uint32_t> StunMessage::priority() const noexcept {
   if (!has(AttributeType::kPriority)) return std::nullopt;
   return loadU32(value(AttributeType::kPriority).data());
@@ -231,10 +281,18 @@ uint16_t StunMessage::unknownAttributeAt(size_t i) const noexcept {
   return i * 2 + 2 <= v.size() ? loadU16(v.data() + i * 2) : 0;
 }
 
-// RFC 8489 §14.1 (plain) and §14.2 (XOR with the cookie, then cookie+transaction id for v6).
+std::optional<SocketAddress> StunMessage::xorAddressValue(std::span<const uint8_t> v) const noexcept {
+  if (!validAddress(v)) return std::nullopt;
+  return decodeAddress(v, true);
+}
+
 std::optional<SocketAddress> StunMessage::address(AttributeType type, bool xored) const noexcept {
   if (!has(type)) return std::nullopt;
-  const auto v = value(type);
+  return decodeAddress(value(type), xored);
+}
+
+// RFC 8489 §14.1 (plain) and §14.2 (XOR with the cookie, then cookie+transaction id for v6).
+SocketAddress StunMessage::decodeAddress(std::span<const uint8_t> v, bool xored) const noexcept {
   uint16_t port = loadU16(v.data() + 2);
   if (xored) port ^= static_cast<uint16_t>(kMagicCookie >> 16);
   if (v[1] == 0x01) {

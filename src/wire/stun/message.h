@@ -86,6 +86,24 @@ class StunMessage {
   std::span<const uint8_t> messageIntegritySha256() const noexcept {
     return value(AttributeType::kMessageIntegritySha256);
   }
+  // TURN attributes (RFC 8656 §18). XOR-PEER-ADDRESS may repeat (CreatePermission): the
+  // accessor gives the first; walk attributes() with xorAddressValue() for the others.
+  std::optional<uint16_t> channelNumber() const noexcept;
+  std::optional<uint32_t> lifetime() const noexcept { return u32(AttributeType::kLifetime); }
+  std::optional<SocketAddress> xorPeerAddress() const noexcept { return address(AttributeType::kXorPeerAddress, true); }
+  std::optional<SocketAddress> xorRelayedAddress() const noexcept {
+    return address(AttributeType::kXorRelayedAddress, true);
+  }
+  std::optional<std::span<const uint8_t>> data() const noexcept;
+  // The protocol number of REQUESTED-TRANSPORT (17 = UDP).
+  std::optional<uint8_t> requestedTransport() const noexcept;
+  // The family byte of REQUESTED-ADDRESS-FAMILY (0x01 IPv4, 0x02 IPv6).
+  std::optional<uint8_t> requestedAddressFamily() const noexcept;
+  bool dontFragment() const noexcept { return has(AttributeType::kDontFragment); }
+  // Decodes one XOR-*-ADDRESS value of this message (its transaction id unmasks IPv6);
+  // nullopt when the value is not a valid address.
+  std::optional<SocketAddress> xorAddressValue(std::span<const uint8_t> value) const noexcept;
+
   // UNKNOWN-ATTRIBUTES (RFC 8489 §14.9) of an error response: number of types and each one.
   size_t unknownAttributesCount() const noexcept {
     return value(AttributeType::kUnknownAttributes).size() / 2;
@@ -117,6 +135,14 @@ class StunMessage {
     kControlled,
     kControlling,
     kFingerprint,
+    kChannelNumber,
+    kLifetime,
+    kXorPeer,
+    kData,
+    kXorRelayed,
+    kRequestedTransport,
+    kRequestedFamily,
+    kDontFragment,
     kCount,
   };
   static std::optional<Slot> slotOf(uint16_t type) noexcept;
@@ -129,7 +155,9 @@ class StunMessage {
   std::span<const uint8_t> value(AttributeType type) const noexcept;
   std::optional<std::string_view> text(AttributeType type) const noexcept;
   std::optional<uint64_t> u64(AttributeType type) const noexcept;
+  std::optional<uint32_t> u32(AttributeType type) const noexcept;
   std::optional<SocketAddress> address(AttributeType type, bool xored) const noexcept;
+  SocketAddress decodeAddress(std::span<const uint8_t> v, bool xored) const noexcept;
 
   std::span<const uint8_t> data_;
   // Value offset and length per slot; offset 0 means absent (values start at >= 24).

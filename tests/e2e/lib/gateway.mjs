@@ -96,6 +96,12 @@ export class Gateway {
     return ports;
   }
 
+  // The built-in TURN server's port (UDP and TCP), from its start line; null when it is off.
+  turnPort() {
+    const m = /TURN listening on udp and tcp [^\s]*:(\d+)/.exec(this.log());
+    return m ? Number(m[1]) : null;
+  }
+
   // SIGTERM, then SIGKILL if it has not exited within `graceMs`. Safe to call twice.
   async stop(graceMs = 5000) {
     if (this.exitCode !== null) return this.exitCode;
@@ -138,6 +144,7 @@ export async function startGateway({
     '--workers', String(workers),
     '--log-level', logLevel,
     ...(rtmpPort ? ['--rtmp-listen', `127.0.0.1:${rtmpPort}`] : []),
+    '--turn-listen', '127.0.0.1:0',  // the built-in TURN server on a free port (UDP and TCP)
     ...extraArgs,
   ];
   // The source dir is the working directory so rtcgate finds web/ for the demo page.

@@ -30,28 +30,29 @@ export async function openDemo(browser, gw, label) {
 }
 
 // Publishes the fake camera (width x height) and microphone under `stream` as session `name`.
-export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token } = {}) {
+// `ice` takes the ICE options of web/sdk/whip.js publish()/play(): { askIceServers, iceTransportPolicy }.
+export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token, ice = {} } = {}) {
   return page.evaluate(
-    async ({ stream, name, simulcast, width, height, token }) => {
+    async ({ stream, name, simulcast, width, height, token, ice }) => {
       const media = await navigator.mediaDevices.getUserMedia({
         video: { width: { exact: width }, height: { exact: height } },
         audio: true,
       });
-      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token });
+      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token, ...ice });
       window.__e2e.sessions[name] = s;
       return { location: s.resourceUrl };
     },
-    { stream, name, simulcast, width, height, token },
+    { stream, name, simulcast, width, height, token, ice },
   );
 }
 
 // Plays `stream` as session `name`, with the remote tracks attached to <video> and <audio>
 // elements that were started: Chromium only decodes (and reports totalAudioEnergy for) audio
 // that is played out.
-export async function startPlayer(page, stream, { name = 'play', layer, token } = {}) {
+export async function startPlayer(page, stream, { name = 'play', layer, token, ice = {} } = {}) {
   return page.evaluate(
-    async ({ stream, name, layer, token }) => {
-      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token });
+    async ({ stream, name, layer, token, ice }) => {
+      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token, ...ice });
       window.__e2e.sessions[name] = s;
       const video = document.createElement('video');
       const audio = document.createElement('audio');
@@ -70,7 +71,7 @@ export async function startPlayer(page, stream, { name = 'play', layer, token } 
       await Promise.allSettled([video.play(), audio.play()]);
       return { location: s.resourceUrl };
     },
-    { stream, name, layer, token },
+    { stream, name, layer, token, ice },
   );
 }
 
@@ -132,7 +133,8 @@ export async function localMediaPort(page, name) {
 }
 
 // The selected ICE candidate pair of session `name` with both of its candidates
-// ({state, nominated, local: {protocol, port, candidateType, tcpType}, remote: {...}}), or null.
+// ({state, nominated, local: {protocol, port, candidateType, tcpType, relayProtocol, url, address},
+// remote: {...}}), or null.
 export async function selectedPair(page, name) {
   return page.evaluate(async (name) => {
     const report = await window.__e2e.sessions[name].pc.getStats();
@@ -146,10 +148,17 @@ export async function selectedPair(page, name) {
     if (!pair) return null;
     const side = (id) => {
       const c = report.get(id);
-      return c ? { protocol: c.protocol, address: c.address, port: c.port, candidateType: c.candidateType, tcpType: c.tcpType ?? null } : null;
+      return c ? { protocol: c.protocol, address: c.address, port: c.port, candidateType: c.candidateType,
+                   tcpType: c.tcpType ?? null, relayProtocol: c.relayProtocol ?? null, url: c.url ?? null } : null;
     };
     return { state: pair.state, nominated: pair.nominated, local: side(pair.localCandidateId), remote: side(pair.remoteCandidateId) };
   }, name);
+}
+
+// The local candidate of session `name`'s selected pair: { candidateType, protocol,
+// relayProtocol, url, address, port } (null before a pair is selected).
+export async function selectedLocalCandidate(page, name) {
+  return (await selectedPair(page, name))?.local ?? null;
 }
 
 export async function setLayer(page, name, layer) {

@@ -268,6 +268,23 @@ TEST_F(RoomSignalingTest, AResumeWithTheSecretKeepsTheParticipant) {
   EXPECT_TRUE(a.channel->sent.empty());  // a saw neither a leave nor a join
 }
 
+TEST_F(RoomSignalingTest, TheJoinAnswerNamesTheTurnServerWithACredential) {
+  Client plain = connect();
+  plain.say({{"type", "join"}, {"room", "r"}, {"name", "a"}});
+  EXPECT_TRUE(plain.channel->take("joined")[0]["iceServers"].empty());  // no TURN server configured
+  config_.turn.enabled = true;
+  config_.turn.host = "192.0.2.10";
+  config_.turn.port = 3478;
+  config_.turn.secret = "s3cret";
+  Client c = connect();
+  c.say({{"type", "join"}, {"room", "r"}, {"name", "b"}});
+  const json servers = c.channel->take("joined")[0]["iceServers"];
+  ASSERT_EQ(servers.size(), 1u);
+  EXPECT_EQ(servers[0]["urls"], json({"turn:192.0.2.10:3478?transport=udp", "turn:192.0.2.10:3478?transport=tcp"}));
+  EXPECT_TRUE(servers[0]["username"].is_string());
+  EXPECT_TRUE(servers[0]["credential"].is_string());
+}
+
 TEST_F(RoomSignalingTest, SpeakersAreRankedLoudestFirst) {
   Client a = join("a");
   Client b = join("b");

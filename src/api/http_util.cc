@@ -21,7 +21,7 @@ net::HttpReply withCors(const net::HttpRequest& req, net::HttpReply reply) {
         addCors(res);
         reply(std::move(res));
       },
-      req.version(), req.keep_alive());
+      req.version(), req.keep_alive(), reply.remote());
 }
 
 bool crossOrigin(const net::HttpRequest& req) {

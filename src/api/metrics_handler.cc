@@ -183,6 +183,13 @@ void MetricsHandler::handle(const net::HttpRequest& req, std::string_view rest, 
       if (rooms_) text += renderRoomMetrics(rooms_->counters());
       if (http_) text += renderHttpMetrics(http_->counters());
       if (turn_) text += renderTurnMetrics(*turn_);
+      if (sessionLimits_)
+        text += fmt::format(
+            "# HELP rtcgate_client_sessions_refused_total New sessions refused (429) by the per-address limits.\n"
+            "# TYPE rtcgate_client_sessions_refused_total counter\nrtcgate_client_sessions_refused_total {}\n"
+            "# HELP rtcgate_client_sessions_pending Sessions created and not connected yet (per-address limits).\n"
+            "# TYPE rtcgate_client_sessions_pending gauge\nrtcgate_client_sessions_pending {}\n",
+            sessionLimits_->refused(), sessionLimits_->pending());
       reply(net::makeResponse(head, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
     });
   });

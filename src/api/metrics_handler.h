@@ -2,6 +2,7 @@
 // MetricsHandler: GET /metrics in the Prometheus text exposition format.
 
 #include "api/room_signaling.h"
+#include "api/session_limits.h"
 #include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "net/http_server.h"
@@ -19,6 +20,8 @@ class MetricsHandler final : public net::HttpHandler {
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
   // The built-in TURN server's counters (null = no TURN metrics).
   void setTurnStats(const transport::turn::TurnStats* turn) { turn_ = turn; }
+  // The per-client session limits (null = no such metrics).
+  void setSessionLimits(const SessionLimits* limits) { sessionLimits_ = limits; }
 
  private:
   cluster::MediaWorkers& workers_;
@@ -26,6 +29,7 @@ class MetricsHandler final : public net::HttpHandler {
   const net::HttpServer* http_;
   const cluster::AccessPolicy* access_;
   const transport::turn::TurnStats* turn_ = nullptr;
+  const SessionLimits* sessionLimits_ = nullptr;
 };
 
 // The HTTP listener families: open connections, refused connections and timeouts by reason.

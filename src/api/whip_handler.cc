@@ -9,7 +9,9 @@
 #include "api/http_util.h"
 #include "api/ice_servers.h"
 #include "api/local_candidates.h"
+#include "base/constant_time.h"
 #include "cluster/session_id.h"
+#include "wire/sdp/section_common.h"
 #include "cluster/stream_access.h"
 #include "base/clock.h"
 #include "base/hex.h"
@@ -106,6 +108,30 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
   if (auto denied = authorize(req, stream)) return reply(*denied);
   if (mediaType(req) != "application/sdp")
     return reply(errorResponse(req, http::status::unsupported_media_type, "Content-Type must be application/sdp"));
+  const std::string id = cluster::newSessionId();
+  const std::string client = limits_ ? sessionLimitKey(reply.remote(), limits_->config().exemptLoopback) : "";
+  if (client.empty()) return createAdmitted(req, stream, id, reply);
+  const int64_t now = SteadyClock().nowUs();
+  const auto verdict = limits_->admit(client, id, now);
+  if (verdict != SessionLimits::Verdict::kAdmitted) {
+    auto res = errorResponse(req, http::status::too_many_requests,
+                             verdict == SessionLimits::Verdict::kRateLimited
+                                 ? "too many new sessions from this address, retry later"
+                                 : "too many sessions from this address are still connecting");
+    res.set(http::field::retry_after, std::to_string(limits_->retryAfterSeconds(client, now)));
+    return reply(std::move(res));
+  }
+  // Pending from now until it connects or ends; at once if it is refused.
+  createAdmitted(req, stream, id, net::HttpReply(
+                                      [reply, limits = limits_, id](net::HttpResponse res) {
+                                        if (res.result() != http::status::created) limits->settled(id);
+                                        reply(std::move(res));
+                                      },
+                                      req.version(), req.keep_alive(), reply.remote()));
+}
+
+void WhipHandler::createAdmitted(const net::HttpRequest& req, const std::string& stream, const std::string& id,
+                                 const net::HttpReply& reply) {
   if (registry_.sessionCount() >= config_.maxSessions)
     return reply(errorResponse(req, http::status::service_unavailable, "gateway at capacity, try another node"));
   const cluster::StreamEntry* entry = registry_.stream(stream);
@@ -127,7 +153,7 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
     return reply(errorResponse(req, http::status::bad_request, "offer has no media section rtcgate can use"));
 
   sfu::SessionSpec spec;
-  spec.id = cluster::newSessionId();
+  spec.id = id;
   spec.stream = stream;
   spec.negotiated = answer->session;
   spec.localIce = ice;
@@ -262,9 +288,9 @@ void WhipHandler::iceRestart(const net::HttpRequest& req, const cluster::Session
                         const auto options = answerOptions(worker, local.ufrag, local.pwd);
                         std::string frag =
                             "a=ice-lite\r\na=ice-ufrag:" + local.ufrag + "\r\na=ice-pwd:" + local.pwd + "\r\n";
-                        for (const auto& c : options.candidates)
-                          frag += "a=candidate:1 1 UDP 2130706431 " + c.ip + " " + std::to_string(c.port) +
-                                  " typ host\r\n";
+                        // The same candidates as the answer: UDP, then passive TCP (ICE-TCP).
+                        for (const auto& c : sdp::hostCandidates(options.candidates))
+                          frag += "a=candidate:" + c.toString() + "\r\n";
                         frag += "a=end-of-candidates\r\n";
                         auto res = net::makeResponse(head, http::status::ok, frag, "application/trickle-ice-sdpfrag");
                         res.set(http::field::etag, etag);

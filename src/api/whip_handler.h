@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/api_config.h"
+#include "api/session_limits.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
 #include "crypto/dtls/certificate.h"
@@ -20,12 +21,18 @@ class WhipHandler final : public net::HttpHandler {
   WhipHandler(Mode mode, cluster::Directory& registry, cluster::MediaWorkers& workers, const ApiConfig& config,
               const crypto::dtls::Certificate& certificate);
 
+  // New sessions count against `limits` per client address (null: not limited).
+  void setSessionLimits(SessionLimits* limits) noexcept { limits_ = limits; }
+
   // Answers at once, or (session setup, layer choice, ICE restart) when the worker does.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
  private:
   net::HttpResponse options(const net::HttpRequest& req) const;
   void create(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
+  // The session `id`, admitted by the per-client limits.
+  void createAdmitted(const net::HttpRequest& req, const std::string& stream, const std::string& id,
+                      const net::HttpReply& reply);
   net::HttpResponse remove(const net::HttpRequest& req, const std::string& stream, const std::string& id);
   void patch(const net::HttpRequest& req, const std::string& stream, const std::string& id,
              const net::HttpReply& reply);
@@ -48,6 +55,7 @@ class WhipHandler final : public net::HttpHandler {
   cluster::MediaWorkers& workers_;
   const ApiConfig& config_;
   const crypto::dtls::Certificate& certificate_;
+  SessionLimits* limits_ = nullptr;
 };
 
 }  // namespace rtcgate::api

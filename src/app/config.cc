@@ -71,7 +71,9 @@ void loadConfigFile(const std::string& path, Config& config) {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
-      "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections"};
+      "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections",
+      "max_streams", "max_transcodes", "egress_allowed_networks", "client_sessions_per_second",
+      "client_session_burst", "client_max_pending_sessions"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()) &&
         !isTurnConfigKey(key.str()))
@@ -145,6 +147,14 @@ void loadConfigFile(const std::string& path, Config& config) {
   config.maxStreams = static_cast<size_t>(maxStreams);
   config.maxTranscodes = static_cast<size_t>(maxTranscodes);
   takeStrings(root, "egress_allowed_networks", config.egressAllowedNetworks);
+  int64_t maxPending = static_cast<int64_t>(config.clientMaxPendingSessions);
+  take(root, "client_sessions_per_second", config.clientSessionsPerSecond);
+  take(root, "client_session_burst", config.clientSessionBurst);
+  take(root, "client_max_pending_sessions", maxPending);
+  if (config.clientSessionsPerSecond <= 0 || config.clientSessionBurst < 1 || maxPending < 1)
+    throw std::runtime_error("config: client_sessions_per_second must be > 0, client_session_burst and "
+                             "client_max_pending_sessions at least 1");
+  config.clientMaxPendingSessions = static_cast<size_t>(maxPending);
   for (const auto& n : config.egressAllowedNetworks)
     if (!IpNetwork::parse(n)) throw std::runtime_error("config: egress_allowed_networks: not a network (CIDR): '" + n + "'");
   take(root, "cert_file", config.certFile);

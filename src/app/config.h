@@ -65,6 +65,12 @@ struct Config {
   // ["10.0.0.0/8"] for a CDN ingest inside the network. Private, link-local (cloud
   // metadata) and other special ranges are refused unless named here.
   std::vector<std::string> egressAllowedNetworks;
+  // Per client address (IPv6 per /64; loopback exempt unless http_limit_loopback): new
+  // sessions (WHIP, WHEP) per second and at once, and sessions not connected yet. Past
+  // them: 429 with Retry-After.
+  double clientSessionsPerSecond = 5;
+  double clientSessionBurst = 20;
+  size_t clientMaxPendingSessions = 20;
   // HTTPS/WSS and the limits of the HTTP listeners (app/http_config.h).
   HttpConfig http;
 

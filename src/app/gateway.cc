@@ -130,6 +130,13 @@ std::optional<int> Gateway::startHttp() {
   using Mode = api::WhipHandler::Mode;
   whip_ = std::make_unique<api::WhipHandler>(Mode::kWhip, directory_, workers_, apiConfig_, *cert_);
   whep_ = std::make_unique<api::WhipHandler>(Mode::kWhep, directory_, workers_, apiConfig_, *cert_);
+  sessionLimits_ = std::make_unique<api::SessionLimits>(api::SessionLimitsConfig{
+      .sessionsPerSecond = config_.clientSessionsPerSecond,
+      .sessionBurst = config_.clientSessionBurst,
+      .maxPendingPerIp = config_.clientMaxPendingSessions,
+      .exemptLoopback = !config_.http.limitLoopback});
+  whip_->setSessionLimits(sessionLimits_.get());
+  whep_->setSessionLimits(sessionLimits_.get());
   egress_ = std::make_unique<edge::EgressManager>(control_, controlExecutor_, directory_, workers_,
                                                  edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
@@ -139,6 +146,7 @@ std::optional<int> Gateway::startHttp() {
   metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get(),
                                                    apiConfig_.metricsPublic ? nullptr : &apiConfig_.access);
   if (turn_) metrics_->setTurnStats(&turn_->stats());
+  metrics_->setSessionLimits(sessionLimits_.get());
   files_ = std::make_unique<api::StaticHandler>(apiConfig_.webRoot);
   http_->setWebSocketLimits(webSocketLimitsOf(config_));
   http_->routeWebSocket("/rooms/ws", *rooms_);
@@ -252,8 +260,15 @@ void Gateway::shutdown() {
 }
 
 // Sessions that end on a worker (consent loss, DTLS close) leave the directory too.
+void Gateway::onSessionConnected(unsigned, const std::string& id) {
+  control_.post([this, id] {
+    if (sessionLimits_) sessionLimits_->settled(id);
+  });
+}
+
 void Gateway::onSessionEnded(unsigned, const std::string& id, const std::string&) {
   control_.post([this, id] {
+    if (sessionLimits_) sessionLimits_->settled(id);
     directory_.remove(id);
     if (rooms_) rooms_->onSessionEnded(id);
   });

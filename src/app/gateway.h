@@ -22,6 +22,7 @@
 #include "edge/rtmp_server.h"
 #include "edge/turn_service.h"
 #include "net/event_loop.h"
+#include "api/session_limits.h"
 #include "net/http_server.h"
 #include "net/loop_executor.h"
 
@@ -48,6 +49,7 @@ class Gateway final : private cluster::WorkerObserver {
   // cluster::WorkerObserver (on worker threads)
   void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) override;
   void onFrameSourceEnded(unsigned worker, const std::string& id, const std::string& reason) override;
+  void onSessionConnected(unsigned worker, const std::string& id) override;
 
   const Config& config_;
   std::shared_ptr<const crypto::dtls::Certificate> cert_;
@@ -58,6 +60,7 @@ class Gateway final : private cluster::WorkerObserver {
   codec::CodecPool codecPool_;
   cluster::WorkerPool workers_{control_};
   api::ApiConfig apiConfig_;
+  std::unique_ptr<api::SessionLimits> sessionLimits_;  // per client address; control thread
   std::unique_ptr<net::HttpServer> http_;  // built from the config in startHttp
   api::HealthHandler health_;
   std::unique_ptr<api::WhipHandler> whip_, whep_;

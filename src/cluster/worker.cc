@@ -113,6 +113,8 @@ void Worker::onPeerEnded(sfu::Peer& peer, std::string_view reason) {
   observer_.onSessionEnded(index_, id, std::string(reason));
 }
 
+void Worker::onPeerConnected(sfu::Peer& peer) { observer_.onSessionConnected(index_, peer.id()); }
+
 void Worker::onFrameSourceEnded(const std::string& id, std::string_view reason) {
   spdlog::info("worker {}: frame source {} ended: {}", index_, id, reason);
   observer_.onFrameSourceEnded(index_, id, std::string(reason));

@@ -32,6 +32,11 @@ class WorkerObserver {
   virtual void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
   // A frame source (RTMP publisher) was ended by the worker (replaced, closed by an operator).
   virtual void onFrameSourceEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
+  // A session's transport connected for the first time (it is no longer pending).
+  virtual void onSessionConnected(unsigned worker, const std::string& id) {
+    (void)worker;
+    (void)id;
+  }
 };
 
 class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public Executor {
@@ -87,6 +92,7 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   transport::webrtc::PeerDemux& demux() override { return demux_; }
   void sendDatagram(PacketRef datagram, const SocketAddress& to) override;
   void onPeerEnded(sfu::Peer& peer, std::string_view reason) override;
+  void onPeerConnected(sfu::Peer& peer) override;
   sfu::StreamContext streamContext() override { return {codecPool_, this, keyframeIntervalMs_}; }
   void onFrameSourceEnded(const std::string& id, std::string_view reason) override;
   // Executor (transcoded frames come back through it)

@@ -167,7 +167,7 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection<Stream
                                 const bool keep = res.keep_alive();
                                 self->write(std::move(res), keep);
                               },
-                              req.version(), req.keep_alive()));
+                              req.version(), req.keep_alive(), remote_));
   }
 
   void write(HttpResponse res, bool keepAlive) {

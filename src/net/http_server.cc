@@ -28,10 +28,17 @@ HttpResponse makeResponse(const HttpRequest& request, http::status status, std::
   return res;
 }
 
-HttpReply::HttpReply(Send send, unsigned version, bool keepAlive) : state_(std::make_shared<State>()) {
+HttpReply::HttpReply(Send send, unsigned version, bool keepAlive, SocketAddress remote)
+    : state_(std::make_shared<State>()) {
   state_->send = std::move(send);
   state_->version = version;
   state_->keepAlive = keepAlive;
+  state_->remote = std::move(remote);
+}
+
+const SocketAddress& HttpReply::remote() const noexcept {
+  static const SocketAddress kNone;
+  return state_ ? state_->remote : kNone;
 }
 
 HttpReply::State::~State() {

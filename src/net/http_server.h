@@ -32,10 +32,13 @@ class HttpReply {
  public:
   using Send = std::function<void(HttpResponse)>;
   HttpReply() = default;
-  HttpReply(Send send, unsigned version, bool keepAlive);
+  // `remote`: the client's address (empty for requests that did not come from a socket).
+  HttpReply(Send send, unsigned version, bool keepAlive, SocketAddress remote = {});
 
   // Sends the response; later calls (through any copy) do nothing.
   void operator()(HttpResponse response) const;
+  // Who asked (per-client limits); empty when unknown.
+  const SocketAddress& remote() const noexcept;
 
  private:
   // Shared by the copies; the last copy to go sends 500 if nobody answered.
@@ -43,6 +46,7 @@ class HttpReply {
     Send send;
     unsigned version = 11;
     bool keepAlive = false;
+    SocketAddress remote;
     ~State();
   };
   std::shared_ptr<State> state_;

@@ -212,8 +212,13 @@ void Peer::onTransportPathBound(transport::MediaTransport& t, const SocketAddres
 }
 
 void Peer::onTransportStateChanged(transport::MediaTransport&, TransportState state, std::string_view reason) {
-  if (state == TransportState::kConnected)
+  if (state == TransportState::kConnected) {
     for (auto& c : consumers_) c->onConnected();
+    if (!connectedOnce_) {
+      connectedOnce_ = true;
+      host_.onPeerConnected(*this);
+    }
+  }
   if ((state == TransportState::kFailed || state == TransportState::kClosed) && !ended_) {
     ended_ = true;
     host_.onPeerEnded(*this, reason);

@@ -130,6 +130,7 @@ class Peer final : public transport::MediaTransportListener,
   std::vector<SsrcRoute> routes_;
   Stream* stream_ = nullptr;
   bool ended_ = false;
+  bool connectedOnce_ = false;
   // Our ICE ufrags the worker's demux routes to this peer (after an ICE restart: two).
   std::vector<std::string> ufrags_;
   uint32_t rtcpSsrc_;

@@ -30,6 +30,8 @@ class PeerHost {
   virtual void sendDatagram(PacketRef datagram, const SocketAddress& to) = 0;
   // The peer failed or closed; the host removes it after the current call returns.
   virtual void onPeerEnded(Peer& peer, std::string_view reason) = 0;
+  // The peer's transport connected (ICE and DTLS done) for the first time.
+  virtual void onPeerConnected(Peer& peer) { (void)peer; }
   // The transport of a new peer, admitted to the worker's demux: by default a WebRTC one
   // (ICE-lite on the worker's port, DTLS, SRTP), found by its local ICE ufrag.
   virtual std::unique_ptr<transport::MediaTransport> makeTransport(const SessionSpec& spec,

@@ -217,6 +217,8 @@ TEST_F(WhipHandlerTest, IceRestartNeedsTheSessionsETag) {
   auto restarted = call(*whip_, http::verb::patch, loc, frag, type, "", etag);
   ASSERT_EQ(restarted.result(), http::status::ok) << restarted.body();
   EXPECT_NE(restarted.body().find("a=ice-ufrag:"), std::string::npos);
+  EXPECT_NE(restarted.body().find("a=candidate:1 1 udp "), std::string::npos) << restarted.body();
+  EXPECT_NE(restarted.body().find(" typ host"), std::string::npos);
   const std::string newEtag(restarted[http::field::etag]);
   EXPECT_FALSE(newEtag.empty());
   EXPECT_NE(newEtag, etag);

@@ -34,15 +34,13 @@ ip('link', 'set', 'wbv1', 'up');
 
 e2eTest('a GStreamer webrtcbin WHIP publisher stays connected and plays in Chromium', async ({ gw, browser }) => {
   const lines = [];
-  const state = { connected: null, packets: [] };
+  const state = { connected: null };
   const script = join(process.env.RTCGATE_SOURCE_DIR, 'tests/e2e/tools/webrtcbin_whip.py');
   const started = Date.now();
   const pub = new ManagedProcess('webrtcbin', PYTHON, [script, `${gw.url}/whip/gst`, String(PUBLISH_SECONDS)], {
     onStdoutLine: (line) => {
       lines.push(line);
       if (/^state: (ice|pc) connected/.test(line) && state.connected === null) state.connected = Date.now() - started;
-      const m = /^stats: packets sent (\d+)/.exec(line);
-      if (m) state.packets.push(Number(m[1]));
     },
   });
   try {
@@ -79,12 +77,10 @@ e2eTest('a GStreamer webrtcbin WHIP publisher stays connected and plays in Chrom
     figure('player over the window: lost, NACKs, PLIs, freezes, dropped, keyframes',
       [d('packetsLost'), d('nackCount'), d('pliCount'), d('freezeCount'), d('framesDropped'), d('keyFramesDecoded')]);
     figure(`frames decoded per second over ${(windowMs / 1000).toFixed(1)} s`, fps, '>= 24 of the 30 sent');
-    // Two encoders, a decoder and the gateway share two cores here: a presented frame may be late
-    // by a few hundred ms when the machine is busy, while nothing is lost on the way.
-    figure('longest gap between presented frames (ms)', Math.round(gaps.maxGapMs), '< 1000');
+    figure('longest gap between presented frames (ms)', Math.round(gaps.maxGapMs), '< 500');
     figure('audio packets received', after.audioIn?.packetsReceived, '> 0');
     assert.ok(fps >= 24, `player decoded ${fps.toFixed(1)} fps`);
-    assert.ok(gaps.maxGapMs < 1000, `frame gaps: ${JSON.stringify(gaps.gaps)}`);
+    assert.ok(gaps.maxGapMs < 500, `frame gaps: ${JSON.stringify(gaps.gaps)}`);
     assert.equal(d('packetsLost'), 0, 'video packets lost on the way to the player');
     assert.ok(after.audioIn?.packetsReceived > 0);
 
@@ -95,7 +91,6 @@ e2eTest('a GStreamer webrtcbin WHIP publisher stays connected and plays in Chrom
     assert.ok(late.some((s) => s.kind === 'whip' && s.state === 'connected'), 'the webrtcbin publisher is still connected');
     assert.equal(pub.exitCode, null, `webrtcbin publisher exited early: ${lines.join(' | ')}`);
     assert.ok(!/consent expired/.test(gw.log()), 'the gateway logged "consent expired"');
-    figure('webrtcbin packets sent (every 10 s)', state.packets);
     const code = await pub.exited;
     assert.equal(code, 0, `webrtcbin publisher: ${lines.join(' | ')} ${pub.stderrTail()}`);
   } finally {

@@ -4,7 +4,7 @@
 #
 #   webrtcbin_whip.py WHIP_URL SECONDS [--token T]
 #
-# Prints one line per event ("state: ...", "resource: ...", "stats: ...") and exits 0 after
+# Prints one line per event ("state: ...", "resource: ...") and exits 0 after
 # SECONDS of publishing, or 1 on an error (HTTP error, ICE failed, pipeline error).
 # Run it with Debian's /usr/bin/python3, which has the GObject bindings (python3-gi).
 import argparse
@@ -119,32 +119,8 @@ class WhipPublisher:
         if state == GstWebRTC.WebRTCPeerConnectionState.FAILED:
             self.fail('peer connection failed')
 
-    def report_stats(self):
-        promise = Gst.Promise.new_with_change_func(self.on_stats, None, None)
-        self.webrtc.emit('get-stats', None, promise)
-        return True
-
-    def on_stats(self, promise, _a, _b):
-        promise.wait()
-        reply = promise.get_reply()
-        sent = {}
-
-        def visit(_field, value, _data):
-            if isinstance(value, Gst.Structure) and value.get_name() == 'application/x-webrtc-stats':
-                ok, kind = value.get_enum('type', GstWebRTC.WebRTCStatsType.__gtype__)
-                if ok and kind == GstWebRTC.WebRTCStatsType.OUTBOUND_RTP:
-                    ok_p, packets = value.get_uint64('packets-sent')
-                    ok_s, ssrc = value.get_uint('ssrc')
-                    if ok_p and ok_s:
-                        sent[ssrc] = packets
-            return True
-
-        reply.foreach(visit, None)
-        log('stats: packets sent', sum(sent.values()))
-
     def run(self):
         self.pipe.set_state(Gst.State.PLAYING)
-        GLib.timeout_add_seconds(10, self.report_stats)
         GLib.timeout_add_seconds(self.seconds, self.loop.quit)
         self.loop.run()
         self.pipe.set_state(Gst.State.NULL)

@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include "app/config_toml.h"
 #include "app/http_config_file.h"
 
 #include <algorithm>
@@ -12,15 +13,6 @@
 namespace rtcgate::app {
 
 namespace {
-
-template <typename T>
-void take(const toml::table& t, std::string_view key, T& out) {
-  if (const auto* node = t.get(key)) {
-    auto v = node->value<T>();
-    if (!v) throw std::runtime_error("config: '" + std::string(key) + "' has the wrong type");
-    out = *v;
-  }
-}
 
 void takeStrings(const toml::table& t, std::string_view key, std::vector<std::string>& out) {
   const auto* node = t.get(key);

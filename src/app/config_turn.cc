@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "app/config_toml.h"
+
 namespace rtcgate::app {
 
 namespace {
@@ -18,15 +20,6 @@ constexpr std::array<std::string_view, 9> kTurnKeys = {"turn_enabled",
                                                        "turn_max_allocations_per_user",
                                                        "turn_max_bitrate",
                                                        "turn_max_user_bitrate"};
-
-template <typename T>
-void take(const toml::table& t, std::string_view key, T& out) {
-  if (const auto* node = t.get(key)) {
-    auto v = node->value<T>();
-    if (!v) throw std::runtime_error("config: '" + std::string(key) + "' has the wrong type");
-    out = *v;
-  }
-}
 
 // A positive integer setting within [min, max].
 template <typename T>

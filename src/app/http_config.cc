@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "app/config_toml.h"
+
 namespace rtcgate::app {
 
 namespace {
@@ -20,15 +22,6 @@ constexpr std::array<std::string_view, 19> kKeys = {
 
 std::runtime_error bad(std::string_view key, const std::string& why) {
   return std::runtime_error("config: '" + std::string(key) + "' " + why);
-}
-
-template <typename T>
-void take(const toml::table& t, std::string_view key, T& out) {
-  if (const auto* node = t.get(key)) {
-    auto v = node->value<T>();
-    if (!v) throw bad(key, "has the wrong type");
-    out = *v;
-  }
 }
 
 void takeRange(const toml::table& t, std::string_view key, int64_t& out, int64_t lo, int64_t hi) {

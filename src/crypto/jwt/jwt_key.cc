@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crypto/dtls/openssl_ptr.h"
-#include "crypto/jwt/base64url.h"
+#include "base/base64.h"
 
 namespace rtcgate::crypto::jwt {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "crypto/jwt/base64url.h"
+#include "base/base64.h"
 #include "crypto/jwt/jwt_signature.h"
 
 namespace rtcgate::crypto::jwt {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "crypto/jwt/base64url.h"
+#include "base/base64.h"
 #include "crypto/jwt/jwt_signature.h"
 #include "test_keys.h"
 

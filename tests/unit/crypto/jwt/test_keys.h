@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto/jwt/base64url.h"
+#include "base/base64.h"
 
 namespace rtcgate::crypto::jwt::testing {
 

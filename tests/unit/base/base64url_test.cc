@@ -1,8 +1,8 @@
-#include "crypto/jwt/base64url.h"
+#include "base/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace rtcgate::crypto::jwt {
+namespace rtcgate {
 namespace {
 
 TEST(Base64Url, RoundTripsEveryLength) {
@@ -34,4 +34,4 @@ TEST(Base64Url, RefusesWhatNoEncoderWrites) {
 }
 
 }  // namespace
-}  // namespace rtcgate::crypto::jwt
+}  // namespace rtcgate

@@ -8,7 +8,7 @@ JOBS        ?= $(shell nproc)
 
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: all deps build run test test-asan fuzz bench clean
+.PHONY: all deps build run test test-asan fuzz bench soak soak-asan clean
 
 all: build
 
@@ -43,6 +43,19 @@ fuzz: deps
 
 bench: build
 	./scripts/run-benchmarks.sh $(BUILD)
+
+# The churn soak (docs/RELIABILITY.md): 10,000 WHIP/WHEP sessions with media over about an
+# hour; fails on a failed or leftover session, a leaked descriptor or RSS growth after
+# warm-up. SOAK_SESSIONS, SOAK_RATE, SOAK_HOLD, SOAK_WARMUP shorten or lengthen it.
+soak: build
+	./scripts/soak.sh $(BUILD)/src/rtcgate $(BUILD)/bench/rtcgate-load $(BUILD)/soak
+
+# The same soak against an ASan/UBSan gateway: also fails on any sanitizer report at exit.
+soak-asan: build
+	cmake -S . -B $(BUILD_ASAN) $(CMAKE_FLAGS) -DRTCGATE_SANITIZE=ON -DRTCGATE_BENCH=OFF
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target rtcgate
+	SOAK_MAX_RSS_GROWTH=$${SOAK_MAX_RSS_GROWTH:-100} ./scripts/soak.sh $(BUILD_ASAN)/src/rtcgate \
+	  $(BUILD)/bench/rtcgate-load $(BUILD_ASAN)/soak
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

@@ -1,5 +1,5 @@
 // rtcgate-load: drives one synthetic WHIP publisher and N WHEP subscribers against a
-// WHIP/WHEP server, or N participants of one room, and reports what the subscribers
+// WHIP/WHEP server, or N participants of one room, or churns sessions for a soak, and reports what the subscribers
 // receive (rate, loss, latency).
 
 #include <CLI/CLI.hpp>
@@ -45,9 +45,23 @@ int main(int argc, char** argv) {
   app.add_option("--layers", o.layers, "room mode: simulcast layers each publisher sends")->capture_default_str()->check(CLI::Range(1, 3));
   app.add_option("--settle-timeout", o.settleTimeoutSec, "room mode: longest wait for everyone to receive every track (s)")
       ->capture_default_str();
+  app.add_option("--churn", o.churnSessions, "churn mode: open and close this many sessions at --ramp-per-sec")
+      ->check(CLI::Range(0, 10'000'000));
+  app.add_option("--churn-viewers", o.churnViewers, "churn mode: WHEP viewers per WHIP publisher")
+      ->capture_default_str()->check(CLI::Range(0, 100));
+  app.add_option("--churn-hold", o.churnHoldSec, "churn mode: seconds each session stays open")
+      ->capture_default_str()->check(CLI::Range(1.0, 3600.0));
+  app.add_option("--server-pid", o.serverPid, "churn mode: sample this process's RSS and open files");
+  app.add_option("--metrics-url", o.metricsUrl, "churn mode: count the server's live sessions here");
+  app.add_option("--sample-every", o.sampleSec, "churn mode: seconds between samples")->capture_default_str()
+      ->check(CLI::Range(1.0, 600.0));
+  app.add_option("--warmup", o.warmupSec, "churn mode: seconds before RSS is compared")->capture_default_str();
+  app.add_option("--max-rss-growth", o.maxRssGrowthPct, "churn mode: allowed RSS growth after warm-up (%)")
+      ->capture_default_str();
   app.add_flag("--self-test", selfTest, "check encoder, packetizers, offers and loss logic, then exit");
   CLI11_PARSE(app, argc, argv);
   if (selfTest) return runSelfTest() == 0 ? 0 : 1;
   o.media.codec = codec == "h264" ? VideoCodec::kH264 : VideoCodec::kVp8;
+  if (o.churnSessions > 0) return runChurnLoad(o);
   return o.room.empty() ? runLoad(o) : runRoomLoad(o);
 }

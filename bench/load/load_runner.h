@@ -35,6 +35,18 @@ struct LoadOptions {
   int publishers = 25;
   int layers = 3;
   double settleTimeoutSec = 60;  // longest wait for every participant to receive every track
+  // Churn mode (when `churnSessions` > 0): that many sessions opened at `rampPerSec`, in
+  // groups of one WHIP publisher and `churnViewers` WHEP viewers, each held `churnHoldSec`
+  // with media and then DELETEd; the server (`serverPid`, `metricsUrl`) sampled every
+  // `sampleSec`; RSS growth after `warmupSec` must stay under `maxRssGrowthPct`.
+  int churnSessions = 0;
+  int churnViewers = 3;
+  double churnHoldSec = 8;
+  int serverPid = 0;
+  std::string metricsUrl;
+  double sampleSec = 10;
+  double warmupSec = 300;
+  double maxRssGrowthPct = 5;
 };
 
 // Runs the test; the exit code is 0 when the publisher and at least one subscriber connected.
@@ -42,6 +54,9 @@ struct LoadOptions {
 int runLoad(const LoadOptions& options, LoadReport* out = nullptr);
 // The room mode; the exit code is 0 when every participant joined and received media.
 int runRoomLoad(const LoadOptions& options, LoadReport* out = nullptr);
+// The churn mode; the exit code is 0 when no session failed (beyond 0.1 %), none was left on
+// the server, no file descriptor leaked and RSS did not grow.
+int runChurnLoad(const LoadOptions& options);
 // Replaces every "{stream}" in `tmpl`.
 std::string expandUrl(const std::string& tmpl, const std::string& stream);
 

@@ -1,5 +1,6 @@
 #include "load_worker.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
 
@@ -79,6 +80,22 @@ void LoadWorker::stop() {
   loop_.post([&flushed] { flushed.set_value(); });
   flushed.get_future().wait();
   loop_.stop();
+}
+
+void LoadWorker::retire(ClientPeer* peer, std::function<void(ClientPeer&)> inspect) {
+  loop_.post([this, peer, inspect = std::move(inspect)] {
+    auto it = std::find_if(peers_.begin(), peers_.end(), [peer](const auto& p) { return p.get() == peer; });
+    if (it == peers_.end()) return;
+    if (inspect) inspect(**it);
+    (*it)->close();
+    peers_.erase(it);
+    peerCount_.store(peers_.size(), std::memory_order_relaxed);
+    // A long churn run keeps no history: the samples only serve a single run's report.
+    if (latency_.all.size() > (size_t{1} << 20)) {
+      latency_.all.clear();
+      latency_.delta.clear();
+    }
+  });
 }
 
 void LoadWorker::tick() {

@@ -3,6 +3,7 @@
 // and the peers it owns, all ticked every few milliseconds on that thread.
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,7 +44,10 @@ class LoadWorker {
   PeerEnv env() noexcept { return PeerEnv{loop_, pool_, clock_, *dtls_}; }
   net::EventLoop& loop() noexcept { return loop_; }
   // On the loop thread: takes ownership of a started peer.
-  void adopt(std::unique_ptr<ClientPeer> peer) { peers_.push_back(std::move(peer)); }
+  void adopt(std::unique_ptr<ClientPeer> peer) {
+    peers_.push_back(std::move(peer));
+    peerCount_.store(peers_.size(), std::memory_order_relaxed);
+  }
   // From any thread: the loop thread starts `peer` (its socket bound on `localIp`) and owns
   // it. The pointer returned stays valid until stop().
   template <typename Peer>
@@ -55,6 +59,10 @@ class LoadWorker {
     });
     return raw;
   }
+  // From any thread: the loop thread hands `peer` to `inspect` (its last figures), sends its
+  // close_notify and destroys it; launch()'s pointer is dangling after that.
+  void retire(ClientPeer* peer, std::function<void(ClientPeer&)> inspect);
+  size_t peerCount() const noexcept { return peerCount_.load(std::memory_order_relaxed); }
   // Latency samples (µs) of this worker's subscribers: loop thread, or after stop().
   LatencySamples& latencySamples() noexcept { return latency_; }
   std::atomic<uint64_t>& packetCounter() noexcept { return packets_; }
@@ -71,6 +79,7 @@ class LoadWorker {
   LatencySamples latency_;
   std::atomic<uint64_t> packets_{0};
   std::atomic<bool> running_{false};
+  std::atomic<size_t> peerCount_{0};
 };
 
 }  // namespace rtcgate::load

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "base/random.h"
+#include "churn_probe.h"
 #include "latency_index.h"
 #include "load_runner.h"
 #include "media/annex_b.h"
@@ -228,6 +229,31 @@ void checkLoopbackRun(VideoCodec codec, double dropPct) {
                                      std::to_string(r.latency.p50) + " ms)");
 }
 
+// The soak's memory verdict: steady RSS passes, a slow climb fails, and the rise during
+// warm-up does not count.
+void checkChurnJudge() {
+  const auto series = [](double slopeKbPerSec) {
+    std::vector<ServerSample> out;
+    for (int t = 0; t <= 3600; t += 10) {
+      ServerSample s;
+      s.atSec = t;
+      const int64_t warmRise = t < 300 ? t * 100 : 30'000;  // allocator pools filling at start
+      s.rssKb = 100'000 + warmRise + static_cast<int64_t>(slopeKbPerSec * t) + (t / 10 % 3) * 500;
+      out.push_back(s);
+    }
+    return out;
+  };
+  const ChurnVerdict flat = judge(series(0), 300, 5);
+  check(flat.rssOk && flat.growthPct < 1, "churn: flat RSS after warm-up passes (" + std::to_string(flat.growthPct) + " %)");
+  const ChurnVerdict leak = judge(series(3), 300, 5);  // 3 kB/s: ~7 % over the hour
+  check(!leak.rssOk, "churn: a 3 kB/s climb fails (" + std::to_string(leak.growthPct) + " %)");
+  check(!judge({}, 300, 5).rssOk, "churn: no samples is not a pass");
+  check(sessionsInMetrics("# HELP x\nrtcgate_sessions{kind=\"whip\"} 3\nrtcgate_sessions{kind=\"whep\"} 4\n"
+                          "rtcgate_sessions_total 9\n") == 7 &&
+            sessionsInMetrics("other 1\n") == -1,
+        "churn: live sessions summed from /metrics");
+}
+
 }  // namespace
 
 int runSelfTest() {
@@ -240,6 +266,7 @@ int runSelfTest() {
   checkSimulcastOffer();
   checkRoomAnswer();
   checkSeqTracker();
+  checkChurnJudge();
   checkLoopbackRun(VideoCodec::kVp8, 0);
   checkLoopbackRun(VideoCodec::kH264, 5);
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);

@@ -1,0 +1,85 @@
+#include "churn_probe.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "http_client.h"
+
+namespace rtcgate::load {
+namespace {
+
+int64_t rssKbOf(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("VmRSS:", 0) != 0) continue;
+    return std::strtoll(line.c_str() + 6, nullptr, 10);
+  }
+  return -1;
+}
+
+int64_t fdsOf(int pid) {
+  std::error_code ec;
+  int64_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec))
+    ++n;
+  return ec ? -1 : n;
+}
+
+double mean(std::vector<ServerSample>::const_iterator from, std::vector<ServerSample>::const_iterator to) {
+  double sum = 0;
+  for (auto it = from; it != to; ++it) sum += static_cast<double>(it->rssKb);
+  return to > from ? sum / static_cast<double>(to - from) : 0;
+}
+
+}  // namespace
+
+int64_t sessionsInMetrics(const std::string& body) {
+  int64_t total = -1;
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("rtcgate_sessions{", 0) != 0) continue;
+    const size_t space = line.rfind(' ');
+    int64_t v = 0;
+    if (space == std::string::npos ||
+        std::from_chars(line.data() + space + 1, line.data() + line.size(), v).ec != std::errc())
+      continue;
+    total = std::max<int64_t>(total, 0) + v;
+  }
+  return total;
+}
+
+ServerSample ServerProbe::sample(double atSec) const {
+  ServerSample s;
+  s.atSec = atSec;
+  if (pid_ > 0) {
+    s.rssKb = rssKbOf(pid_);
+    s.fds = fdsOf(pid_);
+  }
+  if (!metricsUrl_.empty()) {
+    const HttpResponse res = httpRequest("GET", metricsUrl_, "", "", "", 2000);
+    if (res.status == 200) s.sessions = sessionsInMetrics(res.body);
+  }
+  return s;
+}
+
+ChurnVerdict judge(const std::vector<ServerSample>& samples, double warmupSec, double maxGrowthPct) {
+  ChurnVerdict v;
+  auto first = std::find_if(samples.begin(), samples.end(), [&](const ServerSample& s) { return s.atSec >= warmupSec; });
+  const auto after = samples.end() - first;
+  if (after < 2 || first->rssKb < 0) return v;
+  const auto window = std::max<std::ptrdiff_t>(1, after / 10);
+  const double warm = mean(first, first + window);
+  const double end = mean(samples.end() - window, samples.end());
+  for (auto it = first; it != samples.end(); ++it) v.rssPeakKb = std::max(v.rssPeakKb, it->rssKb);
+  v.rssWarmKb = static_cast<int64_t>(warm);
+  v.rssEndKb = static_cast<int64_t>(end);
+  v.growthPct = warm > 0 ? (end - warm) / warm * 100.0 : 0;
+  v.rssOk = warm > 0 && v.growthPct < maxGrowthPct;
+  return v;
+}
+
+}  // namespace rtcgate::load

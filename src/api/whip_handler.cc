@@ -1,5 +1,8 @@
 #include "api/whip_handler.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
@@ -46,6 +49,15 @@ std::pair<std::string, std::string> sdpfragCredentials(std::string_view body) {
     body.remove_prefix(nl + 1);
   }
   return {ufrag, pwd};
+}
+
+// RFC 8839 §5.4: ufrag 4-256 and pwd 22-256 ice-chars (ALPHA / DIGIT / "+" / "/").
+bool validIceCredentials(std::string_view ufrag, std::string_view pwd) {
+  const auto iceChars = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; });
+  };
+  return ufrag.size() >= 4 && ufrag.size() <= 256 && pwd.size() >= 22 && pwd.size() <= 256 && iceChars(ufrag) &&
+         iceChars(pwd);
 }
 
 }  // namespace
@@ -269,7 +281,12 @@ void WhipHandler::patch(const net::HttpRequest& req, const std::string& stream, 
   if (!constantTimeEquals(std::string_view(ifMatch->value()), e->etag))
     return reply(errorResponse(req, http::status::precondition_failed, "If-Match does not match the session's ETag"));
   const auto [ufrag, pwd] = sdpfragCredentials(req.body());
-  if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) return iceRestart(req, *e, req.body(), reply);
+  if (!ufrag.empty() && !pwd.empty() && ufrag != e->remoteUfrag) {
+    if (!validIceCredentials(ufrag, pwd))
+      return reply(errorResponse(req, http::status::bad_request,
+                                 "ICE restart needs a=ice-ufrag of 4-256 and a=ice-pwd of 22-256 ice-chars"));
+    return iceRestart(req, *e, req.body(), reply);
+  }
   // Trickled candidates: an ICE-lite server learns the peer's addresses from its checks.
   auto res = net::makeResponse(req, http::status::no_content, "");
   reply(std::move(res));

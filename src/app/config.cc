@@ -4,6 +4,8 @@
 #include "app/http_config_file.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <toml++/toml.h>
 
@@ -52,9 +54,17 @@ void loadAuth(const toml::table& auth, const std::string& path, Config& config) 
 }  // namespace
 
 void loadConfigFile(const std::string& path, Config& config) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("config " + path + ": cannot be read");
+  std::ostringstream text;
+  text << file.rdbuf();
+  loadConfigText(text.str(), path, config);
+}
+
+void loadConfigText(std::string_view text, const std::string& path, Config& config) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw std::runtime_error("config " + path + ": " + std::string(e.description()) + " at line " +
                              std::to_string(e.source().begin.line));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/http_config.h"
@@ -89,6 +90,11 @@ struct Config {
   // ports, with REST API credentials handed out in Link headers and room join answers.
   bool turnEnabled = true;
   std::string turnListen;      // UDP and TCP ip:port; "" = the HTTP listen IP, port 3478
+  // TURN over TLS (needs a certificate: https_listen): its own port (ip:port; "" = none),
+  // and on the HTTPS port for clients that name `turnTlsServerName` (SNI) or offer ALPN
+  // "stun.turn" — which is always on with HTTPS.
+  std::string turnTlsListen;
+  std::string turnTlsServerName;
   std::string turnSecret;      // REST API shared secret; "" = a random one at each start
   std::string turnRealm = "rtcgate";
   int64_t turnCredentialTtlSeconds = 86400;  // validity of the credentials handed out
@@ -101,6 +107,8 @@ struct Config {
 // Loads `path` into `config` (keys it does not set keep their value). Throws
 // std::runtime_error with a line/column message on a bad file or an unknown key.
 void loadConfigFile(const std::string& path, Config& config);
+// The same for a file's text; `path` names it in messages.
+void loadConfigText(std::string_view text, const std::string& path, Config& config);
 
 // "ip:port" or "[v6]:port" → parts; throws std::invalid_argument on a bad form.
 struct HostPort {

@@ -227,5 +227,22 @@ TEST_F(WhipHandlerTest, IceRestartNeedsTheSessionsETag) {
   EXPECT_EQ(call(*whip_, http::verb::patch, loc, frag2, type, "", newEtag).result(), http::status::ok);
 }
 
+// Credentials an ICE agent could not use (RFC 8839 §5.4) are refused before the worker sees them.
+TEST_F(WhipHandlerTest, IceRestartWithBadCredentialsIs400) {
+  auto res = call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp"));
+  ASSERT_EQ(res.result(), http::status::created);
+  const std::string loc(res[http::field::location]);
+  const std::string etag(res[http::field::etag]);
+  const char* type = "application/trickle-ice-sdpfrag";
+  for (const char* frag : {"a=ice-ufrag:ab\r\na=ice-pwd:newpasswordnewpassword12\r\n",
+                           "a=ice-ufrag:abcd\r\na=ice-pwd:short\r\n",
+                           "a=ice-ufrag:ab:cd\r\na=ice-pwd:newpasswordnewpassword12\r\n",
+                           "a=ice-ufrag:abcd\r\na=ice-pwd:newpassword newpassword12\r\n"}) {
+    const auto r = call(*whip_, http::verb::patch, loc, frag, type, "", etag);
+    EXPECT_EQ(r.result(), http::status::bad_request) << frag << r.body();
+  }
+  EXPECT_TRUE(workers_.started.size() == 1u);
+}
+
 }  // namespace
 }  // namespace rtcgate::api

@@ -34,6 +34,10 @@ struct ApiConfig {
     bool enabled = false;
     std::string host;  // "" = the host the HTTP request was sent to
     uint16_t port = 0;
+    // TURN over TLS: on its own port (0 = none), or on the HTTPS port for `tlsServerName`.
+    uint16_t tlsPort = 0;
+    std::string tlsServerName;
+    uint16_t httpsPort = 0;
     std::string secret;  // REST API shared secret
     int64_t credentialTtlSeconds = 86400;
   } turn;

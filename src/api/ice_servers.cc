@@ -51,8 +51,15 @@ std::vector<IceServer> iceServersFor(const ApiConfig& config, std::string_view r
   const auto credential = transport::turn::RestCredentials(config.turn.secret)
                               .mint(toHex(id), unixTimeMs() / 1000 + config.turn.credentialTtlSeconds);
   const std::string base = "turn:" + host + ":" + std::to_string(config.turn.port);
-  out.push_back(IceServer{
-      {base + "?transport=udp", base + "?transport=tcp"}, credential.username, credential.password});
+  IceServer turn{{base + "?transport=udp", base + "?transport=tcp"}, credential.username, credential.password};
+  // TURN over TLS for networks that let only TLS out: its own port, else the HTTPS port
+  // under the name that selects TURN there (the certificate must be valid for it).
+  if (config.turn.tlsPort != 0)
+    turn.urls.push_back("turns:" + host + ":" + std::to_string(config.turn.tlsPort) + "?transport=tcp");
+  else if (!config.turn.tlsServerName.empty() && config.turn.httpsPort != 0)
+    turn.urls.push_back("turns:" + config.turn.tlsServerName + ":" + std::to_string(config.turn.httpsPort) +
+                        "?transport=tcp");
+  out.push_back(std::move(turn));
   return out;
 }
 

@@ -44,6 +44,9 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* selfSignedDirOpt = cli.add_option("--tls-self-signed-dir", "folder of the self-signed certificate (default tls)");
   auto* turnOpt = cli.add_option("--turn-listen", "TURN (UDP and TCP) listen address ip:port; port 0 = any free port;"
                                  " \"\" = no TURN server");
+  auto* turnTlsOpt = cli.add_option("--turn-tls-listen", "TURN over TLS listen address ip:port (needs HTTPS's certificate)");
+  auto* turnTlsNameOpt =
+      cli.add_option("--turn-tls-server-name", "DNS name (SNI) that makes the HTTPS port serve TURN over TLS");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -68,6 +71,8 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*selfSignedDirOpt) config.http.tlsSelfSignedDir = selfSignedDirOpt->as<std::string>();
     if (*jwtKeyOpt) config.jwtPublicKeyFile = jwtKeyOpt->as<std::string>();
     if (*jwksOpt) config.jwksFile = jwksOpt->as<std::string>();
+    if (*turnTlsOpt) config.turnTlsListen = turnTlsOpt->as<std::string>();
+    if (*turnTlsNameOpt) config.turnTlsServerName = turnTlsNameOpt->as<std::string>();
     if (*turnOpt) {
       config.turnListen = turnOpt->as<std::string>();
       config.turnEnabled = !config.turnListen.empty();

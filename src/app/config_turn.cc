@@ -11,7 +11,9 @@ namespace rtcgate::app {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kTurnKeys = {"turn_enabled",
+constexpr std::array<std::string_view, 11> kTurnKeys = {"turn_enabled",
+                                                       "turn_tls_listen",
+                                                       "turn_tls_server_name",
                                                        "turn_listen",
                                                        "turn_secret",
                                                        "turn_realm",
@@ -41,6 +43,12 @@ bool isTurnConfigKey(std::string_view key) {
 void loadTurnConfig(const toml::table& root, Config& config) {
   take(root, "turn_enabled", config.turnEnabled);
   take(root, "turn_listen", config.turnListen);
+  take(root, "turn_tls_listen", config.turnTlsListen);
+  take(root, "turn_tls_server_name", config.turnTlsServerName);
+  if (config.turnTlsServerName.size() > 253 ||
+      config.turnTlsServerName.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+          std::string::npos)
+    throw std::runtime_error("config: 'turn_tls_server_name' must be a DNS name");
   take(root, "turn_secret", config.turnSecret);
   take(root, "turn_realm", config.turnRealm);
   if (config.turnRealm.empty() || config.turnRealm.size() > 127)

@@ -75,6 +75,12 @@ std::optional<int> Gateway::start() {
                  config_.metricsPublic ? "" : " and /metrics");
   spdlog::info("codec pool: {} threads", codecPool_.threads());
   if (auto rc = startWorkers()) return rc;
+  try {
+    tls_ = tlsContextOf(config_);  // HTTPS's certificate, which TURN over TLS shares
+  } catch (const std::exception& e) {
+    spdlog::error("https: {}", e.what());
+    return 2;
+  }
   if (auto rc = startTurn()) return rc;
   if (auto rc = startHttp()) return rc;
   return startRtmp();
@@ -119,14 +125,11 @@ std::optional<int> Gateway::startHttp() {
     spdlog::error("http_listen and https_listen are both empty: nothing to serve the API on");
     return 2;
   }
-  std::shared_ptr<net::TlsContext> tls;
-  try {
-    tls = tlsContextOf(config_);
-  } catch (const std::exception& e) {
-    spdlog::error("https: {}", e.what());
-    return 2;
-  }
   http_ = std::make_unique<net::HttpServer>(control_, httpLimitsOf(config_));
+  if (turn_ && tls_) {
+    turnTlsClaimant_ = std::make_unique<edge::TurnTlsClaimant>(*turn_, config_.turnTlsServerName);
+    http_->setFirstBytesClaimant(turnTlsClaimant_.get());
+  }
   using Mode = api::WhipHandler::Mode;
   whip_ = std::make_unique<api::WhipHandler>(Mode::kWhip, directory_, workers_, apiConfig_, *cert_);
   whep_ = std::make_unique<api::WhipHandler>(Mode::kWhep, directory_, workers_, apiConfig_, *cert_);
@@ -165,12 +168,16 @@ std::optional<int> Gateway::startHttp() {
     spdlog::info("demo page: http://{}/", http_->localAddress().toString());
   }
   if (tlsAddress) {
-    if (auto st = http_->listenTls(*tlsAddress, tls); !st.ok()) {
+    if (auto st = http_->listenTls(*tlsAddress, tls_); !st.ok()) {
       spdlog::error("https: cannot listen on {}: {}", tlsAddress->toString(), st.error().message);
       return 1;
     }
     spdlog::info("HTTPS listening on https://{}", http_->tlsLocalAddress().toString());
     spdlog::info("demo page: https://{}/", http_->tlsLocalAddress().toString());
+    apiConfig_.turn.httpsPort = http_->tlsLocalAddress().port();
+    if (turnTlsClaimant_)
+      spdlog::info("TURN over TLS on the HTTPS port for ALPN \"stun.turn\"{}",
+                   config_.turnTlsServerName.empty() ? "" : " and SNI " + config_.turnTlsServerName);
   }
   return std::nullopt;
 }
@@ -221,6 +228,16 @@ std::optional<int> Gateway::startTurn() {
   o.server.maxAllocationsPerUser = config_.turnMaxAllocationsPerUser;
   o.server.maxBitrateAllocation = config_.turnMaxBitrate;
   o.server.maxBitratePerUser = config_.turnMaxUserBitrate;
+  o.tls = tls_;
+  if (!config_.turnTlsListen.empty()) {
+    if (!tls_) {
+      spdlog::error("turn_tls_listen needs a certificate: set https_listen (with tls_cert_file or tls_self_signed)");
+      return 2;
+    }
+    const auto tlsListen = addressSetting("turn_tls_listen", config_.turnTlsListen);
+    if (!tlsListen) return 2;
+    o.tlsListen = *tlsListen;
+  }
   std::vector<SocketAddress> bound;
   for (unsigned i = 0; i < workers_.count(); ++i) bound.push_back(workers_.udpAddress(i));
   turn_ = std::make_unique<edge::TurnService>(o);
@@ -233,12 +250,15 @@ std::optional<int> Gateway::startTurn() {
   t.port = turn_->udpAddress().port();
   t.secret = o.server.secret;
   t.credentialTtlSeconds = config_.turnCredentialTtlSeconds;
+  t.tlsPort = turn_->tlsAddress().empty() ? 0 : turn_->tlsAddress().port();
+  t.tlsServerName = config_.turnTlsServerName;
   const std::string listenIp = turn_->udpAddress().ipString();
   t.host = !config_.advertisedIps.empty() ? config_.advertisedIps.front()
            : (listenIp == "0.0.0.0" || listenIp == "::") ? ""
                                                         : listenIp;
   spdlog::info("TURN listening on udp and tcp {} (realm {}, relays only to the media ports)",
                turn_->udpAddress().toString(), o.server.realm);
+  if (t.tlsPort != 0) spdlog::info("TURN over TLS listening on {}", turn_->tlsAddress().toString());
   return std::nullopt;
 }
 

@@ -21,6 +21,7 @@
 #include "edge/egress_manager.h"
 #include "edge/rtmp_server.h"
 #include "edge/turn_service.h"
+#include "edge/turn_tls_claimant.h"
 #include "net/event_loop.h"
 #include "api/session_limits.h"
 #include "net/http_server.h"
@@ -70,7 +71,9 @@ class Gateway final : private cluster::WorkerObserver {
   std::unique_ptr<api::MetricsHandler> metrics_;
   std::unique_ptr<api::StaticHandler> files_;
   std::unique_ptr<edge::RtmpServer> rtmp_;  // touched only on the control thread
+  std::shared_ptr<net::TlsContext> tls_;  // HTTPS and TURN over TLS; null without a certificate
   std::unique_ptr<edge::TurnService> turn_;  // runs on its own thread
+  std::unique_ptr<edge::TurnTlsClaimant> turnTlsClaimant_;  // TURN over TLS on the HTTPS port
 };
 
 }  // namespace rtcgate::app

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
 
 #include "edge/turn_tcp_connection.h"
@@ -49,6 +51,14 @@ Status TurnService::start(std::vector<turn::PeerRoute> routes) {
     udp_.close();
     return st;
   }
+  if (options_.tls && !options_.tlsListen.empty()) {
+    tlsListener_ = std::make_unique<net::TcpListener>(loop_, tlsAcceptor_);
+    if (auto st = tlsListener_->listen(options_.tlsListen); !st.ok()) {
+      tcp_.close();
+      udp_.close();
+      return st;
+    }
+  }
   tick();
   loop_.start();
   started_ = true;
@@ -60,6 +70,7 @@ void TurnService::stop() {
   started_ = false;
   loop_.post([this] {
     tcp_.close();
+    if (tlsListener_) tlsListener_->close();
     for (auto& [id, connection] : std::unordered_map(connections_)) connection->close("shutdown");
     server_.closeAll();
     udp_.close();
@@ -75,9 +86,13 @@ void TurnService::tick() {
   // A TCP connection that never made an allocation (or lost it) is not kept open.
   const int64_t nowMs = clock_.nowMs();
   std::vector<std::shared_ptr<TurnTcpConnection>> idle;
-  for (const auto& [id, c] : connections_)
-    if (nowMs - c->openedMs() > options_.tcpIdleMs && server_.allocationOf(c->client()) == nullptr)
+  std::vector<std::shared_ptr<TurnTcpConnection>> slow;
+  for (const auto& [id, c] : connections_) {
+    if (!c->handshaken() && nowMs - c->openedMs() > options_.tlsHandshakeMs) slow.push_back(c);
+    else if (nowMs - c->openedMs() > options_.tcpIdleMs && server_.allocationOf(c->client()) == nullptr)
       idle.push_back(c);
+  }
+  for (auto& c : slow) c->close("TLS handshake not done in time");
   for (auto& c : idle) c->close("no allocation");
   tick_.startUs(1'000'000, [this] { tick(); });
 }
@@ -91,7 +106,33 @@ void TurnService::onClientFrame(const turn::TurnClient& client, std::span<const 
   server_.onClientMessage(client, frame, nowUs());
 }
 
-void TurnService::onAccepted(boost::asio::ip::tcp::socket socket) {
+const SocketAddress& TurnService::tlsAddress() const noexcept {
+  static const SocketAddress kNone;
+  return tlsListener_ ? tlsListener_->localAddress() : kNone;
+}
+
+void TurnService::adoptTls(boost::asio::ip::tcp::socket socket, std::vector<uint8_t> firstBytes) {
+  boost::system::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  if (ec || !options_.tls || !started_) return;  // the socket closes as it goes
+  const int fd = socket.release(ec);  // leaves the other loop's reactor cleanly
+  if (ec) return;
+  adoptedTls_.fetch_add(1, std::memory_order_relaxed);
+  loop_.post([this, protocol, fd, bytes = std::move(firstBytes)]() mutable {
+    boost::asio::ip::tcp::socket adopted(loop_.context());
+    boost::system::error_code aec;
+    adopted.assign(protocol, fd, aec);
+    if (aec) {
+      ::close(fd);
+      return;
+    }
+    acceptStream(std::move(adopted), true, std::move(bytes));
+  });
+}
+
+void TurnService::onAccepted(boost::asio::ip::tcp::socket socket) { acceptStream(std::move(socket), false, {}); }
+
+void TurnService::acceptStream(boost::asio::ip::tcp::socket socket, bool tls, std::vector<uint8_t> firstBytes) {
   if (connections_.size() >= options_.maxTcpConnections) {
     if (refusedLog_.allow(clock_.nowUs()))
       spdlog::warn("turn: TCP connection refused: {} connections open (the limit)", connections_.size());
@@ -100,7 +141,8 @@ void TurnService::onAccepted(boost::asio::ip::tcp::socket socket) {
     return;
   }
   const uint64_t id = nextConnection_++;
-  auto connection = std::make_shared<TurnTcpConnection>(*this, std::move(socket), id, clock_);
+  auto connection = std::make_shared<TurnTcpConnection>(
+      *this, std::move(socket), id, clock_, tls ? &options_.tls->context() : nullptr, std::move(firstBytes));
   connections_.emplace(id, connection);
   connection->start();
 }

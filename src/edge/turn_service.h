@@ -1,9 +1,11 @@
 #pragma once
 // TurnService: rtcgate's built-in TURN server on its own thread and loop — the UDP and TCP
-// listeners (one port number), one relayed UDP socket per allocation, and the sans-IO
-// transport::turn::TurnServer between them. Media workers are never touched: a relayed
+// listeners (one port number), a TLS listener when a certificate is given, TLS connections
+// handed over by the HTTPS listener (one port for both), one relayed UDP socket per
+// allocation, and the sans-IO transport::turn::TurnServer between them. Media workers are never touched: a relayed
 // socket sends to a worker's public UDP port like any browser would.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <unordered_map>
@@ -14,6 +16,7 @@
 #include "base/packet_buffer.h"
 #include "net/event_loop.h"
 #include "net/tcp_listener.h"
+#include "net/tls_context.h"
 #include "net/udp_socket.h"
 #include "transport/turn/turn_server.h"
 
@@ -33,6 +36,12 @@ struct TurnServiceOptions {
   size_t maxTcpConnections = 1000;
   // A TCP connection that holds no allocation this long after it opened is closed.
   int64_t tcpIdleMs = 30'000;
+  // TURN over TLS: the server's certificate (null: no TLS) and the TLS listener's address
+  // (empty: only connections handed over by adoptTls).
+  std::shared_ptr<net::TlsContext> tls;
+  SocketAddress tlsListen;
+  // A TLS handshake not done this long after the connection opened closes it.
+  int64_t tlsHandshakeMs = 10'000;
 };
 
 class TurnService final : private transport::turn::TurnServerListener,
@@ -51,6 +60,13 @@ class TurnService final : private transport::turn::TurnServerListener,
 
   const SocketAddress& udpAddress() const noexcept { return udp_.localAddress(); }
   const SocketAddress& tcpAddress() const noexcept { return tcp_.localAddress(); }
+  // The TLS listener's address; empty when there is none.
+  const SocketAddress& tlsAddress() const noexcept;
+  // From any thread: a TLS connection another listener accepted (`firstBytes`: what it read,
+  // the start of the ClientHello); the TURN thread takes it over. Closed when TLS is off.
+  void adoptTls(boost::asio::ip::tcp::socket socket, std::vector<uint8_t> firstBytes);
+  // TLS connections taken over from another listener so far; any thread.
+  uint64_t adoptedTls() const noexcept { return adoptedTls_.load(std::memory_order_relaxed); }
   // Counters; safe to read from any thread.
   const transport::turn::TurnStats& stats() const noexcept { return server_.stats(); }
 
@@ -72,6 +88,13 @@ class TurnService final : private transport::turn::TurnServerListener,
   void onDatagram(PacketRef packet, const SocketAddress& from) override;
   // net::TcpAcceptHandler
   void onAccepted(boost::asio::ip::tcp::socket socket) override;
+  // A new client stream (TCP, or TLS starting with `firstBytes`), within the connection cap.
+  void acceptStream(boost::asio::ip::tcp::socket socket, bool tls, std::vector<uint8_t> firstBytes);
+  struct TlsAcceptor final : net::TcpAcceptHandler {
+    explicit TlsAcceptor(TurnService& s) : service(s) {}
+    void onAccepted(boost::asio::ip::tcp::socket socket) override { service.acceptStream(std::move(socket), true, {}); }
+    TurnService& service;
+  };
 
   void tick();
   static int64_t nowUs() noexcept;
@@ -83,6 +106,9 @@ class TurnService final : private transport::turn::TurnServerListener,
   transport::turn::TurnServer server_;
   net::UdpSocket udp_;
   net::TcpListener tcp_;
+  TlsAcceptor tlsAcceptor_{*this};
+  std::unique_ptr<net::TcpListener> tlsListener_;
+  std::atomic<uint64_t> adoptedTls_{0};
   net::Timer tick_{loop_};
   std::vector<std::unique_ptr<RelaySocket>> relays_;  // by RelayId
   // Closed relayed sockets, freed on the next tick (a flush they posted may still be queued).

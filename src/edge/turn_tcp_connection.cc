@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/write.hpp>
 #include <cstring>
 
 #include "edge/turn_service.h"
@@ -11,13 +13,21 @@ namespace rtcgate::edge {
 
 using boost::asio::ip::tcp;
 
-TurnTcpConnection::TurnTcpConnection(TurnService& service, tcp::socket socket, uint64_t id, Clock& clock)
+TurnTcpConnection::TurnTcpConnection(TurnService& service, tcp::socket socket, uint64_t id, Clock& clock,
+                                     boost::asio::ssl::context* tls, std::vector<uint8_t> firstBytes)
     : service_(service),
       socket_(std::move(socket)),
+      firstBytes_(std::move(firstBytes)),
       clock_(clock),
       writer_(socket_, clock_),
       openedMs_(clock.nowMs()) {
-  client_.transport = transport::turn::ClientTransport::kTcp;
+  client_.transport = tls ? transport::turn::ClientTransport::kTls : transport::turn::ClientTransport::kTcp;
+  if (tls) {
+    tls_ = std::make_unique<boost::asio::ssl::stream<tcp::socket&>>(socket_, *tls);
+    writer_.writeThrough([this](boost::asio::const_buffer bytes, net::TcpWriter::Written done) {
+      boost::asio::async_write(*tls_, bytes, std::move(done));
+    });
+  }
   client_.connection = id;
   boost::system::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
@@ -31,18 +41,31 @@ void TurnTcpConnection::start() {
   writer_.onWritten([this](const boost::system::error_code& ec, size_t) {
     if (ec) close("write failed");
   });
-  read();
+  if (!tls_) return read();
+  tls_->async_handshake(boost::asio::ssl::stream_base::server, boost::asio::buffer(firstBytes_),
+                        [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                          if (self->closed_) return;
+                          self->firstBytes_ = {};
+                          if (ec) return self->close("TLS handshake failed");
+                          self->handshaken_ = true;
+                          self->read();
+                        });
 }
 
 void TurnTcpConnection::read() {
-  socket_.async_read_some(
-      boost::asio::buffer(buffer_.data() + used_, buffer_.size() - used_),
-      [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-        if (self->closed_) return;
-        if (ec) return self->close(ec == boost::asio::error::eof ? "closed by client" : "read failed");
-        self->used_ += n;
-        if (self->deliverFrames()) self->read();
-      });
+  const auto into = boost::asio::buffer(buffer_.data() + used_, buffer_.size() - used_);
+  auto done = [self = shared_from_this()](const boost::system::error_code& ec, size_t n) { self->onRead(ec, n); };
+  if (tls_) return tls_->async_read_some(into, std::move(done));
+  socket_.async_read_some(into, std::move(done));
+}
+
+void TurnTcpConnection::onRead(const boost::system::error_code& ec, size_t n) {
+  if (closed_) return;
+  if (ec) return close(ec == boost::asio::error::eof || ec == boost::asio::ssl::error::stream_truncated
+                           ? "closed by client"
+                           : "read failed");
+  used_ += n;
+  if (deliverFrames()) read();
 }
 
 bool TurnTcpConnection::deliverFrames() {

@@ -23,13 +23,14 @@ void TcpWriter::flush(const std::shared_ptr<void>& owner) {
   inflightSinceMs_ = pendingSinceMs_;
   writeStartedMs_ = clock_.nowMs();
   writing_ = true;
-  boost::asio::async_write(socket_, boost::asio::buffer(inflight_),
-                           [this, owner](const boost::system::error_code& ec, size_t n) {
-                             writing_ = false;
-                             inflight_.clear();
-                             if (written_) written_(ec, n);
-                             if (!ec) flush(owner);
-                           });
+  auto done = [this, owner](const boost::system::error_code& ec, size_t n) {
+    writing_ = false;
+    inflight_.clear();
+    if (written_) written_(ec, n);
+    if (!ec) flush(owner);
+  };
+  if (through_) return through_(boost::asio::buffer(inflight_), std::move(done));
+  boost::asio::async_write(socket_, boost::asio::buffer(inflight_), std::move(done));
 }
 
 }  // namespace rtcgate::net

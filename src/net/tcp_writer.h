@@ -26,6 +26,10 @@ class TcpWriter {
   TcpWriter& operator=(const TcpWriter&) = delete;
 
   void onWritten(Written fn) { written_ = std::move(fn); }
+  // Writes through a layer over the socket (TLS) instead of the socket itself: `through`
+  // starts one async write of the whole buffer and calls the handler when it is done.
+  using AsyncWrite = std::function<void(boost::asio::const_buffer, Written)>;
+  void writeThrough(AsyncWrite through) { through_ = std::move(through); }
   // Queues `bytes`, and starts writing when no write is in flight. The pending write holds
   // `owner` (the object the writer lives in), so the buffers outlive the operation.
   void write(std::span<const uint8_t> bytes, const std::shared_ptr<void>& owner);
@@ -47,6 +51,7 @@ class TcpWriter {
   boost::asio::ip::tcp::socket& socket_;
   Clock& clock_;
   Written written_;
+  AsyncWrite through_;
   std::vector<uint8_t> pending_;   // queued while a write is in flight
   std::vector<uint8_t> inflight_;  // the buffer async_write is sending
   int64_t pendingSinceMs_ = 0;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <string_view>
 
 namespace rtcgate::net {
 
@@ -20,22 +21,25 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// RFC 7301 §3.2: pick "http/1.1" when the client offers it; a client that offers only
+// RFC 7301 §3.2: pick "http/1.1" when the client offers it, else "stun.turn" (RFC 7443: a
+// TURN client, which the listener has handed to the TURN server); a client that offers only
 // protocols we do not speak (h2 alone) gets no ALPN and may still speak HTTP/1.1.
 int selectAlpn(SSL*, const unsigned char** out, unsigned char* outLen, const unsigned char* in, unsigned inLen,
                void*) {
-  static constexpr unsigned char kHttp11[] = {'h', 't', 't', 'p', '/', '1', '.', '1'};
-  for (unsigned i = 0; i < inLen;) {
-    const unsigned len = in[i];
-    if (i + 1 + len > inLen) break;
-    if (len == sizeof kHttp11 && std::memcmp(in + i + 1, kHttp11, len) == 0) {
-      *out = in + i + 1;
-      *outLen = static_cast<unsigned char>(len);
-      return SSL_TLSEXT_ERR_OK;
+  const auto find = [&](std::string_view want) -> bool {
+    for (unsigned i = 0; i < inLen;) {
+      const unsigned len = in[i];
+      if (i + 1 + len > inLen) break;
+      if (len == want.size() && std::memcmp(in + i + 1, want.data(), len) == 0) {
+        *out = in + i + 1;
+        *outLen = static_cast<unsigned char>(len);
+        return true;
+      }
+      i += 1 + len;
     }
-    i += 1 + len;
-  }
-  return SSL_TLSEXT_ERR_NOACK;
+    return false;
+  };
+  return find("http/1.1") || find("stun.turn") ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_NOACK;
 }
 
 std::string opensslError() {

@@ -1,6 +1,7 @@
 #pragma once
-// TlsContext: the server side of TLS on the HTTP listener — a PEM certificate chain and its
-// private key, TLS 1.2 and 1.3 only, forward-secret AEAD ciphers, ALPN "http/1.1".
+// TlsContext: the server side of TLS on the HTTP listener (and TURN over TLS) — a PEM
+// certificate chain and its private key, TLS 1.2 and 1.3 only, forward-secret AEAD ciphers,
+// ALPN "http/1.1", or "stun.turn" for TURN clients.
 
 #include <boost/asio/ssl/context.hpp>
 #include <memory>

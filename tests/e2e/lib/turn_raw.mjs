@@ -1,6 +1,7 @@
-// turn_raw.mjs: a minimal hand-written TURN client (RFC 8656 over UDP) for probing the
-// built-in TURN server from node: Allocate with the long-term credential mechanism, and
+// turn_raw.mjs: a minimal hand-written TURN client (RFC 8656 over UDP, or TLS) for probing
+// the built-in TURN server from node: Allocate with the long-term credential mechanism, and
 // CreatePermission; enough to check refusals (401, 403) without a browser.
+import { connect as tlsConnect } from 'node:tls';
 import { createSocket } from 'node:dgram';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
@@ -126,5 +127,49 @@ export class RawTurnClient {
 
   close() {
     this.socket.close();
+  }
+}
+
+// The same client over TLS (TURN over TLS, RFC 8656 §3.1): `options` are node:tls connect
+// options (host, port, servername, ALPNProtocols...); messages are framed by their length.
+export class RawTurnTlsClient extends RawTurnClient {
+  constructor(options, credential) {
+    super(options.port, credential);
+    this.socket.close();  // the UDP socket of the base class is not used
+    this.options = { host: '127.0.0.1', rejectUnauthorized: false, ...options };
+    this.tls = null;
+  }
+
+  async connect() {
+    this.tls = await new Promise((resolve, reject) => {
+      const s = tlsConnect(this.options, () => resolve(s));
+      s.once('error', reject);
+    });
+    this.buffered = Buffer.alloc(0);
+    this.tls.on('data', (d) => { this.buffered = Buffer.concat([this.buffered, d]); this.emitFrames(); });
+    return this.tls;
+  }
+
+  emitFrames() {
+    while (this.buffered.length >= 20) {
+      const length = 20 + this.buffered.readUInt16BE(2);
+      if (this.buffered.length < length) return;
+      const frame = this.buffered.subarray(0, length);
+      this.buffered = this.buffered.subarray(length);
+      this.waiter?.(frame);
+    }
+  }
+
+  async exchange(bytes, timeoutMs = 2000) {
+    if (!this.tls) await this.connect();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no TURN answer over TLS within ${timeoutMs} ms`)), timeoutMs);
+      this.waiter = (frame) => { clearTimeout(timer); this.waiter = null; resolve(parse(frame)); };
+      this.tls.write(bytes);
+    });
+  }
+
+  close() {
+    this.tls?.destroy();
   }
 }

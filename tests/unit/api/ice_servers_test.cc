@@ -53,6 +53,18 @@ TEST(IceServers, TurnOverUdpAndTcpWithAWorkingRestCredential) {
   EXPECT_NE(iceServersFor(turnConfig(), "")[1].username, servers[1].username);
 }
 
+// TURN over TLS is offered on its own port, else on the HTTPS port under the TURN name.
+TEST(IceServers, TurnOverTlsOnItsPortOrOnTheHttpsPortUnderItsName) {
+  ApiConfig c = turnConfig();
+  EXPECT_EQ(iceServersFor(c, "x").back().urls.size(), 2u);  // no TLS: UDP and TCP only
+  c.turn.httpsPort = 443;
+  EXPECT_EQ(iceServersFor(c, "x").back().urls.size(), 2u);  // HTTPS alone names no TURN host
+  c.turn.tlsServerName = "turn.example.org";
+  EXPECT_EQ(iceServersFor(c, "x").back().urls.back(), "turns:turn.example.org:443?transport=tcp");
+  c.turn.tlsPort = 5349;
+  EXPECT_EQ(iceServersFor(c, "x").back().urls.back(), "turns:192.0.2.10:5349?transport=tcp");
+}
+
 TEST(IceServers, HostComesFromTheRequestWhenNoneIsConfigured) {
   auto c = turnConfig();
   c.turn.host.clear();

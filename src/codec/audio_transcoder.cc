@@ -37,11 +37,8 @@ AudioTranscoder::AudioTranscoder(std::unique_ptr<AudioDecoder> decoder,
     : decoder_(std::move(decoder)),
       encoder_(std::move(encoder)),
       fifo_(std::move(fifo)),
-      chunk_(std::move(chunk)) {}
-
-AudioTranscoder::~AudioTranscoder() {
-  av_channel_layout_uninit(&inLayout_);
-}
+      chunk_(std::move(chunk)),
+      resampler_(encoder_->sampleRate(), encoder_->format(), encoder_->layout()) {}
 
 Status AudioTranscoder::push(const media::MediaFrame& in, std::vector<media::MediaFrame>& out) {
   RTCGATE_TRY(decoder_->send(in));
@@ -50,7 +47,7 @@ Status AudioTranscoder::push(const media::MediaFrame& in, std::vector<media::Med
   while (AVFrame* pcm = decoder_->receive()) {
     if (pcm->sample_rate <= 0 || pcm->nb_samples <= 0) continue;
     decodedUs += int64_t{pcm->nb_samples} * 1'000'000 / pcm->sample_rate;
-    RTCGATE_TRY(resampleIntoFifo(*pcm));
+    RTCGATE_TRY(resampler_.convertInto(*pcm, fifo_.get()));
   }
   expectedInUs_ = in.ptsUs + decodedUs;
   return drainFifo(out);
@@ -67,58 +64,6 @@ void AudioTranscoder::anchor(int64_t inputPtsUs) {
   anchorUs_ = head;
   samplesSinceAnchor_ = 0;
   anchored_ = true;
-}
-
-Status AudioTranscoder::ensureResampler(const AVFrame& pcm) {
-  AVChannelLayout layout{};
-  if (pcm.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || pcm.ch_layout.nb_channels == 0) {
-    av_channel_layout_default(&layout, std::max(1, pcm.ch_layout.nb_channels));
-  } else if (av_channel_layout_copy(&layout, &pcm.ch_layout) < 0) {
-    return Error{Error::Code::kInternal, "out of memory"};
-  }
-  if (resampler_ && pcm.sample_rate == inRate_ && pcm.format == inFormat_ &&
-      av_channel_layout_compare(&layout, &inLayout_) == 0) {
-    av_channel_layout_uninit(&layout);
-    return {};
-  }
-  av_channel_layout_uninit(&inLayout_);
-  inLayout_ = layout;  // takes ownership
-  inRate_ = pcm.sample_rate;
-  inFormat_ = pcm.format;
-  SwrContext* swr = nullptr;
-  // FFmpeg 5.1 declares the layouts non-const but only reads them.
-  auto* outLayout = const_cast<AVChannelLayout*>(&encoder_->layout());
-  if (swr_alloc_set_opts2(&swr, outLayout, encoder_->format(), encoder_->sampleRate(),
-                          &inLayout_, static_cast<AVSampleFormat>(inFormat_), inRate_, 0, nullptr) < 0) {
-    return Error{Error::Code::kInternal, "cannot set up the resampler"};
-  }
-  resampler_.reset(swr);
-  if (swr_init(swr) < 0) {
-    resampler_.reset();
-    return Error{Error::Code::kInternal, "cannot set up the resampler"};
-  }
-  return {};
-}
-
-Status AudioTranscoder::resampleIntoFifo(const AVFrame& pcm) {
-  RTCGATE_TRY(ensureResampler(pcm));
-  const int capacity = swr_get_out_samples(resampler_.get(), pcm.nb_samples);
-  if (capacity < 0) return Error{Error::Code::kInternal, "resampler failed"};
-  const int channels = encoder_->layout().nb_channels;
-  const AVSampleFormat fmt = encoder_->format();
-  const int planes = av_sample_fmt_is_planar(fmt) ? channels : 1;
-  const int bytes = av_samples_get_buffer_size(nullptr, channels, capacity, fmt, 1);
-  if (bytes < 0) return Error{Error::Code::kInternal, "resampler failed"};
-  resampled_.resize(static_cast<size_t>(bytes));
-  planes_.assign(static_cast<size_t>(planes), nullptr);
-  av_samples_fill_arrays(planes_.data(), nullptr, resampled_.data(), channels, capacity, fmt, 1);
-  const int n = swr_convert(resampler_.get(), planes_.data(), capacity,
-                            const_cast<const uint8_t**>(pcm.extended_data), pcm.nb_samples);
-  if (n < 0) return Error{Error::Code::kInternal, "resampler failed"};
-  if (n > 0 && av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(planes_.data()), n) < n) {
-    return Error{Error::Code::kInternal, "audio FIFO write failed"};
-  }
-  return {};
 }
 
 Status AudioTranscoder::drainFifo(std::vector<media::MediaFrame>& out) {

@@ -7,6 +7,7 @@
 
 #include "codec/audio_decoder.h"
 #include "codec/audio_encoder.h"
+#include "codec/audio_resampler.h"
 #include "codec/ffmpeg_ptr.h"
 #include "codec/transcoder.h"
 
@@ -19,7 +20,7 @@ namespace rtcgate::codec {
 class AudioTranscoder final : public Transcoder {
  public:
   static Result<std::unique_ptr<AudioTranscoder>> create(const TranscodeSpec& spec);
-  ~AudioTranscoder() override;
+  ~AudioTranscoder() override = default;
   AudioTranscoder(const AudioTranscoder&) = delete;
   AudioTranscoder& operator=(const AudioTranscoder&) = delete;
 
@@ -28,8 +29,6 @@ class AudioTranscoder final : public Transcoder {
  private:
   AudioTranscoder(std::unique_ptr<AudioDecoder> decoder, std::unique_ptr<AudioEncoder> encoder,
                   AudioFifoPtr fifo, FramePtr chunk);
-  Status resampleIntoFifo(const AVFrame& pcm);
-  Status ensureResampler(const AVFrame& pcm);
   void anchor(int64_t inputPtsUs);
   Status drainFifo(std::vector<media::MediaFrame>& out);
 
@@ -37,12 +36,7 @@ class AudioTranscoder final : public Transcoder {
   std::unique_ptr<AudioEncoder> encoder_;
   AudioFifoPtr fifo_;
   FramePtr chunk_;  // one encoder frame read from the FIFO
-  SwrPtr resampler_;
-  int inRate_ = 0;
-  int inFormat_ = -1;
-  AVChannelLayout inLayout_{};
-  std::vector<uint8_t*> planes_;     // resampler output, one pointer per plane
-  std::vector<uint8_t> resampled_;   // and its storage
+  AudioResampler resampler_;  // to the encoder's rate, format and layout
   bool anchored_ = false;
   int64_t anchorUs_ = 0;         // output time of the FIFO sample counted as 0
   int64_t samplesSinceAnchor_ = 0;  // samples taken from the FIFO since

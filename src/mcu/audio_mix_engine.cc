@@ -1,0 +1,121 @@
+#include "mcu/audio_mix_engine.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace rtcgate::mcu {
+
+namespace {
+
+constexpr int64_t kJumpUs = 200'000;  // a source block this far from where it should be: re-place it
+
+}  // namespace
+
+Result<std::unique_ptr<AudioMixEngine>> AudioMixEngine::create(const AudioMixEngineOptions& options) {
+  std::unique_ptr<AudioMixEngine> engine(new AudioMixEngine(options));
+  auto full = engine->makeEncoder();
+  if (!full.ok()) return full.error();
+  engine->full_ = std::move(*full);
+  return engine;
+}
+
+Result<AudioMixEngine::Encoder> AudioMixEngine::makeEncoder() const {
+  codec::TranscodeSpec spec;
+  spec.from = media::MediaCodec::kOpus;
+  spec.to = media::MediaCodec::kOpus;
+  spec.channels = mixer_.stepSamples() / kMixStepFrames == 2 ? 2 : 1;
+  spec.audioBitrateKbps = options_.bitrateKbps;
+  auto codec = codec::AudioEncoder::create(spec);
+  if (!codec.ok()) return codec.error();
+  if ((*codec)->frameSize() != static_cast<int>(kMixStepFrames))
+    return Error{Error::Code::kInternal, "the Opus encoder does not take 20 ms frames"};
+  Encoder e;
+  e.codec = std::move(*codec);
+  e.pcm.reset(av_frame_alloc());
+  if (!e.pcm) return Error{Error::Code::kInternal, "out of memory"};
+  e.pcm->format = e.codec->format();
+  e.pcm->sample_rate = kMixRate;
+  e.pcm->nb_samples = static_cast<int>(kMixStepFrames);
+  if (av_channel_layout_copy(&e.pcm->ch_layout, &e.codec->layout()) < 0 || av_frame_get_buffer(e.pcm.get(), 0) < 0)
+    return Error{Error::Code::kInternal, "out of memory"};
+  return e;
+}
+
+Status AudioMixEngine::addSource(const std::string& id, media::MediaCodec codec) {
+  const int channels = static_cast<int>(mixer_.stepSamples() / kMixStepFrames);
+  auto decoder = codec::AudioBlockDecoder::create(codec, channels);
+  if (!decoder.ok()) return decoder.error();
+  sources_[id] = Source{std::move(*decoder)};
+  mixer_.addSource(id);
+  return {};
+}
+
+void AudioMixEngine::removeSource(const std::string& id) {
+  sources_.erase(id);
+  minus_.erase(id);
+  mixer_.removeSource(id);
+}
+
+Status AudioMixEngine::setMixMinus(const std::string& id, bool wanted) {
+  if (!sources_.count(id)) return Error::state("no such source");
+  if (!wanted) {
+    minus_.erase(id);
+  } else if (!minus_.count(id)) {
+    auto e = makeEncoder();
+    if (!e.ok()) return e.error();
+    e->nextPtsUs = full_.nextPtsUs;  // on the mix's own timeline
+    minus_.emplace(id, std::move(*e));
+  }
+  mixer_.setMixMinus(id, wanted);
+  return {};
+}
+
+Status AudioMixEngine::push(const std::string& id, const media::MediaFrame& frame, int64_t nowUs) {
+  auto it = sources_.find(id);
+  if (it == sources_.end()) return Error::state("no such source");
+  Source& s = it->second;
+  blocks_.clear();
+  RTCGATE_TRY(s.decoder->push(frame, blocks_));
+  for (auto& block : blocks_) {
+    if (!s.placed || std::llabs(block.ptsUs - s.expectedPtsUs) > kJumpUs) {
+      s.offsetUs = nowUs - block.ptsUs;  // the first block after a start or a jump: captured now
+      s.placed = true;
+    }
+    s.expectedPtsUs = block.ptsUs + kMixStepUs;
+    (void)mixer_.push(id, block.samples, block.ptsUs + s.offsetUs);
+  }
+  return {};
+}
+
+Status AudioMixEngine::step(int64_t nowUs, MixOutput& out) {
+  const int64_t due = nowUs - options_.playoutDelayUs;
+  if (nextSlotUs_ == INT64_MIN) nextSlotUs_ = due - due % kMixStepUs;
+  // A stall of the owner's timer longer than a second: skip ahead instead of catching up.
+  if (due - nextSlotUs_ > 1'000'000) nextSlotUs_ = due - due % kMixStepUs;
+  while (nextSlotUs_ <= due) {
+    const MixedStep mixed = mixer_.mix(nextSlotUs_);
+    nextSlotUs_ += kMixStepUs;
+    RTCGATE_TRY(encode(full_, mixed.full, out.full));
+    for (auto& [id, encoder] : minus_) {
+      const auto m = mixed.minus.find(id);
+      RTCGATE_TRY(encode(encoder, m != mixed.minus.end() ? m->second : mixed.full, out.minus[id]));
+    }
+  }
+  return {};
+}
+
+Status AudioMixEngine::encode(Encoder& e, const std::vector<float>& samples, std::vector<media::MediaFrame>& out) {
+  if (av_frame_make_writable(e.pcm.get()) < 0) return Error{Error::Code::kInternal, "out of memory"};
+  if (e.pcm->format == AV_SAMPLE_FMT_FLT) {
+    std::copy(samples.begin(), samples.end(), reinterpret_cast<float*>(e.pcm->data[0]));
+  } else {
+    auto* s16 = reinterpret_cast<int16_t*>(e.pcm->data[0]);
+    for (size_t i = 0; i < samples.size(); ++i)
+      s16[i] = static_cast<int16_t>(std::clamp(samples[i], -1.0f, 1.0f) * 32767.0f);
+  }
+  RTCGATE_TRY(e.codec->encode(e.pcm.get(), e.nextPtsUs, out));
+  e.nextPtsUs += kMixStepUs;
+  return {};
+}
+
+}  // namespace rtcgate::mcu

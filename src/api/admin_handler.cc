@@ -169,6 +169,7 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
       return reply(accessRefused(req, decision));
   }
   if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
+  if (rest == "mixes" || rest.rfind("mixes/", 0) == 0) return mixes(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (rest == "streams" && method == http::verb::get) {
     return workers_.streams([head = net::requestHead(req), reply](std::vector<sfu::StreamInfo> streams) {
       auto out = nlohmann::json::array();

@@ -1,10 +1,11 @@
 #pragma once
 // AdminHandler: the operator's REST API — GET /api/streams, GET /api/sessions,
-// DELETE /api/sessions/{id}, and RTMP pushes: POST/GET /api/streams/{stream}/egress,
-// GET/DELETE /api/streams/{stream}/egress/{id}.
+// DELETE /api/sessions/{id}, RTMP pushes: POST/GET /api/streams/{stream}/egress,
+// GET/DELETE /api/streams/{stream}/egress/{id}, rooms, and audio mixes (/api/mixes).
 
 #include "api/room_signaling.h"
 #include "edge/egress_control.h"
+#include "edge/mix_manager.h"
 #include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
@@ -14,11 +15,12 @@ namespace rtcgate::api {
 
 class AdminHandler final : public net::HttpHandler {
  public:
-  // `egress` and `rooms` may be null (404 on those paths). `access` null: open; otherwise
+  // `egress`, `rooms` and `mixes` may be null (404 on those paths). `access` null: open; otherwise
   // (with JWT auth on) a bearer token with the admin grant, or the egress grant for pushes.
   AdminHandler(cluster::Directory& registry, cluster::MediaWorkers& workers, edge::EgressControl* egress = nullptr,
-               RoomSignaling* rooms = nullptr, const cluster::AccessPolicy* access = nullptr)
-      : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms), access_(access) {}
+               RoomSignaling* rooms = nullptr, const cluster::AccessPolicy* access = nullptr,
+               edge::MixManager* mixes = nullptr)
+      : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms), access_(access), mixes_(mixes) {}
   // Lists answer when the workers' snapshots arrive; the rest at once.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
@@ -27,11 +29,14 @@ class AdminHandler final : public net::HttpHandler {
               const net::HttpReply& reply);
   // GET rooms, GET/DELETE rooms/{room}, DELETE rooms/{room}/participants/{name}.
   void rooms(const net::HttpRequest& request, std::string_view rest, const net::HttpReply& reply);
+  // POST/GET /api/mixes, GET/DELETE /api/mixes/{name} (admin_mixes.cc).
+  void mixes(const net::HttpRequest& request, std::string_view rest, const net::HttpReply& reply);
   cluster::Directory& registry_;
   cluster::MediaWorkers& workers_;
   edge::EgressControl* egress_;
   RoomSignaling* rooms_;
   const cluster::AccessPolicy* access_;
+  edge::MixManager* mixes_;
 };
 
 }  // namespace rtcgate::api

@@ -75,7 +75,7 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
       "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections",
       "max_streams", "max_transcodes", "egress_allowed_networks", "client_sessions_per_second",
-      "client_session_burst", "client_max_pending_sessions"};
+      "client_session_burst", "client_max_pending_sessions", "max_mixes"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()) &&
         !isTurnConfigKey(key.str()))
@@ -148,6 +148,10 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
     throw std::runtime_error("config: max_streams must be at least 1, max_transcodes at least 0");
   config.maxStreams = static_cast<size_t>(maxStreams);
   config.maxTranscodes = static_cast<size_t>(maxTranscodes);
+  int64_t maxMixes = static_cast<int64_t>(config.maxMixes);
+  take(root, "max_mixes", maxMixes);
+  if (maxMixes < 0 || maxMixes > 256) throw std::runtime_error("config: max_mixes must be 0..256");
+  config.maxMixes = static_cast<size_t>(maxMixes);
   takeStrings(root, "egress_allowed_networks", config.egressAllowedNetworks);
   int64_t maxPending = static_cast<int64_t>(config.clientMaxPendingSessions);
   take(root, "client_sessions_per_second", config.clientSessionsPerSecond);

@@ -144,8 +144,9 @@ std::optional<int> Gateway::startHttp() {
                                                  edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
+  mixes_ = std::make_unique<edge::MixManager>(controlExecutor_, directory_, workers_, config_.maxMixes);
   admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get(),
-                                               &apiConfig_.access);
+                                               &apiConfig_.access, mixes_.get());
   metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get(),
                                                    apiConfig_.metricsPublic ? nullptr : &apiConfig_.access);
   if (turn_) metrics_->setTurnStats(&turn_->stats());
@@ -276,6 +277,7 @@ void Gateway::shutdown() {
   if (rooms_) rooms_->endAll("shutdown");
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();
+  if (mixes_) mixes_->stopAll();
   workers_.stopAll();
 }
 

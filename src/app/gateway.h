@@ -20,6 +20,7 @@
 #include "crypto/dtls/certificate.h"
 #include "edge/egress_manager.h"
 #include "edge/rtmp_server.h"
+#include "edge/mix_manager.h"
 #include "edge/turn_service.h"
 #include "edge/turn_tls_claimant.h"
 #include "net/event_loop.h"
@@ -66,6 +67,7 @@ class Gateway final : private cluster::WorkerObserver {
   api::HealthHandler health_;
   std::unique_ptr<api::WhipHandler> whip_, whep_;
   std::unique_ptr<edge::EgressManager> egress_;
+  std::unique_ptr<edge::MixManager> mixes_;  // its mixing runs on its own thread
   std::unique_ptr<api::RoomSignaling> rooms_;
   std::unique_ptr<api::AdminHandler> admin_;
   std::unique_ptr<api::MetricsHandler> metrics_;

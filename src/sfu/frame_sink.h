@@ -17,6 +17,9 @@ struct FrameWants {
   // Video must decode in presentation order (browsers): H.264 only when the source's
   // profile has no B-frames; otherwise a re-encoded rendition.
   bool inOrderVideo = false;
+  // Audio only (an audio mix's input): no video frame reaches the sink, and no video
+  // rendition is made or kept for it.
+  bool noVideo = false;
 };
 
 class FrameSink {

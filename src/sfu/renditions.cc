@@ -54,13 +54,18 @@ bool Renditions::passes(const FrameSink& sink, MediaKind kind) const noexcept {
   return !(kind == MediaKind::kVideo && sink.wants().inOrderVideo && reorders_);
 }
 
+bool Renditions::takes(const FrameSink& sink, MediaKind kind) noexcept {
+  return kind == MediaKind::kAudio || !sink.wants().noVideo;
+}
+
 MediaCodec Renditions::wanted(const FrameSink& sink, MediaKind kind) const noexcept {
   return kind == MediaKind::kVideo ? sink.wants().video : sink.wants().audio;
 }
 
 void Renditions::addSink(FrameSink* sink) {
   sinks_.push_back(sink);
-  if (!haveSource_[kindIndex(MediaKind::kVideo)]) return;
+  // Audio-only sinks start with the next frame: the replay is for pictures.
+  if (sink->wants().noVideo || !haveSource_[kindIndex(MediaKind::kVideo)]) return;
   if (passes(*sink, MediaKind::kVideo)) {
     // Replay from the last keyframe so the sink starts now, not at the next one.
     const bool audioPasses = passes(*sink, MediaKind::kAudio);
@@ -105,7 +110,8 @@ Renditions::Rendition* Renditions::startRendition(MediaKind kind, MediaCodec to)
   r->to = {to};
   if (kind == MediaKind::kVideo) {
     for (FrameSink* sink : sinks_)
-      if (!passes(*sink, kind) && !r->makes(wanted(*sink, kind))) r->to.push_back(wanted(*sink, kind));
+      if (takes(*sink, kind) && !passes(*sink, kind) && !r->makes(wanted(*sink, kind)))
+        r->to.push_back(wanted(*sink, kind));
     std::sort(r->to.begin(), r->to.end());  // a stable name, whichever sink came first
     std::erase_if(renditions_, [&](const std::unique_ptr<Rendition>& old) {
       if (old->kind != kind) return false;
@@ -156,6 +162,7 @@ void Renditions::onSourceFrame(const std::shared_ptr<const MediaFrame>& frame) {
   }
   remember(frame);
   for (FrameSink* sink : sinks_) {
+    if (!takes(*sink, kind)) continue;
     if (passes(*sink, kind)) {
       sink->onFrame(frame);
       continue;
@@ -188,7 +195,7 @@ void Renditions::feed(Rendition& r, const std::shared_ptr<const MediaFrame>& fra
 
 void Renditions::onTranscoded(Rendition& r, const std::shared_ptr<const MediaFrame>& frame) {
   for (FrameSink* sink : sinks_)
-    if (!passes(*sink, r.kind) && wanted(*sink, r.kind) == frame->codec) sink->onFrame(frame);
+    if (takes(*sink, r.kind) && !passes(*sink, r.kind) && wanted(*sink, r.kind) == frame->codec) sink->onFrame(frame);
 }
 
 void Renditions::onFailed(Rendition& r, std::string_view reason) {
@@ -199,6 +206,7 @@ void Renditions::onFailed(Rendition& r, std::string_view reason) {
 }
 
 void Renditions::requestKeyframe(FrameSink* sink) {
+  if (sink->wants().noVideo) return;
   if (!haveSource_[kindIndex(MediaKind::kVideo)] || passes(*sink, MediaKind::kVideo)) {
     listener_.onSourceKeyframeNeeded();
     return;
@@ -212,7 +220,7 @@ void Renditions::prune() {
     if (needed) {
       needed = false;
       for (FrameSink* sink : sinks_)
-        if (!passes(*sink, r->kind) && r->makes(wanted(*sink, r->kind))) needed = true;
+        if (takes(*sink, r->kind) && !passes(*sink, r->kind) && r->makes(wanted(*sink, r->kind))) needed = true;
     }
     if (!needed) {
       ++counters_.stopped;

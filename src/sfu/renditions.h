@@ -80,6 +80,8 @@ class Renditions {
   struct Rendition;
   class Output;
 
+  // False for video and a sink that takes audio only.
+  static bool takes(const FrameSink& sink, MediaKind kind) noexcept;
   // True when `sink` takes the source's own frames of `kind`.
   bool passes(const FrameSink& sink, MediaKind kind) const noexcept;
   media::MediaCodec wanted(const FrameSink& sink, MediaKind kind) const noexcept;

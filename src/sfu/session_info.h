@@ -12,9 +12,19 @@ namespace rtcgate::sfu {
 
 // WebRTC publisher (WHIP) and subscriber (WHEP), RTMP publisher and player, RTMP push, and
 // a room participant's subscriber connection (consumers of many streams).
-enum class SessionKind : uint8_t { kPublisher, kSubscriber, kRtmpPublisher, kRtmpPlayer, kRtmpEgress, kRoomSubscriber };
+// kMix publishes a mix's output stream; kMixInput takes one of its sources.
+enum class SessionKind : uint8_t {
+  kPublisher,
+  kSubscriber,
+  kRtmpPublisher,
+  kRtmpPlayer,
+  kRtmpEgress,
+  kRoomSubscriber,
+  kMix,
+  kMixInput
+};
 
-inline constexpr size_t kSessionKindCount = 6;
+inline constexpr size_t kSessionKindCount = 8;
 
 // The name the API and metrics use for a session kind.
 constexpr const char* sessionKindName(SessionKind k) noexcept {
@@ -31,12 +41,16 @@ constexpr const char* sessionKindName(SessionKind k) noexcept {
       return "rtmp-push";
     case SessionKind::kRoomSubscriber:
       return "room-subscribe";
+    case SessionKind::kMix:
+      return "mix";
+    case SessionKind::kMixInput:
+      return "mix-input";
   }
   return "?";
 }
 // True for the kinds that feed a stream.
 constexpr bool isPublisherKind(SessionKind k) noexcept {
-  return k == SessionKind::kPublisher || k == SessionKind::kRtmpPublisher;
+  return k == SessionKind::kPublisher || k == SessionKind::kRtmpPublisher || k == SessionKind::kMix;
 }
 
 struct SessionInfo {

@@ -12,12 +12,12 @@ export const DECODE_ERROR_RE = /error|invalid|corrupt|concealing|missing|non-exi
 export function publisherArgs({
   size = '640x360', rate = 30, profile = null, tune = null, gop = null, videoBitrate = null,
   noise = false, audio = true, audioRate = 48000, channels = 1, re = true, seconds = null,
-  extraArgs = [],
+  toneHz = 1000, extraArgs = [],
 } = {}) {
   const reArg = re ? ['-re'] : [];
   const video = `testsrc2=size=${size}:rate=${rate}${noise ? ',noise=alls=20:allf=t+u' : ''}`;
   const args = [...reArg, '-f', 'lavfi', '-i', video];
-  if (audio) args.push(...reArg, '-f', 'lavfi', '-i', `sine=frequency=1000:sample_rate=${audioRate}`);
+  if (audio) args.push(...reArg, '-f', 'lavfi', '-i', `sine=frequency=${toneHz}:sample_rate=${audioRate}`);
   if (seconds !== null) args.push('-t', String(seconds));
   args.push('-c:v', 'libx264', '-pix_fmt', 'yuv420p');
   if (profile) args.push('-profile:v', profile);
@@ -107,7 +107,8 @@ export class RtmpPublisher {
 // Starts ffmpeg publishing testsrc2 (+ sine) to `url` as FLV over RTMP. Options: size ('WxH'),
 // rate, profile ('baseline' for browsers; null keeps x264's High with B-frames), tune
 // ('zerolatency'), gop (-g; null keeps the default), videoBitrate, noise (a noisy picture, for
-// a high bitrate), audio, audioRate, channels, re (-re: real time), seconds (-t), extraArgs.
+// a high bitrate), audio, audioRate, channels, toneHz (the sine's frequency), re (-re: real
+// time), seconds (-t), extraArgs.
 export function publishRtmp(url, options = {}) {
   return new RtmpPublisher(url, options);
 }

@@ -230,6 +230,31 @@ TEST_F(TranscodeTest, OneSharedRenditionStartsAndStopsWithItsSinks) {
   EXPECT_EQ(renditions.counters().stopped, 1u);
 }
 
+// An audio-only sink (a mix's input) gets audio and nothing of the video: no frames, no
+// replay, no keyframe requests, and no video transcode started or kept for it.
+TEST_F(TranscodeTest, AnAudioOnlySinkStartsNoVideoRendition) {
+  FrameWants audioOnly{MediaCodec::kH264, MediaCodec::kOpus, false};
+  audioOnly.noVideo = true;
+  RecordingSink sink(audioOnly);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, 0, true));
+  renditions.addSink(&sink);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, kFrameUs, false));
+  renditions.onSourceFrame(makeFrame(MediaCodec::kOpus, kFrameUs + 1, true, 20));
+  renditions.requestKeyframe(&sink);
+  EXPECT_TRUE(renditions.describe().empty());
+  EXPECT_EQ(listener.keyframeRequests, 0);
+  ASSERT_EQ(sink.log->frames.size(), 1u);
+  EXPECT_EQ(sink.log->frames[0]->codec, MediaCodec::kOpus);
+  // Beside a sink that does need H.264, the rendition serves that one alone.
+  RecordingSink video(kH264Opus);
+  renditions.addSink(&video);
+  renditions.onSourceFrame(makeFrame(MediaCodec::kVp8, 2 * kFrameUs, true));
+  EXPECT_EQ(renditions.describe(), std::vector<std::string>{"VP8→H264"});
+  renditions.removeSink(&video);
+  EXPECT_TRUE(renditions.describe().empty());
+  EXPECT_EQ(sink.log->count(MediaCodec::kVp8) + sink.log->count(MediaCodec::kH264), 0u);
+}
+
 TEST_F(TranscodeTest, NewSourceIsFedFromItsFirstKeyframe) {
   RecordingSink sink(kH264Opus);
   renditions.addSink(&sink);

@@ -1,0 +1,109 @@
+// Audio mixes as streams: two ffmpeg RTMP publishers with different tones are mixed by
+// POST /api/mixes into the stream "m1"; ffmpeg plays m1 over RTMP and the decoded audio
+// carries both tones well above the noise floor. The API refuses bad mixes with reasons,
+// and a deleted mix is gone as a stream.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { figure } from './lib/harness.mjs';
+import * as api from './lib/api.mjs';
+import { startGateway } from './lib/gateway.mjs';
+import { publishRtmp } from './lib/ffmpeg.mjs';
+import { ManagedProcess } from './lib/process.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// `seconds` of `url`'s audio as mono 48 kHz samples (floats), read by ffmpeg over RTMP.
+async function readAudio(url, seconds) {
+  const chunks = [];
+  const p = new ManagedProcess(`ffmpeg audio reader ${url}`, 'ffmpeg',
+    ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-rw_timeout', '10000000', '-i', url, '-t', String(seconds),
+      '-vn', '-ac', '1', '-ar', '48000', '-f', 's16le', 'pipe:1'], { rawStdout: true });
+  p.proc.stdout.on('data', (d) => chunks.push(d));
+  const code = await p.waitExit((seconds + 20) * 1000);
+  if (code === undefined) await p.stop();
+  const pcm = Buffer.concat(chunks);
+  const out = new Float32Array(Math.floor(pcm.length / 2));
+  for (let i = 0; i < out.length; ++i) out[i] = pcm.readInt16LE(i * 2) / 32768;
+  return { code, samples: out, stderr: p.stderrTail(10) };
+}
+
+// The amplitude of `hz` in `samples` (one DFT bin over the last second).
+function toneLevel(samples, hz) {
+  const n = Math.min(samples.length, 48000);
+  let re = 0;
+  let im = 0;
+  for (let i = samples.length - n; i < samples.length; ++i) {
+    const w = (2 * Math.PI * hz * i) / 48000;
+    re += samples[i] * Math.cos(w);
+    im += samples[i] * Math.sin(w);
+  }
+  return (2 * Math.hypot(re, im)) / n;
+}
+
+async function waitForStreams(gw, names, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const live = (await api.streams(gw)).map((s) => s.name ?? s.stream);
+    if (names.every((n) => live.includes(n))) return live;
+    if (Date.now() > deadline) throw new Error(`streams ${names} not all live: ${live}`);
+    await sleep(200);
+  }
+}
+
+const post = (gw, body) => api.request(gw, 'POST', '/api/mixes', { body: JSON.stringify(body), contentType: 'application/json' });
+
+test('an audio mix of two RTMP streams plays with both tones; bad mixes are refused', { timeout: 90000 }, async () => {
+  const gw = await startGateway({ rtmp: true });
+  const publishers = [];
+  try {
+    publishers.push(publishRtmp(gw.rtmpUrl('a'), { toneHz: 440, size: '320x180', profile: 'baseline' }));
+    publishers.push(publishRtmp(gw.rtmpUrl('b'), { toneHz: 1500, size: '320x180', profile: 'baseline' }));
+    await Promise.all(publishers.map((p) => p.waitFrames(30)));
+    await waitForStreams(gw, ['a', 'b']);
+
+    const refusals = [];
+    for (const [body, want] of [
+      [{ name: 'm1' }, 400],
+      [{ name: 'm1', sources: ['a', 'nobody'] }, 404],
+      [{ name: 'm1', sources: ['a'], video: true }, 501],
+      [{ name: 'a', sources: ['b'] }, 409],
+      [{ name: 'm1', sources: ['a', 'a'] }, 400],
+      [{ name: 'm1', sources: ['a'], loudest: -1 }, 400],
+    ]) {
+      const res = await post(gw, body);
+      refusals.push(`${res.status} ${res.text.trim()}`);
+      assert.equal(res.status, want, JSON.stringify(body));
+    }
+    figure('refused mixes', refusals);
+
+    const created = await post(gw, { name: 'm1', sources: ['a', 'b'] });
+    const body = JSON.parse(created.text);
+    figure('POST /api/mixes', `${created.status} ${JSON.stringify(body)}`);
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('location'), '/api/mixes/m1');
+    assert.equal((await post(gw, { name: 'm1', sources: ['a'] })).status, 409, 'a second mix of the same name');
+    await waitForStreams(gw, ['m1']);
+
+    const { code, samples, stderr } = await readAudio(gw.rtmpUrl('m1'), 4);
+    figure('mix audio read over RTMP (s)', (samples.length / 48000).toFixed(2), '>= 3');
+    assert.ok(samples.length >= 3 * 48000, `ffmpeg (${code}) read ${samples.length} samples:\n${stderr}`);
+    const levels = { 440: toneLevel(samples, 440), 1500: toneLevel(samples, 1500), noise: toneLevel(samples, 3100) };
+    figure('tone levels in the mix (440 Hz, 1500 Hz, 3100 Hz floor)', Object.values(levels).map((v) => v.toFixed(4)));
+    assert.ok(levels[440] > 10 * levels.noise && levels[440] > 0.02, 'the 440 Hz source is in the mix');
+    assert.ok(levels[1500] > 10 * levels.noise && levels[1500] > 0.02, 'the 1500 Hz source is in the mix');
+
+    const listed = await api.getJson(gw, '/api/mixes/m1');
+    figure('frames the mix made', listed.frames_out, '> 150');
+    assert.ok(listed.frames_out > 150);
+    const del = await api.request(gw, 'DELETE', '/api/mixes/m1');
+    assert.equal(del.status, 200);
+    assert.equal((await api.request(gw, 'GET', '/api/mixes/m1')).status, 404);
+    await sleep(500);
+    const live = (await api.streams(gw)).map((s) => s.name ?? s.stream);
+    figure('streams after the delete', live);
+    assert.ok(!live.includes('m1'));
+  } finally {
+    for (const p of publishers) await p.stop();
+    assert.equal(await gw.stop(), 0);
+  }
+});

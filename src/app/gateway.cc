@@ -144,7 +144,7 @@ std::optional<int> Gateway::startHttp() {
                                                  edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
-  mixes_ = std::make_unique<edge::MixManager>(controlExecutor_, directory_, workers_, config_.maxMixes);
+  mixes_ = std::make_unique<edge::MixManager>(control_, controlExecutor_, directory_, workers_, config_.maxMixes);
   admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get(),
                                                &apiConfig_.access, mixes_.get());
   metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get(),

@@ -123,13 +123,18 @@ struct MixManager::Mix {
   std::map<std::string, Source> sources;
 };
 
-MixManager::MixManager(Executor& controlExecutor, cluster::Directory& registry, cluster::WorkerPool& workers,
-                       size_t maxMixes)
-    : controlExecutor_(controlExecutor), registry_(registry), workers_(workers), maxMixes_(maxMixes) {
+MixManager::MixManager(net::EventLoop& control, Executor& controlExecutor, cluster::Directory& registry,
+                       cluster::WorkerPool& workers, size_t maxMixes)
+    : controlExecutor_(controlExecutor),
+      reattachTimer_(control),
+      registry_(registry),
+      workers_(workers),
+      maxMixes_(maxMixes) {
   mixLoop_.start();
 }
 
 MixManager::~MixManager() {
+  reattachTimer_.cancel();
   stopAll();
   *alive_ = false;
   mixLoop_.post([this] {
@@ -189,21 +194,23 @@ void MixManager::create(MixSpec spec, Created done) {
         }
         Mix& mix = *it->second;
         mix.ready = true;
-        startInputs(mix);
+        for (const auto& source : mix.spec.sources) startInput(mix, source);
+        if (!reattaching_) reattach();
         spdlog::info("mix {}: mixing {} source(s) into stream '{}' on worker {}", name, mix.sources.size(), name,
                      mix.worker);
         done(std::nullopt, info(mix));
       });
 }
 
-void MixManager::startInputs(Mix& mix) {
-  for (const auto& source : mix.spec.sources) {
+void MixManager::startInput(Mix& mix, const std::string& source) {
+  {
     const cluster::StreamEntry* e = registry_.stream(source);
     if (!e || e->publisherId.empty()) {
-      mix.sources[source].ended = true;  // gone before the mix started
-      continue;
+      mix.sources[source].ended = true;  // gone before the mix started: taken when it is back
+      return;
     }
     Mix::Source& s = mix.sources[source];
+    s.ended = false;
     s.sinkId = cluster::newSessionId();
     s.worker = e->worker;
     s.input = std::make_shared<Input>(*this, mix.spec.name, source);
@@ -219,6 +226,21 @@ void MixManager::startInputs(Mix& mix) {
                             onSourceEnded(mixName, source);
                           });
   }
+}
+
+void MixManager::reattach() {
+  for (auto& [name, mix] : mixes_) {
+    if (!mix->ready) continue;
+    for (auto& [source, s] : mix->sources) {
+      if (!s.ended) continue;
+      const cluster::StreamEntry* e = registry_.stream(source);
+      if (!e || e->publisherId.empty()) continue;
+      spdlog::info("mix {}: source '{}' is published again; mixing it", name, source);
+      startInput(*mix, source);
+    }
+  }
+  reattaching_ = !mixes_.empty();
+  if (reattaching_) reattachTimer_.startUs(1'000'000, [this] { reattach(); });
 }
 
 void MixManager::onOutput(const std::string& name, std::vector<std::shared_ptr<const media::MediaFrame>> frames) {

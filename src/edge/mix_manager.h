@@ -4,7 +4,8 @@
 // mixes on the mix thread (`rtc-mix`: neither the control loop nor a media worker does
 // codec work), and publishes the Opus result as the stream named after the mix, which
 // plays over WHEP and RTMP and can be pushed like any other. A source that ends is left
-// out; the mix goes on until it is deleted.
+// out until it is published again (a publisher that reconnects is taken back within a
+// second); the mix goes on until it is deleted.
 
 #include <map>
 #include <memory>
@@ -47,7 +48,8 @@ class MixManager {
  public:
   static constexpr size_t kMaxSources = 16;
 
-  MixManager(Executor& controlExecutor, cluster::Directory& registry, cluster::WorkerPool& workers, size_t maxMixes);
+  MixManager(net::EventLoop& control, Executor& controlExecutor, cluster::Directory& registry,
+             cluster::WorkerPool& workers, size_t maxMixes);
   ~MixManager();
   MixManager(const MixManager&) = delete;
   MixManager& operator=(const MixManager&) = delete;
@@ -67,13 +69,17 @@ class MixManager {
   class Input;
   struct Mix;
 
-  void startInputs(Mix& mix);
+  void startInput(Mix& mix, const std::string& source);
+  // Every second: sources that ended and are published again are taken back.
+  void reattach();
   void onOutput(const std::string& name, std::vector<std::shared_ptr<const media::MediaFrame>> frames);
   void onSourceEnded(const std::string& name, const std::string& source);
   MixInfo info(const Mix& mix) const;
   void teardown(Mix& mix);
 
   Executor& controlExecutor_;
+  net::Timer reattachTimer_;
+  bool reattaching_ = false;
   cluster::Directory& registry_;
   cluster::WorkerPool& workers_;
   size_t maxMixes_;

@@ -1,7 +1,8 @@
 // Audio mixes as streams: two ffmpeg RTMP publishers with different tones are mixed by
 // POST /api/mixes into the stream "m1"; ffmpeg plays m1 over RTMP and the decoded audio
-// carries both tones well above the noise floor. The API refuses bad mixes with reasons,
-// and a deleted mix is gone as a stream.
+// carries both tones well above the noise floor; a source that stops is left out and taken
+// back when it publishes again. The API refuses bad mixes with reasons, and a deleted mix
+// is gone as a stream.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { figure } from './lib/harness.mjs';
@@ -50,6 +51,16 @@ async function waitForStreams(gw, names, timeoutMs = 15000) {
   }
 }
 
+async function waitMix(gw, ok, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = await api.getJson(gw, '/api/mixes/m1');
+    if (ok(m)) return m;
+    if (Date.now() > deadline) throw new Error(`mix never reached the state: ${JSON.stringify(m)}`);
+    await sleep(200);
+  }
+}
+
 const post = (gw, body) => api.request(gw, 'POST', '/api/mixes', { body: JSON.stringify(body), contentType: 'application/json' });
 
 test('an audio mix of two RTMP streams plays with both tones; bad mixes are refused', { timeout: 90000 }, async () => {
@@ -91,6 +102,19 @@ test('an audio mix of two RTMP streams plays with both tones; bad mixes are refu
     figure('tone levels in the mix (440 Hz, 1500 Hz, 3100 Hz floor)', Object.values(levels).map((v) => v.toFixed(4)));
     assert.ok(levels[440] > 10 * levels.noise && levels[440] > 0.02, 'the 440 Hz source is in the mix');
     assert.ok(levels[1500] > 10 * levels.noise && levels[1500] > 0.02, 'the 1500 Hz source is in the mix');
+
+    // The 1500 Hz publisher goes away and comes back: the mix leaves it out, then takes it again.
+    await publishers[1].stop();
+    const ended = await waitMix(gw, (m) => m.ended_sources.includes('b'));
+    figure('ended sources after b stopped', ended.ended_sources);
+    publishers[1] = publishRtmp(gw.rtmpUrl('b'), { toneHz: 1500, size: '320x180', profile: 'baseline' });
+    await publishers[1].waitFrames(30);
+    const back = await waitMix(gw, (m) => m.ended_sources.length === 0);
+    figure('ended sources after b came back', back.ended_sources);
+    const again = await readAudio(gw.rtmpUrl('m1'), 3);
+    const levelsAgain = [toneLevel(again.samples, 440), toneLevel(again.samples, 1500)];
+    figure('tone levels after b came back (440 Hz, 1500 Hz)', levelsAgain.map((v) => v.toFixed(4)));
+    assert.ok(levelsAgain.every((v) => v > 0.02), 'both sources are mixed again');
 
     const listed = await api.getJson(gw, '/api/mixes/m1');
     figure('frames the mix made', listed.frames_out, '> 150');

@@ -42,6 +42,19 @@ TEST(Config, OverridesAndRejectsUnknownKeys) {
   std::remove(range.c_str());
 }
 
+// Integer settings take integers that fit: a float (even a huge one) or a value past the
+// type is a clear error, never a silent conversion.
+TEST(Config, IntegerSettingsRefuseFloatsAndOverflow) {
+  for (const char* text : {"max_room_participants = 1e63\n", "max_sessions = 2.5\n", "workers = \"4\"\n",
+                           "udp_port = -1\n", "turn_max_bitrate = 1e30\n"}) {
+    Config c;
+    EXPECT_THROW(loadConfigText(text, "t.toml", c), std::runtime_error) << text;
+  }
+  Config c;
+  loadConfigText("client_sessions_per_second = 2\n", "t.toml", c);  // an integer where a number goes
+  EXPECT_EQ(c.clientSessionsPerSecond, 2.0);
+}
+
 TEST(Config, IceTcpIsOnByDefaultAndCanBeTurnedOff) {
   Config c;
   loadConfigFile(test::sourcePath("config/rtcgate.toml"), c);

@@ -52,6 +52,20 @@ int64_t sessionsInMetrics(const std::string& body) {
   return total;
 }
 
+std::vector<std::string> ServerProbe::descriptors() const {
+  std::vector<std::string> out;
+  if (pid_ <= 0) return out;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid_) + "/fd", ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::error_code rec;
+    const auto target = std::filesystem::read_symlink(it->path(), rec);
+    out.push_back(it->path().filename().string() + " -> " + (rec ? std::string("?") : target.string()));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 ServerSample ServerProbe::sample(double atSec) const {
   ServerSample s;
   s.atSec = atSec;

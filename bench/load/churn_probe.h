@@ -21,6 +21,8 @@ class ServerProbe {
  public:
   ServerProbe(int pid, std::string metricsUrl) : pid_(pid), metricsUrl_(std::move(metricsUrl)) {}
   ServerSample sample(double atSec) const;
+  // What each open descriptor is ("socket:[123]", a path...), sorted; empty without a pid.
+  std::vector<std::string> descriptors() const;
 
  private:
   int pid_;

@@ -48,6 +48,7 @@ class ChurnRunner {
     if (!prepareMedia() || !startWorkers(o_.threads, clock_, certificate_, workers_)) return 2;
     startUs_ = clock_.nowUs();
     before_ = probe_.sample(0);
+    descriptorsBefore_ = probe_.descriptors();
     std::printf("churn: %d sessions at %.1f/s, each held %.0f s, %d viewers per publisher; server pid %d\n",
                 o_.churnSessions, o_.rampPerSec, o_.churnHoldSec, o_.churnViewers, o_.serverPid);
     std::fflush(stdout);
@@ -148,9 +149,15 @@ class ChurnRunner {
   }
 
   // DELETE (the WHIP/WHEP way to end a session), then the worker closes and frees the peer.
+  // Viewers go before publishers: when the tool falls behind and both are due at once, a
+  // publisher ended first would end its viewers' sessions before their own DELETE.
   void closeDue(int64_t now) {
+    closeDue(now, false);
+    closeDue(now, true);
+  }
+  void closeDue(int64_t now, bool publishers) {
     for (auto it = live_.begin(); it != live_.end();) {
-      if (it->closeAtUs > now) {
+      if (it->closeAtUs > now || it->publisher != publishers) {
         ++it;
         continue;
       }
@@ -235,7 +242,13 @@ class ChurnRunner {
       std::ofstream(o_.json + ".samples") << series.dump() << "\n";
     }
     if (!v.rssOk) std::printf("churn: FAIL: RSS grew %.2f %% after warm-up (limit %.1f %%)\n", v.growthPct, o_.maxRssGrowthPct);
-    if (!fdsOk) std::printf("churn: FAIL: %lld file descriptors more than before\n", static_cast<long long>(after_.fds - before_.fds));
+    if (!fdsOk) {
+      std::printf("churn: FAIL: %lld file descriptors more than before; now open and not before:\n",
+                  static_cast<long long>(after_.fds - before_.fds));
+      for (const auto& d : probe_.descriptors())
+        if (std::find(descriptorsBefore_.begin(), descriptorsBefore_.end(), d) == descriptorsBefore_.end())
+          std::printf("  %s\n", d.c_str());
+    }
     if (!drained || after_.sessions != 0) std::printf("churn: FAIL: %lld sessions left on the server\n", static_cast<long long>(after_.sessions));
     if (!sessionsOk) std::printf("churn: FAIL: %llu failed sessions of %d\n", static_cast<unsigned long long>(failed), opened_);
     if (ok) std::printf("churn: ok\n");
@@ -259,6 +272,7 @@ class ChurnRunner {
   Outcomes outcomes_;
   std::vector<ServerSample> samples_;
   ServerSample before_, after_;
+  std::vector<std::string> descriptorsBefore_;
   std::vector<std::string> errors_;
 };
 

@@ -130,7 +130,10 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
                              verdict == SessionLimits::Verdict::kRateLimited
                                  ? "too many new sessions from this address, retry later"
                                  : "too many sessions from this address are still connecting");
-    res.set(http::field::retry_after, std::to_string(limits_->retryAfterSeconds(client, now)));
+    // A pending session settles when it connects (a second or two) or gives up; a token
+    // comes back at the configured rate.
+    const int retry = verdict == SessionLimits::Verdict::kRateLimited ? limits_->retryAfterSeconds(client, now) : 2;
+    res.set(http::field::retry_after, std::to_string(retry));
     return reply(std::move(res));
   }
   // Pending from now until it connects or ends; at once if it is refused.

@@ -29,6 +29,22 @@ int64_t fdsOf(int pid) {
   return ec ? -1 : n;
 }
 
+// The line of /proc/PID/net/{tcp,tcp6,udp,udp6} that holds socket `inode`, prefixed with its
+// table's name; empty when none does.
+std::string socketLine(int pid, const std::string& inode) {
+  for (const char* table : {"tcp", "tcp6", "udp", "udp6"}) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/net/" + table);
+    for (std::string line; std::getline(f, line);) {
+      std::istringstream fields(line);
+      std::string field;
+      for (int i = 0; i < 10 && fields >> field; ++i) {
+      }
+      if (field == inode) return std::string(table) + ": " + line;
+    }
+  }
+  return {};
+}
+
 double mean(std::vector<ServerSample>::const_iterator from, std::vector<ServerSample>::const_iterator to) {
   double sum = 0;
   for (auto it = from; it != to; ++it) sum += static_cast<double>(it->rssKb);
@@ -66,14 +82,22 @@ std::vector<std::string> ServerProbe::descriptors() const {
   return out;
 }
 
-ServerSample ServerProbe::sample(double atSec) const {
+std::string ServerProbe::describe(const std::string& descriptor) const {
+  const auto at = descriptor.find("socket:[");
+  if (at == std::string::npos || pid_ <= 0) return descriptor;
+  const auto end = descriptor.find(']', at);
+  const auto line = socketLine(pid_, descriptor.substr(at + 8, end - at - 8));
+  return line.empty() ? descriptor : descriptor + "  " + line;
+}
+
+ServerSample ServerProbe::sample(double atSec, bool withSessions) const {
   ServerSample s;
   s.atSec = atSec;
   if (pid_ > 0) {
     s.rssKb = rssKbOf(pid_);
     s.fds = fdsOf(pid_);
   }
-  if (!metricsUrl_.empty()) {
+  if (withSessions && !metricsUrl_.empty()) {
     const HttpResponse res = httpRequest("GET", metricsUrl_, "", "", "", 2000);
     if (res.status == 200) s.sessions = sessionsInMetrics(res.body);
   }

@@ -20,9 +20,12 @@ struct ServerSample {
 class ServerProbe {
  public:
   ServerProbe(int pid, std::string metricsUrl) : pid_(pid), metricsUrl_(std::move(metricsUrl)) {}
-  ServerSample sample(double atSec) const;
+  // `withSessions` false: /proc only, no /metrics request.
+  ServerSample sample(double atSec, bool withSessions = true) const;
   // What each open descriptor is ("socket:[123]", a path...), sorted; empty without a pid.
   std::vector<std::string> descriptors() const;
+  // `descriptor` with its socket's line of /proc/PID/net/* (addresses, state) when it is one.
+  std::string describe(const std::string& descriptor) const;
 
  private:
   int pid_;

@@ -211,6 +211,17 @@ void WhipHandler::offerPublished(const cluster::StreamEntry& entry, const std::s
     t.stream.trackId = m.kind;
     options.sendTracks.push_back(std::move(t));
   }
+  // A kind the stream does not carry (an audio mix's video) is answered inactive rather
+  // than rejected: Chromium cannot take an answer that rejects the first section of its
+  // bundle ("Failed to setup RTCP mux").
+  if (options.videoCodecs.empty()) {
+    options.videoCodecs = sdp::defaultVideoCodecs();
+    options.inactiveKinds.push_back("video");
+  }
+  if (options.audioCodecs.empty()) {
+    options.audioCodecs = sdp::defaultAudioCodecs();
+    options.inactiveKinds.push_back("audio");
+  }
 }
 
 void WhipHandler::onStarted(const Status& st, const net::HttpRequest& head, const cluster::SessionEntry& entry,

@@ -5,7 +5,8 @@
 // is gone as a stream.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { figure } from './lib/harness.mjs';
+import { e2eTest, figure } from './lib/harness.mjs';
+import { openDemo, startPlayer, waitConnected, readStats, waitUntil } from './lib/pages.mjs';
 import * as api from './lib/api.mjs';
 import { startGateway } from './lib/gateway.mjs';
 import { publishRtmp } from './lib/ffmpeg.mjs';
@@ -131,3 +132,27 @@ test('an audio mix of two RTMP streams plays with both tones; bad mixes are refu
     assert.equal(await gw.stop(), 0);
   }
 });
+
+e2eTest('a mix plays in Chromium over WHEP', async ({ gw, browser }) => {
+  const publishers = [];
+  try {
+    publishers.push(publishRtmp(gw.rtmpUrl('c'), { toneHz: 500, size: '320x180', profile: 'baseline' }));
+    publishers.push(publishRtmp(gw.rtmpUrl('d'), { toneHz: 2000, size: '320x180', profile: 'baseline' }));
+    await Promise.all(publishers.map((p) => p.waitFrames(30)));
+    await waitForStreams(gw, ['c', 'd']);
+    assert.equal((await post(gw, { name: 'm2', sources: ['c', 'd'] })).status, 201);
+    const player = await openDemo(browser, gw, 'player');
+    await startPlayer(player, 'm2');
+    await waitConnected(player, 'play', 20000);
+    const stats = await waitUntil('player to receive 150 audio packets', async () => {
+      const st = await readStats(player, 'play');
+      return (st.audioIn?.packetsReceived ?? 0) >= 150 ? st : { ok: false, n: st.audioIn?.packetsReceived };
+    }, { timeoutMs: 15000, intervalMs: 500 });
+    figure('WHEP player of the mix: codec, packets, audio energy',
+      [stats.audioIn.codec, stats.audioIn.packetsReceived, Number((stats.audioIn.totalAudioEnergy ?? 0).toFixed(3))]);
+    assert.match(stats.audioIn.codec, /opus/i);
+    assert.ok((stats.audioIn.totalAudioEnergy ?? 0) > 0, 'the mix is not silence');
+  } finally {
+    for (const p of publishers) await p.stop();
+  }
+}, { timeoutMs: 60000, gateway: { rtmp: true } });

@@ -56,6 +56,9 @@ struct AnswerOptions {
       "urn:ietf:params:rtp-hdrext:ssrc-audio-level",
   };
   std::vector<LocalSendTrack> sendTracks;
+  // Kinds answered "inactive": the section is accepted (so an offer's bundle keeps its
+  // transport) but nothing flows on it — a player's video when the stream has only audio.
+  std::vector<std::string> inactiveKinds;
 };
 
 }  // namespace rtcgate::wire::sdp

@@ -176,6 +176,11 @@ SdpResult<SectionAnswer> MediaNegotiator::negotiate(const MediaSection& offered,
   bool weSend = theyReceive && (theirs == Direction::kRecvOnly || sendTrack != nullptr);
   media.direction = weSend ? (theySend ? Direction::kSendRecv : Direction::kSendOnly)
                            : (theySend ? Direction::kRecvOnly : Direction::kInactive);
+  if (std::find(options_.inactiveKinds.begin(), options_.inactiveKinds.end(), offered.kind) !=
+      options_.inactiveKinds.end()) {
+    weSend = false;
+    media.direction = Direction::kInactive;
+  }
   if (weSend && sendTrack != nullptr) media.local = sendTrack->stream;
   MediaSection out = write(offered, media);
   return SectionAnswer{std::move(out), std::move(media), {}};

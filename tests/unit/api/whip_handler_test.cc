@@ -227,6 +227,27 @@ TEST_F(WhipHandlerTest, IceRestartNeedsTheSessionsETag) {
   EXPECT_EQ(call(*whip_, http::verb::patch, loc, frag2, type, "", newEtag).result(), http::status::ok);
 }
 
+// A stream with audio only (an audio mix, a radio): the player's video section is answered
+// inactive, not rejected, so Chromium keeps its bundle; the audio is sent as usual.
+TEST_F(WhipHandlerTest, PlayingAnAudioOnlyStreamAnswersVideoInactive) {
+  wire::sdp::NegotiatedMedia audio;
+  audio.mid = "0";
+  audio.kind = "audio";
+  audio.codecs.push_back({111, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}, std::nullopt});
+  registry_.addPublisher({"mixid", sfu::SessionKind::kMix, "radio", 0, "", ""}, {audio});
+  auto res = call(*whep_, http::verb::post, "/whep/radio", offer("chromium-recvonly-offer.sdp"));
+  ASSERT_EQ(res.result(), http::status::created) << res.body();
+  const std::string answer = res.body();
+  const auto video = answer.find("m=video ");
+  ASSERT_NE(video, std::string::npos);
+  EXPECT_NE(answer.compare(video, 10, "m=video 0 "), 0) << answer;  // accepted (port not 0), bundled
+  EXPECT_NE(answer.find("a=inactive", video), std::string::npos) << answer;
+  const auto audioAt = answer.find("m=audio ");
+  ASSERT_NE(audioAt, std::string::npos);
+  EXPECT_NE(answer.find("a=sendonly", audioAt), std::string::npos);
+  EXPECT_NE(answer.find("a=group:BUNDLE 0 1"), std::string::npos) << answer;
+}
+
 // Credentials an ICE agent could not use (RFC 8839 §5.4) are refused before the worker sees them.
 TEST_F(WhipHandlerTest, IceRestartWithBadCredentialsIs400) {
   auto res = call(*whip_, http::verb::post, "/whip/cam1", offer("chromium-sendonly-offer.sdp"));

@@ -54,7 +54,7 @@ soak: build
 soak-asan: build
 	cmake -S . -B $(BUILD_ASAN) $(CMAKE_FLAGS) -DRTCGATE_SANITIZE=ON -DRTCGATE_BENCH=OFF
 	cmake --build $(BUILD_ASAN) -j $(JOBS) --target rtcgate
-	SOAK_MAX_RSS_GROWTH=$${SOAK_MAX_RSS_GROWTH:-100} ./scripts/soak.sh $(BUILD_ASAN)/src/rtcgate \
+	SOAK_MAX_RSS_GROWTH=$${SOAK_MAX_RSS_GROWTH:-1000} ./scripts/soak.sh $(BUILD_ASAN)/src/rtcgate \
 	  $(BUILD)/bench/rtcgate-load $(BUILD_ASAN)/soak
 
 clean:

@@ -1,5 +1,6 @@
 // The admin API's audio mixes: POST /api/mixes {"name", "sources", "loudest", "bitrate_kbps"},
-// GET /api/mixes[/{name}], DELETE /api/mixes/{name}. A mix is the stream named after it.
+// GET /api/mixes[/{name}], PATCH /api/mixes/{name} {"sources"}, DELETE /api/mixes/{name}.
+// A mix is the stream named after it.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -100,12 +101,30 @@ void AdminHandler::mixes(const net::HttpRequest& req, std::string_view rest, con
       if (!m) return reply(errorResponse(req, http::status::not_found, "no such mix"));
       return reply(jsonResponse(req, http::status::ok, jsonText(toJson(*m))));
     }
+    if (method == http::verb::patch) {
+      const auto json = nlohmann::json::parse(req.body(), nullptr, false);
+      if (json.is_discarded() || !json.is_object() || !json.contains("sources") || !json["sources"].is_array() ||
+          json.size() != 1)
+        return reply(errorResponse(req, http::status::bad_request, "PATCH takes {\"sources\": [\"s1\", ...]}"));
+      std::vector<std::string> sources;
+      for (const auto& s : json["sources"]) {
+        if (!s.is_string() || !cluster::validStreamName(s.get<std::string>()))
+          return reply(errorResponse(req, http::status::bad_request, "\"sources\" must be an array of stream names"));
+        if (std::find(sources.begin(), sources.end(), s.get<std::string>()) != sources.end())
+          return reply(errorResponse(req, http::status::bad_request, "a source is named twice"));
+        sources.push_back(s);
+      }
+      if (auto refused = mixes_->setSources(name, sources))
+        return reply(errorResponse(req, static_cast<http::status>(refused->status), refused->reason));
+      return reply(jsonResponse(req, http::status::ok, jsonText(toJson(*mixes_->find(name)))));
+    }
     if (method == http::verb::delete_) {
       if (!mixes_->remove(name)) return reply(errorResponse(req, http::status::not_found, "no such mix"));
       return reply(jsonResponse(req, http::status::ok, jsonText({{"name", name}, {"deleted", true}})));
     }
   }
-  reply(errorResponse(req, http::status::method_not_allowed, "use POST or GET on /api/mixes, GET or DELETE on /api/mixes/{name}"));
+  reply(errorResponse(req, http::status::method_not_allowed,
+                      "use POST or GET on /api/mixes, GET, PATCH or DELETE on /api/mixes/{name}"));
 }
 
 }  // namespace rtcgate::api

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "base/clock.h"
@@ -286,6 +287,42 @@ std::optional<MixInfo> MixManager::find(const std::string& name) const {
   auto it = mixes_.find(name);
   if (it == mixes_.end()) return std::nullopt;
   return info(*it->second);
+}
+
+void MixManager::stopInput(Mix& mix, const std::string& source) {
+  auto it = mix.sources.find(source);
+  if (it == mix.sources.end()) return;
+  if (!it->second.ended && !it->second.sinkId.empty()) {
+    workers_.removeFrameSink(it->second.worker, it->second.sinkId);
+    registry_.remove(it->second.sinkId);
+  }
+  mix.sources.erase(it);
+  mixLoop_.post([this, name = mix.spec.name, source] {
+    if (auto r = runners_.find(name); r != runners_.end()) r->second->removeSource(source);
+  });
+}
+
+std::optional<MixRefusal> MixManager::setSources(const std::string& name, const std::vector<std::string>& sources) {
+  auto it = mixes_.find(name);
+  if (it == mixes_.end()) return MixRefusal{404, "no such mix"};
+  Mix& mix = *it->second;
+  if (sources.empty() || sources.size() > kMaxSources)
+    return MixRefusal{400, "a mix needs 1 to " + std::to_string(kMaxSources) + " sources"};
+  for (const auto& s : sources) {
+    if (s == name) return MixRefusal{400, "a mix cannot be its own source"};
+    const bool known = std::find(mix.spec.sources.begin(), mix.spec.sources.end(), s) != mix.spec.sources.end();
+    const cluster::StreamEntry* e = registry_.stream(s);
+    if (!known && (!e || e->publisherId.empty())) return MixRefusal{404, "source stream '" + s + "' is not being published"};
+  }
+  const auto old = mix.spec.sources;
+  mix.spec.sources = sources;
+  if (!mix.ready) return std::nullopt;  // the inputs start from the new list
+  for (const auto& s : old)
+    if (std::find(sources.begin(), sources.end(), s) == sources.end()) stopInput(mix, s);
+  for (const auto& s : sources)
+    if (!mix.sources.count(s)) startInput(mix, s);
+  spdlog::info("mix {}: now mixing {}", name, fmt::join(sources, ", "));
+  return std::nullopt;
 }
 
 void MixManager::teardown(Mix& mix) {

@@ -59,6 +59,9 @@ class MixManager {
   void create(MixSpec spec, Created done);
   std::vector<MixInfo> list() const;
   std::optional<MixInfo> find(const std::string& name) const;
+  // Replaces a running mix's sources (the output goes on without a gap); the refusal when
+  // it cannot: 404 no such mix, 400 bad sources, 404 a new source that is not published.
+  std::optional<MixRefusal> setSources(const std::string& name, const std::vector<std::string>& sources);
   // False when no such mix exists.
   bool remove(const std::string& name);
   // Ends every mix (shutdown).
@@ -70,6 +73,7 @@ class MixManager {
   struct Mix;
 
   void startInput(Mix& mix, const std::string& source);
+  void stopInput(Mix& mix, const std::string& source);
   // Every second: sources that ended and are published again are taken back.
   void reattach();
   void onOutput(const std::string& name, std::vector<std::shared_ptr<const media::MediaFrame>> frames);

@@ -117,6 +117,25 @@ test('an audio mix of two RTMP streams plays with both tones; bad mixes are refu
     figure('tone levels after b came back (440 Hz, 1500 Hz)', levelsAgain.map((v) => v.toFixed(4)));
     assert.ok(levelsAgain.every((v) => v > 0.02), 'both sources are mixed again');
 
+    // PATCH: b alone now; the output goes on without a gap, and only 1500 Hz is heard.
+    const patched = await api.request(gw, 'PATCH', '/api/mixes/m1',
+      { body: JSON.stringify({ sources: ['b'] }), contentType: 'application/json' });
+    figure('PATCH sources to [b]', `${patched.status} ${JSON.parse(patched.text).sources}`);
+    assert.equal(patched.status, 200);
+    const framesBefore = (await api.getJson(gw, '/api/mixes/m1')).frames_out;
+    const t0 = Date.now();
+    await sleep(1000);
+    const onlyB = await readAudio(gw.rtmpUrl('m1'), 3);
+    const framesAfter = (await api.getJson(gw, '/api/mixes/m1')).frames_out;
+    const rate = ((framesAfter - framesBefore) * 1000) / (Date.now() - t0);
+    const levelsB = [toneLevel(onlyB.samples, 440), toneLevel(onlyB.samples, 1500)];
+    figure('tone levels with b alone (440 Hz, 1500 Hz)', levelsB.map((v) => v.toFixed(4)));
+    assert.ok(levelsB[0] < 0.005 && levelsB[1] > 0.02, 'a left the mix, b stayed');
+    figure('mix frames per second after the PATCH', rate.toFixed(1), '50 (one per 20 ms), >= 45');
+    assert.ok(rate >= 45, 'the output kept its pace');
+    assert.equal((await api.request(gw, 'PATCH', '/api/mixes/m1',
+      { body: JSON.stringify({ sources: ['nobody'] }), contentType: 'application/json' })).status, 404);
+
     const listed = await api.getJson(gw, '/api/mixes/m1');
     figure('frames the mix made', listed.frames_out, '> 150');
     assert.ok(listed.frames_out > 150);
@@ -144,10 +163,12 @@ e2eTest('a mix plays in Chromium over WHEP', async ({ gw, browser }) => {
     const player = await openDemo(browser, gw, 'player');
     await startPlayer(player, 'm2');
     await waitConnected(player, 'play', 20000);
-    const stats = await waitUntil('player to receive 150 audio packets', async () => {
+    // Chromium counts audio energy once the audio plays out: wait for packets and energy.
+    const stats = await waitUntil('player to receive 150 audio packets of sound', async () => {
       const st = await readStats(player, 'play');
-      return (st.audioIn?.packetsReceived ?? 0) >= 150 ? st : { ok: false, n: st.audioIn?.packetsReceived };
-    }, { timeoutMs: 15000, intervalMs: 500 });
+      const ok = (st.audioIn?.packetsReceived ?? 0) >= 150 && (st.audioIn?.totalAudioEnergy ?? 0) > 0;
+      return ok ? st : { ok: false, n: st.audioIn?.packetsReceived, energy: st.audioIn?.totalAudioEnergy };
+    }, { timeoutMs: 20000, intervalMs: 500 });
     figure('WHEP player of the mix: codec, packets, audio energy',
       [stats.audioIn.codec, stats.audioIn.packetsReceived, Number((stats.audioIn.totalAudioEnergy ?? 0).toFixed(3))]);
     assert.match(stats.audioIn.codec, /opus/i);

@@ -12,7 +12,6 @@
 #include <memory>
 #include <thread>
 
-#include "base/random.h"
 #include "churn_probe.h"
 #include "http_signaler.h"
 #include "load_runner.h"
@@ -73,19 +72,7 @@ class ChurnRunner {
   double elapsedSec() const { return static_cast<double>(clock_.nowUs() - startUs_) / 1e6; }
 
   OfferParams offerFor(bool publisher) const {
-    OfferParams p;
-    p.publisher = publisher;
-    p.codec = o_.media.codec;
-    p.iceUfrag = randomIceString(8);
-    p.icePwd = randomIceString(24);
-    p.fingerprint = certificate_->sdpFingerprint();
-    p.cname = "churn-" + randomIceString(8);
-    if (publisher) {
-      p.audioSsrc = randomU32() | 1;
-      p.videoSsrc = randomU32() | 2;
-      p.videoRtxSsrc = randomU32() | 4;
-    }
-    return p;
+    return freshOffer(publisher, o_.media.codec, certificate_->sdpFingerprint(), "churn-");
   }
 
   // Sessions come in groups: a publisher on a fresh stream, then its viewers one per tick.
@@ -131,13 +118,9 @@ class ChurnRunner {
     LoadWorker& w = *workers_[static_cast<size_t>(index) % workers_.size()];
     ClientPeer* peer = nullptr;
     if (publisher) {
-      PublisherSetup setup;
-      setup.codec = o_.media.codec;
-      setup.audio = &schedule_;
-      setup.audioSsrc = offer.audioSsrc;
-      setup.video.push_back(PublisherLayer{&schedule_, offer.videoSsrc, offer.videoRtxSsrc, {}, 0});
-      setup.latency = &latency_;
-      peer = w.launch(std::make_unique<Publisher>(w.env(), std::move(setup), sig->answer), o_.localIp,
+      peer = w.launch(std::make_unique<Publisher>(w.env(), singleLayerSetup(o_.media.codec, schedule_, offer, latency_),
+                                                  sig->answer),
+                      o_.localIp,
                       transportOptions(offer.iceUfrag, offer.icePwd, sig->answer));
     } else {
       peer = w.launch(std::make_unique<Subscriber>(w.env(), sig->answer, o_.media.codec, latency_, w.latencySamples(),

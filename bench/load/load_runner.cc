@@ -7,7 +7,6 @@
 #include <numeric>
 #include <thread>
 
-#include "base/random.h"
 #include "http_signaler.h"
 #include "load_worker.h"
 #include "loopback_sfu.h"
@@ -95,19 +94,7 @@ class LoadRunner {
   bool startWorkers() { return load::startWorkers(o_.threads, clock_, certificate_, workers_); }
 
   OfferParams offerFor(bool publisher) const {
-    OfferParams p;
-    p.publisher = publisher;
-    p.codec = o_.media.codec;
-    p.iceUfrag = randomIceString(8);
-    p.icePwd = randomIceString(24);
-    p.fingerprint = certificate_->sdpFingerprint();
-    p.cname = "load-" + randomIceString(8);
-    if (publisher) {
-      p.audioSsrc = randomU32() | 1;
-      p.videoSsrc = randomU32() | 2;
-      p.videoRtxSsrc = randomU32() | 4;
-    }
-    return p;
+    return freshOffer(publisher, o_.media.codec, certificate_->sdpFingerprint(), "load-");
   }
 
   bool startPublisher() {
@@ -120,13 +107,8 @@ class LoadRunner {
     }
     publisherLocation_ = pub->location;
     LoadWorker& w = *workers_[0];
-    PublisherSetup setup;
-    setup.codec = o_.media.codec;
-    setup.audio = &schedule_;
-    setup.audioSsrc = offer.audioSsrc;
-    setup.video.push_back(PublisherLayer{&schedule_, offer.videoSsrc, offer.videoRtxSsrc, {}, 0});
-    setup.latency = &latency_;
-    auto peer = std::make_unique<Publisher>(w.env(), std::move(setup), pub->answer);
+    auto peer = std::make_unique<Publisher>(w.env(), singleLayerSetup(o_.media.codec, schedule_, offer, latency_),
+                                            pub->answer);
     publisher_ = w.launch(std::move(peer), o_.localIp, transportOptions(offer, pub->answer));
     const int64_t deadline = clock_.nowUs() + kConnectTimeoutUs + 1'000'000;
     auto pending = [&] {

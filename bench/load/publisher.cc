@@ -249,4 +249,15 @@ void Publisher::sendSenderReports(int64_t nowUs) {
   }
 }
 
+PublisherSetup singleLayerSetup(VideoCodec codec, const MediaSchedule& schedule, const OfferParams& offer,
+                                LatencyIndex& latency) {
+  PublisherSetup setup;
+  setup.codec = codec;
+  setup.audio = &schedule;
+  setup.audioSsrc = offer.audioSsrc;
+  setup.video.push_back(PublisherLayer{&schedule, offer.videoSsrc, offer.videoRtxSsrc, {}, 0});
+  setup.latency = &latency;
+  return setup;
+}
+
 }  // namespace rtcgate::load

@@ -47,6 +47,10 @@ struct PublisherStats {
   int64_t startedUs = 0, lastSendUs = 0;
 };
 
+// One unlayered track sending `schedule` (audio and video) with the SSRCs of `offer`.
+PublisherSetup singleLayerSetup(VideoCodec codec, const MediaSchedule& schedule, const OfferParams& offer,
+                                LatencyIndex& latency);
+
 class Publisher final : public ClientPeer {
  public:
   Publisher(PeerEnv env, PublisherSetup setup, const AnswerParams& answer);

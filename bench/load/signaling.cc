@@ -1,5 +1,6 @@
 #include "signaling.h"
 
+#include "base/random.h"
 #include "wire/sdp/rtp_attributes.h"
 #include "wire/sdp/session_description.h"
 #include "wire/sdp/transport_attributes.h"
@@ -156,6 +157,22 @@ Result<AnswerParams> parseAnswer(std::string_view text) {
     a.media.push_back(std::move(am));
   }
   return a;
+}
+
+OfferParams freshOffer(bool publisher, VideoCodec codec, std::string fingerprint, std::string_view cnamePrefix) {
+  OfferParams p;
+  p.publisher = publisher;
+  p.codec = codec;
+  p.iceUfrag = randomIceString(8);
+  p.icePwd = randomIceString(24);
+  p.fingerprint = std::move(fingerprint);
+  p.cname = std::string(cnamePrefix) + randomIceString(8);
+  if (publisher) {
+    p.audioSsrc = randomU32() | 1;
+    p.videoSsrc = randomU32() | 2;
+    p.videoRtxSsrc = randomU32() | 4;
+  }
+  return p;
 }
 
 }  // namespace rtcgate::load

@@ -40,6 +40,9 @@ struct OfferParams {
 
 // JSEP-shaped offer with BUNDLE, rtcp-mux, actpass, audio (mid 0) then video (mid 1).
 std::string buildOffer(const OfferParams& p);
+// A publisher's (random SSRCs) or a player's offer parameters with fresh ICE credentials;
+// `fingerprint` is our DTLS certificate's, `cnamePrefix` starts the CNAME.
+OfferParams freshOffer(bool publisher, VideoCodec codec, std::string fingerprint, std::string_view cnamePrefix);
 
 // One accepted section of the answer.
 struct AnswerMedia {

@@ -27,6 +27,21 @@ nlohmann::json toJson(const edge::MixInfo& m) {
           {"whep", "/whep/" + m.name}};
 }
 
+// The stream names of a "sources" array, or why it is not one (a name given twice, or not
+// a stream name).
+std::variant<std::vector<std::string>, std::string> parseSources(const nlohmann::json& list) {
+  if (!list.is_array()) return std::string("\"sources\" must be an array of stream names");
+  std::vector<std::string> out;
+  for (const auto& s : list) {
+    if (!s.is_string() || !cluster::validStreamName(s.get<std::string>()))
+      return std::string("\"sources\" must be an array of stream names");
+    const std::string name = s;
+    if (std::find(out.begin(), out.end(), name) != out.end()) return "source '" + name + "' is named twice";
+    out.push_back(name);
+  }
+  return out;
+}
+
 // The mix a POST body asks for, or why it cannot be made (400, or 501 for what mixes do
 // not do yet).
 std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const std::string& body) {
@@ -48,15 +63,9 @@ std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const
                                                   "mixes are audio of named streams"};
   if (json.contains("audio") && !json["audio"].is_boolean()) return bad("\"audio\" must be true or false");
   if (!json.value("audio", true)) return bad("a mix without audio has nothing to mix (video is not available yet)");
-  if (!json.contains("sources") || !json["sources"].is_array()) return bad("\"sources\" must be an array of stream names");
-  for (const auto& s : json["sources"]) {
-    if (!s.is_string() || !cluster::validStreamName(s.get<std::string>()))
-      return bad("\"sources\" must be an array of stream names");
-    const std::string name = s;
-    if (std::find(spec.sources.begin(), spec.sources.end(), name) != spec.sources.end())
-      return bad("source '" + name + "' is named twice");
-    spec.sources.push_back(name);
-  }
+  auto sources = parseSources(json.contains("sources") ? json["sources"] : nlohmann::json());
+  if (auto* why = std::get_if<std::string>(&sources)) return bad(*why);
+  spec.sources = std::get<std::vector<std::string>>(std::move(sources));
   if (json.contains("loudest")) {
     if (!json["loudest"].is_number_unsigned() || json["loudest"].get<uint64_t>() > edge::MixManager::kMaxSources)
       return bad("\"loudest\" must be 0 (all) to " + std::to_string(edge::MixManager::kMaxSources));
@@ -103,18 +112,12 @@ void AdminHandler::mixes(const net::HttpRequest& req, std::string_view rest, con
     }
     if (method == http::verb::patch) {
       const auto json = nlohmann::json::parse(req.body(), nullptr, false);
-      if (json.is_discarded() || !json.is_object() || !json.contains("sources") || !json["sources"].is_array() ||
-          json.size() != 1)
+      if (json.is_discarded() || !json.is_object() || !json.contains("sources") || json.size() != 1)
         return reply(errorResponse(req, http::status::bad_request, "PATCH takes {\"sources\": [\"s1\", ...]}"));
-      std::vector<std::string> sources;
-      for (const auto& s : json["sources"]) {
-        if (!s.is_string() || !cluster::validStreamName(s.get<std::string>()))
-          return reply(errorResponse(req, http::status::bad_request, "\"sources\" must be an array of stream names"));
-        if (std::find(sources.begin(), sources.end(), s.get<std::string>()) != sources.end())
-          return reply(errorResponse(req, http::status::bad_request, "a source is named twice"));
-        sources.push_back(s);
-      }
-      if (auto refused = mixes_->setSources(name, sources))
+      auto sources = parseSources(json["sources"]);
+      if (auto* why = std::get_if<std::string>(&sources))
+        return reply(errorResponse(req, http::status::bad_request, *why));
+      if (auto refused = mixes_->setSources(name, std::get<std::vector<std::string>>(sources)))
         return reply(errorResponse(req, static_cast<http::status>(refused->status), refused->reason));
       return reply(jsonResponse(req, http::status::ok, jsonText(toJson(*mixes_->find(name)))));
     }

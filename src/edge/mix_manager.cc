@@ -149,13 +149,7 @@ void MixManager::create(MixSpec spec, Created done) {
   const auto refuse = [&done](int status, std::string reason) { done(MixRefusal{status, std::move(reason)}, {}); };
   if (mixes_.count(spec.name)) return refuse(409, "mix '" + spec.name + "' exists");
   if (mixes_.size() >= maxMixes_) return refuse(503, "the gateway runs its maximum of mixes (max_mixes)");
-  if (spec.sources.empty() || spec.sources.size() > kMaxSources)
-    return refuse(400, "a mix needs 1 to " + std::to_string(kMaxSources) + " sources");
-  for (const auto& s : spec.sources) {
-    if (s == spec.name) return refuse(400, "a mix cannot be its own source");
-    const cluster::StreamEntry* e = registry_.stream(s);
-    if (!e || e->publisherId.empty()) return refuse(404, "source stream '" + s + "' is not being published");
-  }
+  if (auto refused = checkSources(spec.name, spec.sources, {})) return done(std::move(refused), {});
   const cluster::StreamEntry* existing = registry_.stream(spec.name);
   if (existing && !existing->publisherId.empty())
     return refuse(409, "stream '" + spec.name + "' is already being published");
@@ -201,6 +195,19 @@ void MixManager::create(MixSpec spec, Created done) {
                      mix.worker);
         done(std::nullopt, info(mix));
       });
+}
+
+std::optional<MixRefusal> MixManager::checkSources(const std::string& name, const std::vector<std::string>& sources,
+                                                   const std::vector<std::string>& current) const {
+  if (sources.empty() || sources.size() > kMaxSources)
+    return MixRefusal{400, "a mix needs 1 to " + std::to_string(kMaxSources) + " sources"};
+  for (const auto& s : sources) {
+    if (s == name) return MixRefusal{400, "a mix cannot be its own source"};
+    if (std::find(current.begin(), current.end(), s) != current.end()) continue;  // may have ended meanwhile
+    const cluster::StreamEntry* e = registry_.stream(s);
+    if (!e || e->publisherId.empty()) return MixRefusal{404, "source stream '" + s + "' is not being published"};
+  }
+  return std::nullopt;
 }
 
 void MixManager::startInput(Mix& mix, const std::string& source) {
@@ -306,14 +313,7 @@ std::optional<MixRefusal> MixManager::setSources(const std::string& name, const 
   auto it = mixes_.find(name);
   if (it == mixes_.end()) return MixRefusal{404, "no such mix"};
   Mix& mix = *it->second;
-  if (sources.empty() || sources.size() > kMaxSources)
-    return MixRefusal{400, "a mix needs 1 to " + std::to_string(kMaxSources) + " sources"};
-  for (const auto& s : sources) {
-    if (s == name) return MixRefusal{400, "a mix cannot be its own source"};
-    const bool known = std::find(mix.spec.sources.begin(), mix.spec.sources.end(), s) != mix.spec.sources.end();
-    const cluster::StreamEntry* e = registry_.stream(s);
-    if (!known && (!e || e->publisherId.empty())) return MixRefusal{404, "source stream '" + s + "' is not being published"};
-  }
+  if (auto refused = checkSources(name, sources, mix.spec.sources)) return refused;
   const auto old = mix.spec.sources;
   mix.spec.sources = sources;
   if (!mix.ready) return std::nullopt;  // the inputs start from the new list

@@ -72,6 +72,9 @@ class MixManager {
   class Input;
   struct Mix;
 
+  // Why `sources` cannot feed mix `name` (sources it has already may have ended), or nothing.
+  std::optional<MixRefusal> checkSources(const std::string& name, const std::vector<std::string>& sources,
+                                         const std::vector<std::string>& current) const;
   void startInput(Mix& mix, const std::string& source);
   void stopInput(Mix& mix, const std::string& source);
   // Every second: sources that ended and are published again are taken back.

@@ -1,9 +1,13 @@
-// The admin API's audio mixes: POST /api/mixes {"name", "sources", "loudest", "bitrate_kbps"},
-// GET /api/mixes[/{name}], PATCH /api/mixes/{name} {"sources"}, DELETE /api/mixes/{name}.
-// A mix is the stream named after it.
+// The admin API's mixes: POST /api/mixes {"name", "sources", "audio", "video", "layout",
+// "width", "height", "fps", "video_bitrate", "loudest", "bitrate_kbps"}, GET /api/mixes[/{name}],
+// PATCH /api/mixes/{name} {"sources", "layout"}, DELETE /api/mixes/{name}. A mix is the
+// stream named after it.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <tuple>
 #include <variant>
 
 #include "api/admin_handler.h"
@@ -14,17 +18,92 @@ namespace rtcgate::api {
 
 namespace {
 
+const char* layoutName(mcu::LayoutKind k) {
+  switch (k) {
+    case mcu::LayoutKind::kGrid: return "grid";
+    case mcu::LayoutKind::kSpeaker: return "speaker";
+    case mcu::LayoutKind::kRegions: return "regions";
+  }
+  return "grid";
+}
+
 nlohmann::json toJson(const edge::MixInfo& m) {
-  return {{"name", m.name},
-          {"id", m.id},
-          {"sources", m.sources},
-          {"ended_sources", m.endedSources},
-          {"loudest", m.loudest},
-          {"audio", true},
-          {"video", false},
-          {"created_ms", m.createdMs},
-          {"frames_out", m.framesOut},
-          {"whep", "/whep/" + m.name}};
+  const edge::MixSpec& s = m.spec;
+  nlohmann::json j = {{"name", s.name},
+                      {"id", m.id},
+                      {"sources", s.sources},
+                      {"ended_sources", m.endedSources},
+                      {"audio", s.audio},
+                      {"video", s.video},
+                      {"created_ms", m.createdMs},
+                      {"frames_out", m.framesOut},
+                      {"whep", "/whep/" + s.name}};
+  if (s.audio) j["loudest"] = s.loudest;
+  if (s.video) {
+    j["width"] = s.width;
+    j["height"] = s.height;
+    j["fps"] = s.fps;
+    j["video_frames_out"] = m.videoFramesOut;
+    if (s.layout == mcu::LayoutKind::kRegions) {
+      auto regions = nlohmann::json::array();
+      for (const auto& r : s.regions)
+        regions.push_back({{"source", r.source}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}, {"z", r.z}});
+      j["layout"] = std::move(regions);
+    } else {
+      j["layout"] = layoutName(s.layout);
+    }
+  }
+  return j;
+}
+
+// A "layout": "grid", "speaker" or a list of regions, or why it is not one.
+std::variant<std::pair<mcu::LayoutKind, std::vector<mcu::Region>>, std::string> parseLayout(const nlohmann::json& j) {
+  using Layout = std::pair<mcu::LayoutKind, std::vector<mcu::Region>>;
+  if (j.is_string() && j == "grid") return Layout{mcu::LayoutKind::kGrid, {}};
+  if (j.is_string() && j == "speaker") return Layout{mcu::LayoutKind::kSpeaker, {}};
+  const std::string shape =
+      "\"layout\" must be \"grid\", \"speaker\" or a list of regions "
+      "{\"source\", \"x\", \"y\", \"w\", \"h\", \"z\"} (fractions of the canvas)";
+  if (!j.is_array() || j.empty() || j.size() > 4 * edge::MixManager::kMaxSources) return shape;
+  std::vector<mcu::Region> regions;
+  for (const auto& r : j) {
+    if (!r.is_object() || !r.contains("source") || !r["source"].is_string()) return shape;
+    mcu::Region region;
+    region.source = r["source"];
+    for (const auto& [key, value] : r.items()) {
+      if (key == "source") continue;
+      if (key == "z") {
+        if (!value.is_number_integer() || std::llabs(value.get<int64_t>()) > 1000) return "region \"z\" must be an integer";
+        region.z = value.get<int>();
+        continue;
+      }
+      double* field = key == "x" ? &region.x : key == "y" ? &region.y : key == "w" ? &region.w : key == "h" ? &region.h : nullptr;
+      if (!field) return "unknown region field '" + key + "'";
+      if (!value.is_number()) return "region \"" + key + "\" must be a number";
+      *field = value.get<double>();
+    }
+    regions.push_back(std::move(region));
+  }
+  if (auto why = mcu::checkRegions(regions); !why.empty()) return why;
+  return Layout{mcu::LayoutKind::kRegions, std::move(regions)};
+}
+
+// Why `regions` name a stream that is not one of `sources`, or nothing.
+std::optional<std::string> regionsOutside(const std::vector<mcu::Region>& regions, const std::vector<std::string>& sources) {
+  for (const auto& r : regions)
+    if (std::find(sources.begin(), sources.end(), r.source) == sources.end())
+      return "region source '" + r.source + "' is not one of the mix's sources";
+  return std::nullopt;
+}
+
+// An integer field within [lo, hi], or why not.
+std::optional<std::string> takeInt(const nlohmann::json& json, const char* key, int lo, int hi, int& out) {
+  if (!json.contains(key)) return std::nullopt;
+  const auto& v = json[key];
+  if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
+    return "\"" + std::string(key) + "\" must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi);
+  out = v.get<int>();
+  return std::nullopt;
 }
 
 // The stream names of a "sources" array, or why it is not one (a name given twice, or not
@@ -50,19 +129,22 @@ std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const
   const auto json = nlohmann::json::parse(body, nullptr, false);
   if (json.is_discarded() || !json.is_object())
     return bad("body must be a JSON object {\"name\": \"m1\", \"sources\": [\"s1\", \"s2\"]}");
-  static const std::vector<std::string> kKnown = {"name", "sources", "loudest", "bitrate_kbps", "audio",
-                                                  "video", "room",    "layout",  "width",        "height", "fps"};
+  static const std::vector<std::string> kKnown = {"name",   "sources", "loudest", "bitrate_kbps",  "audio", "video",
+                                                  "room",   "layout",  "width",   "height",        "fps",
+                                                  "video_bitrate"};
   for (const auto& [key, value] : json.items())
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) return bad("unknown field '" + key + "'");
   edge::MixSpec spec;
   if (!json.contains("name") || !json["name"].is_string() || !cluster::validStreamName(json["name"].get<std::string>()))
     return bad("\"name\" must be a valid stream name (the mix is the stream of that name)");
   spec.name = json["name"];
-  if (json.contains("room") || json.value("video", false) || json.contains("layout"))
-    return Refusal{http::status::not_implemented, "video composition and room mixes are not available yet; "
-                                                  "mixes are audio of named streams"};
-  if (json.contains("audio") && !json["audio"].is_boolean()) return bad("\"audio\" must be true or false");
-  if (!json.value("audio", true)) return bad("a mix without audio has nothing to mix (video is not available yet)");
+  if (json.contains("room"))
+    return Refusal{http::status::not_implemented, "room mixes are not available yet; mixes take named streams"};
+  for (const char* key : {"audio", "video"})
+    if (json.contains(key) && !json[key].is_boolean()) return bad("\"" + std::string(key) + "\" must be true or false");
+  spec.audio = json.value("audio", true);
+  spec.video = json.value("video", false);
+  if (!spec.audio && !spec.video) return bad("a mix needs audio, video or both");
   auto sources = parseSources(json.contains("sources") ? json["sources"] : nlohmann::json());
   if (auto* why = std::get_if<std::string>(&sources)) return bad(*why);
   spec.sources = std::get<std::vector<std::string>>(std::move(sources));
@@ -76,6 +158,22 @@ std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const
         json["bitrate_kbps"].get<uint64_t>() > 510)
       return bad("\"bitrate_kbps\" must be 8 to 510 (Opus)");
     spec.bitrateKbps = json["bitrate_kbps"].get<int>();
+  }
+  const bool videoField = json.contains("layout") || json.contains("width") || json.contains("height") ||
+                          json.contains("fps") || json.contains("video_bitrate");
+  if (videoField && !spec.video) return bad("layout, width, height, fps and video_bitrate need \"video\": true");
+  if (auto why = takeInt(json, "width", 64, 1920, spec.width)) return bad(*why);
+  if (auto why = takeInt(json, "height", 64, 1920, spec.height)) return bad(*why);
+  if (auto why = takeInt(json, "fps", 1, 60, spec.fps)) return bad(*why);
+  if (auto why = takeInt(json, "video_bitrate", 100, 20'000, spec.videoBitrateKbps))
+    return bad(*why + " (kbit/s)");
+  if (spec.width % 2 || spec.height % 2) return bad("\"width\" and \"height\" must be even");
+  if (static_cast<int64_t>(spec.width) * spec.height > 1920 * 1080) return bad("the canvas is at most 1920x1080 pixels");
+  if (json.contains("layout")) {
+    auto layout = parseLayout(json["layout"]);
+    if (auto* why = std::get_if<std::string>(&layout)) return bad(*why);
+    std::tie(spec.layout, spec.regions) = std::get<0>(std::move(layout));
+    if (auto why = regionsOutside(spec.regions, spec.sources)) return bad(*why);
   }
   return spec;
 }
@@ -99,7 +197,7 @@ void AdminHandler::mixes(const net::HttpRequest& req, std::string_view rest, con
                             if (refused)
                               return reply(errorResponse(head, static_cast<http::status>(refused->status), refused->reason));
                             auto res = jsonResponse(head, http::status::created, jsonText(toJson(m)));
-                            res.set(http::field::location, "/api/mixes/" + m.name);
+                            res.set(http::field::location, "/api/mixes/" + m.spec.name);
                             reply(std::move(res));
                           });
   }
@@ -112,13 +210,40 @@ void AdminHandler::mixes(const net::HttpRequest& req, std::string_view rest, con
     }
     if (method == http::verb::patch) {
       const auto json = nlohmann::json::parse(req.body(), nullptr, false);
-      if (json.is_discarded() || !json.is_object() || !json.contains("sources") || json.size() != 1)
-        return reply(errorResponse(req, http::status::bad_request, "PATCH takes {\"sources\": [\"s1\", ...]}"));
-      auto sources = parseSources(json["sources"]);
-      if (auto* why = std::get_if<std::string>(&sources))
-        return reply(errorResponse(req, http::status::bad_request, *why));
-      if (auto refused = mixes_->setSources(name, std::get<std::vector<std::string>>(sources)))
-        return reply(errorResponse(req, static_cast<http::status>(refused->status), refused->reason));
+      const bool shape = !json.is_discarded() && json.is_object() && !json.empty() &&
+                         std::all_of(json.items().begin(), json.items().end(),
+                                     [](const auto& kv) { return kv.key() == "sources" || kv.key() == "layout"; });
+      if (!shape)
+        return reply(errorResponse(req, http::status::bad_request,
+                                   "PATCH takes {\"sources\": [\"s1\", ...]} and/or {\"layout\": ...}"));
+      if (!mixes_->find(name)) return reply(errorResponse(req, http::status::not_found, "no such mix"));
+      std::optional<std::pair<mcu::LayoutKind, std::vector<mcu::Region>>> layout;
+      if (json.contains("layout")) {
+        auto parsed = parseLayout(json["layout"]);
+        if (auto* why = std::get_if<std::string>(&parsed)) return reply(errorResponse(req, http::status::bad_request, *why));
+        layout = std::get<0>(std::move(parsed));
+        if (!mixes_->find(name)->spec.video)
+          return reply(errorResponse(req, http::status::bad_request, "mix '" + name + "' has no video to lay out"));
+      }
+      std::optional<std::vector<std::string>> sources;
+      if (json.contains("sources")) {
+        auto parsed = parseSources(json["sources"]);
+        if (auto* why = std::get_if<std::string>(&parsed))
+          return reply(errorResponse(req, http::status::bad_request, *why));
+        sources = std::get<std::vector<std::string>>(std::move(parsed));
+      }
+      if (layout) {
+        if (auto why = regionsOutside(layout->second, sources ? *sources : mixes_->find(name)->spec.sources))
+          return reply(errorResponse(req, http::status::bad_request, *why));
+      }
+      if (sources) {
+        if (auto refused = mixes_->setSources(name, *sources))
+          return reply(errorResponse(req, static_cast<http::status>(refused->status), refused->reason));
+      }
+      if (layout) {
+        if (auto refused = mixes_->setLayout(name, layout->first, std::move(layout->second)))
+          return reply(errorResponse(req, static_cast<http::status>(refused->status), refused->reason));
+      }
       return reply(jsonResponse(req, http::status::ok, jsonText(toJson(*mixes_->find(name)))));
     }
     if (method == http::verb::delete_) {

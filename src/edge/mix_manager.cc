@@ -3,11 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
+#include <thread>
 
 #include "base/clock.h"
 #include "cluster/session_id.h"
-#include "mcu/audio_mix_engine.h"
+#include "edge/mix_runner.h"
 #include "sfu/frame_publisher.h"
 #include "sfu/posting_frame_sink.h"
 
@@ -15,86 +15,49 @@ namespace rtcgate::edge {
 
 namespace {
 
-constexpr int64_t kStepUs = mcu::kMixStepUs;
-
-int64_t monotonicUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-// What players are told the mix stream carries: Opus audio.
-std::vector<wire::sdp::NegotiatedMedia> mixPublishedMedia() {
-  wire::sdp::NegotiatedMedia audio;
-  audio.mid = "0";
-  audio.kind = "audio";
-  audio.codecs.push_back(
-      {sfu::FramePublisher::kOpusPayloadType, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}, std::nullopt});
-  return {std::move(audio)};
+// What players are told the mix stream carries: Opus audio, H.264 video.
+std::vector<wire::sdp::NegotiatedMedia> mixPublishedMedia(const MixSpec& spec) {
+  std::vector<wire::sdp::NegotiatedMedia> out;
+  if (spec.audio) {
+    wire::sdp::NegotiatedMedia audio;
+    audio.mid = std::to_string(out.size());
+    audio.kind = "audio";
+    audio.codecs.push_back(
+        {sfu::FramePublisher::kOpusPayloadType, "opus", 48000, 2, "minptime=10;useinbandfec=1", {}, std::nullopt});
+    out.push_back(std::move(audio));
+  }
+  if (spec.video) {
+    wire::sdp::NegotiatedMedia video;
+    video.mid = std::to_string(out.size());
+    video.kind = "video";
+    video.codecs.push_back({sfu::FramePublisher::kH264PayloadType, "H264", 90000, 0,
+                            "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f", {},
+                            std::nullopt});
+    out.push_back(std::move(video));
+  }
+  return out;
 }
 
 }  // namespace
 
-// One mix on the mix thread: its engine, stepped every 20 ms; output goes to the control
-// thread, which hands it to the output stream's worker.
-class MixManager::Runner {
- public:
-  Runner(MixManager& manager, std::string name, std::unique_ptr<mcu::AudioMixEngine> engine)
-      : manager_(manager), name_(std::move(name)), engine_(std::move(engine)), timer_(manager.mixLoop_) {}
-
-  void start() { tick(); }
-  void stop() { timer_.cancel(); }
-
-  void addSource(const std::string& source, media::MediaCodec codec) {
-    if (sources_.count(source) && sources_[source] == codec) return;
-    if (auto st = engine_->addSource(source, codec); !st.ok()) {
-      spdlog::warn("mix {}: source '{}' cannot be decoded: {}", name_, source, st.error().message);
-      return;
-    }
-    sources_[source] = codec;
-  }
-  void push(const std::string& source, const media::MediaFrame& frame) {
-    if (media::isVideo(frame.codec)) return;
-    addSource(source, frame.codec);  // on the first frame, or when the codec changes
-    if (!sources_.count(source)) return;
-    (void)engine_->push(source, frame, monotonicUs());  // a frame that does not decode is left out
-  }
-  void removeSource(const std::string& source) {
-    sources_.erase(source);
-    engine_->removeSource(source);
-  }
-
- private:
-  void tick() {
-    mcu::MixOutput out;
-    if (auto st = engine_->step(monotonicUs(), out); !st.ok())
-      spdlog::warn("mix {}: encoding failed: {}", name_, st.error().message);
-    if (!out.full.empty()) {
-      std::vector<std::shared_ptr<const media::MediaFrame>> frames;
-      for (auto& f : out.full) frames.push_back(std::make_shared<const media::MediaFrame>(std::move(f)));
-      manager_.controlExecutor_.post([m = &manager_, alive = manager_.alive_, name = name_, frames = std::move(frames)]() mutable {
-        if (*alive) m->onOutput(name, std::move(frames));
-      });
-    }
-    timer_.startUs(kStepUs, [this] { tick(); });
-  }
-
-  MixManager& manager_;
-  std::string name_;
-  std::unique_ptr<mcu::AudioMixEngine> engine_;
-  net::Timer timer_;
-  std::map<std::string, media::MediaCodec> sources_;
+// A mix thread and the runners it steps.
+struct MixManager::MixThread {
+  net::EventLoop loop{"rtc-mix"};
+  net::LoopExecutor executor{loop};
+  std::map<std::string, std::shared_ptr<MixRunner>> runners;  // on this thread only
+  size_t mixes = 0;                                            // control thread: how many run here
 };
 
-// One source of a mix, as its frame sink's target on the mix thread.
+// One source of a mix, as its frame sink's target on the mix's thread.
 class MixManager::Input final : public sfu::FrameTarget {
  public:
-  Input(MixManager& manager, std::string mix, std::string source)
-      : manager_(manager), mix_(std::move(mix)), source_(std::move(source)) {}
+  Input(MixManager& manager, MixThread& thread, std::string mix, std::string source)
+      : manager_(manager), thread_(thread), mix_(std::move(mix)), source_(std::move(source)) {}
   void onFrame(std::shared_ptr<const media::MediaFrame> frame) override {
-    if (auto it = manager_.runners_.find(mix_); it != manager_.runners_.end()) it->second->push(source_, *frame);
+    if (auto it = thread_.runners.find(mix_); it != thread_.runners.end()) it->second->push(source_, *frame);
   }
   void onStreamEnded(const std::string& reason) override {
-    if (auto it = manager_.runners_.find(mix_); it != manager_.runners_.end()) it->second->removeSource(source_);
+    if (auto it = thread_.runners.find(mix_); it != thread_.runners.end()) it->second->removeSource(source_);
     spdlog::info("mix {}: source '{}' ended ({}); mixing on without it", mix_, source_, reason);
     manager_.controlExecutor_.post([m = &manager_, alive = manager_.alive_, mix = mix_, source = source_] {
       if (*alive) m->onSourceEnded(mix, source);
@@ -103,6 +66,7 @@ class MixManager::Input final : public sfu::FrameTarget {
 
  private:
   MixManager& manager_;
+  MixThread& thread_;
   std::string mix_;
   std::string source_;
 };
@@ -112,9 +76,11 @@ struct MixManager::Mix {
   MixSpec spec;
   std::string id;  // the output publisher's session id
   unsigned worker = 0;
+  MixThread* thread = nullptr;
   int64_t createdMs = 0;
   bool ready = false;  // the output stream is set up on its worker
   uint64_t framesOut = 0;
+  uint64_t videoFramesOut = 0;
   struct Source {
     std::string sinkId;
     unsigned worker = 0;
@@ -125,24 +91,30 @@ struct MixManager::Mix {
 };
 
 MixManager::MixManager(net::EventLoop& control, Executor& controlExecutor, cluster::Directory& registry,
-                       cluster::WorkerPool& workers, size_t maxMixes)
+                       cluster::WorkerPool& workers, size_t maxMixes, unsigned threads)
     : controlExecutor_(controlExecutor),
       reattachTimer_(control),
       registry_(registry),
       workers_(workers),
       maxMixes_(maxMixes) {
-  mixLoop_.start();
+  if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  for (unsigned i = 0; i < threads; ++i) {
+    threads_.push_back(std::make_unique<MixThread>());
+    threads_.back()->loop.start();
+  }
 }
 
 MixManager::~MixManager() {
   reattachTimer_.cancel();
   stopAll();
   *alive_ = false;
-  mixLoop_.post([this] {
-    for (auto& [name, r] : runners_) r->stop();
-    runners_.clear();
-  });
-  mixLoop_.stop();
+  for (auto& t : threads_) {
+    t->loop.post([t = t.get()] {
+      for (auto& [name, r] : t->runners) r->stop();
+      t->runners.clear();
+    });
+    t->loop.stop();
+  }
 }
 
 void MixManager::create(MixSpec spec, Created done) {
@@ -153,24 +125,60 @@ void MixManager::create(MixSpec spec, Created done) {
   const cluster::StreamEntry* existing = registry_.stream(spec.name);
   if (existing && !existing->publisherId.empty())
     return refuse(409, "stream '" + spec.name + "' is already being published");
-  mcu::AudioMixEngineOptions options;
-  options.mixer.channels = 2;
-  options.mixer.loudest = spec.loudest;
-  options.bitrateKbps = spec.bitrateKbps;
-  auto engine = mcu::AudioMixEngine::create(options);
-  if (!engine.ok()) return refuse(500, std::string("cannot make the mix's encoder: ") + engine.error().message);
+  const int64_t epochUs = MixRunner::nowUs();
+  std::unique_ptr<mcu::AudioMixEngine> audio;
+  if (spec.audio) {
+    mcu::AudioMixEngineOptions options;
+    options.mixer.channels = 2;
+    options.mixer.loudest = spec.loudest;
+    options.bitrateKbps = spec.bitrateKbps;
+    options.epochUs = epochUs;
+    auto engine = mcu::AudioMixEngine::create(options);
+    if (!engine.ok()) return refuse(500, std::string("cannot make the mix's audio encoder: ") + engine.error().message);
+    audio = std::move(*engine);
+  }
+  std::unique_ptr<mcu::VideoCompositor> video;
+  if (spec.video) {
+    mcu::VideoCompositorOptions options;
+    options.width = spec.width;
+    options.height = spec.height;
+    options.fps = spec.fps;
+    options.bitrateKbps = spec.videoBitrateKbps;
+    auto compositor = mcu::VideoCompositor::create(options);
+    if (!compositor.ok())
+      return refuse(500, std::string("cannot make the mix's video encoder: ") + compositor.error().message);
+    video = std::move(*compositor);
+    video->setSources(spec.sources);
+    video->setLayout(spec.layout, spec.regions);
+  }
 
   auto mix = std::make_unique<Mix>();
   mix->spec = spec;
   mix->id = cluster::newSessionId();
   mix->worker = registry_.workerFor(spec.name);
   mix->createdMs = unixTimeMs();
+  mix->thread = std::min_element(threads_.begin(), threads_.end(), [](const auto& a, const auto& b) {
+                  return a->mixes < b->mixes;
+                })->get();
+  ++mix->thread->mixes;
   Mix& m = *mix;
   mixes_.emplace(spec.name, std::move(mix));
-  registry_.addPublisher({m.id, sfu::SessionKind::kMix, spec.name, m.worker, "", ""}, mixPublishedMedia());
-  auto runner = std::make_shared<Runner>(*this, spec.name, std::move(*engine));
-  mixLoop_.post([this, name = spec.name, runner] {
-    runners_[name] = runner;
+  registry_.addPublisher({m.id, sfu::SessionKind::kMix, spec.name, m.worker, "", ""}, mixPublishedMedia(spec));
+  MixRunnerCallbacks callbacks;
+  callbacks.frames = [this, alive = alive_, name = spec.name, id = m.id](auto frames) {
+    controlExecutor_.post([this, alive, name, id, frames = std::move(frames)]() mutable {
+      if (*alive) onOutput(name, id, std::move(frames));
+    });
+  };
+  callbacks.keyframeWanted = [this, alive = alive_, name = spec.name](const std::string& source) {
+    controlExecutor_.post([this, alive, name, source] {
+      if (*alive) onKeyframeWanted(name, source);
+    });
+  };
+  auto runner = std::make_shared<MixRunner>(m.thread->loop, spec.name, std::move(audio), std::move(video), epochUs,
+                                            std::move(callbacks));
+  m.thread->loop.post([t = m.thread, name = spec.name, runner] {
+    t->runners[name] = runner;
     runner->start();
   });
   workers_.addFramePublisher(
@@ -191,10 +199,17 @@ void MixManager::create(MixSpec spec, Created done) {
         mix.ready = true;
         for (const auto& source : mix.spec.sources) startInput(mix, source);
         if (!reattaching_) reattach();
-        spdlog::info("mix {}: mixing {} source(s) into stream '{}' on worker {}", name, mix.sources.size(), name,
-                     mix.worker);
+        spdlog::info("mix {}: mixing {} source(s) ({}{}) into stream '{}' on worker {}", name, mix.sources.size(),
+                     mix.spec.audio ? "audio" : "", mix.spec.video ? (mix.spec.audio ? ", video" : "video") : "",
+                     name, mix.worker);
         done(std::nullopt, info(mix));
       });
+}
+
+void MixManager::onRunner(const Mix& mix, std::function<void(MixRunner&)> fn) {
+  mix.thread->loop.post([t = mix.thread, name = mix.spec.name, fn = std::move(fn)] {
+    if (auto it = t->runners.find(name); it != t->runners.end()) fn(*it->second);
+  });
 }
 
 std::optional<MixRefusal> MixManager::checkSources(const std::string& name, const std::vector<std::string>& sources,
@@ -221,12 +236,13 @@ void MixManager::startInput(Mix& mix, const std::string& source) {
     s.ended = false;
     s.sinkId = cluster::newSessionId();
     s.worker = e->worker;
-    s.input = std::make_shared<Input>(*this, mix.spec.name, source);
-    sfu::FrameWants wants{media::MediaCodec::kH264, media::MediaCodec::kOpus, false};
-    wants.noVideo = true;
+    s.input = std::make_shared<Input>(*this, *mix.thread, mix.spec.name, source);
+    sfu::FrameWants wants;
+    wants.anyCodec = true;  // the mixer decodes what the source sends
+    wants.noVideo = !mix.spec.video;
     registry_.addSubscriber({s.sinkId, sfu::SessionKind::kMixInput, source, s.worker, "", ""});
     workers_.addFrameSink(s.worker, s.sinkId, source, sfu::SessionKind::kMixInput,
-                          std::make_unique<sfu::PostingFrameSink>(mixExecutor_, s.input, wants),
+                          std::make_unique<sfu::PostingFrameSink>(mix.thread->executor, s.input, wants),
                           [this, mixName = mix.spec.name, source, sinkId = s.sinkId](Status st) {
                             if (st.ok()) return;
                             spdlog::warn("mix {}: source '{}' not taken: {}", mixName, source, st.error().message);
@@ -251,14 +267,24 @@ void MixManager::reattach() {
   if (reattaching_) reattachTimer_.startUs(1'000'000, [this] { reattach(); });
 }
 
-void MixManager::onOutput(const std::string& name, std::vector<std::shared_ptr<const media::MediaFrame>> frames) {
+void MixManager::onOutput(const std::string& name, const std::string& id,
+                          std::vector<std::shared_ptr<const media::MediaFrame>> frames) {
   auto it = mixes_.find(name);
-  if (it == mixes_.end() || !it->second->ready) return;
+  if (it == mixes_.end() || it->second->id != id || !it->second->ready) return;
   Mix& mix = *it->second;
   for (auto& f : frames) {
+    if (media::isVideo(f->codec)) ++mix.videoFramesOut;
+    else ++mix.framesOut;
     workers_.pushFrame(mix.worker, mix.id, std::move(f), false);
-    ++mix.framesOut;
   }
+}
+
+void MixManager::onKeyframeWanted(const std::string& name, const std::string& source) {
+  auto it = mixes_.find(name);
+  if (it == mixes_.end()) return;
+  auto s = it->second->sources.find(source);
+  if (s == it->second->sources.end() || s->second.ended || s->second.sinkId.empty()) return;
+  workers_.requestSinkKeyframe(s->second.worker, s->second.sinkId);
 }
 
 void MixManager::onSourceEnded(const std::string& name, const std::string& source) {
@@ -273,14 +299,13 @@ void MixManager::onSourceEnded(const std::string& name, const std::string& sourc
 
 MixInfo MixManager::info(const Mix& mix) const {
   MixInfo i;
-  i.name = mix.spec.name;
+  i.spec = mix.spec;
   i.id = mix.id;
-  i.sources = mix.spec.sources;
   for (const auto& [name, s] : mix.sources)
     if (s.ended) i.endedSources.push_back(name);
-  i.loudest = mix.spec.loudest;
   i.createdMs = mix.createdMs;
   i.framesOut = mix.framesOut;
+  i.videoFramesOut = mix.videoFramesOut;
   return i;
 }
 
@@ -304,9 +329,7 @@ void MixManager::stopInput(Mix& mix, const std::string& source) {
     registry_.remove(it->second.sinkId);
   }
   mix.sources.erase(it);
-  mixLoop_.post([this, name = mix.spec.name, source] {
-    if (auto r = runners_.find(name); r != runners_.end()) r->second->removeSource(source);
-  });
+  onRunner(mix, [source](MixRunner& r) { r.removeSource(source); });
 }
 
 std::optional<MixRefusal> MixManager::setSources(const std::string& name, const std::vector<std::string>& sources) {
@@ -316,12 +339,25 @@ std::optional<MixRefusal> MixManager::setSources(const std::string& name, const 
   if (auto refused = checkSources(name, sources, mix.spec.sources)) return refused;
   const auto old = mix.spec.sources;
   mix.spec.sources = sources;
+  onRunner(mix, [sources](MixRunner& r) { r.setSources(sources); });
   if (!mix.ready) return std::nullopt;  // the inputs start from the new list
   for (const auto& s : old)
     if (std::find(sources.begin(), sources.end(), s) == sources.end()) stopInput(mix, s);
   for (const auto& s : sources)
     if (!mix.sources.count(s)) startInput(mix, s);
   spdlog::info("mix {}: now mixing {}", name, fmt::join(sources, ", "));
+  return std::nullopt;
+}
+
+std::optional<MixRefusal> MixManager::setLayout(const std::string& name, mcu::LayoutKind kind,
+                                                std::vector<mcu::Region> regions) {
+  auto it = mixes_.find(name);
+  if (it == mixes_.end()) return MixRefusal{404, "no such mix"};
+  Mix& mix = *it->second;
+  if (!mix.spec.video) return MixRefusal{400, "mix '" + name + "' has no video to lay out"};
+  mix.spec.layout = kind;
+  mix.spec.regions = regions;
+  onRunner(mix, [kind, regions = std::move(regions)](MixRunner& r) mutable { r.setLayout(kind, std::move(regions)); });
   return std::nullopt;
 }
 
@@ -334,10 +370,11 @@ void MixManager::teardown(Mix& mix) {
   mix.sources.clear();
   if (mix.ready) workers_.removeFramePublisher(mix.worker, mix.id, true, "mix deleted");
   registry_.remove(mix.id);
-  mixLoop_.post([this, name = mix.spec.name] {
-    if (auto it = runners_.find(name); it != runners_.end()) {
+  --mix.thread->mixes;
+  mix.thread->loop.post([t = mix.thread, name = mix.spec.name] {
+    if (auto it = t->runners.find(name); it != t->runners.end()) {
       it->second->stop();
-      runners_.erase(it);
+      t->runners.erase(it);
     }
   });
 }

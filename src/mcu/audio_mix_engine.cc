@@ -54,6 +54,10 @@ void AudioMixEngine::removeSource(const std::string& id) {
   sources_.erase(id);
   minus_.erase(id);
   mixer_.removeSource(id);
+  if (speaker_ == id) {
+    speaker_.clear();
+    speakerSinceUs_ = INT64_MIN;
+  }
 }
 
 Status AudioMixEngine::setMixMinus(const std::string& id, bool wanted) {
@@ -63,7 +67,6 @@ Status AudioMixEngine::setMixMinus(const std::string& id, bool wanted) {
   } else if (!minus_.count(id)) {
     auto e = makeEncoder();
     if (!e.ok()) return e.error();
-    e->nextPtsUs = full_.nextPtsUs;  // on the mix's own timeline
     minus_.emplace(id, std::move(*e));
   }
   mixer_.setMixMinus(id, wanted);
@@ -94,17 +97,28 @@ Status AudioMixEngine::step(int64_t nowUs, MixOutput& out) {
   if (due - nextSlotUs_ > 1'000'000) nextSlotUs_ = due - due % kMixStepUs;
   while (nextSlotUs_ <= due) {
     const MixedStep mixed = mixer_.mix(nextSlotUs_);
+    const int64_t ptsUs = nextSlotUs_ - options_.epochUs;
+    noteSpeaker(mixed);
     nextSlotUs_ += kMixStepUs;
-    RTCGATE_TRY(encode(full_, mixed.full, out.full));
+    RTCGATE_TRY(encode(full_, mixed.full, ptsUs, out.full));
     for (auto& [id, encoder] : minus_) {
       const auto m = mixed.minus.find(id);
-      RTCGATE_TRY(encode(encoder, m != mixed.minus.end() ? m->second : mixed.full, out.minus[id]));
+      RTCGATE_TRY(encode(encoder, m != mixed.minus.end() ? m->second : mixed.full, ptsUs, out.minus[id]));
     }
   }
   return {};
 }
 
-Status AudioMixEngine::encode(Encoder& e, const std::vector<float>& samples, std::vector<media::MediaFrame>& out) {
+void AudioMixEngine::noteSpeaker(const MixedStep& step) {
+  if (step.mixed.empty() || step.loudestRms < kSpeakingRms || step.mixed.front() == speaker_) return;
+  const int64_t at = step.slot * kMixStepUs;
+  if (speakerSinceUs_ != INT64_MIN && at - speakerSinceUs_ < kSpeakerHoldUs) return;
+  speaker_ = step.mixed.front();
+  speakerSinceUs_ = at;
+}
+
+Status AudioMixEngine::encode(Encoder& e, const std::vector<float>& samples, int64_t ptsUs,
+                              std::vector<media::MediaFrame>& out) {
   if (av_frame_make_writable(e.pcm.get()) < 0) return Error{Error::Code::kInternal, "out of memory"};
   if (e.pcm->format == AV_SAMPLE_FMT_FLT) {
     std::copy(samples.begin(), samples.end(), reinterpret_cast<float*>(e.pcm->data[0]));
@@ -113,8 +127,7 @@ Status AudioMixEngine::encode(Encoder& e, const std::vector<float>& samples, std
     for (size_t i = 0; i < samples.size(); ++i)
       s16[i] = static_cast<int16_t>(std::clamp(samples[i], -1.0f, 1.0f) * 32767.0f);
   }
-  RTCGATE_TRY(e.codec->encode(e.pcm.get(), e.nextPtsUs, out));
-  e.nextPtsUs += kMixStepUs;
+  RTCGATE_TRY(e.codec->encode(e.pcm.get(), ptsUs, out));
   return {};
 }
 

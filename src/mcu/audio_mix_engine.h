@@ -26,7 +26,15 @@ struct AudioMixEngineOptions {
   AudioMixerOptions mixer;
   int64_t playoutDelayUs = 60'000;
   int bitrateKbps = 0;  // Opus; 0 = the encoder's usual
+  // The output's pts are mix-clock time minus this (the mix's start), so that another
+  // track made on the same clock (the compositor's video) lines up with it.
+  int64_t epochUs = 0;
 };
+
+// The active speaker: the loudest source above this level (about -40 dBFS) ...
+inline constexpr float kSpeakingRms = 0.01f;
+// ... holding it this long before another takes over.
+inline constexpr int64_t kSpeakerHoldUs = 1'000'000;
 
 // What one step made: Opus frames of the full mix and of each mix-minus.
 struct MixOutput {
@@ -50,6 +58,8 @@ class AudioMixEngine {
   Status step(int64_t nowUs, MixOutput& out);
 
   const AudioMixer& mixer() const noexcept { return mixer_; }
+  // The source speaking now ("" before anyone spoke); it changes at most once a second.
+  const std::string& activeSpeaker() const noexcept { return speaker_; }
 
  private:
   struct Source {
@@ -61,12 +71,12 @@ class AudioMixEngine {
   struct Encoder {
     std::unique_ptr<codec::AudioEncoder> codec;
     codec::FramePtr pcm;
-    int64_t nextPtsUs = 0;
   };
 
   explicit AudioMixEngine(const AudioMixEngineOptions& options) : options_(options), mixer_(options.mixer) {}
   Result<Encoder> makeEncoder() const;
-  Status encode(Encoder& encoder, const std::vector<float>& samples, std::vector<media::MediaFrame>& out);
+  Status encode(Encoder& encoder, const std::vector<float>& samples, int64_t ptsUs, std::vector<media::MediaFrame>& out);
+  void noteSpeaker(const MixedStep& step);
 
   AudioMixEngineOptions options_;
   AudioMixer mixer_;
@@ -74,6 +84,8 @@ class AudioMixEngine {
   Encoder full_;
   std::map<std::string, Encoder> minus_;
   int64_t nextSlotUs_ = INT64_MIN;  // start of the next slot to mix
+  std::string speaker_;
+  int64_t speakerSinceUs_ = INT64_MIN;
   std::vector<codec::PcmBlock> blocks_;  // scratch
 };
 

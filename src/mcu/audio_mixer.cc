@@ -81,6 +81,7 @@ MixedStep AudioMixer::mix(int64_t playoutUs) {
   std::stable_sort(present.begin(), present.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   if (options_.loudest > 0 && present.size() > options_.loudest) present.resize(options_.loudest);
 
+  if (!present.empty()) out.loudestRms = present.front().first;
   for (const auto& [rms, who] : present) {
     out.mixed.push_back(*who.first);
     const auto& s = who.second->samples;

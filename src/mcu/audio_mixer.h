@@ -38,6 +38,7 @@ struct MixedStep {
   std::vector<float> full;             // everyone selected
   std::map<std::string, std::vector<float>> minus;  // per listener: full without that source
   std::vector<std::string> mixed;      // the sources in this step, loudest first
+  float loudestRms = 0;                // of mixed.front(), 0..1 of full scale
 };
 
 class AudioMixer {

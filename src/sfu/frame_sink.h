@@ -20,6 +20,9 @@ struct FrameWants {
   // Audio only (an audio mix's input): no video frame reaches the sink, and no video
   // rendition is made or kept for it.
   bool noVideo = false;
+  // Frames in whatever codec the source sends (a mixer decodes them all): no rendition
+  // is made for it; `video` and `audio` are not looked at.
+  bool anyCodec = false;
 };
 
 class FrameSink {

@@ -50,7 +50,9 @@ Renditions::~Renditions() = default;
 
 bool Renditions::passes(const FrameSink& sink, MediaKind kind) const noexcept {
   const auto k = kindIndex(kind);
-  if (!haveSource_[k] || wanted(sink, kind) != source_[k]) return false;
+  if (!haveSource_[k]) return false;
+  if (sink.wants().anyCodec) return true;
+  if (wanted(sink, kind) != source_[k]) return false;
   return !(kind == MediaKind::kVideo && sink.wants().inOrderVideo && reorders_);
 }
 

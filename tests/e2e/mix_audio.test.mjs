@@ -10,47 +10,10 @@ import { openDemo, startPlayer, waitConnected, readStats, waitUntil } from './li
 import * as api from './lib/api.mjs';
 import { startGateway } from './lib/gateway.mjs';
 import { publishRtmp } from './lib/ffmpeg.mjs';
-import { ManagedProcess } from './lib/process.mjs';
+import { postMix, readMix, toneLevel, waitForStreams } from './lib/mixes.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// `seconds` of `url`'s audio as mono 48 kHz samples (floats), read by ffmpeg over RTMP.
-async function readAudio(url, seconds) {
-  const chunks = [];
-  const p = new ManagedProcess(`ffmpeg audio reader ${url}`, 'ffmpeg',
-    ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-rw_timeout', '10000000', '-i', url, '-t', String(seconds),
-      '-vn', '-ac', '1', '-ar', '48000', '-f', 's16le', 'pipe:1'], { rawStdout: true });
-  p.proc.stdout.on('data', (d) => chunks.push(d));
-  const code = await p.waitExit((seconds + 20) * 1000);
-  if (code === undefined) await p.stop();
-  const pcm = Buffer.concat(chunks);
-  const out = new Float32Array(Math.floor(pcm.length / 2));
-  for (let i = 0; i < out.length; ++i) out[i] = pcm.readInt16LE(i * 2) / 32768;
-  return { code, samples: out, stderr: p.stderrTail(10) };
-}
-
-// The amplitude of `hz` in `samples` (one DFT bin over the last second).
-function toneLevel(samples, hz) {
-  const n = Math.min(samples.length, 48000);
-  let re = 0;
-  let im = 0;
-  for (let i = samples.length - n; i < samples.length; ++i) {
-    const w = (2 * Math.PI * hz * i) / 48000;
-    re += samples[i] * Math.cos(w);
-    im += samples[i] * Math.sin(w);
-  }
-  return (2 * Math.hypot(re, im)) / n;
-}
-
-async function waitForStreams(gw, names, timeoutMs = 15000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const live = (await api.streams(gw)).map((s) => s.name ?? s.stream);
-    if (names.every((n) => live.includes(n))) return live;
-    if (Date.now() > deadline) throw new Error(`streams ${names} not all live: ${live}`);
-    await sleep(200);
-  }
-}
+const readAudio = (url, seconds) => readMix(url, seconds);
 
 async function waitMix(gw, ok, timeoutMs = 10000) {
   const deadline = Date.now() + timeoutMs;
@@ -62,7 +25,7 @@ async function waitMix(gw, ok, timeoutMs = 10000) {
   }
 }
 
-const post = (gw, body) => api.request(gw, 'POST', '/api/mixes', { body: JSON.stringify(body), contentType: 'application/json' });
+const post = postMix;
 
 test('an audio mix of two RTMP streams plays with both tones; bad mixes are refused', { timeout: 90000 }, async () => {
   const gw = await startGateway({ rtmp: true });
@@ -77,7 +40,10 @@ test('an audio mix of two RTMP streams plays with both tones; bad mixes are refu
     for (const [body, want] of [
       [{ name: 'm1' }, 400],
       [{ name: 'm1', sources: ['a', 'nobody'] }, 404],
-      [{ name: 'm1', sources: ['a'], video: true }, 501],
+      [{ name: 'm1', room: 'R' }, 501],
+      [{ name: 'm1', sources: ['a'], video: true, width: 641 }, 400],
+      [{ name: 'm1', sources: ['a'], video: true, layout: [{ source: 'b', x: 0, y: 0, w: 1, h: 1 }] }, 400],
+      [{ name: 'm1', sources: ['a'], layout: 'grid' }, 400],
       [{ name: 'a', sources: ['b'] }, 409],
       [{ name: 'm1', sources: ['a', 'a'] }, 400],
       [{ name: 'm1', sources: ['a'], loudest: -1 }, 400],

@@ -1,0 +1,115 @@
+#include "edge/mix_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace rtcgate::edge {
+
+int64_t MixRunner::nowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+MixRunner::MixRunner(net::EventLoop& loop, std::string name, std::unique_ptr<mcu::AudioMixEngine> audio,
+                     std::unique_ptr<mcu::VideoCompositor> video, int64_t epochUs, MixRunnerCallbacks callbacks)
+    : name_(std::move(name)),
+      audio_(std::move(audio)),
+      video_(std::move(video)),
+      epochUs_(epochUs),
+      callbacks_(std::move(callbacks)),
+      audioTimer_(loop),
+      videoTimer_(loop) {
+  if (video_) frameIntervalUs_ = 1'000'000 / video_->options().fps;
+}
+
+void MixRunner::start() {
+  if (audio_) audioTick();
+  if (video_) {
+    nextVideoUs_ = nowUs();
+    videoTick();
+  }
+}
+
+void MixRunner::stop() {
+  stopped_ = true;
+  audioTimer_.cancel();
+  videoTimer_.cancel();
+}
+
+void MixRunner::push(const std::string& source, const media::MediaFrame& frame) {
+  const int64_t now = nowUs();
+  if (media::isVideo(frame.codec)) {
+    if (video_) (void)video_->push(source, frame, now);  // a frame that does not decode waits for a keyframe
+    return;
+  }
+  if (!audio_) return;
+  auto it = audioSources_.find(source);
+  if (it == audioSources_.end() || it->second != frame.codec) {
+    // The first frame, or the codec changed (the source was published again).
+    audio_->removeSource(source);
+    if (auto st = audio_->addSource(source, frame.codec); !st.ok()) {
+      spdlog::warn("mix {}: audio of source '{}' cannot be decoded: {}", name_, source, st.error().message);
+      audioSources_.erase(source);
+      return;
+    }
+    audioSources_[source] = frame.codec;
+  }
+  (void)audio_->push(source, frame, now);  // a frame that does not decode is left out
+}
+
+void MixRunner::removeSource(const std::string& source) {
+  audioSources_.erase(source);
+  if (audio_) audio_->removeSource(source);
+  if (video_) video_->dropSource(source);
+}
+
+void MixRunner::setSources(const std::vector<std::string>& sources) {
+  if (video_) video_->setSources(sources);
+}
+
+void MixRunner::setLayout(mcu::LayoutKind kind, std::vector<mcu::Region> regions) {
+  if (video_) video_->setLayout(kind, std::move(regions));
+}
+
+void MixRunner::deliver(std::vector<media::MediaFrame>& frames) {
+  if (frames.empty()) return;
+  std::vector<std::shared_ptr<const media::MediaFrame>> out;
+  out.reserve(frames.size());
+  for (auto& f : frames) out.push_back(std::make_shared<const media::MediaFrame>(std::move(f)));
+  callbacks_.frames(std::move(out));
+}
+
+void MixRunner::audioTick() {
+  if (stopped_) return;
+  mcu::MixOutput out;
+  if (auto st = audio_->step(nowUs(), out); !st.ok())
+    spdlog::warn("mix {}: audio encoding failed: {}", name_, st.error().message);
+  stats_.audioFramesOut += out.full.size();
+  stats_.activeSpeaker = audio_->activeSpeaker();
+  deliver(out.full);
+  audioTimer_.startUs(mcu::kMixStepUs, [this] { audioTick(); });
+}
+
+void MixRunner::videoTick() {
+  if (stopped_) return;
+  const int64_t now = nowUs();
+  // On a fixed frame grid; a thread too busy for a tick skips it instead of bunching up.
+  if (now - nextVideoUs_ > frameIntervalUs_) {
+    const int64_t missed = (now - nextVideoUs_) / frameIntervalUs_;
+    stats_.videoFramesLate += static_cast<uint64_t>(missed);
+    nextVideoUs_ += missed * frameIntervalUs_;
+  }
+  if (audio_) video_->setActiveSpeaker(audio_->activeSpeaker());
+  std::vector<media::MediaFrame> frames;
+  const int64_t shownUs = nextVideoUs_ - video_->options().delayUs;
+  if (auto st = video_->compose(nextVideoUs_, shownUs - epochUs_, frames); !st.ok())
+    spdlog::warn("mix {}: video encoding failed: {}", name_, st.error().message);
+  stats_.videoFramesOut += frames.size();
+  deliver(frames);
+  for (const auto& source : video_->takeKeyframeRequests(now)) callbacks_.keyframeWanted(source);
+  nextVideoUs_ += frameIntervalUs_;
+  videoTimer_.startUs(std::max<int64_t>(0, nextVideoUs_ - nowUs()), [this] { videoTick(); });
+}
+
+}  // namespace rtcgate::edge

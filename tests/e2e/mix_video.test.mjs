@@ -1,0 +1,125 @@
+// Video mixes: three Chromium publishers, each a solid colour with its own tone (Chromium's
+// fake capture playing files made with ffmpeg), composed into a grid mix that an egress
+// pushes to nginx-rtmp. ffmpeg reads the mix back from nginx: each tile's centre has its
+// publisher's colour and the audio carries all three tones. Chromium plays the same mix over
+// WHEP at the mix frame rate; one source leaves and another joins while it plays, and the
+// player sees no gap and the new layout.
+import assert from 'node:assert/strict';
+import { e2eTest, figure } from './lib/harness.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import {
+  openDemo, startPublisher, startPlayer, waitConnected, readStats, waitUntil, stopSession,
+  startFrameGapMonitor, readFrameGaps,
+} from './lib/pages.mjs';
+import * as api from './lib/api.mjs';
+import { startNginx } from './lib/nginx.mjs';
+import { colourAt, patchMix, postMix, readMix, solidSourceArgs, toneLevel, waitForStreams } from './lib/mixes.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const SOURCES = [
+  { stream: 'red', colour: 'red', rgb: [255, 0, 0], hz: 440 },
+  { stream: 'green', colour: 'lime', rgb: [0, 255, 0], hz: 1100 },
+  { stream: 'blue', colour: 'blue', rgb: [0, 0, 255], hz: 2700 },
+];
+const JOINER = { stream: 'yellow', colour: 'yellow', rgb: [255, 255, 0], hz: 1700 };
+const FPS = 25;
+// Tile centres of a 3-source grid (2 x 2, the last row centred), as fractions of the canvas.
+const CENTRES = [[0.25, 0.25], [0.75, 0.25], [0.5, 0.75]];
+
+// A browser whose camera and microphone are `source`'s colour and tone, publishing it.
+async function publishSolid(gw, source) {
+  const browser = await launchBrowser({ extraArgs: solidSourceArgs(source.colour, source.hz) });
+  const page = await openDemo(browser, gw, source.stream);
+  await startPublisher(page, source.stream, { width: 320, height: 240 });
+  await waitConnected(page, 'pub', 20000);
+  return { browser, page };
+}
+
+const distance = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+
+// The mix as nginx has it: the colours at the tile centres and the tone levels.
+async function measure(nginx, sources) {
+  const read = await readMix(nginx.rtmpUrl('grid'), 5, { video: true });
+  assert.ok(read.rgb, `ffmpeg (${read.code}) gave no picture:\n${read.stderr}`);
+  const colours = CENTRES.map(([x, y]) => colourAt(read, x, y));
+  const tones = Object.fromEntries(sources.map((s) => [s.hz, toneLevel(read.samples, s.hz)]));
+  return { colours, tones, floor: toneLevel(read.samples, 3500), samples: read.samples };
+}
+
+e2eTest('a grid mix of 3 Chromium publishers: colours and tones at nginx-rtmp, WHEP playback, a source leaves and one joins', async ({ gw, browser }) => {
+  const publishers = [];
+  let nginx = null;
+  try {
+    publishers.push(...await Promise.all(SOURCES.map((s) => publishSolid(gw, s))));
+    await waitForStreams(gw, SOURCES.map((s) => s.stream));
+    nginx = await startNginx();
+
+    const created = await postMix(gw, {
+      name: 'grid', sources: SOURCES.map((s) => s.stream), video: true, width: 640, height: 360, fps: FPS,
+    });
+    figure('POST /api/mixes', `${created.status} ${created.text.trim()}`);
+    assert.equal(created.status, 201);
+    const egress = await api.request(gw, 'POST', '/api/streams/grid/egress', {
+      body: JSON.stringify({ url: nginx.rtmpUrl('grid') }), contentType: 'application/json',
+    });
+    assert.equal(egress.status, 201, egress.text);
+    await waitUntil('the egress to publish the mix', async () => {
+      const list = await api.getJson(gw, '/api/streams/grid/egress');
+      return list[0]?.state === 'publishing' && list[0].frames_sent > 0 ? list[0] : { ok: false, list };
+    }, { timeoutMs: 20000, intervalMs: 500 });
+
+    const first = await measure(nginx, SOURCES);
+    figure('tile centre colours at nginx (red, lime, blue tiles)', first.colours);
+    figure('tone levels at nginx (440, 1100, 2700 Hz; floor at 3500 Hz)',
+      [...Object.values(first.tones), first.floor].map((v) => +v.toFixed(4)));
+    SOURCES.forEach((s, i) =>
+      assert.ok(distance(first.colours[i], s.rgb) <= 70, `tile ${i} shows ${s.colour}: ${first.colours[i]}`));
+    for (const s of SOURCES)
+      assert.ok(first.tones[s.hz] > 0.004 && first.tones[s.hz] > 10 * first.floor, `the ${s.hz} Hz tone is in the mix`);
+
+    // Chromium plays the mix over WHEP at its frame rate.
+    const player = await openDemo(browser, gw, 'player');
+    await startPlayer(player, 'grid');
+    await waitConnected(player, 'play', 20000);
+    await waitUntil('the player to decode the mix', async () =>
+      ((await readStats(player, 'play')).videoIn?.framesDecoded ?? 0) > 10, { timeoutMs: 15000 });
+    await startFrameGapMonitor(player, 'play');
+    const a = await readStats(player, 'play');
+    await sleep(5000);
+    const b = await readStats(player, 'play');
+    const decodedRate = ((b.videoIn.framesDecoded - a.videoIn.framesDecoded) * 1000) / (b.timestamp - a.timestamp);
+    figure('WHEP player: codec, size, frames decoded per second', [b.videoIn.codec,
+      `${b.videoIn.frameWidth}x${b.videoIn.frameHeight}`, +decodedRate.toFixed(2)], `>= ${0.9 * FPS}`);
+    assert.match(b.videoIn.codec, /H264/i);
+    assert.ok(decodedRate >= 0.9 * FPS, `the player decodes ${decodedRate} fps of a ${FPS} fps mix`);
+
+    // Blue leaves, yellow joins in its place; the player sees no gap.
+    publishers.push(await publishSolid(gw, JOINER));
+    await waitForStreams(gw, [JOINER.stream]);
+    await readFrameGaps(player, 'play', { reset: true });
+    await stopSession(publishers[2].page, 'pub');
+    const sources = [SOURCES[0], SOURCES[1], JOINER];
+    const patched = await patchMix(gw, 'grid', { sources: sources.map((s) => s.stream) });
+    assert.equal(patched.status, 200, patched.text);
+    await sleep(3000);
+    const gaps = await readFrameGaps(player, 'play');
+    figure('player across the leave and join: frames, longest gap (ms)', [gaps.frames, Math.round(gaps.maxGapMs)], '< 100');
+    assert.ok(gaps.maxGapMs < 100, `a gap of ${gaps.maxGapMs} ms in the mix`);
+    const second = await measure(nginx, sources);
+    figure('tile centre colours after the change (red, lime, yellow tiles)', second.colours);
+    figure('tone levels after the change (440, 1100, 1700 Hz; floor at 3500 Hz)',
+      [...Object.values(second.tones), second.floor].map((v) => +v.toFixed(4)));
+    sources.forEach((s, i) =>
+      assert.ok(distance(second.colours[i], s.rgb) <= 70, `tile ${i} shows ${s.colour}: ${second.colours[i]}`));
+    assert.ok(second.tones[JOINER.hz] > 0.004 && second.tones[JOINER.hz] > 10 * second.floor, 'the joiner is heard');
+    const left = toneLevel(second.samples, SOURCES[2].hz);
+    figure('level of the tone that left (2700 Hz)', +left.toFixed(4), '< 0.002');
+    assert.ok(left < 0.002, 'blue is no longer heard');
+    const mix = await api.getJson(gw, '/api/mixes/grid');
+    figure('mix after the change', { sources: mix.sources, video_frames_out: mix.video_frames_out });
+  } finally {
+    for (const p of publishers) await p.browser.close();
+    if (nginx) await nginx.stop();
+  }
+}, { timeoutMs: 150000 });

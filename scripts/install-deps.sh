@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev   # tests and benchmarks
   libavcodec-dev libavutil-dev       # Transcoder (codec/) and rtcgate-load: H.264 (x264), VP8, Opus, AAC
   libswscale-dev libswresample-dev   # Transcoder: pixel formats, 44.1/48 kHz and channel layouts
+  libavformat-dev                    # recordings: fragmented MP4 and WebM files (mcu/Recorder)
   # tools the test suite drives
   iproute2 util-linux curl
   chromium ffmpeg nftables nodejs npm   # end-to-end suite (tests/e2e, see docs TESTING)

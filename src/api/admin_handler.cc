@@ -50,13 +50,14 @@ nlohmann::json toJson(const edge::EgressInfo& e) {
           {"created_ms", e.createdMs}};
 }
 
-// streams/{stream}/egress[/{id}] → stream and id (empty for the list); a stream name may
-// itself hold one '/'.
-std::optional<std::pair<std::string, std::string_view>> egressPath(std::string_view rest) {
+// streams/{stream}/{what}[/{id}] (what: "egress", "recordings") → stream and id (empty for
+// the list); a stream name may itself hold one '/'.
+std::optional<std::pair<std::string, std::string_view>> streamSubPath(std::string_view rest, std::string_view what) {
   if (rest.rfind("streams/", 0) != 0) return std::nullopt;
   const std::string_view tail = rest.substr(8);
-  for (auto at = tail.find("/egress"); at != std::string_view::npos; at = tail.find("/egress", at + 1)) {
-    std::string_view after = tail.substr(at + 7);
+  const std::string marker = "/" + std::string(what);
+  for (auto at = tail.find(marker); at != std::string_view::npos; at = tail.find(marker, at + 1)) {
+    std::string_view after = tail.substr(at + marker.size());
     if (!after.empty() && after.front() != '/') continue;
     if (!after.empty()) after.remove_prefix(1);
     if (after.find('/') != std::string_view::npos) continue;
@@ -157,7 +158,7 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
   if (!req.body().empty() && mediaType(req) != "application/json")
     return reply(errorResponse(req, http::status::unsupported_media_type, "the admin API takes application/json"));
   // Pushes need the egress grant for their stream (or admin); everything else admin.
-  if (const auto push = egressPath(rest)) {
+  if (const auto push = streamSubPath(rest, "egress")) {
     if (access_) {
       if (const auto decision = access_->egress(push->first, bearerToken(req)); !decision.allowed())
         return reply(accessRefused(req, decision));
@@ -170,6 +171,8 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
   }
   if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (rest == "mixes" || rest.rfind("mixes/", 0) == 0) return mixes(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
+  if (const auto rec = streamSubPath(rest, "recordings")) return recordings(req, rec->first, rec->second, reply);
+  if (rest == "recordings" && method == http::verb::get) return recordings(req, "", "", reply);
   if (rest == "streams" && method == http::verb::get) {
     return workers_.streams([head = net::requestHead(req), reply](std::vector<sfu::StreamInfo> streams) {
       auto out = nlohmann::json::array();

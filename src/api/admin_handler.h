@@ -1,11 +1,13 @@
 #pragma once
 // AdminHandler: the operator's REST API — GET /api/streams, GET /api/sessions,
 // DELETE /api/sessions/{id}, RTMP pushes: POST/GET /api/streams/{stream}/egress,
-// GET/DELETE /api/streams/{stream}/egress/{id}, rooms, and audio mixes (/api/mixes).
+// GET/DELETE /api/streams/{stream}/egress/{id}, rooms, mixes (/api/mixes) and recordings
+// (/api/streams/{stream}/recordings, GET /api/recordings).
 
 #include "api/room_signaling.h"
 #include "edge/egress_control.h"
 #include "edge/mix_manager.h"
+#include "edge/recording_manager.h"
 #include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
@@ -21,6 +23,7 @@ class AdminHandler final : public net::HttpHandler {
                RoomSignaling* rooms = nullptr, const cluster::AccessPolicy* access = nullptr,
                edge::MixManager* mixes = nullptr)
       : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms), access_(access), mixes_(mixes) {}
+  void setRecordings(edge::RecordingManager* recordings) noexcept { recordings_ = recordings; }
   // Lists answer when the workers' snapshots arrive; the rest at once.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
@@ -31,12 +34,17 @@ class AdminHandler final : public net::HttpHandler {
   void rooms(const net::HttpRequest& request, std::string_view rest, const net::HttpReply& reply);
   // POST/GET /api/mixes, GET/DELETE /api/mixes/{name} (admin_mixes.cc).
   void mixes(const net::HttpRequest& request, std::string_view rest, const net::HttpReply& reply);
+  // POST/GET streams/{stream}/recordings, GET/DELETE .../recordings/{id}, GET recordings
+  // (`stream` empty) (admin_recordings.cc).
+  void recordings(const net::HttpRequest& request, const std::string& stream, std::string_view id,
+                  const net::HttpReply& reply);
   cluster::Directory& registry_;
   cluster::MediaWorkers& workers_;
   edge::EgressControl* egress_;
   RoomSignaling* rooms_;
   const cluster::AccessPolicy* access_;
   edge::MixManager* mixes_;
+  edge::RecordingManager* recordings_ = nullptr;
 };
 
 }  // namespace rtcgate::api

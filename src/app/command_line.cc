@@ -47,6 +47,7 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* turnTlsOpt = cli.add_option("--turn-tls-listen", "TURN over TLS listen address ip:port (needs HTTPS's certificate)");
   auto* turnTlsNameOpt =
       cli.add_option("--turn-tls-server-name", "DNS name (SNI) that makes the HTTPS port serve TURN over TLS");
+  auto* recordingsOpt = cli.add_option("--recordings-dir", "folder of the recordings (default recordings)");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -73,6 +74,7 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*jwksOpt) config.jwksFile = jwksOpt->as<std::string>();
     if (*turnTlsOpt) config.turnTlsListen = turnTlsOpt->as<std::string>();
     if (*turnTlsNameOpt) config.turnTlsServerName = turnTlsNameOpt->as<std::string>();
+    if (*recordingsOpt) config.recordingsDir = recordingsOpt->as<std::string>();
     if (*turnOpt) {
       config.turnListen = turnOpt->as<std::string>();
       config.turnEnabled = !config.turnListen.empty();

@@ -75,7 +75,7 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
       "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections",
       "max_streams", "max_transcodes", "egress_allowed_networks", "client_sessions_per_second",
-      "client_session_burst", "client_max_pending_sessions", "max_mixes"};
+      "client_session_burst", "client_max_pending_sessions", "max_mixes", "recordings_dir", "max_recordings"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()) &&
         !isTurnConfigKey(key.str()))
@@ -152,6 +152,12 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
   take(root, "max_mixes", maxMixes);
   if (maxMixes < 0 || maxMixes > 256) throw std::runtime_error("config: max_mixes must be 0..256");
   config.maxMixes = static_cast<size_t>(maxMixes);
+  take(root, "recordings_dir", config.recordingsDir);
+  if (config.recordingsDir.empty()) throw std::runtime_error("config: recordings_dir must not be empty");
+  int64_t maxRecordings = static_cast<int64_t>(config.maxRecordings);
+  take(root, "max_recordings", maxRecordings);
+  if (maxRecordings < 0 || maxRecordings > 256) throw std::runtime_error("config: max_recordings must be 0..256");
+  config.maxRecordings = static_cast<size_t>(maxRecordings);
   takeStrings(root, "egress_allowed_networks", config.egressAllowedNetworks);
   int64_t maxPending = static_cast<int64_t>(config.clientMaxPendingSessions);
   take(root, "client_sessions_per_second", config.clientSessionsPerSecond);

@@ -89,7 +89,9 @@ struct Config {
   // Built-in TURN server (RFC 8656; docs/TURN.md): it relays only to rtcgate's own media
   // ports, with REST API credentials handed out in Link headers and room join answers.
   bool turnEnabled = true;
-  size_t maxMixes = 8;  // audio mixes running at once (POST /api/mixes)
+  size_t maxMixes = 8;  // mixes running at once (POST /api/mixes)
+  std::string recordingsDir = "recordings";  // where POST /api/streams/{s}/recordings writes
+  size_t maxRecordings = 16;                 // recordings running at once
   std::string turnListen;      // UDP and TCP ip:port; "" = the HTTP listen IP, port 3478
   // TURN over TLS (needs a certificate: https_listen): its own port (ip:port; "" = none),
   // and on the HTTPS port for clients that name `turnTlsServerName` (SNI) or offer ALPN

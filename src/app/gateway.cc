@@ -145,8 +145,12 @@ std::optional<int> Gateway::startHttp() {
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
   mixes_ = std::make_unique<edge::MixManager>(control_, controlExecutor_, directory_, workers_, config_.maxMixes);
+  recordings_ = std::make_unique<edge::RecordingManager>(
+      control_, controlExecutor_, directory_, workers_,
+      edge::RecordingOptions{.dir = config_.recordingsDir, .maxRecordings = config_.maxRecordings});
   admin_ = std::make_unique<api::AdminHandler>(directory_, workers_, egress_.get(), rooms_.get(),
                                                &apiConfig_.access, mixes_.get());
+  admin_->setRecordings(recordings_.get());
   metrics_ = std::make_unique<api::MetricsHandler>(workers_, rooms_.get(), http_.get(),
                                                    apiConfig_.metricsPublic ? nullptr : &apiConfig_.access);
   if (turn_) metrics_->setTurnStats(&turn_->stats());
@@ -278,6 +282,7 @@ void Gateway::shutdown() {
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();
   if (mixes_) mixes_->stopAll();
+  if (recordings_) recordings_->stopAll();
   workers_.stopAll();
 }
 

@@ -21,6 +21,7 @@
 #include "edge/egress_manager.h"
 #include "edge/rtmp_server.h"
 #include "edge/mix_manager.h"
+#include "edge/recording_manager.h"
 #include "edge/turn_service.h"
 #include "edge/turn_tls_claimant.h"
 #include "net/event_loop.h"
@@ -68,6 +69,7 @@ class Gateway final : private cluster::WorkerObserver {
   std::unique_ptr<api::WhipHandler> whip_, whep_;
   std::unique_ptr<edge::EgressManager> egress_;
   std::unique_ptr<edge::MixManager> mixes_;  // its mixing runs on its own thread
+  std::unique_ptr<edge::RecordingManager> recordings_;  // files are written on its own thread
   std::unique_ptr<api::RoomSignaling> rooms_;
   std::unique_ptr<api::AdminHandler> admin_;
   std::unique_ptr<api::MetricsHandler> metrics_;

@@ -12,7 +12,8 @@ namespace rtcgate::sfu {
 
 // WebRTC publisher (WHIP) and subscriber (WHEP), RTMP publisher and player, RTMP push, and
 // a room participant's subscriber connection (consumers of many streams).
-// kMix publishes a mix's output stream; kMixInput takes one of its sources.
+// kMix publishes a mix's output stream; kMixInput takes one of its sources; kRecording
+// takes a stream into a file.
 enum class SessionKind : uint8_t {
   kPublisher,
   kSubscriber,
@@ -21,10 +22,11 @@ enum class SessionKind : uint8_t {
   kRtmpEgress,
   kRoomSubscriber,
   kMix,
-  kMixInput
+  kMixInput,
+  kRecording
 };
 
-inline constexpr size_t kSessionKindCount = 8;
+inline constexpr size_t kSessionKindCount = 9;
 
 // The name the API and metrics use for a session kind.
 constexpr const char* sessionKindName(SessionKind k) noexcept {
@@ -45,6 +47,8 @@ constexpr const char* sessionKindName(SessionKind k) noexcept {
       return "mix";
     case SessionKind::kMixInput:
       return "mix-input";
+    case SessionKind::kRecording:
+      return "recording";
   }
   return "?";
 }

@@ -145,12 +145,14 @@ export async function startGateway({
     '--log-level', logLevel,
     ...(rtmpPort ? ['--rtmp-listen', `127.0.0.1:${rtmpPort}`] : []),
     '--turn-listen', '127.0.0.1:0',  // the built-in TURN server on a free port (UDP and TCP)
+    '--recordings-dir', join(dir, 'recordings'),  // never in the source tree
     ...extraArgs,
   ];
   // The source dir is the working directory so rtcgate finds web/ for the demo page.
   const proc = spawn(BINARY, args, { cwd: SOURCE_DIR, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const gw = new Gateway(proc, logPath, httpPort, rtmpPort);
+  gw.recordingsDir = join(dir, 'recordings');
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {

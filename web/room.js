@@ -197,6 +197,18 @@ $('enable-audio').addEventListener('click', () => {
 
 function wire(r) {
   r.on('participantJoined', (p) => { tileOf(p, 'camera'); refresh(p); });
+  // Mixed audio: one <audio> element plays the whole room (without us).
+  r.on('mixedAudio', (track) => {
+    let el = document.getElementById('mixed-audio');
+    if (!el) {
+      el = document.createElement('audio');
+      el.id = 'mixed-audio';
+      el.autoplay = true;
+      document.body.append(el);
+    }
+    el.srcObject = new MediaStream([track]);
+    el.play().catch(() => {});
+  });
   r.on('participantLeft', (p) => {
     removeTile(p, 'camera');
     removeTile(p, 'screen');
@@ -299,7 +311,7 @@ async function join(name, opts) {
   window.room = room;
   wire(room);
   try {
-    await room.connect(opts.room, name, { displayName: opts.displayName });
+    await room.connect(opts.room, name, { displayName: opts.displayName, mixedAudio: opts.mixedAudio });
   } catch (err) {
     showError(err);
     ended();
@@ -369,6 +381,7 @@ if (wantRoom && protocolName(wantName)) {
     audio: params.get('audio') !== '0',
     video: params.get('video') !== '0',
     size: params.get('size') ?? undefined,  // camera capture size, e.g. 640x360 (default 1280x720)
+    mixedAudio: params.get('mixedAudio') === '1',  // hear the room as one mixed track
   });
 } else {
   showForm(wantRoom, wantName);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <tuple>
@@ -39,6 +40,7 @@ nlohmann::json toJson(const edge::MixInfo& m) {
                       {"frames_out", m.framesOut},
                       {"whep", "/whep/" + s.name}};
   if (s.audio) j["loudest"] = s.loudest;
+  if (!s.room.empty()) j["room"] = s.room;
   if (s.video) {
     j["width"] = s.width;
     j["height"] = s.height;
@@ -138,16 +140,25 @@ std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const
   if (!json.contains("name") || !json["name"].is_string() || !cluster::validStreamName(json["name"].get<std::string>()))
     return bad("\"name\" must be a valid stream name (the mix is the stream of that name)");
   spec.name = json["name"];
-  if (json.contains("room"))
-    return Refusal{http::status::not_implemented, "room mixes are not available yet; mixes take named streams"};
+  if (json.contains("room")) {
+    const std::string room = json["room"].is_string() ? json["room"].get<std::string>() : std::string();
+    const bool valid = !room.empty() && room.size() <= 64 && std::all_of(room.begin(), room.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    });
+    if (!valid) return bad("\"room\" must be a room name (1-64 of A-Z a-z 0-9 _ . -)");
+    if (json.contains("sources")) return bad("a mix takes \"room\" or \"sources\", not both");
+    spec.room = room;
+  }
   for (const char* key : {"audio", "video"})
     if (json.contains(key) && !json[key].is_boolean()) return bad("\"" + std::string(key) + "\" must be true or false");
   spec.audio = json.value("audio", true);
   spec.video = json.value("video", false);
   if (!spec.audio && !spec.video) return bad("a mix needs audio, video or both");
-  auto sources = parseSources(json.contains("sources") ? json["sources"] : nlohmann::json());
-  if (auto* why = std::get_if<std::string>(&sources)) return bad(*why);
-  spec.sources = std::get<std::vector<std::string>>(std::move(sources));
+  if (spec.room.empty()) {
+    auto sources = parseSources(json.contains("sources") ? json["sources"] : nlohmann::json());
+    if (auto* why = std::get_if<std::string>(&sources)) return bad(*why);
+    spec.sources = std::get<std::vector<std::string>>(std::move(sources));
+  }
   if (json.contains("loudest")) {
     if (!json["loudest"].is_number_unsigned() || json["loudest"].get<uint64_t>() > edge::MixManager::kMaxSources)
       return bad("\"loudest\" must be 0 (all) to " + std::to_string(edge::MixManager::kMaxSources));
@@ -173,6 +184,8 @@ std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const
     auto layout = parseLayout(json["layout"]);
     if (auto* why = std::get_if<std::string>(&layout)) return bad(*why);
     std::tie(spec.layout, spec.regions) = std::get<0>(std::move(layout));
+    if (!spec.room.empty() && spec.layout == mcu::LayoutKind::kRegions)
+      return bad("a room's mix follows its participants: use \"grid\" or \"speaker\"");
     if (auto why = regionsOutside(spec.regions, spec.sources)) return bad(*why);
   }
   return spec;

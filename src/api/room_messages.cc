@@ -115,6 +115,7 @@ Outcome parseJoin(const json& o) {
   j.name = f.string("name", kMaxNameLength, true).value_or("");
   j.displayName = f.string("displayName", kMaxDisplayNameBytes, false).value_or(j.name);
   j.token = f.string("token", 4096, false).value_or("");
+  j.mixedAudio = f.boolean("mixedAudio", false).value_or(false);
   if (auto m = f.object("metadata", kMaxMetadataBytes)) j.metadata = std::move(*m);
   if (const json* r = f.find("resume")) {
     if (!r->is_object()) {

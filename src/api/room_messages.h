@@ -56,6 +56,9 @@ struct Join {
   nlohmann::json metadata = nlohmann::json::object();
   std::string token;
   std::optional<Resume> resume;
+  // Receive the others' audio as one mixed track (everyone but yourself) instead of one
+  // track per speaker.
+  bool mixedAudio = false;
 };
 struct PublishedTrack {
   std::string mid;

@@ -40,9 +40,14 @@ RoomSession::RoomSession(std::string name, unsigned worker, RoomContext& context
       worker_(worker),
       room_(std::move(name),
             sfu::RoomLimits{.maxParticipants = context.config.maxRoomParticipants, .graceUs = context.config.roomGraceUs},
-            *this) {}
+            *this) {
+  if (ctx_.mixes) ctx_.mixes->setRoomSources(room_.name(), {});
+}
 
-RoomSession::~RoomSession() { *alive_ = false; }
+RoomSession::~RoomSession() {
+  *alive_ = false;
+  if (ctx_.mixes) ctx_.mixes->roomEnded(room_.name());
+}
 
 void RoomSession::send(const std::string& name, const std::string& text) {
   auto it = members_.find(name);
@@ -99,6 +104,7 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
     m.sdpSessionId = randomU64() >> 2;
   }
   members_[j.name].permissions = permissions;
+  const bool startMix = j.mixedAudio && permissions.subscribe && ctx_.mixes && !members_[j.name].mixedAudio;
   json others = json::array();
   for (const auto& [name, op] : room_.participants())
     if (name != j.name) others.push_back(room::participantJson(*op));
@@ -107,7 +113,9 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
                                          {"resume", {{"participant", p->name}, {"secret", p->resumeSecret}}},
                                          {"graceSeconds", ctx_.config.roomGraceUs / 1'000'000},
                                          {"iceServers", iceServersJson(iceServersFor(ctx_.config, {}))}}));
-  spdlog::info("room {}: {} {} ({} here)", name(), j.name, j.resume ? "resumed" : "joined", room_.size());
+  spdlog::info("room {}: {} {} ({} here){}", name(), j.name, j.resume ? "resumed" : "joined", room_.size(),
+               startMix ? ", hearing the room mixed" : "");
+  if (startMix) startMixedAudio(j.name, members_[j.name].generation);
   return true;
 }
 
@@ -162,6 +170,7 @@ void RoomSession::onParticipantLeft(const sfu::RoomParticipant& p, std::string_v
     ch->close(net::CloseCode::kNormal, reason);
   }
   closeMedia(it->second);
+  if (it->second.mixedAudio && ctx_.mixes) ctx_.mixes->unlisten(name(), room_.streamOf(p.name, sfu::TrackSource::kCamera));
   members_.erase(it);
   spdlog::info("room {}: {} left ({})", name(), p.name, reason);
 }
@@ -172,10 +181,46 @@ void RoomSession::onParticipantUpdated(const sfu::RoomParticipant& p) {
 
 void RoomSession::onTrackPublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
   sendToOthers(p.name, room::message("trackPublished", {{"participant", p.name}, {"track", room::trackJson(t)}}));
+  updateMixSources();
 }
 
 void RoomSession::onTrackUnpublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
   sendToOthers(p.name, room::message("trackUnpublished", {{"participant", p.name}, {"track", t.id}}));
+  updateMixSources();
+}
+
+// --- mixing ---
+
+void RoomSession::startMixedAudio(const std::string& name, uint64_t generation) {
+  Member* m = member(name, generation);
+  if (!m) return;
+  m->mixedAudio = true;
+  const std::string stream = room_.streamOf(name, sfu::TrackSource::kCamera);
+  const std::string out = stream + ".mix";
+  ctx_.mixes->listen(this->name(), worker_, stream, out,
+                     [this, alive = alive_, name, generation, out](Status st) {
+                       if (!*alive || !member(name, generation)) return;
+                       if (!st.ok()) {
+                         spdlog::warn("room {}: no mixed audio for {}: {}", this->name(), name, st.error().message);
+                         send(name, room::errorMessage(ErrorCode::kUnavailable, "mixed audio is not available", ""));
+                         return;
+                       }
+                       room_.setMixedAudio(name, out, ctx_.clock.nowUs());
+                     });
+}
+
+void RoomSession::updateMixSources() {
+  if (!ctx_.mixes) return;
+  std::vector<std::string> sources;
+  for (const auto& [name, p] : room_.participants()) {
+    const std::string main = room_.streamOf(name, sfu::TrackSource::kCamera);
+    for (const auto& t : p->tracks)
+      if (t.stream == main) {
+        sources.push_back(main);
+        break;
+      }
+  }
+  ctx_.mixes->setRoomSources(this->name(), std::move(sources));
 }
 
 void RoomSession::onTrackMuted(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
@@ -337,7 +382,14 @@ void RoomSession::sendOffer(const std::string& name, sfu::RoomParticipant& p, Me
     sdp::OfferSlot o{s.mid, std::string(sfu::mediaKindName(s.kind)), std::nullopt, {}};
     const sfu::RoomParticipant* owner = nullptr;
     const sfu::RoomTrack* t = s.active() ? room_.findTrack(s.track, &owner) : nullptr;
-    if (t) {
+    if (s.active() && s.track == sfu::kMixTrackId) {
+      // The participant's mixed audio: the room without itself, one track.
+      o.track = sdp::LocalStream{s.ssrc, s.rtxSsrc, "rtcgate", "mix", sfu::kMixTrackId};
+      o.codecs = publishedCodec(s.stream, s.kind);
+      pending.bindings.push_back({s.mid, s.stream});
+      tracks.push_back({{"mid", s.mid}, {"participant", ""}, {"track", sfu::kMixTrackId}, {"kind", "audio"},
+                        {"source", "mix"}});
+    } else if (t) {
       o.track = sdp::LocalStream{s.ssrc, s.rtxSsrc, "rtcgate", owner->name, t->id};
       o.codecs = publishedCodec(s.stream, s.kind);
       pending.bindings.push_back({s.mid, s.stream});

@@ -14,6 +14,7 @@
 #include "api/room_messages.h"
 #include "cluster/directory.h"
 #include "cluster/media_workers.h"
+#include "edge/mix_manager.h"
 #include "crypto/dtls/certificate.h"
 #include "net/websocket.h"
 #include "sfu/room.h"
@@ -32,6 +33,8 @@ struct RoomContext {
   const Clock& clock;
   // Counts a refused message by its code (rtcgate_room_signaling_errors_total).
   std::function<void(room::ErrorCode)> countError;
+  // Room mixes and mixed audio for participants; null: no mixing.
+  edge::MixManager* mixes = nullptr;
 };
 
 // What a participant may do in its room (its token's grants; all of it with no JWT auth).
@@ -116,6 +119,7 @@ class RoomSession final : public sfu::RoomListener {
     uint64_t sdpVersion = 0;
     std::optional<PendingOffer> pending;
     bool restartIce = false;
+    bool mixedAudio = false;  // hears the room through its mix-minus stream
   };
 
   void send(const std::string& name, const std::string& text);
@@ -136,6 +140,10 @@ class RoomSession final : public sfu::RoomListener {
   void pollQuality(int64_t nowUs);
   void onSessions(const std::vector<sfu::SessionInfo>& sessions);
   void closeMedia(Member& m);
+  // Mixed audio: the participant's mix-minus is set up, then replaces the others' audio.
+  void startMixedAudio(const std::string& name, uint64_t generation);
+  // Tells the room's mixes who publishes now.
+  void updateMixSources();
   std::vector<wire::sdp::CodecRef> publishedCodec(const std::string& stream, sfu::MediaKind kind) const;
 
   RoomContext& ctx_;

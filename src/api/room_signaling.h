@@ -53,6 +53,8 @@ class RoomSignaling final : public net::WebSocketHandler {
   // A session ended on its worker; the room it belongs to (if any) reacts.
   void onSessionEnded(const std::string& sessionId);
   RoomCounters counters() const;
+  // Mixed audio for participants and room mixes (null: none).
+  void setMixes(edge::MixManager* mixes) noexcept { context_.mixes = mixes; }
   // Runs the rooms' clock once (the timer does, every kTickUs; tests call it directly).
   void tick();
 

@@ -145,6 +145,7 @@ std::optional<int> Gateway::startHttp() {
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
   rooms_->start();
   mixes_ = std::make_unique<edge::MixManager>(control_, controlExecutor_, directory_, workers_, config_.maxMixes);
+  rooms_->setMixes(mixes_.get());
   recordings_ = std::make_unique<edge::RecordingManager>(
       control_, controlExecutor_, directory_, workers_,
       edge::RecordingOptions{.dir = config_.recordingsDir, .maxRecordings = config_.maxRecordings});
@@ -278,7 +279,10 @@ void Gateway::stop() { control_.context().stop(); }
 void Gateway::shutdown() {
   if (http_) http_->close();
   if (turn_) turn_->stop();
-  if (rooms_) rooms_->endAll("shutdown");
+  if (rooms_) {
+    rooms_->endAll("shutdown");
+    rooms_->setMixes(nullptr);
+  }
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();
   if (mixes_) mixes_->stopAll();

@@ -75,6 +75,7 @@ class MixManager::Input final : public sfu::FrameTarget {
 struct MixManager::Mix {
   MixSpec spec;
   std::string id;  // the output publisher's session id
+  bool published = true;  // false: a room's mix that only feeds mix-minus listeners
   unsigned worker = 0;
   MixThread* thread = nullptr;
   int64_t createdMs = 0;
@@ -88,6 +89,14 @@ struct MixManager::Mix {
     bool ended = false;
   };
   std::map<std::string, Source> sources;
+  // Mix-minus listeners (room participants' streams) and the streams they hear.
+  struct Listener {
+    std::string id;
+    std::string stream;
+    unsigned worker = 0;
+    bool ready = false;
+  };
+  std::map<std::string, Listener> listeners;
 };
 
 MixManager::MixManager(net::EventLoop& control, Executor& controlExecutor, cluster::Directory& registry,
@@ -121,10 +130,24 @@ void MixManager::create(MixSpec spec, Created done) {
   const auto refuse = [&done](int status, std::string reason) { done(MixRefusal{status, std::move(reason)}, {}); };
   if (mixes_.count(spec.name)) return refuse(409, "mix '" + spec.name + "' exists");
   if (mixes_.size() >= maxMixes_) return refuse(503, "the gateway runs its maximum of mixes (max_mixes)");
-  if (auto refused = checkSources(spec.name, spec.sources, {})) return done(std::move(refused), {});
+  if (!spec.room.empty()) {
+    auto room = roomSources_.find(spec.room);
+    if (room == roomSources_.end()) return refuse(404, "no such room '" + spec.room + "'");
+    spec.sources = room->second;
+  } else if (auto refused = checkSources(spec.name, spec.sources, {})) {
+    return done(std::move(refused), {});
+  }
   const cluster::StreamEntry* existing = registry_.stream(spec.name);
   if (existing && !existing->publisherId.empty())
     return refuse(409, "stream '" + spec.name + "' is already being published");
+  (void)launch(std::move(spec), true, std::move(done));
+}
+
+std::optional<MixRefusal> MixManager::launch(MixSpec spec, bool published, Created done) {
+  const auto refuse = [&done](int status, std::string reason) {
+    done(MixRefusal{status, reason}, {});
+    return MixRefusal{status, std::move(reason)};
+  };
   const int64_t epochUs = MixRunner::nowUs();
   std::unique_ptr<mcu::AudioMixEngine> audio;
   if (spec.audio) {
@@ -133,6 +156,7 @@ void MixManager::create(MixSpec spec, Created done) {
     options.mixer.loudest = spec.loudest;
     options.bitrateKbps = spec.bitrateKbps;
     options.epochUs = epochUs;
+    options.encodeFull = published;
     auto engine = mcu::AudioMixEngine::create(options);
     if (!engine.ok()) return refuse(500, std::string("cannot make the mix's audio encoder: ") + engine.error().message);
     audio = std::move(*engine);
@@ -154,6 +178,7 @@ void MixManager::create(MixSpec spec, Created done) {
 
   auto mix = std::make_unique<Mix>();
   mix->spec = spec;
+  mix->published = published;
   mix->id = cluster::newSessionId();
   mix->worker = registry_.workerFor(spec.name);
   mix->createdMs = unixTimeMs();
@@ -163,11 +188,15 @@ void MixManager::create(MixSpec spec, Created done) {
   ++mix->thread->mixes;
   Mix& m = *mix;
   mixes_.emplace(spec.name, std::move(mix));
-  registry_.addPublisher({m.id, sfu::SessionKind::kMix, spec.name, m.worker, "", ""}, mixPublishedMedia(spec));
   MixRunnerCallbacks callbacks;
   callbacks.frames = [this, alive = alive_, name = spec.name, id = m.id](auto frames) {
     controlExecutor_.post([this, alive, name, id, frames = std::move(frames)]() mutable {
       if (*alive) onOutput(name, id, std::move(frames));
+    });
+  };
+  callbacks.minusFrames = [this, alive = alive_, name = spec.name](const std::string& listener, auto frames) {
+    controlExecutor_.post([this, alive, name, listener, frames = std::move(frames)]() mutable {
+      if (*alive) onMinusOutput(name, listener, std::move(frames));
     });
   };
   callbacks.keyframeWanted = [this, alive = alive_, name = spec.name](const std::string& source) {
@@ -181,9 +210,23 @@ void MixManager::create(MixSpec spec, Created done) {
     t->runners[name] = runner;
     runner->start();
   });
+  const auto started = [this](Mix& mix) {
+    mix.ready = true;
+    for (const auto& source : mix.spec.sources) startInput(mix, source);
+    if (!reattaching_) reattach();
+    spdlog::info("mix {}: mixing {} source(s) ({}{}){} on worker {}", mix.spec.name, mix.sources.size(),
+                 mix.spec.audio ? "audio" : "", mix.spec.video ? (mix.spec.audio ? ", video" : "video") : "",
+                 mix.published ? " into stream '" + mix.spec.name + "'" : "", mix.worker);
+  };
+  if (!published) {
+    started(m);
+    done(std::nullopt, info(m));
+    return std::nullopt;
+  }
+  registry_.addPublisher({m.id, sfu::SessionKind::kMix, spec.name, m.worker, "", ""}, mixPublishedMedia(spec));
   workers_.addFramePublisher(
       m.worker, m.id, spec.name, sfu::SessionKind::kMix, false,
-      [this, name = spec.name, id = m.id, done = std::move(done)](Status st) {
+      [this, name = spec.name, id = m.id, started, done = std::move(done)](Status st) {
         auto it = mixes_.find(name);
         if (it == mixes_.end() || it->second->id != id) {
           return done(MixRefusal{409, "mix '" + name + "' was deleted while starting"}, {});
@@ -195,15 +238,10 @@ void MixManager::create(MixSpec spec, Created done) {
                                  std::string("cannot publish the mix: ") + st.error().message},
                       {});
         }
-        Mix& mix = *it->second;
-        mix.ready = true;
-        for (const auto& source : mix.spec.sources) startInput(mix, source);
-        if (!reattaching_) reattach();
-        spdlog::info("mix {}: mixing {} source(s) ({}{}) into stream '{}' on worker {}", name, mix.sources.size(),
-                     mix.spec.audio ? "audio" : "", mix.spec.video ? (mix.spec.audio ? ", video" : "video") : "",
-                     name, mix.worker);
-        done(std::nullopt, info(mix));
+        started(*it->second);
+        done(std::nullopt, info(*it->second));
       });
+  return std::nullopt;
 }
 
 void MixManager::onRunner(const Mix& mix, std::function<void(MixRunner&)> fn) {
@@ -311,13 +349,14 @@ MixInfo MixManager::info(const Mix& mix) const {
 
 std::vector<MixInfo> MixManager::list() const {
   std::vector<MixInfo> out;
-  for (const auto& [name, m] : mixes_) out.push_back(info(*m));
+  for (const auto& [name, m] : mixes_)
+    if (m->published) out.push_back(info(*m));
   return out;
 }
 
 std::optional<MixInfo> MixManager::find(const std::string& name) const {
   auto it = mixes_.find(name);
-  if (it == mixes_.end()) return std::nullopt;
+  if (it == mixes_.end() || !it->second->published) return std::nullopt;
   return info(*it->second);
 }
 
@@ -336,6 +375,7 @@ std::optional<MixRefusal> MixManager::setSources(const std::string& name, const 
   auto it = mixes_.find(name);
   if (it == mixes_.end()) return MixRefusal{404, "no such mix"};
   Mix& mix = *it->second;
+  if (!mix.spec.room.empty()) return MixRefusal{400, "a room's mix follows its participants; its sources cannot be set"};
   if (auto refused = checkSources(name, sources, mix.spec.sources)) return refused;
   const auto old = mix.spec.sources;
   mix.spec.sources = sources;
@@ -368,8 +408,13 @@ void MixManager::teardown(Mix& mix) {
     registry_.remove(s.sinkId);
   }
   mix.sources.clear();
-  if (mix.ready) workers_.removeFramePublisher(mix.worker, mix.id, true, "mix deleted");
-  registry_.remove(mix.id);
+  for (auto& [listener, l] : mix.listeners) {
+    workers_.removeFramePublisher(l.worker, l.id, true, "mix ended");
+    registry_.remove(l.id);
+  }
+  mix.listeners.clear();
+  if (mix.ready && mix.published) workers_.removeFramePublisher(mix.worker, mix.id, true, "mix deleted");
+  if (mix.published) registry_.remove(mix.id);
   --mix.thread->mixes;
   mix.thread->loop.post([t = mix.thread, name = mix.spec.name] {
     if (auto it = t->runners.find(name); it != t->runners.end()) {
@@ -391,6 +436,97 @@ bool MixManager::remove(const std::string& name) {
 void MixManager::stopAll() {
   for (auto& [name, m] : mixes_) teardown(*m);
   mixes_.clear();
+}
+
+// --- rooms ---
+
+namespace {
+// The mix that feeds a room's mix-minus listeners: not a stream name, so never published.
+std::string listenerMixName(const std::string& room) { return "#room:" + room; }
+}  // namespace
+
+void MixManager::setRoomSources(const std::string& room, std::vector<std::string> sources) {
+  if (sources.size() > kMaxRoomSources) sources.resize(kMaxRoomSources);
+  roomSources_[room] = sources;
+  for (auto& [name, mix] : mixes_) {
+    if (mix->spec.room != room || mix->spec.sources == sources) continue;
+    const auto old = mix->spec.sources;
+    mix->spec.sources = sources;
+    onRunner(*mix, [sources](MixRunner& r) { r.setSources(sources); });
+    if (!mix->ready) continue;
+    for (const auto& s : old)
+      if (std::find(sources.begin(), sources.end(), s) == sources.end()) stopInput(*mix, s);
+    for (const auto& s : sources)
+      if (!mix->sources.count(s)) startInput(*mix, s);
+  }
+}
+
+void MixManager::roomEnded(const std::string& room) {
+  setRoomSources(room, {});
+  roomSources_.erase(room);
+  if (auto it = mixes_.find(listenerMixName(room)); it != mixes_.end()) {
+    teardown(*it->second);
+    mixes_.erase(it);
+  }
+}
+
+void MixManager::listen(const std::string& room, unsigned worker, const std::string& listener,
+                        const std::string& outStream, std::function<void(Status)> ready) {
+  const std::string name = listenerMixName(room);
+  if (!mixes_.count(name)) {
+    MixSpec spec;
+    spec.name = name;
+    spec.room = room;
+    spec.sources = roomSources_[room];
+    spec.loudest = 3;
+    std::optional<MixRefusal> failed;
+    (void)launch(std::move(spec), false, [&failed](std::optional<MixRefusal> refused, MixInfo) { failed = refused; });
+    if (failed) return ready(Error{Error::Code::kInternal, "the room's audio mix cannot start"});
+  }
+  Mix& mix = *mixes_.at(name);
+  if (mix.listeners.count(listener)) unlisten(room, listener);
+  Mix::Listener& l = mix.listeners[listener];
+  l.id = cluster::newSessionId();
+  l.stream = outStream;
+  l.worker = worker;
+  registry_.addPublisher({l.id, sfu::SessionKind::kMix, outStream, worker, "", ""},
+                         mixPublishedMedia(MixSpec{.audio = true, .video = false}));
+  onRunner(mix, [listener](MixRunner& r) { r.setMixMinus(listener, true); });
+  workers_.addFramePublisher(worker, l.id, outStream, sfu::SessionKind::kMix, true,
+                             [this, name, listener, id = l.id, ready = std::move(ready)](Status st) {
+                               auto it = mixes_.find(name);
+                               if (it == mixes_.end()) return ready(Error::state("the room's mix ended"));
+                               auto lt = it->second->listeners.find(listener);
+                               if (lt == it->second->listeners.end() || lt->second.id != id)
+                                 return ready(Error::state("no longer listening"));
+                               if (st.ok()) lt->second.ready = true;
+                               ready(st);
+                             });
+}
+
+void MixManager::unlisten(const std::string& room, const std::string& listener) {
+  auto it = mixes_.find(listenerMixName(room));
+  if (it == mixes_.end()) return;
+  Mix& mix = *it->second;
+  auto lt = mix.listeners.find(listener);
+  if (lt == mix.listeners.end()) return;
+  workers_.removeFramePublisher(lt->second.worker, lt->second.id, true, "stopped listening");
+  registry_.remove(lt->second.id);
+  mix.listeners.erase(lt);
+  onRunner(mix, [listener](MixRunner& r) { r.setMixMinus(listener, false); });
+  if (mix.listeners.empty()) {
+    teardown(mix);
+    mixes_.erase(it);
+  }
+}
+
+void MixManager::onMinusOutput(const std::string& name, const std::string& listener,
+                               std::vector<std::shared_ptr<const media::MediaFrame>> frames) {
+  auto it = mixes_.find(name);
+  if (it == mixes_.end()) return;
+  auto lt = it->second->listeners.find(listener);
+  if (lt == it->second->listeners.end() || !lt->second.ready) return;
+  for (auto& f : frames) workers_.pushFrame(lt->second.worker, lt->second.id, std::move(f), false);
 }
 
 }  // namespace rtcgate::edge

@@ -29,6 +29,8 @@ class MixRunner;
 struct MixSpec {
   std::string name;
   std::vector<std::string> sources;
+  // A room's mix: its sources are the room's participants, following joins and leaves.
+  std::string room;
   bool audio = true;
   bool video = false;
   size_t loudest = 3;     // only this many sources are summed at once (0 = all)
@@ -61,6 +63,8 @@ struct MixRefusal {
 class MixManager {
  public:
   static constexpr size_t kMaxSources = 16;
+  // A room's mix takes at most this many participants (the loudest few are heard).
+  static constexpr size_t kMaxRoomSources = 100;
 
   // `threads`: mix threads (each mix runs on one; 0 = one per core, at most 4).
   MixManager(net::EventLoop& control, Executor& controlExecutor, cluster::Directory& registry,
@@ -84,6 +88,17 @@ class MixManager {
   // Ends every mix (shutdown).
   void stopAll();
 
+  // Rooms (from the room signaling, on the control thread). The streams of a room's
+  // participants, whenever they change; the room's mixes follow them.
+  void setRoomSources(const std::string& room, std::vector<std::string> sources);
+  // The room is over: its listeners are gone; its mixes mix nothing until it is back.
+  void roomEnded(const std::string& room);
+  // Participant stream `listener` of `room` hears the room without itself through stream
+  // `outStream`, published on `worker`; `ready` says when it can be subscribed to.
+  void listen(const std::string& room, unsigned worker, const std::string& listener, const std::string& outStream,
+              std::function<void(Status)> ready);
+  void unlisten(const std::string& room, const std::string& listener);
+
  private:
   class Input;
   struct Mix;
@@ -98,6 +113,10 @@ class MixManager {
   void reattach();
   void onOutput(const std::string& name, const std::string& id,
                 std::vector<std::shared_ptr<const media::MediaFrame>> frames);
+  void onMinusOutput(const std::string& name, const std::string& listener,
+                     std::vector<std::shared_ptr<const media::MediaFrame>> frames);
+  // Starts a mix's runner (and its output stream when it has one).
+  std::optional<MixRefusal> launch(MixSpec spec, bool published, Created done);
   void onKeyframeWanted(const std::string& name, const std::string& source);
   // Runs `fn` on the mix's thread with its runner, if it still runs.
   void onRunner(const Mix& mix, std::function<void(MixRunner&)> fn);
@@ -111,7 +130,8 @@ class MixManager {
   cluster::Directory& registry_;
   cluster::WorkerPool& workers_;
   size_t maxMixes_;
-  std::map<std::string, std::unique_ptr<Mix>> mixes_;  // control thread
+  std::map<std::string, std::unique_ptr<Mix>> mixes_;  // control thread, by name
+  std::map<std::string, std::vector<std::string>> roomSources_;  // rooms that exist
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // The mix threads; each one's runners are touched only there.
   std::vector<std::unique_ptr<MixThread>> threads_;

@@ -72,12 +72,17 @@ void MixRunner::setLayout(mcu::LayoutKind kind, std::vector<mcu::Region> regions
   if (video_) video_->setLayout(kind, std::move(regions));
 }
 
-void MixRunner::deliver(std::vector<media::MediaFrame>& frames) {
-  if (frames.empty()) return;
+void MixRunner::setMixMinus(const std::string& listener, bool wanted) {
+  if (!audio_) return;
+  if (auto st = audio_->setMixMinus(listener, wanted); !st.ok())
+    spdlog::warn("mix {}: no mix-minus for {}: {}", name_, listener, st.error().message);
+}
+
+std::vector<std::shared_ptr<const media::MediaFrame>> MixRunner::shared(std::vector<media::MediaFrame>& frames) {
   std::vector<std::shared_ptr<const media::MediaFrame>> out;
   out.reserve(frames.size());
   for (auto& f : frames) out.push_back(std::make_shared<const media::MediaFrame>(std::move(f)));
-  callbacks_.frames(std::move(out));
+  return out;
 }
 
 void MixRunner::audioTick() {
@@ -87,7 +92,9 @@ void MixRunner::audioTick() {
     spdlog::warn("mix {}: audio encoding failed: {}", name_, st.error().message);
   stats_.audioFramesOut += out.full.size();
   stats_.activeSpeaker = audio_->activeSpeaker();
-  deliver(out.full);
+  if (!out.full.empty()) callbacks_.frames(shared(out.full));
+  for (auto& [listener, frames] : out.minus)
+    if (!frames.empty()) callbacks_.minusFrames(listener, shared(frames));
   audioTimer_.startUs(mcu::kMixStepUs, [this] { audioTick(); });
 }
 
@@ -106,7 +113,7 @@ void MixRunner::videoTick() {
   if (auto st = video_->compose(nextVideoUs_, shownUs - epochUs_, frames); !st.ok())
     spdlog::warn("mix {}: video encoding failed: {}", name_, st.error().message);
   stats_.videoFramesOut += frames.size();
-  deliver(frames);
+  if (!frames.empty()) callbacks_.frames(shared(frames));
   for (const auto& source : video_->takeKeyframeRequests(now)) callbacks_.keyframeWanted(source);
   nextVideoUs_ += frameIntervalUs_;
   videoTimer_.startUs(std::max<int64_t>(0, nextVideoUs_ - nowUs()), [this] { videoTick(); });

@@ -18,6 +18,8 @@ namespace rtcgate::edge {
 
 struct MixRunnerCallbacks {
   std::function<void(std::vector<std::shared_ptr<const media::MediaFrame>>)> frames;
+  // A listener's mix-minus frames.
+  std::function<void(const std::string& listener, std::vector<std::shared_ptr<const media::MediaFrame>>)> minusFrames;
   std::function<void(const std::string& source)> keyframeWanted;
 };
 
@@ -43,6 +45,7 @@ class MixRunner {
   void removeSource(const std::string& source);
   void setSources(const std::vector<std::string>& sources);
   void setLayout(mcu::LayoutKind kind, std::vector<mcu::Region> regions);
+  void setMixMinus(const std::string& listener, bool wanted);
   const MixRunnerStats& stats() const noexcept { return stats_; }
 
   // The mix clock: monotonic microseconds.
@@ -51,7 +54,7 @@ class MixRunner {
  private:
   void audioTick();
   void videoTick();
-  void deliver(std::vector<media::MediaFrame>& frames);
+  static std::vector<std::shared_ptr<const media::MediaFrame>> shared(std::vector<media::MediaFrame>& frames);
 
   std::string name_;
   std::unique_ptr<mcu::AudioMixEngine> audio_;

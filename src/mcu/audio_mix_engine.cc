@@ -47,13 +47,13 @@ Status AudioMixEngine::addSource(const std::string& id, media::MediaCodec codec)
   if (!decoder.ok()) return decoder.error();
   sources_[id] = Source{std::move(*decoder)};
   mixer_.addSource(id);
+  if (minus_.count(id)) mixer_.setMixMinus(id, true);  // a listener that starts to speak
   return {};
 }
 
 void AudioMixEngine::removeSource(const std::string& id) {
   sources_.erase(id);
-  minus_.erase(id);
-  mixer_.removeSource(id);
+  mixer_.removeSource(id);  // as a listener it keeps its mix-minus (now the full mix)
   if (speaker_ == id) {
     speaker_.clear();
     speakerSinceUs_ = INT64_MIN;
@@ -61,7 +61,6 @@ void AudioMixEngine::removeSource(const std::string& id) {
 }
 
 Status AudioMixEngine::setMixMinus(const std::string& id, bool wanted) {
-  if (!sources_.count(id)) return Error::state("no such source");
   if (!wanted) {
     minus_.erase(id);
   } else if (!minus_.count(id)) {
@@ -100,7 +99,7 @@ Status AudioMixEngine::step(int64_t nowUs, MixOutput& out) {
     const int64_t ptsUs = nextSlotUs_ - options_.epochUs;
     noteSpeaker(mixed);
     nextSlotUs_ += kMixStepUs;
-    RTCGATE_TRY(encode(full_, mixed.full, ptsUs, out.full));
+    if (options_.encodeFull) RTCGATE_TRY(encode(full_, mixed.full, ptsUs, out.full));
     for (auto& [id, encoder] : minus_) {
       const auto m = mixed.minus.find(id);
       RTCGATE_TRY(encode(encoder, m != mixed.minus.end() ? m->second : mixed.full, ptsUs, out.minus[id]));

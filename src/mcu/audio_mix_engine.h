@@ -29,6 +29,8 @@ struct AudioMixEngineOptions {
   // The output's pts are mix-clock time minus this (the mix's start), so that another
   // track made on the same clock (the compositor's video) lines up with it.
   int64_t epochUs = 0;
+  // The full mix is encoded (off for a room's mix that only feeds mix-minus listeners).
+  bool encodeFull = true;
 };
 
 // The active speaker: the loudest source above this level (about -40 dBFS) ...
@@ -49,7 +51,9 @@ class AudioMixEngine {
   // A source of `codec`; false when its decoder cannot be made.
   Status addSource(const std::string& id, media::MediaCodec codec);
   void removeSource(const std::string& id);
-  // `id` also gets the mix without itself, encoded for it alone.
+  // Listener `id` gets the mix without source `id` (the full mix while `id` is no source,
+  // e.g. a listener who does not speak), encoded for it alone; a listener stays one when
+  // its source is removed.
   Status setMixMinus(const std::string& id, bool wanted);
 
   // One encoded frame of `id`, arrived at `nowUs` on the mix clock.

@@ -72,7 +72,8 @@ Result<RoomParticipant*> Room::join(std::string name, std::string displayName, s
   p->slots = SubscriberSlots(limits_.debounceUs);
   p->joinedUs = nowUs;
   for (const auto& [other, op] : participants_)
-    for (const auto& t : op->tracks) p->slots.want({t.id, t.kind, t.stream}, nowUs);
+    for (const auto& t : op->tracks)
+      if (p->receives(t)) p->slots.want({t.id, t.kind, t.stream}, nowUs);
   RoomParticipant& added = *p;
   participants_.emplace(added.name, std::move(p));
   listener_.onParticipantJoined(added);
@@ -115,7 +116,7 @@ const RoomTrack* Room::publish(std::string_view participant, TrackSource source,
                        streamOf(participant, source)});
   const RoomTrack& t = p->tracks.back();
   for (auto& [name, other] : participants_)
-    if (other.get() != p && other->subscription(t.id).subscribed) other->slots.want({t.id, t.kind, t.stream}, nowUs);
+    if (other.get() != p && other->receives(t)) other->slots.want({t.id, t.kind, t.stream}, nowUs);
   listener_.onTrackPublished(*p, t);
   return &t;
 }
@@ -167,8 +168,29 @@ bool Room::subscribe(std::string_view participant, const std::string& trackId, T
   const RoomTrack* t = findTrack(trackId, &owner);
   if (!p || !t || owner == p) return false;
   p->subscriptions[trackId] = s;
-  if (s.subscribed) p->slots.want({t->id, t->kind, t->stream}, nowUs);
+  if (p->receives(*t)) p->slots.want({t->id, t->kind, t->stream}, nowUs);
   else p->slots.drop(t->id, nowUs);
+  return true;
+}
+
+bool RoomParticipant::receives(const RoomTrack& t) const {
+  return subscription(t.id).subscribed && !(mixedAudio && t.kind == MediaKind::kAudio);
+}
+
+bool Room::setMixedAudio(std::string_view participant, const std::string& mixStream, int64_t nowUs) {
+  RoomParticipant* p = find(participant);
+  if (!p) return false;
+  p->mixedAudio = !mixStream.empty();
+  for (const auto& [name, other] : participants_) {
+    if (other.get() == p) continue;
+    for (const auto& t : other->tracks) {
+      if (t.kind != MediaKind::kAudio) continue;
+      if (p->receives(t)) p->slots.want({t.id, t.kind, t.stream}, nowUs);
+      else p->slots.drop(t.id, nowUs);
+    }
+  }
+  if (p->mixedAudio) p->slots.want({kMixTrackId, MediaKind::kAudio, mixStream}, nowUs);
+  else p->slots.drop(kMixTrackId, nowUs);
   return true;
 }
 

@@ -48,11 +48,18 @@ struct RoomParticipant {
   std::map<std::string, TrackSubscription> subscriptions;  // by track id; default: everything
   SubscriberSlots slots;
   int64_t joinedUs = 0;
+  // Hears the others through one mixed track (kMixTrackId) instead of their audio tracks.
+  bool mixedAudio = false;
   std::optional<int64_t> disconnectedSinceUs;  // in its grace period
 
   const RoomTrack* track(TrackSource source) const;
   TrackSubscription subscription(const std::string& trackId) const;
+  // Whether it should receive `t` (someone else's track).
+  bool receives(const RoomTrack& t) const;
 };
+
+// The subscriber slot id of a participant's mixed audio (not a room track).
+inline constexpr const char* kMixTrackId = "mix";
 
 // What the room tells its signaling, which tells the participants.
 class RoomListener {
@@ -108,6 +115,9 @@ class Room {
 
   // The stream of a participant's tracks of `source`: "{room}/{name}" or "{room}/{name}.screen".
   std::string streamOf(std::string_view participant, TrackSource source) const;
+  // Switches `participant` to mixed audio: it stops receiving the others' audio tracks and
+  // receives `mixStream` (its mix-minus) as one audio track; `mixStream` empty switches back.
+  bool setMixedAudio(std::string_view participant, const std::string& mixStream, int64_t nowUs);
   const RoomTrack* findTrack(const std::string& trackId, const RoomParticipant** owner = nullptr) const;
 
  private:

@@ -40,7 +40,7 @@ test('an audio mix of two RTMP streams plays with both tones; bad mixes are refu
     for (const [body, want] of [
       [{ name: 'm1' }, 400],
       [{ name: 'm1', sources: ['a', 'nobody'] }, 404],
-      [{ name: 'm1', room: 'R' }, 501],
+      [{ name: 'm1', room: 'R' }, 404],
       [{ name: 'm1', sources: ['a'], video: true, width: 641 }, 400],
       [{ name: 'm1', sources: ['a'], video: true, layout: [{ source: 'b', x: 0, y: 0, w: 1, h: 1 }] }, 400],
       [{ name: 'm1', sources: ['a'], layout: 'grid' }, 400],

@@ -73,6 +73,12 @@ export class Room extends EventEmitter {
     return this.#roster.local;
   }
 
+  // With connect(..., {mixedAudio: true}): the room's audio without our own, as one track
+  // (null until the server sends it); also given by the 'mixedAudio' event.
+  get mixedAudioTrack() {
+    return this.#subscriber?.mixedAudioTrack ?? null;
+  }
+
   // The RTCPeerConnections (null when there is none), for stats: `main` publisher (camera and
   // microphone), `screen` publisher, subscriber.
   get publisherConnection() {
@@ -94,13 +100,13 @@ export class Room extends EventEmitter {
 
   // Joins `roomName` as `name`; resolves once the server said `joined`. Participants already in
   // the room are announced (participantJoined) before it resolves.
-  async connect(roomName, name, { displayName, metadata } = {}) {
+  async connect(roomName, name, { displayName, metadata, mixedAudio = false } = {}) {
     if (this.state !== 'disconnected') throw new RoomError('already_joined', 'this Room is already connected');
     checkJoin(roomName, name);
     checkProfile(displayName, metadata);
     this.state = 'connecting';
     this.roomName = roomName;
-    this.#join = { room: roomName, name, displayName, metadata, token: this.#opts.token };
+    this.#join = { room: roomName, name, displayName, metadata, token: this.#opts.token, mixedAudio: !!mixedAudio };
     this.#resume = null;
     this.#roster.local = null;
     this.#ready = deferred();

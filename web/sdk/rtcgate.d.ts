@@ -162,6 +162,11 @@ export interface RoomOptions {
 export interface ConnectOptions {
   /** Up to 64 UTF-8 bytes; the server defaults it to the name. */
   displayName?: string;
+  /**
+   * Hear the room as one mixed audio track (everyone but yourself, the loudest few) instead of
+   * one track per speaker: for large audio rooms and weak devices. See Room.mixedAudioTrack.
+   */
+  mixedAudio?: boolean;
   /** A JSON object, at most 4 KiB serialized. */
   metadata?: JsonObject;
 }
@@ -207,6 +212,8 @@ export interface RoomEvents extends EventMap {
   localTrackPublished: (track: LocalTrack, participant: LocalParticipant) => void;
   /** reason: 'unpublished' (unpublish()) or 'ended' (the track ended, e.g. the browser's "stop sharing"). */
   localTrackUnpublished: (track: LocalTrack, participant: LocalParticipant, reason: 'unpublished' | 'ended') => void;
+  /** With ConnectOptions.mixedAudio: the room's audio without your own, one track; play it. */
+  mixedAudio: (track: MediaStreamTrack) => void;
   /** The browser refused to start playback of an element (autoplay policy); play() it from a click. */
   playbackBlocked: (element: HTMLMediaElement, track: RemoteTrack) => void;
   reconnecting: (reason: string) => void;
@@ -227,6 +234,8 @@ export class Room extends EventEmitter<RoomEvents> {
   readonly participants: Map<string, RemoteParticipant>;
   /** Set once connected. */
   readonly localParticipant: LocalParticipant | null;
+  /** With ConnectOptions.mixedAudio: the room without yourself as one audio track (null until it comes). */
+  readonly mixedAudioTrack: MediaStreamTrack | null;
   /** The `main` publisher connection (camera, microphone); a new one after each change of its tracks. */
   readonly publisherConnection: RTCPeerConnection | null;
   /** The `screen` publisher connection while sharing. */

@@ -9,6 +9,7 @@ const SUBSCRIPTION_KEYS = ['subscribed', 'paused', 'layer', 'maxWidth', 'maxHeig
 
 export class Subscriber {
   pc = null;
+  mixedAudioTrack = null;  // our mixed audio, when we asked for it
   #config;
   #send;      // (msg) => boolean: sends a message if the socket is open
   #emit;      // the Room's emit
@@ -152,6 +153,12 @@ export class Subscriber {
   }
 
   #subscribed(mid, entry) {
+    if (entry.track === 'mix' && !entry.participant) {
+      // Our mixed audio (everyone but us): one track, no participant of its own.
+      this.mixedAudioTrack = entry.mediaStreamTrack;
+      this.#emit('mixedAudio', entry.mediaStreamTrack);
+      return;
+    }
     if (!entry.participant || entry.participant === this.#roster.local?.name) return;
     const track = this.#roster.addTrack(entry.participant, { id: entry.track, kind: entry.kind, source: entry.source });
     this.wire(track);

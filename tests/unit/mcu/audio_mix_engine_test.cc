@@ -127,7 +127,36 @@ TEST(AudioMixEngineTest, UnknownSourcesAreRefused) {
   media::MediaFrame f;
   f.codec = media::MediaCodec::kOpus;
   EXPECT_FALSE((*engine)->push("nobody", f, 0).ok());
-  EXPECT_FALSE((*engine)->setMixMinus("nobody", true).ok());
+}
+
+// A listener who does not speak gets the full mix; when it starts to speak it stops hearing
+// itself. The full mix need not be encoded when nobody plays it.
+TEST(AudioMixEngineTest, AListenerWhoIsNoSourceHearsEveryone) {
+  auto engine = AudioMixEngine::create({.encodeFull = false});
+  ASSERT_TRUE(engine.ok());
+  AudioMixEngine& e = **engine;
+  ASSERT_TRUE(e.addSource("a", media::MediaCodec::kOpus).ok());
+  ASSERT_TRUE(e.setMixMinus("quiet", true).ok());
+  ASSERT_TRUE(e.setMixMinus("b", true).ok());
+  const auto a = opusTone(440, 1.0), b = opusTone(990, 1.0);
+  MixOutput out;
+  for (int k = 0; k < 50; ++k) {
+    const int64_t now = k * 20'000;
+    ASSERT_TRUE(e.push("a", a[static_cast<size_t>(k)], now).ok());
+    if (k == 10) {
+      ASSERT_TRUE(e.addSource("b", media::MediaCodec::kOpus).ok());
+    }
+    if (k >= 10) {
+      ASSERT_TRUE(e.push("b", b[static_cast<size_t>(k)], now).ok());
+    }
+    ASSERT_TRUE(e.step(now, out).ok());
+  }
+  EXPECT_TRUE(out.full.empty());
+  const auto quiet = decode(out.minus.at("quiet")), minusB = decode(out.minus.at("b"));
+  EXPECT_GT(level(quiet, 440), 0.15);
+  EXPECT_GT(level(quiet, 990), 0.15);
+  EXPECT_GT(level(minusB, 440), 0.15);
+  EXPECT_LT(level(minusB, 990), 0.02) << "b hears itself";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 extern "C" {
 #include <libavformat/avformat.h>
+#include <libavutil/samplefmt.h>
 }
 
 #include <cstring>
@@ -56,6 +57,8 @@ std::vector<MediaFrame> frames(std::optional<MediaCodec> video, std::optional<Me
     pcm->nb_samples = (*enc)->frameSize();
     av_channel_layout_copy(&pcm->ch_layout, &(*enc)->layout());
     av_frame_get_buffer(pcm.get(), 0);
+    av_samples_set_silence(pcm->data, 0, pcm->nb_samples, pcm->ch_layout.nb_channels,
+                           static_cast<AVSampleFormat>(pcm->format));
     const int64_t stepUs = int64_t{pcm->nb_samples} * 1'000'000 / 48000;
     for (int64_t t = 0; t < seconds * 1'000'000; t += stepUs) {
       av_frame_make_writable(pcm.get());

@@ -62,10 +62,12 @@ Status AudioEncoder::encode(AVFrame* pcm, int64_t ptsUs, std::vector<media::Medi
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) return {};
     if (rc < 0) return Error{Error::Code::kInternal, "the audio encoder failed"};
     // Packets leave in input order; the encoder's priming delay only shifts which input
-    // time each one is given, never the spacing.
+    // time each one is given, never the spacing. A decoder gives each packet's audio that
+    // much late (the priming it decodes first), so packets are stamped that much earlier:
+    // decoded, the audio lands at its input's time, in step with the picture.
     int64_t pts = lastOutUs_ + frameUs;
     if (!pendingUs_.empty()) {
-      pts = pendingUs_.front();
+      pts = pendingUs_.front() - int64_t{ctx_->initial_padding} * 1'000'000 / ctx_->sample_rate;
       pendingUs_.pop_front();
     }
     lastOutUs_ = pts;

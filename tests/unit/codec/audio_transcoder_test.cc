@@ -42,7 +42,9 @@ TEST(AudioTranscoderTest, Aac44kStereoToOpus) {
   const auto out = pushAll(*t, in);
   // ~1 s of audio in 20 ms packets, less what the resampler and FIFO still hold.
   EXPECT_GE(out.size(), 45u);
-  EXPECT_EQ(out.front().ptsUs, in.front().ptsUs);
+  // Opus's 6.5 ms of lookahead: packets are stamped that much earlier, so decoded audio
+  // lands at its input's time.
+  EXPECT_NEAR(static_cast<double>(out.front().ptsUs), static_cast<double>(in.front().ptsUs - 6'500), 1'000.0);
   expectSteps(out, 20'000);
   for (const auto& f : out) {
     EXPECT_EQ(f.codec, MediaCodec::kOpus);

@@ -373,7 +373,7 @@ void MixManager::stopInput(Mix& mix, const std::string& source) {
 
 std::optional<MixRefusal> MixManager::setSources(const std::string& name, const std::vector<std::string>& sources) {
   auto it = mixes_.find(name);
-  if (it == mixes_.end()) return MixRefusal{404, "no such mix"};
+  if (it == mixes_.end() || !it->second->published) return MixRefusal{404, "no such mix"};
   Mix& mix = *it->second;
   if (!mix.spec.room.empty()) return MixRefusal{400, "a room's mix follows its participants; its sources cannot be set"};
   if (auto refused = checkSources(name, sources, mix.spec.sources)) return refused;
@@ -392,7 +392,7 @@ std::optional<MixRefusal> MixManager::setSources(const std::string& name, const 
 std::optional<MixRefusal> MixManager::setLayout(const std::string& name, mcu::LayoutKind kind,
                                                 std::vector<mcu::Region> regions) {
   auto it = mixes_.find(name);
-  if (it == mixes_.end()) return MixRefusal{404, "no such mix"};
+  if (it == mixes_.end() || !it->second->published) return MixRefusal{404, "no such mix"};
   Mix& mix = *it->second;
   if (!mix.spec.video) return MixRefusal{400, "mix '" + name + "' has no video to lay out"};
   mix.spec.layout = kind;
@@ -426,7 +426,7 @@ void MixManager::teardown(Mix& mix) {
 
 bool MixManager::remove(const std::string& name) {
   auto it = mixes_.find(name);
-  if (it == mixes_.end()) return false;
+  if (it == mixes_.end() || !it->second->published) return false;
   teardown(*it->second);
   mixes_.erase(it);
   spdlog::info("mix {}: deleted", name);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdlib>
 
 namespace rtcgate::edge {
 
@@ -38,7 +39,14 @@ void MixRunner::stop() {
 }
 
 void MixRunner::push(const std::string& source, const media::MediaFrame& frame) {
-  const int64_t now = nowUs();
+  // The source's clock is put on the mix clock once (at its first frame, again after a jump:
+  // a publisher that reconnected); each frame then goes by its pts, so audio and video the
+  // source sent together (its sender reports, or its encoder, lined them up) are mixed and
+  // shown together, whatever the network did to either.
+  const int64_t arrived = nowUs();
+  auto& offset = offsets_[source];
+  if (!offset || std::llabs(arrived - frame.ptsUs - *offset) > kReanchorUs) offset = arrived - frame.ptsUs;
+  const int64_t now = frame.ptsUs + *offset;
   if (media::isVideo(frame.codec)) {
     if (video_) (void)video_->push(source, frame, now);  // a frame that does not decode waits for a keyframe
     return;
@@ -60,6 +68,7 @@ void MixRunner::push(const std::string& source, const media::MediaFrame& frame) 
 
 void MixRunner::removeSource(const std::string& source) {
   audioSources_.erase(source);
+  offsets_.erase(source);
   if (audio_) audio_->removeSource(source);
   if (video_) video_->dropSource(source);
 }

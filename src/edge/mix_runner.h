@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,10 @@ class MixRunner {
   int64_t nextVideoUs_ = 0;
   int64_t frameIntervalUs_ = 0;
   std::map<std::string, media::MediaCodec> audioSources_;
+  // Per source: mix clock minus the source's pts.
+  std::map<std::string, std::optional<int64_t>> offsets_;
+  // A source whose frames move this far from where its clock says is placed again.
+  static constexpr int64_t kReanchorUs = 1'000'000;
   MixRunnerStats stats_;
   bool stopped_ = false;
 };

@@ -36,7 +36,7 @@ Result<std::unique_ptr<VideoCompositor>> VideoCompositor::create(const VideoComp
 }
 
 void VideoCompositor::setSources(const std::vector<std::string>& sources) {
-  order_ = sources;
+  order_.assign(sources.begin(), sources.begin() + static_cast<std::ptrdiff_t>(std::min(sources.size(), kMaxTiles)));
   for (auto it = sources_.begin(); it != sources_.end();)
     it = std::find(order_.begin(), order_.end(), it->first) == order_.end() ? sources_.erase(it) : std::next(it);
   relayout();
@@ -100,12 +100,16 @@ Status VideoCompositor::decode(Source& s, const media::MediaFrame& frame, int64_
     s.waitKeyframe = s.wantKeyframe = true;
     return st;
   }
+  // A picture's place on the owner's clock: its own pts moved as this frame's was (a decoder
+  // that reorders gives out pictures of earlier frames).
+  const int64_t shiftUs = nowUs - frame.ptsUs;
   while (AVFrame* picture = s.decoder->receive()) {
     ++stats_.picturesDecoded;
     codec::FramePtr copy(av_frame_alloc());
     if (!copy || av_frame_ref(copy.get(), picture) < 0) return Error{Error::Code::kInternal, "out of memory"};
     if (s.queue.size() >= kMaxQueuedPictures) s.queue.pop_front();
-    s.queue.push_back({nowUs, std::move(copy)});
+    const int64_t at = picture->pts != AV_NOPTS_VALUE ? picture->pts + shiftUs : nowUs;
+    s.queue.push_back({at, std::move(copy)});
   }
   return {};
 }

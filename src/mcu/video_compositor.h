@@ -50,13 +50,16 @@ class VideoCompositor {
  public:
   // Pictures held per source for the display delay (a source sending faster loses the oldest).
   static constexpr size_t kMaxQueuedPictures = 8;
+  // Tiles drawn at most: sources past this many (a big room) are not shown.
+  static constexpr size_t kMaxTiles = 16;
   // A source asks for a keyframe at most this often.
   static constexpr int64_t kKeyframeRequestIntervalUs = 1'000'000;
 
   static Result<std::unique_ptr<VideoCompositor>> create(const VideoCompositorOptions& options);
 
-  // The sources shown, in order (grid and speaker layouts place them in this order); a
-  // source not listed is not drawn, a listed one without frames gets a placeholder.
+  // The sources shown, in order (grid and speaker layouts place them in this order; the
+  // first kMaxTiles); a source not listed is not drawn, a listed one without frames gets a
+  // placeholder.
   void setSources(const std::vector<std::string>& sources);
   // The layout; `regions` only for kRegions (checked with checkRegions by the caller).
   void setLayout(LayoutKind kind, std::vector<Region> regions = {});
@@ -65,7 +68,8 @@ class VideoCompositor {
   // Forgets a source's decoder and pictures (it left, or its codec changed).
   void dropSource(const std::string& source);
 
-  // One encoded frame of `source`, arrived at `nowUs` (the owner's clock).
+  // One encoded frame of `source`, due at `nowUs` on the owner's clock (its arrival, or its
+  // pts placed on that clock); the pictures it gives are shown `delayUs` after that.
   Status push(const std::string& source, const media::MediaFrame& frame, int64_t nowUs);
   // Draws the canvas for time `nowUs` and encodes it; the frames are stamped `ptsUs`.
   Status compose(int64_t nowUs, int64_t ptsUs, std::vector<media::MediaFrame>& out);

@@ -1,5 +1,7 @@
 #include "sfu/frame_tap.h"
 
+#include <cstdlib>
+
 #include "media/h264_depacketizer.h"
 #include "media/vp8_depacketizer.h"
 #include "sfu/stream.h"
@@ -50,9 +52,12 @@ void FrameTap::onPacket(const ForwardedPacket& p, int videoLayer, const PacketLo
   if (p.kind == MediaKind::kAudio) {
     if (*p.codec != media::MediaCodec::kOpus) return;
     if (!audio_) audio_ = std::make_unique<media::OpusDepacketizer>();
-    inOrder(order_[kindIndex(MediaKind::kAudio)], p, lookup,
-            [&](const wire::rtp::RtpPacketView& rtp) { audio_->push(rtp, out); });
-    align(MediaKind::kAudio, p.receivedUs, out, before);
+    inOrder(order_[kindIndex(MediaKind::kAudio)], p, lookup, [&](const wire::rtp::RtpPacketView& rtp) {
+      const size_t n = out.size();
+      audio_->push(rtp, out);
+      if (out.size() > n) noteRtpZero(MediaKind::kAudio, rtp.timestamp(), out.back());
+    });
+    align(MediaKind::kAudio, p.receivedUs, out, before, lookup, 0);
     return;
   }
   if (p.layer != videoLayer) return;
@@ -64,12 +69,18 @@ void FrameTap::onPacket(const ForwardedPacket& p, int videoLayer, const PacketLo
     if (!video_) return;
     videoLayer_ = videoLayer;
     videoCodec_ = p.codec;
-    offsetUs_[kindIndex(MediaKind::kVideo)] = -1;
+    offsetUs_[kindIndex(MediaKind::kVideo)].reset();
+    rtpZero_[kindIndex(MediaKind::kVideo)].reset();
+    captureZeroUs_[kindIndex(MediaKind::kVideo)].reset();
+    synced_ = false;
     order_[kindIndex(MediaKind::kVideo)] = {};
     videoNeedsKeyframe_ = true;
   }
-  inOrder(order_[kindIndex(MediaKind::kVideo)], p, lookup,
-          [&](const wire::rtp::RtpPacketView& rtp) { video_->push(rtp, out); });
+  inOrder(order_[kindIndex(MediaKind::kVideo)], p, lookup, [&](const wire::rtp::RtpPacketView& rtp) {
+    const size_t n = out.size();
+    video_->push(rtp, out);
+    if (out.size() > n) noteRtpZero(MediaKind::kVideo, rtp.timestamp(), out.back());
+  });
   // Frames before the first keyframe cannot be decoded by anyone.
   size_t keep = before;
   for (size_t i = before; i < out.size(); ++i) {
@@ -79,15 +90,45 @@ void FrameTap::onPacket(const ForwardedPacket& p, int videoLayer, const PacketLo
     ++keep;
   }
   out.resize(keep);
-  align(MediaKind::kVideo, p.receivedUs, out, before);
+  align(MediaKind::kVideo, p.receivedUs, out, before, lookup, videoLayer);
 }
 
-void FrameTap::align(MediaKind kind, int64_t receivedUs, std::vector<media::MediaFrame>& frames, size_t from) {
+void FrameTap::noteRtpZero(MediaKind kind, uint32_t rtpTimestamp, const media::MediaFrame& completed) {
+  auto& zero = rtpZero_[kindIndex(kind)];
+  if (zero) return;
+  const int64_t rate = kind == MediaKind::kVideo ? 90'000 : 48'000;
+  zero = rtpTimestamp - static_cast<uint32_t>(completed.ptsUs * rate / 1'000'000);
+}
+
+namespace {
+int64_t ntpToUs(uint64_t ntp) noexcept {
+  return static_cast<int64_t>(ntp >> 32) * 1'000'000 + static_cast<int64_t>(((ntp & 0xffffffffu) * 1'000'000) >> 32);
+}
+}  // namespace
+
+void FrameTap::align(MediaKind kind, int64_t receivedUs, std::vector<media::MediaFrame>& frames, size_t from,
+                     const PacketLookup* lookup, int layer) {
   if (from == frames.size()) return;
-  int64_t& offset = offsetUs_[kindIndex(kind)];
-  if (offset < 0) offset = (receivedUs - startUs_) - frames[from].ptsUs;
+  const auto k = kindIndex(kind);
+  std::optional<int64_t>& offset = offsetUs_[k];
+  if (!offset) offset = (receivedUs - startUs_) - frames[from].ptsUs;
+  if (!synced_ && lookup && rtpZero_[k] && !captureZeroUs_[k]) {
+    if (const auto clock = lookup->senderClock(kind, layer)) {
+      const int64_t rate = kind == MediaKind::kVideo ? 90'000 : 48'000;
+      const auto sinceReport = static_cast<int32_t>(*rtpZero_[k] - clock->rtpTimestamp);
+      captureZeroUs_[k] = ntpToUs(clock->ntpTime) + int64_t{sinceReport} * 1'000'000 / rate;
+    }
+  }
+  const auto a = kindIndex(MediaKind::kAudio), v = kindIndex(MediaKind::kVideo);
+  if (!synced_ && captureZeroUs_[a] && captureZeroUs_[v] && offsetUs_[a] && offsetUs_[v]) {
+    // Time t of each track is its capture time minus captureZero: equal capture times get
+    // equal frame times when the offsets differ as the capture clocks do.
+    const int64_t want = *offsetUs_[a] + (*captureZeroUs_[v] - *captureZeroUs_[a]);
+    if (std::llabs(want - *offsetUs_[v]) < 1'000'000) offsetUs_[v] = want;  // else a report that makes no sense
+    synced_ = true;
+  }
   for (size_t i = from; i < frames.size(); ++i) {
-    frames[i].ptsUs += offset;
+    frames[i].ptsUs += *offset;
     frames[i].dtsUs = frames[i].ptsUs;
   }
 }

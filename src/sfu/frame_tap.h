@@ -53,8 +53,13 @@ class FrameTap {
   void inOrder(Order& o, const ForwardedPacket& p, const PacketLookup* lookup, Feed&& feed);
 
   // Frame time of `kind`: its RTP-derived time shifted so both tracks start where their
-  // first packet arrived (A/V sync without sender reports; good to a few ms on a LAN).
-  void align(MediaKind kind, int64_t receivedUs, std::vector<media::MediaFrame>& frames, size_t from);
+  // first packet arrived; once both tracks' sender reports are known, video is moved so
+  // that audio and video captured together carry the same time (RFC 3550 §6.4.1), whatever
+  // delay each had on its way here.
+  void align(MediaKind kind, int64_t receivedUs, std::vector<media::MediaFrame>& frames, size_t from,
+             const PacketLookup* lookup, int layer);
+  // Notes the RTP timestamp of track time 0 from a frame a packet just completed.
+  void noteRtpZero(MediaKind kind, uint32_t rtpTimestamp, const media::MediaFrame& completed);
 
   std::unique_ptr<media::RtpDepacketizer> video_;
   std::optional<media::MediaCodec> videoCodec_;
@@ -62,7 +67,12 @@ class FrameTap {
   std::unique_ptr<media::OpusDepacketizer> audio_;
   bool videoNeedsKeyframe_ = true;
   int64_t startUs_ = -1;
-  int64_t offsetUs_[kMediaKinds] = {-1, -1};
+  std::optional<int64_t> offsetUs_[kMediaKinds];
+  // Per track: the RTP timestamp of its time 0, and the sender's capture clock (µs of NTP
+  // time) at its time 0, from a sender report.
+  std::optional<uint32_t> rtpZero_[kMediaKinds];
+  std::optional<int64_t> captureZeroUs_[kMediaKinds];
+  bool synced_ = false;  // video moved onto the audio's capture clock
   Order order_[kMediaKinds];
   uint64_t gapsGivenUp_ = 0;
 };

@@ -191,6 +191,12 @@ PacketRef Peer::findPacket(MediaKind kind, int layer, uint16_t seq) const {
   return p ? p->findPacket(layer, seq, host_.clock().nowUs()) : PacketRef{};
 }
 
+std::optional<SenderClock> Peer::senderClock(MediaKind kind, int layer) const {
+  const Producer* p = producer(kind);
+  if (!p || layer < 0 || layer >= p->layerCount()) return std::nullopt;
+  return p->layers()[static_cast<size_t>(layer)].senderClock;
+}
+
 void Peer::requestKeyframe(MediaKind kind, int layer) {
   if (Producer* p = producer(kind)) p->requestKeyframe(layer, host_.clock().nowUs());
 }
@@ -304,7 +310,7 @@ void Peer::onKeyframeRequest(const rtcp::RtcpPacketRef& ref) {
 void Peer::onSenderReport(std::span<const uint8_t> bytes, int64_t nowUs) {
   auto sr = rtcp::SenderReport::parse(bytes);
   if (!sr.ok()) return counters_.drops.count(DropReason::kBadRtcp);
-  for (auto& p : producers_) p->onSenderReport(sr->senderSsrc, sr->ntpTime, nowUs);
+  for (auto& p : producers_) p->onSenderReport(sr->senderSsrc, sr->ntpTime, sr->rtpTimestamp, nowUs);
 }
 
 void Peer::onReportBlocks(std::span<const uint8_t> bytes, int64_t nowUs) {

@@ -74,6 +74,7 @@ class Peer final : public transport::MediaTransportListener,
   int lowerLayer(MediaKind kind, int layer) const override;
   uint64_t layerBitrate(MediaKind kind, int layer) const override;
   PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const override;
+  std::optional<SenderClock> senderClock(MediaKind kind, int layer) const override;
   void requestKeyframe(MediaKind kind, int layer) override;
   std::vector<TrackInfo> trackInfo() const override;
   float audioLevel(int64_t nowUs) const noexcept override {

@@ -143,9 +143,12 @@ void Producer::onRtp(PacketRef packet, const rtp::RtpPacketView& parsed, int lay
   if (sink_) sink_->onProducerPacket({kind_, layerIndex, pkt, keyframe, now, frameCodec_});
 }
 
-void Producer::onSenderReport(uint32_t ssrc, uint64_t ntpTime, int64_t nowUs) {
-  for (auto& l : layers_)
-    if (l.stats && l.ssrc == ssrc) l.stats->onSenderReport(ntpTime, nowUs);
+void Producer::onSenderReport(uint32_t ssrc, uint64_t ntpTime, uint32_t rtpTimestamp, int64_t nowUs) {
+  for (auto& l : layers_) {
+    if (!l.stats || l.ssrc != ssrc) continue;
+    l.stats->onSenderReport(ntpTime, nowUs);
+    l.senderClock = SenderClock{rtpTimestamp, ntpTime};
+  }
 }
 
 void Producer::sendKeyframeRequests(int64_t nowUs) {

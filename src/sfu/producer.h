@@ -23,6 +23,7 @@
 #include "sfu/rtp_consumer.h"
 #include "sfu/session_info.h"
 #include "sfu/simulcast.h"
+#include "sfu/stream_source.h"
 #include "wire/rtcp/receiver_report.h"
 #include "wire/rtcp/remb.h"
 #include "wire/rtp/rtp_packet.h"
@@ -62,6 +63,7 @@ struct ProducerLayer {
   uint64_t bitrateBps = 0;  // sampled once per report interval
   uint32_t pixels = 0;      // width x height of the last keyframe, when the codec says
   uint8_t idleSamples = 0;  // consecutive bitrate samples with nothing received
+  std::optional<SenderClock> senderClock;  // from its last sender report
 };
 
 class Producer {
@@ -79,7 +81,7 @@ class Producer {
   // One packet of `layer` (an RTX packet is restored in place first); forwarded to the sink
   // unless it is a duplicate, an unnegotiated payload or an RTX packet that cannot be restored.
   void onRtp(PacketRef packet, const wire::rtp::RtpPacketView& parsed, int layer, bool rtx);
-  void onSenderReport(uint32_t ssrc, uint64_t ntpTime, int64_t nowUs);
+  void onSenderReport(uint32_t ssrc, uint64_t ntpTime, uint32_t rtpTimestamp, int64_t nowUs);
 
   // Feedback due now: keyframe requests held back by the rate limit, NACKs.
   void sendKeyframeRequests(int64_t nowUs);

@@ -3,6 +3,7 @@
 // (RTMP ingest, later a mixer or a relay) — as the stream's consumers and the router see it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,13 @@
 
 namespace rtcgate::sfu {
 
+// A sender's clock pairing from its last RTCP sender report (RFC 3550 §6.4.1): the RTP
+// timestamp that corresponds to an NTP wall-clock time (32.32 fixed point).
+struct SenderClock {
+  uint32_t rtpTimestamp = 0;
+  uint64_t ntpTime = 0;
+};
+
 // Where a stream's recent packets can be found again by sequence number (the publisher's
 // retransmission history): for NACK answers and for putting packets back in order.
 class PacketLookup {
@@ -21,6 +29,8 @@ class PacketLookup {
   virtual ~PacketLookup() = default;
   // Packet of `layer` by its sequence number; null when not (or no longer) held.
   virtual PacketRef findPacket(MediaKind kind, int layer, uint16_t seq) const = 0;
+  // The last sender report's clock of `layer`, once one came (lip sync of tapped frames).
+  virtual std::optional<SenderClock> senderClock(MediaKind, int) const { return std::nullopt; }
 };
 
 class StreamSource : public PacketLookup {

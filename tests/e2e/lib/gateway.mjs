@@ -143,7 +143,8 @@ export async function startGateway({
     '--udp-port', '0',
     '--workers', String(workers),
     '--log-level', logLevel,
-    ...(rtmpPort ? ['--rtmp-listen', `127.0.0.1:${rtmpPort}`] : []),
+    // RTMP on a free port, or off: never the default 1935, which two gateways would share.
+    '--rtmp-listen', rtmpPort ? `127.0.0.1:${rtmpPort}` : '',
     '--turn-listen', '127.0.0.1:0',  // the built-in TURN server on a free port (UDP and TCP)
     '--recordings-dir', join(dir, 'recordings'),  // never in the source tree
     ...extraArgs,

@@ -207,7 +207,7 @@ TEST_F(RecorderTest, OneKindAloneIsRecordedAfterWaitingForTheOther) {
   size_t i = 0;
   for (; i < audio.size() && r.info().state == RecordingState::kStarting; ++i) r.push(audio[i]);
   EXPECT_EQ(r.info().state, RecordingState::kRecording);
-  EXPECT_GE(audio[i - 1].ptsUs, Recorder::kWaitForTracksUs);
+  EXPECT_GE(audio[i - 1].ptsUs - audio[0].ptsUs, Recorder::kWaitForTracksUs);
   for (; i < audio.size(); ++i) r.push(audio[i]);
   r.stop();
   const Probe p = probe(r.info().path);

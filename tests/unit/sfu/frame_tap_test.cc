@@ -129,6 +129,45 @@ TEST_F(FrameTapTest, AudioAndVideoAreAlignedByArrival) {
   EXPECT_EQ(video[1].dtsUs, video[1].ptsUs);
 }
 
+// A publisher whose tracks have had sender reports: both clocks say the RTP timestamps
+// `audioZero` and `videoZero` were captured at the same NTP time.
+class ReportedClocks final : public PacketLookup {
+ public:
+  ReportedClocks(uint32_t audioZero, uint32_t videoZero) : audio_{audioZero, kNtp}, video_{videoZero, kNtp} {}
+  PacketRef findPacket(MediaKind, int, uint16_t) const override { return {}; }
+  std::optional<SenderClock> senderClock(MediaKind kind, int) const override {
+    return kind == MediaKind::kAudio ? audio_ : video_;
+  }
+
+ private:
+  static constexpr uint64_t kNtp = (uint64_t{3'900'000'000} << 32) | 0x80000000u;
+  SenderClock audio_, video_;
+};
+
+// Video reaches the gateway 60 ms later than the audio captured with it (a slow encoder, a
+// longer path): arrival alone would put it 60 ms late; the sender reports put it back.
+TEST_F(FrameTapTest, AudioAndVideoAreAlignedOnSenderReports) {
+  RtpSender mic(3, 48'000, 4'000'000'000u, 10);
+  RtpSender cam(2, 90'000, 77, 500);
+  ReportedClocks clocks(4'000'000'000u, 77);
+  lookup = &clocks;
+  std::vector<MediaFrame> audio, video;
+  for (int i = 0; i < 15; ++i) {
+    const int64_t t = i * 20'000;  // capture time
+    auto a = feed({mic.opus({0xfc, static_cast<uint8_t>(i)}, t)}, MediaKind::kAudio, 0, now + t, MediaCodec::kOpus);
+    audio.insert(audio.end(), a.begin(), a.end());
+    if (t == 100'000 || t == 200'000) {
+      auto v = this->video(cam, 1, vp8Frame(t == 100'000, 600, 9), t, now + t + 60'000);
+      video.insert(video.end(), v.begin(), v.end());
+    }
+  }
+  ASSERT_EQ(audio.size(), 15u);
+  ASSERT_EQ(video.size(), 2u);
+  EXPECT_NEAR(audio[5].ptsUs, 100'000, 1);
+  EXPECT_NEAR(video[0].ptsUs, 100'000, 100) << "the picture captured with audio frame 5";
+  EXPECT_NEAR(video[1].ptsUs, 200'000, 100);
+}
+
 // The publisher's history as the tap sees it: every packet that arrived, by sequence number.
 class History final : public PacketLookup {
  public:

@@ -94,3 +94,24 @@ export function toneLevel(samples, hz) {
   }
   return (2 * Math.hypot(re, im)) / n;
 }
+
+// The video packets of `url` over `seconds` as ffprobe reads them live: [{pts (s), atMs (when
+// read)}], for gaps in a stream's output.
+export function watchVideoPackets(url, seconds) {
+  const packets = [];
+  const p = new ManagedProcess(`ffprobe packet watcher ${url}`, 'ffprobe', ['-v', 'error', '-rw_timeout', '10000000',
+    '-select_streams', 'v', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', '-read_intervals', `%+${seconds}`, url], {
+    onStdoutLine: (line) => {
+      const pts = Number(line.trim());
+      if (Number.isFinite(pts)) packets.push({ pts, atMs: Date.now() });
+    },
+  });
+  return { packets, done: p.waitExit((seconds + 20) * 1000).then(async (code) => (code === undefined ? p.stop() : code)) };
+}
+
+// The longest step between consecutive values.
+export function longestStep(values) {
+  let most = 0;
+  for (let i = 1; i < values.length; ++i) most = Math.max(most, values[i] - values[i - 1]);
+  return most;
+}

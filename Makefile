@@ -36,7 +36,8 @@ test-asan: deps
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L 'unit|integration|fuzz'
 
-fuzz: deps
+fuzz:
+	@./scripts/install-deps.sh --fuzz
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) $(CMAKE_FLAGS) -DRTCGATE_FUZZ=ON -DRTCGATE_SANITIZE=ON
 	cmake --build $(BUILD_FUZZ) -j $(JOBS)
 	./scripts/run-fuzzers.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs every Debian package rtcgate needs to build, test and run.
+# Installs every Debian package rtcgate needs to build, test and run; with --fuzz also clang
+# and its sanitizer runtimes (make fuzz), which the build and the tests do not need.
 # Idempotent and quick when everything is present: it only calls apt-get for what is missing.
 set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config
   # libraries (DESIGN.md §7)
   libboost-dev libboost-system-dev   # Asio event loops, Beast HTTP
   libssl-dev                         # DTLS, certificates, SRTP ciphers (EVP)
@@ -26,6 +27,10 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0
 )
+
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)   # libFuzzer targets, ASan/UBSan (make fuzz)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <tuple>
@@ -13,6 +12,7 @@
 
 #include "api/admin_handler.h"
 #include "api/http_util.h"
+#include "api/room_messages.h"
 #include "cluster/stream_access.h"
 
 namespace rtcgate::api {
@@ -142,10 +142,7 @@ std::variant<edge::MixSpec, std::pair<http::status, std::string>> parseMix(const
   spec.name = json["name"];
   if (json.contains("room")) {
     const std::string room = json["room"].is_string() ? json["room"].get<std::string>() : std::string();
-    const bool valid = !room.empty() && room.size() <= 64 && std::all_of(room.begin(), room.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-    });
-    if (!valid) return bad("\"room\" must be a room name (1-64 of A-Z a-z 0-9 _ . -)");
+    if (!room::validRoomName(room)) return bad("\"room\" must be a room name (1-64 of A-Z a-z 0-9 _ . -)");
     if (json.contains("sources")) return bad("a mix takes \"room\" or \"sources\", not both");
     spec.room = room;
   }

@@ -479,9 +479,7 @@ void MixManager::listen(const std::string& room, unsigned worker, const std::str
     spec.room = room;
     spec.sources = roomSources_[room];
     spec.loudest = 3;
-    std::optional<MixRefusal> failed;
-    (void)launch(std::move(spec), false, [&failed](std::optional<MixRefusal> refused, MixInfo) { failed = refused; });
-    if (failed) return ready(Error{Error::Code::kInternal, "the room's audio mix cannot start"});
+    if (launch(std::move(spec), false, [](std::optional<MixRefusal>, MixInfo) {})) return ready(Error{Error::Code::kInternal, "the room's audio mix cannot start"});
   }
   Mix& mix = *mixes_.at(name);
   if (mix.listeners.count(listener)) unlisten(room, listener);

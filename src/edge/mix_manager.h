@@ -51,7 +51,6 @@ struct MixInfo {
   int64_t createdMs = 0;
   uint64_t framesOut = 0;
   uint64_t videoFramesOut = 0;
-  std::string activeSpeaker;
 };
 
 // Why a mix was not made: an HTTP status and a reason.

@@ -1,16 +1,14 @@
 #include "edge/mix_runner.h"
 
+#include "base/clock.h"
+
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <cstdlib>
 
 namespace rtcgate::edge {
 
-int64_t MixRunner::nowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+int64_t MixRunner::nowUs() { return SteadyClock().nowUs(); }
 
 MixRunner::MixRunner(net::EventLoop& loop, std::string name, std::unique_ptr<mcu::AudioMixEngine> audio,
                      std::unique_ptr<mcu::VideoCompositor> video, int64_t epochUs, MixRunnerCallbacks callbacks)
@@ -99,8 +97,6 @@ void MixRunner::audioTick() {
   mcu::MixOutput out;
   if (auto st = audio_->step(nowUs(), out); !st.ok())
     spdlog::warn("mix {}: audio encoding failed: {}", name_, st.error().message);
-  stats_.audioFramesOut += out.full.size();
-  stats_.activeSpeaker = audio_->activeSpeaker();
   if (!out.full.empty()) callbacks_.frames(shared(out.full));
   for (auto& [listener, frames] : out.minus)
     if (!frames.empty()) callbacks_.minusFrames(listener, shared(frames));
@@ -112,16 +108,13 @@ void MixRunner::videoTick() {
   const int64_t now = nowUs();
   // On a fixed frame grid; a thread too busy for a tick skips it instead of bunching up.
   if (now - nextVideoUs_ > frameIntervalUs_) {
-    const int64_t missed = (now - nextVideoUs_) / frameIntervalUs_;
-    stats_.videoFramesLate += static_cast<uint64_t>(missed);
-    nextVideoUs_ += missed * frameIntervalUs_;
+    nextVideoUs_ += (now - nextVideoUs_) / frameIntervalUs_ * frameIntervalUs_;
   }
   if (audio_) video_->setActiveSpeaker(audio_->activeSpeaker());
   std::vector<media::MediaFrame> frames;
   const int64_t shownUs = nextVideoUs_ - video_->options().delayUs;
   if (auto st = video_->compose(nextVideoUs_, shownUs - epochUs_, frames); !st.ok())
     spdlog::warn("mix {}: video encoding failed: {}", name_, st.error().message);
-  stats_.videoFramesOut += frames.size();
   if (!frames.empty()) callbacks_.frames(shared(frames));
   for (const auto& source : video_->takeKeyframeRequests(now)) callbacks_.keyframeWanted(source);
   nextVideoUs_ += frameIntervalUs_;

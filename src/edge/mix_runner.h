@@ -24,14 +24,6 @@ struct MixRunnerCallbacks {
   std::function<void(const std::string& source)> keyframeWanted;
 };
 
-// Counters the runner publishes to the control thread now and then.
-struct MixRunnerStats {
-  uint64_t audioFramesOut = 0;
-  uint64_t videoFramesOut = 0;
-  uint64_t videoFramesLate = 0;  // output ticks the thread was too busy for
-  std::string activeSpeaker;
-};
-
 class MixRunner {
  public:
   // Either engine may be null (an audio-only or a video-only mix). `epochUs`: the mix
@@ -47,7 +39,6 @@ class MixRunner {
   void setSources(const std::vector<std::string>& sources);
   void setLayout(mcu::LayoutKind kind, std::vector<mcu::Region> regions);
   void setMixMinus(const std::string& listener, bool wanted);
-  const MixRunnerStats& stats() const noexcept { return stats_; }
 
   // The mix clock: monotonic microseconds.
   static int64_t nowUs();
@@ -71,7 +62,6 @@ class MixRunner {
   std::map<std::string, std::optional<int64_t>> offsets_;
   // A source whose frames move this far from where its clock says is placed again.
   static constexpr int64_t kReanchorUs = 1'000'000;
-  MixRunnerStats stats_;
   bool stopped_ = false;
 };
 

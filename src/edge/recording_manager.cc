@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <variant>
@@ -18,11 +17,6 @@ namespace {
 
 constexpr size_t kMaxFinishedKept = 100;  // stopped and failed recordings still listed
 constexpr int64_t kUpdateEveryUs = 500'000;
-
-int64_t monotonicUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // "{stream}-{UTC date and time}-{id}", the stream's '/' (room streams) made '_'.
 std::string fileStem(const std::string& stream, const std::string& id) {
@@ -51,7 +45,7 @@ class RecordingManager::Target final : public sfu::FrameTarget {
   void onFrame(std::shared_ptr<const media::MediaFrame> frame) override {
     const auto before = recorder_->info().state;
     recorder_->push(*frame);
-    const int64_t now = monotonicUs();
+    const int64_t now = SteadyClock().nowUs();
     if (recorder_->info().state != before || now - lastUpdateUs_ >= kUpdateEveryUs) {
       lastUpdateUs_ = now;
       update();

@@ -61,7 +61,7 @@ void Recorder::push(const media::MediaFrame& frame) {
         std::erase_if(pending_, [&](const media::MediaFrame& f) { return f.ptsUs < frame.ptsUs; });
         firstPendingUs_ = pending_.empty() ? frame.ptsUs : std::min(frame.ptsUs, pending_.front().ptsUs);
       }
-      (video ? sawVideo_ : sawAudio_) = true;
+      if (video) sawVideo_ = true;
       if (firstPendingUs_ == INT64_MIN) firstPendingUs_ = frame.ptsUs;
       if (pending_.size() >= kMaxPendingFrames) pending_.erase(pending_.begin());
       pending_.push_back(frame);

@@ -58,7 +58,7 @@ class Recorder {
   RecorderInfo info_;
   RecordingFile file_;
   std::vector<media::MediaFrame> pending_;  // starting: from the first video keyframe on
-  bool sawVideo_ = false, sawAudio_ = false;
+  bool sawVideo_ = false;
   int64_t firstPendingUs_ = INT64_MIN;
   bool resuming_ = false;          // the first frames after a pause set a new offset
   int64_t offsetUs_ = 0;           // file time = source time + offset

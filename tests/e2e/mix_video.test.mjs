@@ -40,13 +40,22 @@ async function publishSolid(gw, source) {
 
 const distance = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 
-// The mix as nginx has it: the colours at the tile centres and the tone levels.
-async function measure(nginx, sources) {
+// The mix as nginx has it (`when`: for the figures): each tile's centre has its source's
+// colour and each source's tone is well above the floor. Returns the samples read.
+async function checkMix(nginx, sources, when) {
   const read = await readMix(nginx.rtmpUrl('grid'), 5, { video: true });
   assert.ok(read.rgb, `ffmpeg (${read.code}) gave no picture:\n${read.stderr}`);
   const colours = CENTRES.map(([x, y]) => colourAt(read, x, y));
-  const tones = Object.fromEntries(sources.map((s) => [s.hz, toneLevel(read.samples, s.hz)]));
-  return { colours, tones, floor: toneLevel(read.samples, 3500), samples: read.samples };
+  const tones = sources.map((s) => toneLevel(read.samples, s.hz));
+  const floor = toneLevel(read.samples, 3500);
+  figure(`tile centre colours ${when} (${sources.map((s) => s.colour).join(', ')} tiles)`, colours);
+  figure(`tone levels ${when} (${sources.map((s) => s.hz).join(', ')} Hz; floor at 3500 Hz)`,
+    [...tones, floor].map((v) => +v.toFixed(4)));
+  sources.forEach((s, i) => {
+    assert.ok(distance(colours[i], s.rgb) <= 70, `tile ${i} shows ${s.colour}: ${colours[i]}`);
+    assert.ok(tones[i] > 0.004 && tones[i] > 10 * floor, `the ${s.hz} Hz tone (${s.stream}) is in the mix`);
+  });
+  return read.samples;
 }
 
 e2eTest('a grid mix of 3 Chromium publishers: colours and tones at nginx-rtmp, WHEP playback, a source leaves and one joins', async ({ gw, browser }) => {
@@ -71,14 +80,7 @@ e2eTest('a grid mix of 3 Chromium publishers: colours and tones at nginx-rtmp, W
       return list[0]?.state === 'publishing' && list[0].frames_sent > 0 ? list[0] : { ok: false, list };
     }, { timeoutMs: 20000, intervalMs: 500 });
 
-    const first = await measure(nginx, SOURCES);
-    figure('tile centre colours at nginx (red, lime, blue tiles)', first.colours);
-    figure('tone levels at nginx (440, 1100, 2700 Hz; floor at 3500 Hz)',
-      [...Object.values(first.tones), first.floor].map((v) => +v.toFixed(4)));
-    SOURCES.forEach((s, i) =>
-      assert.ok(distance(first.colours[i], s.rgb) <= 70, `tile ${i} shows ${s.colour}: ${first.colours[i]}`));
-    for (const s of SOURCES)
-      assert.ok(first.tones[s.hz] > 0.004 && first.tones[s.hz] > 10 * first.floor, `the ${s.hz} Hz tone is in the mix`);
+    await checkMix(nginx, SOURCES, 'at nginx');
 
     // Chromium plays the mix over WHEP at its frame rate.
     const player = await openDemo(browser, gw, 'player');
@@ -119,14 +121,8 @@ e2eTest('a grid mix of 3 Chromium publishers: colours and tones at nginx-rtmp, W
     assert.ok(ptsGapMs < 100, `the mix skipped ${ptsGapMs} ms of output`);
     assert.ok(readGapMs < 250, `the mix's output stalled for ${readGapMs} ms`);
     assert.ok(gaps.maxGapMs < 250, `the player froze for ${gaps.maxGapMs} ms`);
-    const second = await measure(nginx, sources);
-    figure('tile centre colours after the change (red, lime, yellow tiles)', second.colours);
-    figure('tone levels after the change (440, 1100, 1700 Hz; floor at 3500 Hz)',
-      [...Object.values(second.tones), second.floor].map((v) => +v.toFixed(4)));
-    sources.forEach((s, i) =>
-      assert.ok(distance(second.colours[i], s.rgb) <= 70, `tile ${i} shows ${s.colour}: ${second.colours[i]}`));
-    assert.ok(second.tones[JOINER.hz] > 0.004 && second.tones[JOINER.hz] > 10 * second.floor, 'the joiner is heard');
-    const left = toneLevel(second.samples, SOURCES[2].hz);
+    const after = await checkMix(nginx, sources, 'after the change');  // the joiner is seen and heard
+    const left = toneLevel(after, SOURCES[2].hz);
     figure('level of the tone that left (2700 Hz)', +left.toFixed(4), '< 0.002');
     assert.ok(left < 0.002, 'blue is no longer heard');
     const mix = await api.getJson(gw, '/api/mixes/grid');

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <span>
 
 namespace rtcgate::mcu {
 
 namespace {
 
 constexpr int64_t kJumpUs = 200'000;  // a source block this far from where it should be: re-place it
+
+int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 }  // namespace
 
@@ -78,15 +81,31 @@ Status AudioMixEngine::push(const std::string& id, const media::MediaFrame& fram
   Source& s = it->second;
   blocks_.clear();
   RTCGATE_TRY(s.decoder->push(frame, blocks_));
+  const auto channels = static_cast<int64_t>(mixer_.stepSamples() / kMixStepFrames);
   for (auto& block : blocks_) {
     if (!s.placed || std::llabs(block.ptsUs - s.expectedPtsUs) > kJumpUs) {
+      deliver(id, s, true);
       s.offsetUs = nowUs - block.ptsUs;  // the first block after a start or a jump: captured now
       s.placed = true;
+      // Its first sample's place among the mix clock's samples, and so in its slot.
+      const int64_t sample = floorDiv((block.ptsUs + s.offsetUs) * kMixRate, 1'000'000);
+      s.carrySlot = floorDiv(sample, static_cast<int64_t>(kMixStepFrames));
+      s.carry.assign(static_cast<size_t>((sample - s.carrySlot * static_cast<int64_t>(kMixStepFrames)) * channels), 0);
     }
     s.expectedPtsUs = block.ptsUs + kMixStepUs;
-    (void)mixer_.push(id, block.samples, block.ptsUs + s.offsetUs);
+    s.carry.insert(s.carry.end(), block.samples.begin(), block.samples.end());
+    deliver(id, s, false);
   }
   return {};
+}
+
+void AudioMixEngine::deliver(const std::string& id, Source& s, bool flush) {
+  const size_t step = mixer_.stepSamples();
+  if (flush && !s.carry.empty()) s.carry.resize(std::max(s.carry.size(), step), 0);
+  size_t used = 0;
+  for (; s.carry.size() - used >= step; used += step)
+    (void)mixer_.push(id, std::span<const int16_t>(s.carry.data() + used, step), s.carrySlot++ * kMixStepUs);
+  s.carry.erase(s.carry.begin(), s.carry.begin() + static_cast<std::ptrdiff_t>(used));
 }
 
 Status AudioMixEngine::step(int64_t nowUs, MixOutput& out) {

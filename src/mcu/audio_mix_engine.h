@@ -6,8 +6,10 @@
 //
 // Sources are placed on the mix clock by arrival: a source's first block after it starts
 // (or jumps) is taken as captured when it arrived, and its later blocks follow by their
-// own timestamps, so a source's jitter does not move it. The playout delay is how long the
-// mix waits for a late block before mixing without it.
+// own timestamps, so a source's jitter does not move it. Placement is to the sample: a
+// source's blocks are cut again on the mix's 20 ms slots, so a sound leaves the mix when
+// its source said, not up to a slot earlier. The playout delay is how long the mix waits
+// for a late block before mixing without it.
 
 #include <cstdint>
 #include <map>
@@ -71,6 +73,8 @@ class AudioMixEngine {
     bool placed = false;
     int64_t offsetUs = 0;        // mix clock minus the source's clock
     int64_t expectedPtsUs = 0;   // the next block's pts when nothing jumps
+    int64_t carrySlot = 0;       // the slot `carry` begins
+    std::vector<int16_t> carry;  // that slot's samples so far (silence before the source began)
   };
   struct Encoder {
     std::unique_ptr<codec::AudioEncoder> codec;
@@ -81,6 +85,8 @@ class AudioMixEngine {
   Result<Encoder> makeEncoder() const;
   Status encode(Encoder& encoder, const std::vector<float>& samples, int64_t ptsUs, std::vector<media::MediaFrame>& out);
   void noteSpeaker(const MixedStep& step);
+  // Hands `s`'s whole slots to the mixer; `flush`: the partial one too, padded with silence.
+  void deliver(const std::string& id, Source& s, bool flush);
 
   AudioMixEngineOptions options_;
   AudioMixer mixer_;

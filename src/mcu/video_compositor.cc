@@ -128,14 +128,16 @@ std::vector<std::string> VideoCompositor::takeKeyframeRequests(int64_t nowUs) {
 
 void VideoCompositor::draw(int64_t nowUs) {
   AVFrame& canvas = *canvas_;
+  const int64_t halfFrameUs = 500'000 / options_.fps;
   fillRect(canvas, {0, 0, canvas.width, canvas.height}, kBlack);
   for (const Region& region : regions_) {
     const PixelRect tile = toPixels(region, canvas.width, canvas.height);
     auto it = sources_.find(region.source);
     Source* s = it != sources_.end() ? it->second.get() : nullptr;
     if (s) {
-      // The newest picture whose display time has come; older ones are dropped.
-      while (!s->queue.empty() && s->queue.front().arrivedUs + options_.delayUs <= nowUs) {
+      // The newest picture whose display time is nearest this frame or earlier (a picture
+      // is shown at most half a frame early or late); older ones are dropped.
+      while (!s->queue.empty() && s->queue.front().arrivedUs + options_.delayUs <= nowUs + halfFrameUs) {
         s->shown = std::move(s->queue.front().frame);
         s->queue.pop_front();
       }

@@ -6,8 +6,9 @@
 // then encodes the canvas once per output codec. No thread of its own: the owner (the mix
 // thread) pushes frames as they arrive and calls compose() at the mix frame rate.
 //
-// Pictures are shown `delayUs` after they arrived, the audio mix's playout delay, so a
-// source's picture and sound leave the mix as close together as they came in. A source
+// Pictures are shown `delayUs` after they arrived, the audio mix's playout delay, in the
+// output frame nearest that time (at most half a frame off), so a source's picture and
+// sound leave the mix as close together as they came in. A source
 // whose frames stop keeps its last picture. After a decode error or a gap a source waits
 // for its next keyframe, and asks for one (takeKeyframeRequests).
 

@@ -159,5 +159,41 @@ TEST(AudioMixEngineTest, AListenerWhoIsNoSourceHearsEveryone) {
   EXPECT_LT(level(minusB, 990), 0.02) << "b hears itself";
 }
 
+// A source is placed to the sample, not to the 20 ms slot it falls in: a sound that starts
+// 7 ms into a slot leaves the mix 7 ms into it, where the picture made with it is shown.
+TEST(AudioMixEngineTest, ASourceIsPlacedToTheSample) {
+  const int64_t epoch = 5'000'000;
+  auto engine = AudioMixEngine::create({.epochUs = epoch});
+  ASSERT_TRUE(engine.ok());
+  AudioMixEngine& e = **engine;
+  ASSERT_TRUE(e.addSource("a", media::MediaCodec::kOpus).ok());
+  const auto tone = opusTone(1000, 0.5);
+  const int64_t begins = epoch + 107'000;  // the tone's first sample on the mix clock
+  MixOutput out;
+  size_t next = 0;
+  for (int64_t now = epoch; now < epoch + 800'000; now += 1'000) {
+    // Each frame when its pts says, as the mix runner hands them over.
+    while (next < tone.size() && begins + tone[next].ptsUs <= now) {
+      ASSERT_TRUE(e.push("a", tone[next], begins + tone[next].ptsUs).ok());
+      ++next;
+    }
+    if (now % 20'000 == 0) {
+      ASSERT_TRUE(e.step(now, out).ok());
+    }
+  }
+  auto decoder = codec::AudioBlockDecoder::create(media::MediaCodec::kOpus, 1);
+  ASSERT_TRUE(decoder.ok());
+  std::vector<codec::PcmBlock> blocks;
+  for (const auto& f : out.full) ASSERT_TRUE((*decoder)->push(f, blocks).ok());
+  int64_t onsetUs = -1;
+  for (const auto& b : blocks) {
+    for (size_t i = 0; i < b.samples.size() && onsetUs < 0; ++i) {
+      if (std::abs(b.samples[i]) > 0.1 * 32768) onsetUs = b.ptsUs + static_cast<int64_t>(i) * 1'000'000 / 48'000;
+    }
+    if (onsetUs >= 0) break;
+  }
+  EXPECT_NEAR(static_cast<double>(onsetUs), 107'000.0, 1'500.0) << "the tone's onset in the mix (µs after its epoch)";
+}
+
 }  // namespace
 }  // namespace rtcgate::mcu

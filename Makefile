@@ -6,7 +6,11 @@ FUZZ_SECONDS ?= 60
 CONFIG      ?= config/rtcgate.toml
 JOBS        ?= $(shell nproc)
 
-CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# Line tables only (-g1): stack traces keep their files and lines, and the build takes about a
+# fifth less time than with full debug info (-g). `make CMAKE_DEBUG_INFO=-g` for a debugger.
+CMAKE_DEBUG_INFO ?= -g1
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 $(CMAKE_DEBUG_INFO) -DNDEBUG"
 
 .PHONY: all deps build run test test-asan fuzz bench soak soak-asan clean
 

@@ -104,6 +104,16 @@ std::string renderMetrics(const std::vector<cluster::WorkerMetrics>& workers, co
          workers, [](const auto& w) { return w.sfu.twccFeedbackReceived; });
   family(out, "rtcgate_layer_switches_total", "Simulcast layer switches.", "counter", workers,
          [](const auto& w) { return w.sfu.layerSwitches; });
+  family(out, "rtcgate_data_messages_received_total", "Data channel messages received from peers.", "counter",
+         workers, [](const auto& w) { return w.sfu.dataMessagesIn; });
+  family(out, "rtcgate_data_messages_sent_total", "Data channel messages sent to players.", "counter", workers,
+         [](const auto& w) { return w.sfu.dataMessagesOut; });
+  family(out, "rtcgate_data_messages_dropped_total",
+         "Data channel messages not sent (a player not connected yet, a full unreliable or a closed channel).",
+         "counter", workers, [](const auto& w) { return w.sfu.dataMessagesDropped; });
+  family(out, "rtcgate_data_channels_overflowed_total",
+         "Reliable data channels closed because their receiver fell too far behind.", "counter", workers,
+         [](const auto& w) { return w.sfu.dataChannelsOverflowed; });
   family(out, "rtcgate_renditions_running", "Transcodes running (one per stream and codec needed).", "gauge",
          workers, [](const auto& w) { return w.renditionsRunning; });
   family(out, "rtcgate_renditions_started_total", "Transcodes started.", "counter", workers,

@@ -113,6 +113,9 @@ sdp::AnswerOptions WhipHandler::answerOptions(unsigned worker, const std::string
   o.icePwd = pwd;
   o.fingerprint = certificate_.sdpFingerprint();
   o.candidates = localCandidates(workers_, worker, config_);
+  // WHIP publishers' data channel messages reach the WHEP players of the stream that
+  // negotiated data channels (docs/DATA.md).
+  o.dataChannels = true;
   return o;
 }
 

@@ -4,6 +4,7 @@
 
 #include "base/random.h"
 #include "sfu/stream.h"
+#include "transport/sctp/data_channels.h"
 #include "wire/rtcp/compound.h"
 #include "wire/rtcp/nack.h"
 #include "wire/rtcp/pli.h"
@@ -62,6 +63,7 @@ Peer::Peer(PeerHost& host, SessionSpec spec, SessionKind kind, SfuCounters& coun
 }
 
 Peer::~Peer() {
+  if (stream_) stream_->removeDataSink(this);
   if (transport_) host_.releaseTransport(*transport_);
 }
 
@@ -73,6 +75,10 @@ Status Peer::start() {
 void Peer::close(std::string_view reason) { transport_->close(reason); }
 
 void Peer::attach(Stream* stream) {
+  if (takesData()) {
+    if (stream_) stream_->removeDataSink(this);
+    if (stream) stream->addDataSink(this);
+  }
   stream_ = stream;
   for (auto& p : producers_) p->setSink(stream);
   for (auto& c : consumers_) c->attach(stream);
@@ -444,6 +450,55 @@ void Peer::onTick(int64_t nowUs) {
     nextReportUs_ = nowUs + 1'000'000;
     sendReports(nowUs);
   }
+}
+
+bool Peer::takesData() const noexcept {
+  return kind_ == SessionKind::kSubscriber && transport_ && spec_.negotiated.data.has_value();
+}
+
+void Peer::onTransportDataMessage(transport::MediaTransport&, const transport::sctp::DataChannelInfo& channel,
+                                  bool binary, std::vector<uint8_t>&& data) {
+  ++counters_.dataMessagesIn;
+  // A publisher's messages go to its stream's players; a player's own are not forwarded.
+  if (kind_ != SessionKind::kPublisher || !stream_) return;
+  DataMessage m{channel.label, channel.protocol, channel.reliability, binary,
+                std::make_shared<const std::vector<uint8_t>>(std::move(data))};
+  stream_->forwardData(m);
+}
+
+void Peer::onTransportDataChannelClosed(transport::MediaTransport&, const transport::sctp::DataChannelInfo& channel,
+                                        std::string_view reason) {
+  if (reason.find("too slow") == std::string_view::npos) return;
+  // A player that fell behind is not sent that label again on a channel of ours (it would
+  // overflow again); a channel it opens itself with the label takes the messages again.
+  ++counters_.dataChannelsOverflowed;
+  if (overflowedLabels_.size() < 16) overflowedLabels_.push_back(channel.label);
+}
+
+void Peer::onStreamData(const DataMessage& m) {
+  auto* dc = transport_ ? transport_->dataChannels() : nullptr;
+  if (!dc || !dc->ready()) {
+    ++counters_.dataMessagesDropped;  // the player's association is not up (yet)
+    return;
+  }
+  const int64_t now = host_.clock().nowUs();
+  const auto* channel = dc->findByLabel(m.label);
+  uint16_t id = 0;
+  if (channel) {
+    id = channel->id;
+  } else if (std::find(overflowedLabels_.begin(), overflowedLabels_.end(), m.label) != overflowedLabels_.end()) {
+    ++counters_.dataMessagesDropped;
+    return;
+  } else {
+    auto opened = dc->open(m.label, m.protocol, m.reliability, now);
+    if (!opened.ok()) {
+      ++counters_.dataMessagesDropped;
+      return;
+    }
+    id = *opened;
+  }
+  if (dc->send(id, m.binary, m.bytes, now).ok()) ++counters_.dataMessagesOut;
+  else ++counters_.dataMessagesDropped;
 }
 
 }  // namespace rtcgate::sfu

@@ -16,6 +16,7 @@
 #include "media/loss_based_bwe.h"
 #include "media/twcc_recorder.h"
 #include "sfu/consumer.h"
+#include "sfu/data_sink.h"
 #include "sfu/peer_host.h"
 #include "sfu/producer.h"
 #include "sfu/session_info.h"
@@ -31,7 +32,8 @@ class Stream;
 class Peer final : public transport::MediaTransportListener,
                    public StreamSource,
                    private ProducerFeedback,
-                   private ConsumerOutput {
+                   private ConsumerOutput,
+                   private DataSink {
  public:
   // Producers for the sections the peer sends on, consumers for those we send on.
   Peer(PeerHost& host, SessionSpec spec, SessionKind kind, SfuCounters& counters);
@@ -90,8 +92,16 @@ class Peer final : public transport::MediaTransportListener,
                                std::string_view reason) override;
   void onTransportRtp(transport::MediaTransport& t, PacketRef packet) override;
   void onTransportRtcp(transport::MediaTransport& t, PacketRef packet) override;
+  void onTransportDataMessage(transport::MediaTransport& t, const transport::sctp::DataChannelInfo& channel,
+                              bool binary, std::vector<uint8_t>&& data) override;
+  void onTransportDataChannelClosed(transport::MediaTransport& t, const transport::sctp::DataChannelInfo& channel,
+                                    std::string_view reason) override;
 
  private:
+  // DataSink (a player with data channels): the publisher's messages, on the channel of
+  // the same label (opened by us when the player has none).
+  void onStreamData(const DataMessage& message) override;
+  bool takesData() const noexcept;
   // Where an SSRC belongs, learned from SDP or from the first packet's mid/rid.
   struct SsrcRoute {
     uint32_t ssrc;
@@ -130,6 +140,8 @@ class Peer final : public transport::MediaTransportListener,
   std::vector<std::unique_ptr<Consumer>> consumers_;
   std::vector<SsrcRoute> routes_;
   Stream* stream_ = nullptr;
+  // Data channel labels whose channel we closed for overflowing (not opened again by us).
+  std::vector<std::string> overflowedLabels_;
   bool ended_ = false;
   bool connectedOnce_ = false;
   // Our ICE ufrags the worker's demux routes to this peer (after an ICE restart: two).

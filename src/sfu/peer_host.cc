@@ -18,6 +18,14 @@ webrtc::WebRtcTransportOptions transportOptions(const SessionSpec& spec) {
   o.remoteFingerprintAlgorithm = spec.negotiated.remoteFingerprint.hashFunc;
   o.remoteFingerprint = spec.negotiated.remoteFingerprint.value;
   o.maxSsrcs = spec.maxSsrcs;
+  if (const auto& data = spec.negotiated.data) {
+    transport::sctp::DataChannelsConfig dc;
+    dc.sctp.localPort = data->localSctpPort;
+    dc.sctp.remotePort = data->remoteSctpPort;
+    dc.sctp.maxMessageSize = data->localMaxMessageSize;
+    dc.remoteMaxMessageSize = data->remoteMaxMessageSize;
+    o.dataChannels = dc;
+  }
   return o;
 }
 

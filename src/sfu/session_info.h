@@ -101,6 +101,13 @@ struct SfuCounters {
   uint64_t layerSwitches = 0;
   uint64_t unknownSsrcDrops = 0;
   uint64_t twccFeedbackReceived = 0;  // transport-cc feedback from players
+  // Data channels: messages received from peers, sent to players, not sent (a player
+  // without a connected association, a full or closed channel), channels closed because
+  // their player fell too far behind.
+  uint64_t dataMessagesIn = 0;
+  uint64_t dataMessagesOut = 0;
+  uint64_t dataMessagesDropped = 0;
+  uint64_t dataChannelsOverflowed = 0;
   DropCounters drops;  // the SFU packet path: producers' packets not forwarded, consumers' not sent
 };
 

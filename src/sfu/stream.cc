@@ -33,6 +33,16 @@ void Stream::removeConsumer(RtpConsumer* c) {
   if (publisher_) publisher_->onConsumerCountChanged(consumers_.size());
 }
 
+void Stream::addDataSink(DataSink* sink) {
+  if (std::find(dataSinks_.begin(), dataSinks_.end(), sink) == dataSinks_.end()) dataSinks_.push_back(sink);
+}
+
+void Stream::removeDataSink(DataSink* sink) { std::erase(dataSinks_, sink); }
+
+void Stream::forwardData(const DataMessage& message) {
+  for (DataSink* sink : dataSinks_) sink->onStreamData(message);
+}
+
 size_t Stream::subscriberCount() const {
   std::vector<const std::string*> owners;
   for (const auto* c : consumers_) {

@@ -11,6 +11,7 @@
 
 #include "base/packet_buffer.h"
 #include "media/media_frame.h"
+#include "sfu/data_sink.h"
 #include "sfu/frame_sink.h"
 #include "sfu/frame_tap.h"
 #include "sfu/media_kind.h"
@@ -49,6 +50,13 @@ class Stream final : public RenditionsListener, public ProducerSink {
   void onProducerPacket(const ForwardedPacket& packet) override { forward(packet); }
   void onProducerLayersReranked() override { onLayersReranked(); }
 
+  // Data channel messages of the publisher, to every data sink (a sink may not add or
+  // remove sinks from inside onStreamData).
+  void addDataSink(DataSink* sink);
+  void removeDataSink(DataSink* sink);
+  void forwardData(const DataMessage& message);
+  size_t dataSinkCount() const noexcept { return dataSinks_.size(); }
+
   // Frame sinks (RTMP players and pushes, the RTP output of a frame source). A sink must
   // not add or remove sinks from inside onFrame.
   void addFrameSink(FrameSink* sink);
@@ -84,6 +92,7 @@ class Stream final : public RenditionsListener, public ProducerSink {
   StreamContext context_;
   StreamSource* publisher_ = nullptr;
   std::vector<RtpConsumer*> consumers_;
+  std::vector<DataSink*> dataSinks_;
   std::unique_ptr<Renditions> renditions_;  // made with the first frame sink
   std::unique_ptr<FrameTap> tap_;            // while frame sinks exist and the source sends RTP
   std::vector<media::MediaFrame> tapped_;    // reused by the tap

@@ -6,8 +6,10 @@
 // MediaTransportListener.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/drop_counters.h"
 #include "base/packet_buffer.h"
@@ -20,6 +22,10 @@
 namespace rtcgate::transport {
 
 class MediaTransport;
+namespace sctp {
+class DataChannels;
+struct DataChannelInfo;
+}  // namespace sctp
 
 // Everything a transport reports upward; calls happen on the worker thread, synchronously.
 class MediaTransportListener {
@@ -33,6 +39,20 @@ class MediaTransportListener {
   // RTP / RTCP in the clear, in place in the received buffer.
   virtual void onTransportRtp(MediaTransport& t, PacketRef packet) = 0;
   virtual void onTransportRtcp(MediaTransport& t, PacketRef packet) = 0;
+  // Data channels (when negotiated): the association is up, a channel opened (by the peer
+  // or by us), a message arrived, a channel closed (by either side, or for overflowing).
+  virtual void onTransportDataReady(MediaTransport& t) { (void)t; }
+  virtual void onTransportDataChannelOpen(MediaTransport& t, const sctp::DataChannelInfo& channel) {
+    (void)t, (void)channel;
+  }
+  virtual void onTransportDataMessage(MediaTransport& t, const sctp::DataChannelInfo& channel, bool binary,
+                                      std::vector<uint8_t>&& data) {
+    (void)t, (void)channel, (void)binary, (void)data;
+  }
+  virtual void onTransportDataChannelClosed(MediaTransport& t, const sctp::DataChannelInfo& channel,
+                                            std::string_view reason) {
+    (void)t, (void)channel, (void)reason;
+  }
 };
 
 // Counters for metrics and tests.
@@ -65,6 +85,8 @@ class MediaTransport : public webrtc::DatagramSink {
   virtual std::string_view answeringUfrag() const noexcept { return {}; }
   // An SSRC we sent ends for good (a room subscriber's track went away): forget its state.
   virtual void forgetSendSsrc(uint32_t ssrc) noexcept { (void)ssrc; }
+  // The data channels of this transport (null when none were negotiated).
+  virtual sctp::DataChannels* dataChannels() noexcept { return nullptr; }
 
   virtual TransportState state() const noexcept = 0;
   virtual const std::string& reason() const noexcept = 0;

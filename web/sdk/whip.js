@@ -40,7 +40,25 @@ export class Session {
     this.stream = new MediaStream(); // remote tracks (players only)
     this.layer = null;
     this.closed = false;
+    // Data channels by label (ours, and those the server opens), and the callback of their
+    // messages: ondata(label, data) with a string or an ArrayBuffer.
+    this.channels = new Map();
+    this.ondata = null;
     pc.addEventListener('track', (ev) => this.stream.addTrack(ev.track));
+    pc.addEventListener('datachannel', (ev) => this.addChannel(ev.channel));
+  }
+
+  addChannel(channel) {
+    channel.binaryType = 'arraybuffer';
+    this.channels.set(channel.label, channel);
+    channel.addEventListener('message', (ev) => this.ondata?.(channel.label, ev.data));
+  }
+
+  // Sends `data` (a string, ArrayBuffer or typed array) on the channel labelled `label`.
+  send(label, data) {
+    const channel = this.channels.get(label);
+    if (!channel || channel.readyState !== 'open') throw new Error(`data channel '${label}' is not open`);
+    channel.send(data);
   }
 
   // Asks the server to forward another simulcast layer ('h', 'm' or 'l'); WHEP sessions only.
@@ -140,8 +158,19 @@ export function waitForGathering(pc, timeoutMs = GATHER_TIMEOUT_MS) {
   });
 }
 
+// Creates the data channels asked for before the offer: labels, or { label, ordered,
+// maxRetransmits, maxPacketLifeTime }. A publisher's messages reach every player of its
+// stream that has data channels, on the channel of the same label (opened by the server
+// when the player has none: it arrives as a 'datachannel').
+function createChannels(pc, channels = []) {
+  return channels.map((c) => {
+    const { label, ...init } = typeof c === 'string' ? { label: c } : c;
+    return pc.createDataChannel(label, init);
+  });
+}
+
 // Sends the offer of `pc` to `url` and applies the answer; returns the Session.
-async function negotiate(pc, url, token, layer) {
+async function negotiate(pc, url, token, layer, channels = []) {
   await pc.setLocalDescription(await pc.createOffer());
   await waitForGathering(pc, GATHER_TIMEOUT_MS);
   const headers = authHeaders(token);
@@ -164,14 +193,16 @@ async function negotiate(pc, url, token, layer) {
   }
   const session = new Session(pc, new URL(where, target).href, res.headers.get('ETag'), headers);
   session.layer = layer ?? null;
+  for (const c of channels) session.addChannel(c);
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
   return session;
 }
 
 // Publishes `mediaStream` (its first video and audio track) to the WHIP endpoint `url`.
 // Options: simulcast (three layers l/m/h), token (Bearer), iceServers, askIceServers (add the
-// server's own from an OPTIONS request: its TURN server), iceTransportPolicy ('relay': TURN only).
-export async function publish(url, mediaStream, { simulcast = false, token, ...ice } = {}) {
+// server's own from an OPTIONS request: its TURN server), iceTransportPolicy ('relay': TURN only),
+// dataChannels (see createChannels).
+export async function publish(url, mediaStream, { simulcast = false, token, dataChannels, ...ice } = {}) {
   const pc = new RTCPeerConnection(await peerConfig(url, { token, ...ice }));
   const video = mediaStream.getVideoTracks()[0];
   const audio = mediaStream.getAudioTracks()[0];
@@ -181,15 +212,17 @@ export async function publish(url, mediaStream, { simulcast = false, token, ...i
     pc.addTransceiver(video, init);
   }
   if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [mediaStream] });
-  return negotiate(pc, url, token, null);
+  const channels = createChannels(pc, dataChannels);
+  return negotiate(pc, url, token, null, channels);
 }
 
 // Plays the stream at the WHEP endpoint `url`; the returned Session's `stream` gets the tracks.
 // Options: layer ('h', 'm' or 'l' for simulcast streams), token (Bearer), and the ICE options
-// of publish().
-export async function play(url, { layer, token, ...ice } = {}) {
+// of publish(), and dataChannels (see createChannels).
+export async function play(url, { layer, token, dataChannels, ...ice } = {}) {
   const pc = new RTCPeerConnection(await peerConfig(url, { token, ...ice }));
   pc.addTransceiver('video', { direction: 'recvonly' });
   pc.addTransceiver('audio', { direction: 'recvonly' });
-  return negotiate(pc, url, token, layer);
+  const channels = createChannels(pc, dataChannels);
+  return negotiate(pc, url, token, layer, channels);
 }

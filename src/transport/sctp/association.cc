@@ -319,9 +319,10 @@ void Association::onReconfigResponse(const ReconfigParam& p, int64_t nowUs) {
 
 void Association::resetStream(uint16_t stream, int64_t nowUs, bool discard) {
   if (state_ != State::kEstablished) return;
-  if (discard) sender_->discardQueued(stream);
+  if (discard) sender_->discardStream(stream, nowUs);
   if (std::find(resetQueue_.begin(), resetQueue_.end(), stream) == resetQueue_.end()) resetQueue_.push_back(stream);
   if (!resetInFlight_) sendReconfigRequest(nowUs);
+  flush(nowUs);
 }
 
 void Association::sendReconfigRequest(int64_t nowUs) {
@@ -346,6 +347,9 @@ void Association::sendReconfigRequest(int64_t nowUs) {
   // The request names the last TSN sent so far (RFC 6525 §4.1): queued messages of the
   // stream still go out first, they are ahead of it.
   resetInFlight_->lastTsn = sender_->lastAssignedTsn();
+  // A peer that answers "in progress" may wait for a FORWARD TSN that was lost: it goes
+  // again with each request.
+  sender_->repeatForwardTsn();
   wire::sctp::ReconfigChunk chunk;
   chunk.params[0] = *resetInFlight_;
   chunk.paramCount = 1;

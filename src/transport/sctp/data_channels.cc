@@ -51,6 +51,8 @@ Status DataChannels::send(uint16_t id, bool binary, MessageBytes bytes, int64_t 
   auto it = channels_.find(id);
   if (it == channels_.end() || it->second.closing) return Error::state("no such data channel");
   DataChannelInfo& c = it->second;
+  if (bytes && config_.remoteMaxMessageSize && bytes->size() > config_.remoteMaxMessageSize)
+    return Error::noSpace("message larger than the peer's max-message-size");
   const bool empty = !bytes || bytes->empty();
   if (empty) {
     static const MessageBytes kOneZero = bytesOf({0});

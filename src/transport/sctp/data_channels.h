@@ -45,6 +45,7 @@ struct DataChannelsConfig {
   bool evenIds = false;  // our channel ids: even for the DTLS client (RFC 8832 §6)
   size_t maxChannels = 64;
   size_t maxBufferedPerChannel = 1 << 20;  // bytes queued towards the peer on one channel
+  uint64_t remoteMaxMessageSize = 65536;     // the peer's a=max-message-size (0: no limit)
 };
 
 struct DataChannelsStats {

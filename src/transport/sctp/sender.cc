@@ -55,7 +55,8 @@ bool Sender::hasQueued(uint16_t stream) const noexcept {
   return std::any_of(queue_.begin(), queue_.end(), [&](const Message& m) { return m.stream == stream; });
 }
 
-void Sender::discardQueued(uint16_t stream) {
+void Sender::discardStream(uint16_t stream, int64_t nowUs) {
+  (void)nowUs;
   for (auto it = queue_.begin(); it != queue_.end();) {
     if (it->stream != stream || it->offset > 0) {
       ++it;
@@ -67,6 +68,17 @@ void Sender::discardQueued(uint16_t stream) {
     s -= std::min(s, n);
     it = queue_.erase(it);
   }
+  if (!partialReliability_) return;
+  std::vector<uint64_t> messages;
+  for (const Chunk& c : outstanding_)
+    if (c.stream == stream && !c.abandoned) messages.push_back(c.messageId);
+  for (const Message& m : queue_)
+    if (m.stream == stream) messages.push_back(m.id);
+  for (uint64_t id : messages) abandon(id);
+}
+
+void Sender::repeatForwardTsn() noexcept {
+  if (partialReliability_ && tsnLess(cumulativeAck_, advancedAckPoint_)) forwardTsnDue_ = true;
 }
 
 void Sender::resetStreams(const std::vector<uint16_t>& streams) {

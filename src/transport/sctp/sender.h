@@ -58,8 +58,11 @@ class Sender {
   uint32_t lastAssignedTsn() const noexcept { return nextTsn_ - 1; }
   // Whether messages of `stream` wait to be chunked (a stream reset waits for them).
   bool hasQueued(uint16_t stream) const noexcept;
-  // Drops the messages of `stream` not started yet (a channel closed for overflowing).
-  void discardQueued(uint16_t stream);
+  // Drops the messages of `stream` not started yet, and with partial reliability gives up
+  // those in flight too (skipped with FORWARD TSN): a channel closed for overflowing.
+  void discardStream(uint16_t stream, int64_t nowUs);
+  // Sends FORWARD TSN again when the peer has not caught up with it.
+  void repeatForwardTsn() noexcept;
   // Outgoing streams are reset: their next SSN is 0.
   void resetStreams(const std::vector<uint16_t>& streams);
   // Bytes queued and unacknowledged on `stream` (for back-pressure) and in all.

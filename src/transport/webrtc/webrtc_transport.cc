@@ -26,6 +26,11 @@ WebRtcTransport::WebRtcTransport(Clock& clock, PacketPool& pool, dtls::DtlsConte
     config.consentTimeoutUs = options_.consentTimeoutUs;
     client_ = std::make_unique<ice::IceClientAgent>(clock, static_cast<ice::IceListener&>(*this), std::move(config));
   }
+  if (options_.dataChannels) {
+    auto config = *options_.dataChannels;
+    config.evenIds = options_.dtlsRole == dtls::DtlsRole::kClient;  // RFC 8832 §6
+    data_ = std::make_unique<sctp::DataChannels>(config, static_cast<sctp::DataChannelsListener&>(*this));
+  }
 }
 
 WebRtcTransport::~WebRtcTransport() = default;
@@ -146,6 +151,8 @@ std::optional<int64_t> WebRtcTransport::nextTimeoutUs() const noexcept {
   if (const int64_t t = iceTimeoutUs(); t != ice::kNoTimeout) next = t;
   if (state_ == TransportState::kConnecting && (!next || connectDeadlineUs_ < *next)) next = connectDeadlineUs_;
   if (auto d = dtls_.nextTimeoutUs(); d && (!next || *d < *next)) next = d;
+  if (data_ && state_ == TransportState::kConnected)
+    if (auto d = data_->nextTimeoutUs(); d && (!next || *d < *next)) next = d;
   return next;
 }
 
@@ -168,6 +175,8 @@ void WebRtcTransport::onTimer() {
   }
   if (state_ == TransportState::kFailed) return;
   if (auto t = dtls_.nextTimeoutUs(); t && *t <= now) dtls_.onTimer();
+  if (data_ && state_ == TransportState::kConnected)
+    if (auto t = data_->nextTimeoutUs(); t && *t <= now) data_->onTimer(now);
 }
 
 bool WebRtcTransport::restartIce(const ice::IceCredentials& local, const ice::IceCredentials& remote) {
@@ -247,8 +256,18 @@ void WebRtcTransport::onDtlsFailed(std::string_view reason) { setState(Transport
 
 void WebRtcTransport::onDtlsClosed() { setState(TransportState::kClosed, "peer sent DTLS close_notify"); }
 
-void WebRtcTransport::onDtlsApplicationData(std::span<const uint8_t> /*data*/) {
-  // Data channels (SCTP over DTLS) are not negotiated yet; ignore.
+void WebRtcTransport::onDtlsApplicationData(std::span<const uint8_t> data) {
+  // SCTP (RFC 8261) when data channels were negotiated; else nothing is expected here.
+  if (data_) data_->onPacket(data, clock_.nowUs());
+}
+
+void WebRtcTransport::onDataChannelsSend(std::span<const uint8_t> packet) {
+  (void)dtls_.sendApplicationData(packet);  // a failure is a closed DTLS: the transport ends anyway
+}
+
+void WebRtcTransport::onDataChannelsEnded(std::string_view reason) {
+  // The media goes on: a peer may drop its data channels and keep its tracks.
+  (void)reason;
 }
 
 void WebRtcTransport::setState(TransportState state, std::string_view reason) {

@@ -21,6 +21,7 @@
 #include "transport/ice/ice_lite_agent.h"
 #include "transport/webrtc/peer_demux.h"
 #include "transport/media_transport.h"
+#include "transport/sctp/data_channels.h"
 #include "transport/webrtc/transport_state.h"
 
 namespace rtcgate::transport::webrtc {
@@ -44,9 +45,15 @@ struct WebRtcTransportOptions {
   int64_t connectTimeoutUs = 30'000'000;
   // SSRCs each SRTP direction keeps state for (ours sent, theirs received).
   size_t maxSsrcs = crypto::srtp::SrtpSession::kDefaultMaxSsrcs;
+  // SCTP data channels over the DTLS (when the SDP negotiated them); the channel id parity
+  // follows dtlsRole.
+  std::optional<sctp::DataChannelsConfig> dataChannels;
 };
 
-class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::dtls::DtlsListener {
+class WebRtcTransport final : public MediaTransport,
+                              ice::IceListener,
+                              crypto::dtls::DtlsListener,
+                              sctp::DataChannelsListener {
  public:
   WebRtcTransport(Clock& clock, PacketPool& pool, crypto::dtls::DtlsContext& dtls, WebRtcTransportOptions options,
                   WebRtcTransportListener& listener);
@@ -80,6 +87,7 @@ class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::d
   void forgetSendSsrc(uint32_t ssrc) noexcept override {
     if (srtpOut_) srtpOut_->forgetSendSsrc(ssrc);
   }
+  sctp::DataChannels* dataChannels() noexcept override { return data_.get(); }
 
   TransportState state() const noexcept override { return state_; }
   const std::string& reason() const noexcept override { return reason_; }
@@ -100,6 +108,17 @@ class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::d
   void onDtlsFailed(std::string_view reason) override;
   void onDtlsClosed() override;
   void onDtlsApplicationData(std::span<const uint8_t> data) override;
+  // sctp::DataChannelsListener
+  void onDataChannelsSend(std::span<const uint8_t> packet) override;
+  void onDataChannelsReady() override { listener_.onTransportDataReady(*this); }
+  void onDataChannelOpen(const sctp::DataChannelInfo& c) override { listener_.onTransportDataChannelOpen(*this, c); }
+  void onDataChannelMessage(const sctp::DataChannelInfo& c, bool binary, std::vector<uint8_t>&& data) override {
+    listener_.onTransportDataMessage(*this, c, binary, std::move(data));
+  }
+  void onDataChannelClosed(const sctp::DataChannelInfo& c, std::string_view reason) override {
+    listener_.onTransportDataChannelClosed(*this, c, reason);
+  }
+  void onDataChannelsEnded(std::string_view reason) override;
 
   void onSrtp(PacketRef packet) noexcept;
   void handleStun(std::span<const uint8_t> bytes, const SocketAddress& from) noexcept;
@@ -117,6 +136,7 @@ class WebRtcTransport final : public MediaTransport, ice::IceListener, crypto::d
   crypto::dtls::DtlsEngine dtls_;
   std::optional<crypto::srtp::SrtpSession> srtpIn_;
   std::optional<crypto::srtp::SrtpSession> srtpOut_;
+  std::unique_ptr<sctp::DataChannels> data_;
   SocketAddress selected_;
   int64_t connectDeadlineUs_ = 0;
   TransportState state_ = TransportState::kNew;

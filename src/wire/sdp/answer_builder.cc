@@ -20,12 +20,20 @@ SdpResult<std::optional<std::vector<std::string>>> bundleMids(const SessionDescr
   return std::optional<std::vector<std::string>>();
 }
 
-// Why we cannot carry `m` at all (empty when it is an audio/video RTP section we may try).
-std::string unusableReason(const MediaSection& m, const std::vector<std::string>& bundle) {
-  if (m.kind != "audio" && m.kind != "video") return "unsupported media kind " + m.kind;
+// A WebRTC data channel section (RFC 8841 §5.1): SCTP over DTLS over UDP or TCP.
+bool isDataSection(const MediaSection& m) {
+  return m.kind == "application" && (m.proto == "UDP/DTLS/SCTP" || m.proto == "TCP/DTLS/SCTP") &&
+         m.formats.size() == 1 && m.formats[0] == "webrtc-datachannel";
+}
+
+// Why we cannot carry `m` at all (empty when it is an audio/video RTP section, or a data
+// channel section when `data`, that we may try).
+std::string unusableReason(const MediaSection& m, const std::vector<std::string>& bundle, bool data) {
+  const bool application = data && isDataSection(m);
+  if (m.kind != "audio" && m.kind != "video" && !application) return "unsupported media kind " + m.kind;
   // RFC 9143 §7.3.3: a bundle-only section has port 0 yet is offered for use.
   if (m.port == 0 && !m.attributes.has("bundle-only")) return "rejected by the offerer (port 0)";
-  if (m.proto.find("RTP/SAVP") == std::string::npos) return "unsupported protocol " + m.proto;
+  if (!application && m.proto.find("RTP/SAVP") == std::string::npos) return "unsupported protocol " + m.proto;
   auto mid = m.mid();
   if (!mid || mid->empty()) return "no a=mid";
   if (std::find(bundle.begin(), bundle.end(), *mid) == bundle.end()) return "not in the BUNDLE group";
@@ -68,10 +76,10 @@ SdpResult<bool> checkUniqueMids(const SessionDescription& offer) {
 
 // The first section we could carry; its ICE and DTLS attributes speak for the bundle.
 SdpResult<const MediaSection*> firstUsableSection(const SessionDescription& offer,
-                                                  const std::vector<std::string>& mids) {
+                                                  const std::vector<std::string>& mids, bool data) {
   std::string reasons;
   for (const auto& m : offer.media) {
-    std::string why = unusableReason(m, mids);
+    std::string why = unusableReason(m, mids, data);
     if (why.empty()) return &m;
     reasons += (reasons.empty() ? "" : "; ") + std::string("m=") + m.kind + ": " + why;
   }
@@ -127,7 +135,7 @@ SdpResult<Answer> AnswerBuilder::build(const SessionDescription& offer) const {
 
   Answer answer;
   NegotiatedSession& session = answer.session;
-  auto first = firstUsableSection(offer, mids);
+  auto first = firstUsableSection(offer, mids, options_.dataChannels);
   if (!first) return first.error();
   auto transport = readTransport(offer, *first.value(), session);
   if (!transport) return transport.error();
@@ -140,12 +148,22 @@ SdpResult<Answer> AnswerBuilder::build(const SessionDescription& offer) const {
   std::vector<bool> used(options_.sendTracks.size(), false);
   std::string reasons;
   for (const auto& m : offer.media) {
-    if (!unusableReason(m, mids).empty()) {
+    // One data channel section per session (RFC 8841 §5.1); a second is rejected.
+    if (!unusableReason(m, mids, options_.dataChannels && !session.data).empty()) {
       answer.description.media.push_back(MediaNegotiator::rejected(m));
       continue;
     }
+    if (m.kind == "application") {
+      st.withCandidates = options_.candidatesInAllSections || (session.media.empty() && !session.data);
+      NegotiatedData data;
+      auto section = MediaNegotiator(offer, options_, st).negotiateData(m, data);
+      if (!section) return section.error();
+      session.data = std::move(data);
+      answer.description.media.push_back(std::move(section->section));
+      continue;
+    }
     if (!m.attributes.has("rtcp-mux")) return sdpError("offer lacks a=rtcp-mux (required)", m.line);
-    st.withCandidates = options_.candidatesInAllSections || session.media.empty();
+    st.withCandidates = options_.candidatesInAllSections || (session.media.empty() && !session.data);
     const LocalSendTrack* track = pickSendTrack(options_.sendTracks, used, offer, m);
     auto section = MediaNegotiator(offer, options_, st).negotiate(m, track);
     if (!section) return section.error();
@@ -156,10 +174,12 @@ SdpResult<Answer> AnswerBuilder::build(const SessionDescription& offer) const {
     }
     answer.description.media.push_back(std::move(section->section));
   }
-  if (session.media.empty()) return sdpError(reasons.empty() ? "no m-line we can accept" : reasons);
-  for (const auto& mid : mids)
+  if (session.media.empty() && !session.data) return sdpError(reasons.empty() ? "no m-line we can accept" : reasons);
+  for (const auto& mid : mids) {
     for (const auto& media : session.media)
       if (media.mid == mid) session.bundleMids.push_back(mid);
+    if (session.data && session.data->mid == mid) session.bundleMids.push_back(mid);
+  }
   writeSessionLevel(offer, session, answer.description);
   answer.sdp = answer.description.serialize();
   return answer;

@@ -59,6 +59,10 @@ struct AnswerOptions {
   // Kinds answered "inactive": the section is accepted (so an offer's bundle keeps its
   // transport) but nothing flows on it — a player's video when the stream has only audio.
   std::vector<std::string> inactiveKinds;
+  // Accept an offered data channel section (m=application ... webrtc-datachannel, RFC 8841).
+  bool dataChannels = false;
+  // The largest data channel message we take (a=max-message-size).
+  uint32_t maxMessageSize = 256 * 1024;
 };
 
 }  // namespace rtcgate::wire::sdp

@@ -35,6 +35,10 @@ class MediaNegotiator {
   // section with a mid. `sendTrack` is the stream we send in it, if any.
   SdpResult<SectionAnswer> negotiate(const MediaSection& offered, const LocalSendTrack* sendTrack) const;
 
+  // Answers an offered data channel section (m=application, UDP/DTLS/SCTP, already checked
+  // bundled with a mid): a=sctp-port and a=max-message-size both ways.
+  SdpResult<SectionAnswer> negotiateData(const MediaSection& offered, NegotiatedData& data) const;
+
   // A rejected answer section for `offered` (port 0, formats and mid echoed).
   static MediaSection rejected(const MediaSection& offered);
 

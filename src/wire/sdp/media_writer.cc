@@ -1,5 +1,6 @@
 // MediaNegotiator's writing half: turns a NegotiatedMedia into the answer's m= section,
 // in the attribute order Chromium itself produces (JSEP RFC 9429 §5.3.1).
+#include <charconv>
 #include <string>
 
 #include "wire/sdp/media_negotiator.h"
@@ -10,6 +11,15 @@ namespace rtcgate::wire::sdp {
 namespace {
 
 std::string connectionAddress(const std::string& ip) { return (ip.find(':') == std::string::npos ? "IN IP4 " : "IN IP6 ") + ip; }
+
+template <typename T>
+std::optional<T> number(std::string_view text) {
+  T v{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
 
 }  // namespace
 
@@ -74,6 +84,40 @@ MediaSection MediaNegotiator::write(const MediaSection& offered, const Negotiate
   writeCodecLines(out.attributes, media.codecs);
   writeStreams(out, media);
   return out;
+}
+
+// RFC 8841: a data channel section carries SCTP over the bundle's DTLS.
+SdpResult<SectionAnswer> MediaNegotiator::negotiateData(const MediaSection& offered, NegotiatedData& data) const {
+  data.mid = std::string(offered.mid().value_or(""));
+  if (const Attribute* a = offered.attributes.find("sctp-port")) {
+    auto port = number<uint16_t>(a->value);
+    if (!port || *port == 0) return sdpError("a=sctp-port must be a port number", a->line);
+    data.remoteSctpPort = *port;
+  }
+  if (const Attribute* a = offered.attributes.find("max-message-size")) {
+    auto size = number<uint64_t>(a->value);
+    if (!size) return sdpError("a=max-message-size must be a number", a->line);
+    data.remoteMaxMessageSize = *size;  // 0: no limit (RFC 8841 §6)
+  }
+  data.localMaxMessageSize = options_.maxMessageSize;
+
+  SectionAnswer answer;
+  MediaSection& out = answer.section;
+  out.kind = "application";
+  out.proto = offered.proto;
+  out.formats = {"webrtc-datachannel"};
+  out.port = 9;
+  std::string address = "0.0.0.0";
+  if (!options_.candidates.empty()) {
+    out.port = options_.candidates.front().port;
+    address = options_.candidates.front().ip;
+  }
+  out.fields.push_back(Field{'c', connectionAddress(address)});
+  writeTransport(out);
+  out.attributes.add("mid", data.mid);
+  out.attributes.add("sctp-port", std::to_string(data.localSctpPort));
+  out.attributes.add("max-message-size", std::to_string(data.localMaxMessageSize));
+  return answer;
 }
 
 }  // namespace rtcgate::wire::sdp

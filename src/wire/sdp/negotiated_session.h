@@ -74,6 +74,15 @@ struct NegotiatedMedia {
   }
 };
 
+// An accepted data channel section (RFC 8841): SCTP over the bundle's DTLS.
+struct NegotiatedData {
+  std::string mid;
+  uint16_t remoteSctpPort = 5000;
+  uint16_t localSctpPort = 5000;
+  uint64_t remoteMaxMessageSize = 65536;  // RFC 8841 §6.1: the default when absent
+  uint32_t localMaxMessageSize = 65536;   // what we accept
+};
+
 // The transport- and media-level outcome of negotiating one offer.
 struct NegotiatedSession {
   IceCredentials remoteIce;
@@ -82,6 +91,7 @@ struct NegotiatedSession {
   DtlsRole localDtlsRole = DtlsRole::kServer;
   std::vector<std::string> bundleMids;  // accepted mids in BUNDLE order; first is the tag
   std::vector<NegotiatedMedia> media;   // accepted sections only, in m= order
+  std::optional<NegotiatedData> data;   // the data channel section, when accepted
 };
 
 }  // namespace rtcgate::wire::sdp

@@ -8,7 +8,7 @@ function nft(...args) {
 }
 
 export class UdpLoss {
-  // Drops `percent` % of the UDP packets sent to `port` on this namespace's loopback. At the
+  // Drops `percent` % (100: all) of the UDP packets sent to `port` on this namespace's loopback. At the
   // `output` hook the sending process sees the drop (sendmsg fails; Chromium then sends the
   // packet again); at `input` it is lost the way a network loses it, unseen by the sender.
   constructor(table, port, percent, hook = 'output') {
@@ -20,8 +20,8 @@ export class UdpLoss {
     this.table = table;
     nft('add', 'table', 'inet', table);
     nft('add', 'chain', 'inet', table, 'loss', `{ type filter hook ${hook} priority 0; policy accept; }`);
-    nft('add', 'rule', 'inet', table, 'loss', 'udp', 'dport', String(port),
-      'numgen', 'random', 'mod', '100', '<', String(percent), 'counter', 'drop');
+    const share = percent >= 100 ? [] : ['numgen', 'random', 'mod', '100', '<', String(percent)];
+    nft('add', 'rule', 'inet', table, 'loss', 'udp', 'dport', String(port), ...share, 'counter', 'drop');
   }
 
   dropped() {

@@ -31,28 +31,28 @@ export async function openDemo(browser, gw, label) {
 
 // Publishes the fake camera (width x height) and microphone under `stream` as session `name`.
 // `ice` takes the ICE options of web/sdk/whip.js publish()/play(): { askIceServers, iceTransportPolicy }.
-export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token, ice = {} } = {}) {
+export async function startPublisher(page, stream, { name = 'pub', simulcast = false, width = 1280, height = 720, token, ice = {}, dataChannels } = {}) {
   return page.evaluate(
-    async ({ stream, name, simulcast, width, height, token, ice }) => {
+    async ({ stream, name, simulcast, width, height, token, ice, dataChannels }) => {
       const media = await navigator.mediaDevices.getUserMedia({
         video: { width: { exact: width }, height: { exact: height } },
         audio: true,
       });
-      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token, ...ice });
+      const s = await window.__e2e.client.publish(`/whip/${stream}`, media, { simulcast, token, dataChannels, ...ice });
       window.__e2e.sessions[name] = s;
       return { location: s.resourceUrl };
     },
-    { stream, name, simulcast, width, height, token, ice },
+    { stream, name, simulcast, width, height, token, ice, dataChannels },
   );
 }
 
 // Plays `stream` as session `name`, with the remote tracks attached to <video> and <audio>
 // elements that were started: Chromium only decodes (and reports totalAudioEnergy for) audio
 // that is played out.
-export async function startPlayer(page, stream, { name = 'play', layer, token, ice = {} } = {}) {
+export async function startPlayer(page, stream, { name = 'play', layer, token, ice = {}, dataChannels } = {}) {
   return page.evaluate(
-    async ({ stream, name, layer, token, ice }) => {
-      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token, ...ice });
+    async ({ stream, name, layer, token, ice, dataChannels }) => {
+      const s = await window.__e2e.client.play(`/whep/${stream}`, { layer, token, dataChannels, ...ice });
       window.__e2e.sessions[name] = s;
       const video = document.createElement('video');
       const audio = document.createElement('audio');
@@ -71,7 +71,7 @@ export async function startPlayer(page, stream, { name = 'play', layer, token, i
       await Promise.allSettled([video.play(), audio.play()]);
       return { location: s.resourceUrl };
     },
-    { stream, name, layer, token, ice },
+    { stream, name, layer, token, ice, dataChannels },
   );
 }
 

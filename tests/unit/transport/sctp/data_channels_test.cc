@@ -221,6 +221,15 @@ TEST(DataChannelsTest, ASlowPeerOverflowsOnlyItsReliableChannel) {
   EXPECT_NE(net.a.closed[0].find("too slow"), std::string::npos);
   EXPECT_GT(net.a.dc->stats().droppedOut, 0u);
   EXPECT_NE(net.a.dc->find(*unreliable), nullptr) << "the unreliable channel stays open";
+  // Once b hears again, what was in flight on the closed channel is skipped (FORWARD TSN)
+  // and the channel closes on its side within a few retransmission timeouts.
+  net.blockToB = false;
+  net.run(15'000'000);
+  EXPECT_EQ(net.b.closed, std::vector<std::string>{"rel:closed by the peer"});
+  EXPECT_EQ(net.a.dc->find(*reliable), nullptr);
+  ASSERT_TRUE(net.a.dc->send(*unreliable, true, text("after"), net.now).ok());
+  net.run(100'000);
+  EXPECT_EQ(net.b.messages.back(), "unrel:after");
 }
 
 TEST(DataChannelsTest, GarbageAndWrongTagsAreDropped) {

@@ -220,6 +220,35 @@ TEST(AnswerBuilder, RejectsApplicationSectionButKeepsOrder) {
   EXPECT_EQ(a.description.media[2].mid(), "2");
   EXPECT_NE(a.sdp.find("m=application 0 UDP/DTLS/SCTP webrtc-datachannel\r\n"), std::string::npos);
   EXPECT_EQ(a.session.bundleMids, (std::vector<std::string>{"0", "1"}));
+  EXPECT_FALSE(a.session.data.has_value());
+}
+
+TEST(AnswerBuilder, AcceptsADataChannelSectionWhenAsked) {
+  std::string offer = fixture("chromium-sendonly-offer.sdp");
+  offer.replace(offer.find("a=group:BUNDLE 0 1"), 18, "a=group:BUNDLE 0 1 2");
+  offer += "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\n"
+           "a=sctp-port:5000\r\na=max-message-size:262144\r\n";
+  AnswerOptions o = options();
+  o.dataChannels = true;
+  auto a = answer(offer, o);
+  expectReparses(a);
+  ASSERT_TRUE(a.session.data.has_value());
+  EXPECT_EQ(a.session.data->mid, "2");
+  EXPECT_EQ(a.session.data->remoteSctpPort, 5000);
+  EXPECT_EQ(a.session.data->remoteMaxMessageSize, 262144u);
+  EXPECT_EQ(a.session.bundleMids, (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(a.description.media[2].kind, "application");
+  EXPECT_NE(a.description.media[2].port, 0);
+  EXPECT_NE(a.sdp.find(" UDP/DTLS/SCTP webrtc-datachannel\r\n"), std::string::npos);
+  EXPECT_NE(a.sdp.find("a=sctp-port:5000\r\n"), std::string::npos);
+  EXPECT_NE(a.sdp.find("a=max-message-size:262144\r\n"), std::string::npos);
+  EXPECT_NE(a.sdp.find("a=group:BUNDLE 0 1 2\r\n"), std::string::npos);
+
+  // A bad port is an error with its line.
+  std::string bad = offer;
+  bad.replace(bad.find("a=sctp-port:5000"), 16, "a=sctp-port:xyz");
+  AnswerBuilder builder(o);
+  EXPECT_FALSE(builder.build(bad));
 }
 
 TEST(AnswerBuilder, RejectsVideoWithoutCommonCodecButAnswersAudio) {

@@ -45,6 +45,12 @@ class RtpRewriter {
   // The same over the last kSegments sources.
   std::optional<SourceSeq> outputToAnySource(uint16_t outSeq) const noexcept;
 
+  // The output timestamp of a timestamp of the current source (timed metadata), when a
+  // source is being forwarded.
+  std::optional<uint32_t> outputTimestamp(uint32_t sourceTs) const noexcept {
+    if (!started_ || switching_) return std::nullopt;
+    return sourceTs + tsOffset_;
+  }
   uint32_t ssrc() const noexcept { return ssrc_; }
   uint32_t clockRate() const noexcept { return clockRate_; }
   uint16_t lastOutputSeq() const noexcept { return lastOutSeq_; }

@@ -95,6 +95,13 @@ class Consumer final : public RtpConsumer {
   void onLayersReranked() override { chooseTargetLayer(); }
 
   uint32_t ssrc() const noexcept { return ssrc_; }
+  // A source timestamp of `layer` in this consumer's output clock, when that layer is the
+  // one being forwarded (timed metadata follows what the player sees).
+  std::optional<uint32_t> outputTimestamp(int layer, uint32_t sourceTs) const noexcept {
+    if (layer != currentLayer_) return std::nullopt;
+    return rewriter_.outputTimestamp(sourceTs);
+  }
+  int currentLayer() const noexcept { return currentLayer_; }
   uint32_t rtxSsrc() const noexcept { return rtxSsrc_; }
   uint8_t payloadType() const noexcept { return pt_; }
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include "base/base64.h"
 #include "base/random.h"
+
+#include <nlohmann/json.hpp>
 #include "sfu/stream.h"
 #include "transport/sctp/data_channels.h"
 #include "wire/rtcp/compound.h"
@@ -462,8 +465,25 @@ void Peer::onTransportDataMessage(transport::MediaTransport&, const transport::s
   // A publisher's messages go to its stream's players; a player's own are not forwarded.
   if (kind_ != SessionKind::kPublisher || !stream_) return;
   DataMessage m{channel.label, channel.protocol, channel.reliability, binary,
-                std::make_shared<const std::vector<uint8_t>>(std::move(data))};
+                std::make_shared<const std::vector<uint8_t>>(std::move(data)), std::nullopt};
+  if (channel.label == kMetadataLabel) m.stamp = mediaStamp();
   stream_->forwardData(m);
+}
+
+std::optional<MediaStamp> Peer::mediaStamp() const {
+  // The video being received now, or the audio of a stream without video.
+  for (MediaKind kind : {MediaKind::kVideo, MediaKind::kAudio}) {
+    const Producer* p = producer(kind);
+    if (!p) continue;
+    MediaStamp stamp{kind, {}};
+    bool any = false;
+    for (size_t l = 0; l < p->layers().size() && l < MediaStamp::kMaxLayers; ++l) {
+      stamp.layerTimestamps[l] = p->layers()[l].newestTimestamp;
+      any |= stamp.layerTimestamps[l].has_value();
+    }
+    if (any) return stamp;
+  }
+  return std::nullopt;
 }
 
 void Peer::onTransportDataChannelClosed(transport::MediaTransport&, const transport::sctp::DataChannelInfo& channel,
@@ -497,8 +517,41 @@ void Peer::onStreamData(const DataMessage& m) {
     }
     id = *opened;
   }
-  if (dc->send(id, m.binary, m.bytes, now).ok()) ++counters_.dataMessagesOut;
+  auto bytes = m.bytes;
+  bool binary = m.binary;
+  if (m.label == kMetadataLabel) {
+    // Timed metadata: {"rtpTimestamp": T, "data": ...} with T in this player's own clock.
+    auto timed = timedMetadata(m);
+    if (!timed) {
+      ++counters_.dataMessagesDropped;  // nothing of that kind forwarded to this player yet
+      return;
+    }
+    bytes = std::move(timed);
+    binary = false;
+  }
+  if (dc->send(id, binary, std::move(bytes), now).ok()) ++counters_.dataMessagesOut;
   else ++counters_.dataMessagesDropped;
+}
+
+transport::sctp::MessageBytes Peer::timedMetadata(const DataMessage& m) {
+  if (!m.stamp) return nullptr;
+  Consumer* c = consumer(m.stamp->kind);
+  const int layer = c ? c->currentLayer() : -1;
+  if (layer < 0 || static_cast<size_t>(layer) >= MediaStamp::kMaxLayers || !m.stamp->layerTimestamps[layer]) return nullptr;
+  const auto ts = c->outputTimestamp(layer, *m.stamp->layerTimestamps[layer]);
+  if (!ts) return nullptr;
+  nlohmann::json out{{"rtpTimestamp", *ts}};
+  const std::string_view text(reinterpret_cast<const char*>(m.bytes->data()), m.bytes->size());
+  if (m.binary) {
+    out["data"] = toBase64(*m.bytes);
+    out["encoding"] = "base64";
+  } else if (auto parsed = nlohmann::json::parse(text, nullptr, false); !parsed.is_discarded()) {
+    out["data"] = std::move(parsed);  // JSON stays JSON
+  } else {
+    out["data"] = text;
+  }
+  const std::string dumped = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return std::make_shared<const std::vector<uint8_t>>(dumped.begin(), dumped.end());
 }
 
 }  // namespace rtcgate::sfu

@@ -102,6 +102,10 @@ class Peer final : public transport::MediaTransportListener,
   // the same label (opened by us when the player has none).
   void onStreamData(const DataMessage& message) override;
   bool takesData() const noexcept;
+  // Where a publisher's media is now (timed metadata), and a stamped message made into
+  // this player's {"rtpTimestamp", "data"} JSON (null when its media is not forwarded yet).
+  std::optional<MediaStamp> mediaStamp() const;
+  transport::sctp::MessageBytes timedMetadata(const DataMessage& message);
   // Where an SSRC belongs, learned from SDP or from the first packet's mid/rid.
   struct SsrcRoute {
     uint32_t ssrc;

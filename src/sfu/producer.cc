@@ -137,6 +137,8 @@ void Producer::onRtp(PacketRef packet, const rtp::RtpPacketView& parsed, int lay
     return drops_.count(DropReason::kDuplicate);  // a late original after its retransmission
   }
   layer.history.insert(pkt.sequenceNumber(), packet, now);
+  if (!layer.newestTimestamp || static_cast<int32_t>(pkt.timestamp() - *layer.newestTimestamp) > 0)
+    layer.newestTimestamp = pkt.timestamp();
   if (audioLevelExt_ && !rtx) {
     if (const auto level = pkt.findExtension(audioLevelExt_); !level.empty()) audioLevel_.onLevel(level[0], now);
   }

@@ -64,6 +64,7 @@ struct ProducerLayer {
   uint32_t pixels = 0;      // width x height of the last keyframe, when the codec says
   uint8_t idleSamples = 0;  // consecutive bitrate samples with nothing received
   std::optional<SenderClock> senderClock;  // from its last sender report
+  std::optional<uint32_t> newestTimestamp;  // the newest RTP timestamp received (timed metadata)
 };
 
 class Producer {

@@ -44,6 +44,10 @@ export class Session {
     // messages: ondata(label, data) with a string or an ArrayBuffer.
     this.channels = new Map();
     this.ondata = null;
+    // Timed metadata: onmetadata(data, { rtpTimestamp, mediaTime }) when the frame it
+    // belongs to is shown (see showMetadataWith), not when it arrives.
+    this.onmetadata = null;
+    this.metadataQueue = [];
     pc.addEventListener('track', (ev) => this.stream.addTrack(ev.track));
     pc.addEventListener('datachannel', (ev) => this.addChannel(ev.channel));
   }
@@ -51,7 +55,49 @@ export class Session {
   addChannel(channel) {
     channel.binaryType = 'arraybuffer';
     this.channels.set(channel.label, channel);
-    channel.addEventListener('message', (ev) => this.ondata?.(channel.label, ev.data));
+    channel.addEventListener('message', (ev) => {
+      if (channel.label === 'metadata' && typeof ev.data === 'string') this.queueMetadata(ev.data);
+      this.ondata?.(channel.label, ev.data);
+    });
+  }
+
+  queueMetadata(text) {
+    let m;
+    try {
+      m = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (typeof m?.rtpTimestamp !== 'number') return;
+    // Held back for the frame of its timestamp (bounded: a page that shows no video does
+    // not hoard them).
+    this.metadataQueue.push(m);
+    if (this.metadataQueue.length > 1000) this.metadataQueue.shift();
+    if (!this.metadataVideo) this.flushMetadata(m.rtpTimestamp, {});
+  }
+
+  // Raises each held metadata message whose RTP timestamp the shown frame has reached
+  // (32-bit wrap-around compare).
+  flushMetadata(rtpTimestamp, frame) {
+    while (this.metadataQueue.length && ((rtpTimestamp - this.metadataQueue[0].rtpTimestamp) | 0) >= 0) {
+      const m = this.metadataQueue.shift();
+      this.onmetadata?.(m.data, { rtpTimestamp: m.rtpTimestamp, mediaTime: frame.mediaTime, frame });
+    }
+  }
+
+  // Times the 'metadata' channel's messages to `video` (showing this session's stream):
+  // each is raised when the frame with its RTP timestamp is presented
+  // (requestVideoFrameCallback's rtpTimestamp), so lyrics or captions change with the
+  // picture and the voice. Without a video element they are raised as they arrive.
+  showMetadataWith(video) {
+    this.metadataVideo = video;
+    if (!video.requestVideoFrameCallback) return;
+    const onFrame = (now, frame) => {
+      if (this.closed || this.metadataVideo !== video) return;
+      if (typeof frame.rtpTimestamp === 'number') this.flushMetadata(frame.rtpTimestamp, frame);
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
   }
 
   // Sends `data` (a string, ArrayBuffer or typed array) on the channel labelled `label`.

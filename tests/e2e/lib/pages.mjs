@@ -58,6 +58,7 @@ export async function startPlayer(page, stream, { name = 'play', layer, token, i
       const audio = document.createElement('audio');
       video.muted = true;
       video.playsInline = true;
+      window.__e2e.elements = { ...window.__e2e.elements, [name]: { video, audio } };
       for (const el of [video, audio]) {
         el.id = `${name}-${el.tagName.toLowerCase()}`;
         el.autoplay = true;
@@ -68,7 +69,9 @@ export async function startPlayer(page, stream, { name = 'play', layer, token, i
         video.play().catch(() => {});
         audio.play().catch(() => {});
       });
-      await Promise.allSettled([video.play(), audio.play()]);
+      // play() of an element whose stream has no track of its kind (a stream without
+      // audio) stays pending: do not wait for it.
+      await Promise.race([Promise.allSettled([video.play(), audio.play()]), new Promise((r) => setTimeout(r, 2000))]);
       return { location: s.resourceUrl };
     },
     { stream, name, layer, token, ice, dataChannels },

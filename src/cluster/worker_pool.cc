@@ -191,6 +191,13 @@ void WorkerPool::pushFrame(unsigned worker, const std::string& id, std::shared_p
   });
 }
 
+void WorkerPool::pushTimedData(unsigned worker, const std::string& id, int64_t ptsUs,
+                               std::shared_ptr<const std::vector<uint8_t>> bytes) {
+  workers_.at(worker)->postToRouter([id, ptsUs, bytes = std::move(bytes)](sfu::Router& router) {
+    router.pushTimedData(id, ptsUs, bytes);
+  });
+}
+
 void WorkerPool::removeFramePublisher(unsigned worker, std::string id, bool onPurpose, std::string reason) {
   workers_.at(worker)->postToRouter([id = std::move(id), onPurpose, reason = std::move(reason)](sfu::Router& router) {
     router.removeFramePublisher(id, onPurpose, reason);

@@ -55,6 +55,9 @@ class WorkerPool final : public MediaWorkers {
   // through `done` (and are rolled back after a timeout); the others are posted.
   void addFramePublisher(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind, bool replace,
                          Completion<Status> done);
+  // Timed metadata of frame publisher `id` at its stream time `ptsUs` (RTMP onTextData).
+  void pushTimedData(unsigned worker, const std::string& id, int64_t ptsUs,
+                     std::shared_ptr<const std::vector<uint8_t>> bytes);
   void pushFrame(unsigned worker, const std::string& id, std::shared_ptr<const media::MediaFrame> frame,
                  bool videoReorders);
   void removeFramePublisher(unsigned worker, std::string id, bool onPurpose, std::string reason);

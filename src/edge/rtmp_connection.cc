@@ -1,5 +1,7 @@
 #include "edge/rtmp_connection.h"
 
+#include <nlohmann/json.hpp>
+
 #include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -170,6 +172,55 @@ RtmpDecision RtmpConnection::onRtmpPlay(std::string_view app, std::string_view k
 void RtmpConnection::onRtmpMetadata(const wire::rtmp::Amf0Value&) {
   // The stream's own codec configuration (sequence headers) is what counts; metadata is
   // rebuilt for players from it.
+}
+
+namespace {
+
+nlohmann::json amf0ToJson(const wire::rtmp::Amf0Value& v) {
+  using Type = wire::rtmp::Amf0Value::Type;
+  switch (v.type()) {
+    case Type::kNumber:
+    case Type::kDate: return v.asNumber();
+    case Type::kBoolean: return v.asBool();
+    case Type::kString:
+    case Type::kLongString: return std::string(v.asString());
+    case Type::kObject:
+    case Type::kEcmaArray: {
+      nlohmann::json o = nlohmann::json::object();
+      for (const auto& [key, value] : v.properties()) o[key] = amf0ToJson(value);
+      return o;
+    }
+    case Type::kStrictArray: {
+      nlohmann::json a = nlohmann::json::array();
+      for (const auto& item : v.items()) a.push_back(amf0ToJson(item));
+      return a;
+    }
+    default: return nullptr;
+  }
+}
+
+// Timed data of one message at most this large is passed on (onTextData lines, cue points).
+constexpr size_t kMaxTimedDataBytes = 64 * 1024;
+
+}  // namespace
+
+void RtmpConnection::onRtmpTimedData(uint32_t timestampMs, const wire::rtmp::DataMessage& data) {
+  if (role_ != Role::kPublisher) return;
+  // {"type": "onTextData", "data": <its value>} (several values: an array of them), the
+  // stream's timed metadata at the message's timestamp (docs/DATA.md).
+  nlohmann::json out{{"type", data.name}};
+  if (data.values.size() == 1) out["data"] = amf0ToJson(data.values.front());
+  else {
+    out["data"] = nlohmann::json::array();
+    for (const auto& v : data.values) out["data"].push_back(amf0ToJson(v));
+  }
+  std::string text = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (text.size() > kMaxTimedDataBytes) {
+    ++timedDataDropped_;
+    return;
+  }
+  server_.workers().pushTimedData(worker_, id_, int64_t{timestampMs} * 1000,
+                                  std::make_shared<const std::vector<uint8_t>>(text.begin(), text.end()));
 }
 
 void RtmpConnection::onRtmpVideo(uint32_t timestampMs, std::span<const uint8_t> body) {

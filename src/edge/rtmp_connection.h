@@ -61,6 +61,7 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   transport::rtmp::RtmpDecision onRtmpPublish(std::string_view app, std::string_view streamKey) override;
   transport::rtmp::RtmpDecision onRtmpPlay(std::string_view app, std::string_view streamKey) override;
   void onRtmpMetadata(const wire::rtmp::Amf0Value& metadata) override;
+  void onRtmpTimedData(uint32_t timestampMs, const wire::rtmp::DataMessage& data) override;
   void onRtmpVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) override;
   void onRtmpAudio(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) override;
   void onRtmpClosed(std::string_view reason) override;
@@ -99,6 +100,7 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   RtmpConnectionLimits limits_;
   transport::rtmp::RtmpServerSession session_;
   std::array<uint8_t, 64 * 1024> readBuffer_{};
+  uint64_t timedDataDropped_ = 0;  // timed data messages too large to pass on
   bool closed_ = false;   // the session is over
   bool finished_ = false;  // the socket is closed and the server told
   std::string closeReason_;

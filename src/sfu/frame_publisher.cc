@@ -156,4 +156,20 @@ SessionInfo FramePublisher::info(unsigned worker) const {
   return i;
 }
 
+void FramePublisher::pushTimedData(int64_t ptsUs, const std::shared_ptr<const std::vector<uint8_t>>& bytes) {
+  if (!stream_ || ended_) return;
+  MediaStamp stamp;
+  if (haveVideo_) {
+    stamp.kind = MediaKind::kVideo;
+    stamp.layerTimestamps[0] = video_.time.toRtp(ptsUs);
+  } else if (haveAudio_) {
+    stamp.kind = MediaKind::kAudio;
+    stamp.layerTimestamps[0] = audio_.time.toRtp(ptsUs);
+  } else {
+    return;  // no media sent yet: nothing to place it on
+  }
+  DataMessage m{std::string(kMetadataLabel), "", {}, false, bytes, stamp};
+  stream_->forwardData(m);
+}
+
 }  // namespace rtcgate::sfu

@@ -44,6 +44,9 @@ class FramePublisher final : public StreamSource, public FrameSink {
   const std::string& streamName() const noexcept { return streamName_; }
   // One frame from the source (the owner's thread hands it to this worker).
   void pushFrame(const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders);
+  // Timed metadata at stream time `ptsUs`: stamped with the RTP timestamp our video (else
+  // audio) track gives that time, and handed to the stream's data sinks.
+  void pushTimedData(int64_t ptsUs, const std::shared_ptr<const std::vector<uint8_t>>& bytes);
   SessionInfo info(unsigned worker) const;
   // Frames that could not become RTP, by reason.
   const DropCounters& drops() const noexcept { return drops_; }

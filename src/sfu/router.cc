@@ -225,6 +225,14 @@ bool Router::pushFrame(const std::string& id, const std::shared_ptr<const media:
   return true;
 }
 
+bool Router::pushTimedData(const std::string& id, int64_t ptsUs,
+                           const std::shared_ptr<const std::vector<uint8_t>>& bytes) {
+  auto it = framePublishers_.find(id);
+  if (it == framePublishers_.end()) return false;
+  it->second->pushTimedData(ptsUs, bytes);
+  return true;
+}
+
 bool Router::removeFramePublisher(const std::string& id, bool onPurpose, std::string_view) {
   if (!framePublishers_.count(id)) return false;
   retireFramePublisher(id, onPurpose);

@@ -59,6 +59,8 @@ class Router final : public FramePublisherListener {
 
   // Frame sources (RTMP publishers): like addPublisher, for a source that delivers frames.
   Status addFramePublisher(std::string id, std::string stream, SessionKind kind, bool replace, int64_t createdMs);
+  // Timed metadata of frame publisher `id` at its stream time (false: no such publisher).
+  bool pushTimedData(const std::string& id, int64_t ptsUs, const std::shared_ptr<const std::vector<uint8_t>>& bytes);
   bool pushFrame(const std::string& id, const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders);
   // The source's connection ended: on purpose (unpublished) ends the stream; otherwise its
   // subscribers wait the grace period for a new publisher, as for a lost WebRTC publisher.

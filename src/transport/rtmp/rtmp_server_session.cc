@@ -255,6 +255,8 @@ void RtmpServerSession::onData(const wire::rtmp::Message& m) {
   if (!d.ok()) return fail(std::string("bad data message: ") + d.error().message);
   if (const Amf0Value* meta = d->metadata()) {
     listener_.onRtmpMetadata(*meta);
+  } else if (!d->name.empty() && d->name.front() != '|') {  // "|RtmpSampleAccess" is no data
+    listener_.onRtmpTimedData(m.header.timestamp, *d);
   } else {
     ++ignoredMessages_;
   }

@@ -49,6 +49,11 @@ class RtmpServerSessionListener {
   virtual RtmpDecision onRtmpPlay(std::string_view app, std::string_view streamKey) = 0;
   // A publisher's onMetaData object (from @setDataFrame or a bare onMetaData).
   virtual void onRtmpMetadata(const wire::rtmp::Amf0Value& metadata) = 0;
+  // A timed data message of the publisher (onTextData, onCuePoint, onCaptionInfo, or any
+  // other @setDataFrame payload than onMetaData) at its stream timestamp.
+  virtual void onRtmpTimedData(uint32_t timestampMs, const wire::rtmp::DataMessage& data) {
+    (void)timestampMs, (void)data;
+  }
   // A publisher's FLV video/audio tag body (message types 9/8) with its RTMP timestamp.
   virtual void onRtmpVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) = 0;
   virtual void onRtmpAudio(uint32_t timestampMs, std::span<const uint8_t> flvTagBody) = 0;

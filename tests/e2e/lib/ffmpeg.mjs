@@ -12,12 +12,13 @@ export const DECODE_ERROR_RE = /error|invalid|corrupt|concealing|missing|non-exi
 export function publisherArgs({
   size = '640x360', rate = 30, profile = null, tune = null, gop = null, videoBitrate = null,
   noise = false, audio = true, audioRate = 48000, channels = 1, re = true, seconds = null,
-  toneHz = 1000, extraArgs = [], lavfiVideo = null, lavfiAudio = null,
+  toneHz = 1000, extraArgs = [], lavfiVideo = null, lavfiAudio = null, extraInputs = [],
 } = {}) {
   const reArg = re ? ['-re'] : [];
   const video = lavfiVideo ?? `testsrc2=size=${size}:rate=${rate}${noise ? ',noise=alls=20:allf=t+u' : ''}`;
   const args = [...reArg, '-f', 'lavfi', '-i', video];
   if (audio) args.push(...reArg, '-f', 'lavfi', '-i', lavfiAudio ?? `sine=frequency=${toneHz}:sample_rate=${audioRate}`);
+  args.push(...extraInputs);  // more inputs (e.g. a subtitle file), mapped by extraArgs
   if (seconds !== null) args.push('-t', String(seconds));
   args.push('-c:v', 'libx264', '-pix_fmt', 'yuv420p');
   if (profile) args.push('-profile:v', profile);

@@ -46,11 +46,25 @@ Status VideoTranscoder::push(const media::MediaFrame& in, std::vector<media::Med
     return {};
   }
   waitForKeyframe_ = false;
+  if (!in.metadata.empty() && metadata_.size() < 64) metadata_.insert(metadata_.end(), in.metadata.begin(), in.metadata.end());
+  const size_t before = out.size();
   const Status sent = decoder_->send(in);
   // Drain even after a rejected frame: earlier ones may have become ready.
   while (AVFrame* picture = decoder_->receive()) {
     ++decoded_;
     RTCGATE_TRY(encodePicture(picture, out));
+  }
+  // Metadata keeps its place: on the first frame encoded after its own arrived (the
+  // encoders run without delay, so that is the frame made from it).
+  if (!metadata_.empty() && out.size() > before) {
+    // The first frame of each codec made (one per output).
+    std::vector<media::MediaCodec> given;
+    for (size_t i = before; i < out.size(); ++i) {
+      if (std::find(given.begin(), given.end(), out[i].codec) != given.end()) continue;
+      given.push_back(out[i].codec);
+      out[i].metadata.insert(out[i].metadata.end(), metadata_.begin(), metadata_.end());
+    }
+    metadata_.clear();
   }
   return sent;
 }

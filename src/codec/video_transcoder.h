@@ -66,6 +66,8 @@ class VideoTranscoder final : public Transcoder {
   int outWidth_ = 0;                  // output size; 0 until the first picture
   int outHeight_ = 0;
   int64_t outSizeSinceUs_ = INT64_MIN;  // input time the output size was chosen
+  // Timed metadata of input frames, given to the next frame encoded (bounded).
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> metadata_;
   int64_t lastPtsUs_ = INT64_MIN;     // of the last picture encoded
   double frameIntervalUs_ = 0;        // smoothed input frame interval; 0 until known
   int64_t gridBaseUs_ = INT64_MIN;    // output time of grid slot 0

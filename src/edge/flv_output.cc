@@ -1,6 +1,7 @@
 #include "edge/flv_output.h"
 
 #include "media/flv_metadata.h"
+#include "wire/rtmp/amf0.h"
 
 namespace rtcgate::edge {
 
@@ -10,6 +11,44 @@ namespace {
 bool isSequenceHeader(const media::FlvTag& tag) noexcept { return tag.body.size() >= 2 && tag.body[1] == 0; }
 
 }  // namespace
+
+// A metadata message as an FLV data message: an RTMP source's {"type": "onX", "data": v}
+// goes back out as onX with v in AMF0; anything else (a WebRTC publisher's text) as
+// onTextData {type: "Text", text} (the form ffmpeg writes for subtitles).
+std::vector<uint8_t> FlvOutput::flvDataBody(const std::vector<uint8_t>& message) {
+  std::vector<uint8_t> body;
+  const std::string_view text(reinterpret_cast<const char*>(message.data()), message.size());
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_object() && json.contains("data") && json.value("type", "").starts_with("on")) {
+    wire::rtmp::encodeAmf0(wire::rtmp::Amf0Value::string(json["type"].get<std::string>()), body);
+    wire::rtmp::encodeAmf0(jsonToAmf0(json["data"], 0), body);
+    return body;
+  }
+  wire::rtmp::encodeAmf0(wire::rtmp::Amf0Value::string("onTextData"), body);
+  wire::rtmp::encodeAmf0(wire::rtmp::Amf0Value::ecmaArray({{"type", wire::rtmp::Amf0Value::string("Text")},
+                                                           {"text", wire::rtmp::Amf0Value::string(text)}}),
+                         body);
+  return body;
+}
+
+wire::rtmp::Amf0Value FlvOutput::jsonToAmf0(const nlohmann::json& j, int depth) {
+  using wire::rtmp::Amf0Value;
+  if (depth > 8) return Amf0Value::null();
+  if (j.is_boolean()) return Amf0Value::boolean(j.get<bool>());
+  if (j.is_number()) return Amf0Value::number(j.get<double>());
+  if (j.is_string()) return Amf0Value::string(j.get<std::string>());
+  if (j.is_array()) {
+    std::vector<Amf0Value> items;
+    for (const auto& v : j) items.push_back(jsonToAmf0(v, depth + 1));
+    return Amf0Value::strictArray(std::move(items));
+  }
+  if (j.is_object()) {
+    std::vector<Amf0Value::Property> props;
+    for (const auto& [k, v] : j.items()) props.emplace_back(k, jsonToAmf0(v, depth + 1));
+    return Amf0Value::ecmaArray(std::move(props));
+  }
+  return Amf0Value::null();
+}
 
 void FlvOutput::restart() {
   muxer_.restart();
@@ -26,6 +65,14 @@ bool FlvOutput::push(const media::MediaFrame& frame, FlvTagOutput& out) {
   if (!muxer_.push(frame, tags_).ok()) {
     ++framesDropped_;  // a codec RTMP cannot carry: the owner picked the wrong rendition
     return false;
+  }
+  // Timed metadata goes right before its frame, at the frame's time (once players have
+  // had onMetaData; a frame dropped for congestion keeps its metadata going).
+  if (!frame.metadata.empty() && !tags_.empty() && metadataSent_) {
+    for (const auto& m : frame.metadata) {
+      const auto body = flvDataBody(*m);
+      if (!body.empty() && out.sendFlvData(tags_.back().timestampMs, body).ok()) ++dataSent_;
+    }
   }
   if (!metadataSent_) {
     for (auto& t : tags_) {

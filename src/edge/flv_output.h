@@ -10,6 +10,8 @@
 #include <span>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/clock.h"
 #include "base/result.h"
 #include "media/flv_muxer.h"
@@ -24,6 +26,8 @@ class FlvTagOutput {
   virtual ~FlvTagOutput() = default;
   virtual Status sendFlvMetadata(const wire::rtmp::Amf0Value& metadata) = 0;
   virtual Status sendFlvTag(const media::FlvTag& tag) = 0;
+  // A timed data message (an AMF0 body: onTextData, onCuePoint) at `timestampMs`.
+  virtual Status sendFlvData(uint32_t timestampMs, std::span<const uint8_t> body) = 0;
   // Bytes written to the connection and not yet on the wire, and the age of the oldest.
   virtual size_t queuedBytes() const = 0;
   virtual int64_t queuedAgeMs() const = 0;
@@ -51,6 +55,9 @@ class FlvOutput {
   uint64_t framesDropped() const noexcept { return framesDropped_ + muxer_.framesDropped(); }
 
  private:
+  static std::vector<uint8_t> flvDataBody(const std::vector<uint8_t>& message);
+  static wire::rtmp::Amf0Value jsonToAmf0(const nlohmann::json& j, int depth);
+  uint64_t dataSent_ = 0;  // timed data messages sent
   bool maybeSendMetadata(FlvTagOutput& out);
   void sendTag(const media::FlvTag& tag, FlvTagOutput& out);
   bool dropForCongestion(const media::FlvTag& tag, const FlvTagOutput& out);

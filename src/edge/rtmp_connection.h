@@ -87,6 +87,9 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   // FlvTagOutput (player): the session's sends and the socket's backlog.
   Status sendFlvMetadata(const wire::rtmp::Amf0Value& metadata) override { return session_.sendMetadata(metadata); }
   Status sendFlvTag(const media::FlvTag& tag) override;
+  Status sendFlvData(uint32_t timestampMs, std::span<const uint8_t> body) override {
+    return session_.sendData(timestampMs, body);
+  }
   size_t queuedBytes() const override { return writer_.queuedBytes(); }
   int64_t queuedAgeMs() const override { return writer_.queuedAgeMs(); }
 

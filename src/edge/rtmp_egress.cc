@@ -338,6 +338,10 @@ void RtmpEgress::onFrame(std::shared_ptr<const media::MediaFrame> frame) {
 
 Status RtmpEgress::sendFlvMetadata(const wire::rtmp::Amf0Value& metadata) { return session_->sendMetadata(metadata); }
 
+Status RtmpEgress::sendFlvData(uint32_t timestampMs, std::span<const uint8_t> body) {
+  return session_ ? session_->sendData(timestampMs, body) : Error::state("not connected");
+}
+
 Status RtmpEgress::sendFlvTag(const media::FlvTag& tag) {
   return tag.video ? session_->sendVideo(tag.timestampMs, tag.body) : session_->sendAudio(tag.timestampMs, tag.body);
 }

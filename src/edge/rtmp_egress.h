@@ -104,6 +104,7 @@ class RtmpEgress final : private transport::rtmp::RtmpClientSessionListener, pri
   // FlvTagOutput
   Status sendFlvMetadata(const wire::rtmp::Amf0Value& metadata) override;
   Status sendFlvTag(const media::FlvTag& tag) override;
+  Status sendFlvData(uint32_t timestampMs, std::span<const uint8_t> body) override;
   size_t queuedBytes() const override;
   int64_t queuedAgeMs() const override;
 

@@ -2,6 +2,7 @@
 // MediaFrame: one encoded access unit, the currency of bridges (RTP ⇄ frame, FLV ⇄ frame).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,10 @@ struct MediaFrame {
   // Out-of-band codec configuration, set on keyframes when known: H.264 SPS and PPS as
   // Annex B; AAC AudioSpecificConfig (ISO 14496-3 §1.6.2.1). Empty otherwise.
   std::vector<uint8_t> config;
+  // Timed metadata that belongs at this frame's time (each a message as its source sent
+  // it: a WebRTC publisher's 'metadata' text, or an RTMP source's {"type", "data"} JSON).
+  // Shared, never copied; kept through transcoding to the frame made from this one.
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> metadata;
 };
 
 // True for the video codecs.

@@ -41,6 +41,19 @@ void Stream::removeDataSink(DataSink* sink) { std::erase(dataSinks_, sink); }
 
 void Stream::forwardData(const DataMessage& message) {
   for (DataSink* sink : dataSinks_) sink->onStreamData(message);
+  // Timed metadata rides on the next frame to the frame sinks (RTMP players and pushes,
+  // recordings), through their renditions.
+  if (message.label == kMetadataLabel && frameSinkCount() > 0 && pendingMetadata_.size() < kMaxPendingMetadata)
+    pendingMetadata_.push_back(message.bytes);
+}
+
+void Stream::attachMetadata(media::MediaFrame& frame) {
+  if (pendingMetadata_.empty()) return;
+  // On video when the source has video (the frame being received as it arrived), else on audio.
+  const bool hasVideo = publisher_ && publisher_->layerCount(MediaKind::kVideo) > 0;
+  if (hasVideo != media::isVideo(frame.codec)) return;
+  frame.metadata.insert(frame.metadata.end(), pendingMetadata_.begin(), pendingMetadata_.end());
+  pendingMetadata_.clear();
 }
 
 size_t Stream::subscriberCount() const {
@@ -59,7 +72,10 @@ void Stream::forward(const ForwardedPacket& packet) {
   if (!tap_) tap_ = std::make_unique<FrameTap>();
   tapped_.clear();
   tap_->onPacket(packet, publisher_->layerForQuality(MediaKind::kVideo, Quality::kHigh), publisher_, tapped_);
-  for (auto& f : tapped_) renditions_->onSourceFrame(std::make_shared<const media::MediaFrame>(std::move(f)));
+  for (auto& f : tapped_) {
+    attachMetadata(f);
+    renditions_->onSourceFrame(std::make_shared<const media::MediaFrame>(std::move(f)));
+  }
   // Until the tap has a keyframe nothing reaches the sinks (PLIs are rate-limited upstream).
   if (packet.kind == MediaKind::kVideo && tap_->videoNeedsKeyframe()) onSourceKeyframeNeeded();
 }
@@ -88,6 +104,11 @@ void Stream::onSourceFrame(const std::shared_ptr<const media::MediaFrame>& frame
   if (!renditions_)
     renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.keyframeIntervalMs);
   renditions_->setSourceVideoReorders(videoReorders);
+  if (!pendingMetadata_.empty()) {
+    auto copy = std::make_shared<media::MediaFrame>(*frame);
+    attachMetadata(*copy);
+    if (!copy->metadata.empty()) return renditions_->onSourceFrame(copy);
+  }
   renditions_->onSourceFrame(frame);
 }
 

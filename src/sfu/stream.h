@@ -93,6 +93,11 @@ class Stream final : public RenditionsListener, public ProducerSink {
   StreamSource* publisher_ = nullptr;
   std::vector<RtpConsumer*> consumers_;
   std::vector<DataSink*> dataSinks_;
+  // Timed metadata waiting for the next frame to ride on to the frame sinks (bounded).
+  static constexpr size_t kMaxPendingMetadata = 32;
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> pendingMetadata_;
+  // Gives `frame` the pending metadata when it is the frame it belongs with.
+  void attachMetadata(media::MediaFrame& frame);
   std::unique_ptr<Renditions> renditions_;  // made with the first frame sink
   std::unique_ptr<FrameTap> tap_;            // while frame sinks exist and the source sends RTP
   std::vector<media::MediaFrame> tapped_;    // reused by the tap

@@ -258,6 +258,11 @@ void RtmpClientSession::sendNamed(std::string_view name, double transactionId, s
   (void)link_.send({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), streamId}, amf);
 }
 
+Status RtmpClientSession::sendData(uint32_t timestampMs, std::span<const uint8_t> body) {
+  if (state_ != RtmpClientState::kPublishing) return Error::state("session is not publishing");
+  return link_.send({kDataCsid, timestampMs, static_cast<uint8_t>(MessageType::kDataAmf0), streamId_}, body);
+}
+
 Status RtmpClientSession::sendMetadata(const Amf0Value& metadata) {
   if (state_ != RtmpClientState::kPublishing) return Error::state("session is not publishing");
   // A publisher wraps onMetaData in @setDataFrame so the server keeps it for late players.

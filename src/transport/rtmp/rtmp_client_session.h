@@ -77,6 +77,8 @@ class RtmpClientSession final : private RtmpLinkSink {
 
   // While publishing: @setDataFrame onMetaData, and FLV tag bodies as messages 9/8.
   Status sendMetadata(const wire::rtmp::Amf0Value& metadata);
+  // A timed data message (onTextData, onCuePoint: its AMF0 body) at `timestampMs`.
+  Status sendData(uint32_t timestampMs, std::span<const uint8_t> body);
   Status sendVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody);
   Status sendAudio(uint32_t timestampMs, std::span<const uint8_t> flvTagBody);
 

@@ -290,6 +290,11 @@ Status RtmpServerSession::sendMetadata(const Amf0Value& metadata) {
   return link_.send({kDataCsid, 0, static_cast<uint8_t>(MessageType::kDataAmf0), kStreamId}, body);
 }
 
+Status RtmpServerSession::sendData(uint32_t timestampMs, std::span<const uint8_t> body) {
+  if (state_ != RtmpSessionState::kPlaying) return Error::state("session is not playing");
+  return link_.send({kDataCsid, timestampMs, static_cast<uint8_t>(MessageType::kDataAmf0), kStreamId}, body);
+}
+
 void RtmpServerSession::sendCommand(std::span<const uint8_t> amf, uint32_t streamId) {
   (void)link_.send({kCommandCsid, 0, static_cast<uint8_t>(MessageType::kCommandAmf0), streamId}, amf);
 }

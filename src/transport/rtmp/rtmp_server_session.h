@@ -94,6 +94,8 @@ class RtmpServerSession final : private RtmpLinkSink {
   Status sendVideo(uint32_t timestampMs, std::span<const uint8_t> flvTagBody);
   Status sendAudio(uint32_t timestampMs, std::span<const uint8_t> flvTagBody);
   Status sendMetadata(const wire::rtmp::Amf0Value& metadata);
+  // A timed data message (onTextData, onCuePoint: its AMF0 body) at `timestampMs`.
+  Status sendData(uint32_t timestampMs, std::span<const uint8_t> body);
 
   RtmpSessionState state() const noexcept { return state_; }
   const std::string& app() const noexcept { return app_; }

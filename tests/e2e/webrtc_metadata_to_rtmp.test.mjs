@@ -1,0 +1,59 @@
+// Timed metadata out over RTMP: a Chromium WHIP publisher sends a line on its 'metadata'
+// channel every second; an RTMP reader of the gateway (ffprobe) finds them as onTextData
+// (a subtitle track to ffmpeg), one second apart at the FLV time of the frames they were
+// sent with — through the VP8 → H.264 transcode.
+import assert from 'node:assert/strict';
+import { e2eTest, figure } from './lib/harness.mjs';
+import { ManagedProcess } from './lib/process.mjs';
+import * as api from './lib/api.mjs';
+import { openDemo, startPublisher, waitConnected, waitUntil } from './lib/pages.mjs';
+
+async function subtitlePackets(url, seconds) {
+  const out = [];
+  const p = new ManagedProcess('ffprobe metadata reader', 'ffprobe', ['-v', 'error', '-rw_timeout', '10000000',
+    '-read_intervals', `%+${seconds}`, '-show_entries', 'stream=index,codec_type:packet=stream_index,pts_time,size',
+    '-of', 'json', url], { onStdoutLine: (line) => out.push(line) });
+  const code = await p.waitExit((seconds + 20) * 1000);
+  if (code === undefined) await p.stop();
+  let json = {};
+  try {
+    json = JSON.parse(out.join('\n') || '{}');
+  } catch {}
+  const sub = (json.streams ?? []).find((s) => s.codec_type === 'subtitle');
+  const packets = sub ? (json.packets ?? []).filter((k) => k.stream_index === sub.index) : [];
+  return { found: Boolean(sub), times: packets.map((k) => Number(k.pts_time)), sizes: packets.map((k) => Number(k.size)), stderr: p.stderrTail(10) };
+}
+
+e2eTest('timed metadata from a WebRTC publisher reaches RTMP readers as onTextData at its frames\' times', async ({ gw, browser }) => {
+  const pub = await openDemo(browser, gw, 'publisher');
+  await startPublisher(pub, 'meta2rtmp', { width: 320, height: 180, dataChannels: ['metadata'] });
+  await waitConnected(pub, 'pub');
+  await waitUntil('the metadata channel to open', () =>
+    pub.evaluate(() => window.__e2e.sessions.pub.channels.get('metadata')?.readyState === 'open'));
+  await pub.evaluate(() => {
+    let n = 0;
+    window.__e2e.lines = setInterval(() => window.__e2e.sessions.pub.send('metadata', `line ${++n}`), 1000);
+  });
+  const got = await subtitlePackets(gw.rtmpUrl('meta2rtmp'), 8);
+  // And through an RTMP push (the egress a CDN push uses), here into the gateway's own
+  // RTMP ingest, read back as another stream. (nginx-rtmp forwards no data messages but
+  // onMetaData to its players, so it cannot show them.)
+  const created = await api.request(gw, 'POST', '/api/streams/meta2rtmp/egress', {
+    body: JSON.stringify({ url: gw.rtmpUrl('pushedback') }), contentType: 'application/json',
+  });
+  assert.equal(created.status, 201, created.text);
+  await waitUntil('the pushed stream to be published', async () =>
+    (await api.streams(gw)).some((x) => x.name === 'pushedback'));
+  const pushed = await subtitlePackets(gw.rtmpUrl('pushedback'), 6);
+  await pub.evaluate(() => clearInterval(window.__e2e.lines));
+  const pushedSteps = pushed.times.slice(1).map((t, i) => Math.round((t - pushed.times[i]) * 1000));
+  figure('lines through an RTMP push and back in: count, ms between', [pushed.times.length, pushedSteps], 'each 1000 ± 100');
+  const steps = got.times.slice(1).map((t, i) => Math.round((t - got.times[i]) * 1000));
+  figure('subtitle (onTextData) packets read from the gateway: count, times (s)', [got.times.length, got.times]);
+  figure('time between lines (ms)', steps, 'each 1000 ± 100');
+  assert.ok(got.found, `no subtitle track in the gateway's RTMP output\n${got.stderr}`);
+  assert.ok(got.times.length >= 4, `only ${got.times.length} lines`);
+  for (const s of steps) assert.ok(Math.abs(s - 1000) <= 100, `lines ${s} ms apart`);
+  assert.ok(pushed.times.length >= 3, `only ${pushed.times.length} lines came through the push\n${pushed.stderr}`);
+  for (const s of pushedSteps) assert.ok(Math.abs(s - 1000) <= 100, `pushed lines ${s} ms apart`);
+}, { gateway: { rtmp: true } });

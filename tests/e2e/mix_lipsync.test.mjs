@@ -36,6 +36,9 @@ test('lip sync: a flash and its beep leave a video mix within ±40 ms', { timeou
   try {
     pub = publishRtmp(gw.rtmpUrl('flash'), {
       profile: 'baseline',
+      // A keyframe every second: the mix shows the source from its next keyframe, and
+      // x264's default (250 frames) could leave half of the 8 s read without a picture.
+      gop: 30,
       lavfiVideo: "color=c=black:s=320x180:r=30,drawbox=c=white:t=fill:enable='lt(mod(t,1),0.1)'",
       // 1 ms audio frames, so the beep starts within a millisecond of the flash.
       lavfiAudio: "sine=frequency=1000:sample_rate=48000:samples_per_frame=48,volume=volume=0:enable='gte(mod(t,1),0.1)'",

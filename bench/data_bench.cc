@@ -41,14 +41,13 @@ struct End final : DataChannelsListener {
 };
 
 // Moves what `from` sent to `to`; true when anything moved.
-bool pump(End& from, End& to, int64_t now, int64_t& gatewayNs, bool toIsGateway, bool fromIsGateway) {
+bool pump(End& from, End& to, int64_t now, int64_t& gatewayNs, bool toIsGateway) {
   if (from.out.empty()) return false;
   auto packets = std::move(from.out);
   from.out.clear();
   const int64_t t0 = toIsGateway ? threadCpuNs() : 0;
   for (auto& p : packets) to.dc->onPacket(p, now);
   if (toIsGateway) gatewayNs += threadCpuNs() - t0;
-  (void)fromIsGateway;
   return true;
 }
 
@@ -63,11 +62,11 @@ void BM_FanOut1KiBTo10(benchmark::State& state) {
   int64_t now = 1'000'000, gatewayNs = 0;
   const auto settle = [&] {
     for (bool moved = true; moved;) {
-      moved = pump(publisher, gwIn, now, gatewayNs, true, false);
-      moved |= pump(gwIn, publisher, now, gatewayNs, false, true);
+      moved = pump(publisher, gwIn, now, gatewayNs, true);
+      moved |= pump(gwIn, publisher, now, gatewayNs, false);
       for (int i = 0; i < kPlayers; ++i) {
-        moved |= pump(*gwOut[i], *players[i], now, gatewayNs, false, true);
-        moved |= pump(*players[i], *gwOut[i], now, gatewayNs, true, false);
+        moved |= pump(*gwOut[i], *players[i], now, gatewayNs, false);
+        moved |= pump(*players[i], *gwOut[i], now, gatewayNs, true);
       }
     }
   };
@@ -87,7 +86,7 @@ void BM_FanOut1KiBTo10(benchmark::State& state) {
     // 64 messages per iteration, then everything settles (SACKs included).
     for (int m = 0; m < 64; ++m) (void)publisher.dc->send(*pubId, true, message, now);
     for (bool moved = true; moved;) {
-      moved = pump(publisher, gwIn, now, gatewayNs, true, false);
+      moved = pump(publisher, gwIn, now, gatewayNs, true);
       // The gateway's fan-out of what arrived: one shared buffer to every player.
       const int64_t t0 = threadCpuNs();
       for (auto& [id, bytes] : gwIn.in) {
@@ -96,10 +95,10 @@ void BM_FanOut1KiBTo10(benchmark::State& state) {
       }
       gwIn.in.clear();
       gatewayNs += threadCpuNs() - t0;
-      moved |= pump(gwIn, publisher, now, gatewayNs, false, true);
+      moved |= pump(gwIn, publisher, now, gatewayNs, false);
       for (int i = 0; i < kPlayers; ++i) {
-        moved |= pump(*gwOut[i], *players[i], now, gatewayNs, false, true);
-        moved |= pump(*players[i], *gwOut[i], now, gatewayNs, true, false);
+        moved |= pump(*gwOut[i], *players[i], now, gatewayNs, false);
+        moved |= pump(*players[i], *gwOut[i], now, gatewayNs, true);
       }
       now += 100;
     }

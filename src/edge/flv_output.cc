@@ -71,7 +71,7 @@ bool FlvOutput::push(const media::MediaFrame& frame, FlvTagOutput& out) {
   if (!frame.metadata.empty() && !tags_.empty() && metadataSent_) {
     for (const auto& m : frame.metadata) {
       const auto body = flvDataBody(*m);
-      if (!body.empty() && out.sendFlvData(tags_.back().timestampMs, body).ok()) ++dataSent_;
+      if (!body.empty()) (void)out.sendFlvData(tags_.back().timestampMs, body);  // fails only when closed
     }
   }
   if (!metadataSent_) {

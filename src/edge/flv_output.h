@@ -57,7 +57,6 @@ class FlvOutput {
  private:
   static std::vector<uint8_t> flvDataBody(const std::vector<uint8_t>& message);
   static wire::rtmp::Amf0Value jsonToAmf0(const nlohmann::json& j, int depth);
-  uint64_t dataSent_ = 0;  // timed data messages sent
   bool maybeSendMetadata(FlvTagOutput& out);
   void sendTag(const media::FlvTag& tag, FlvTagOutput& out);
   bool dropForCongestion(const media::FlvTag& tag, const FlvTagOutput& out);

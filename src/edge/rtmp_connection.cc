@@ -216,7 +216,11 @@ void RtmpConnection::onRtmpTimedData(uint32_t timestampMs, const wire::rtmp::Dat
   }
   std::string text = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > kMaxTimedDataBytes) {
-    ++timedDataDropped_;
+    if (!timedDataTooLargeLogged_) {  // once per connection: the publisher sends them on
+      timedDataTooLargeLogged_ = true;
+      spdlog::warn("rtmp {}: a {} data message of {} bytes is past the {}-byte bound for timed metadata; dropped",
+                   id_, data.name, text.size(), kMaxTimedDataBytes);
+    }
     return;
   }
   server_.workers().pushTimedData(worker_, id_, int64_t{timestampMs} * 1000,

@@ -103,7 +103,7 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   RtmpConnectionLimits limits_;
   transport::rtmp::RtmpServerSession session_;
   std::array<uint8_t, 64 * 1024> readBuffer_{};
-  uint64_t timedDataDropped_ = 0;  // timed data messages too large to pass on
+  bool timedDataTooLargeLogged_ = false;
   bool closed_ = false;   // the session is over
   bool finished_ = false;  // the socket is closed and the server told
   std::string closeReason_;

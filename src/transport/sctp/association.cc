@@ -156,7 +156,7 @@ void Association::handleChunk(const ChunkView& c, uint32_t tag, int64_t nowUs, b
     }
     return;
   }
-  if (type == ChunkType::kAbort) return close("the peer aborted the SCTP association", true);
+  if (type == ChunkType::kAbort) return close("the peer aborted the SCTP association");
   if (state_ != State::kEstablished) return;  // nothing else before the cookie
   switch (type) {
     case ChunkType::kData: onData(c); break;
@@ -184,9 +184,9 @@ void Association::handleChunk(const ChunkView& c, uint32_t tag, int64_t nowUs, b
       break;
     case ChunkType::kShutdownAck:
       sendControl(peerTag_, [](PacketWriter& w) { return w.beginChunk(ChunkType::kShutdownComplete, 0) && w.endChunk(); });
-      close("the peer shut the SCTP association down", true);
+      close("the peer shut the SCTP association down");
       break;
-    case ChunkType::kShutdownComplete: close("the peer shut the SCTP association down", true); break;
+    case ChunkType::kShutdownComplete: close("the peer shut the SCTP association down"); break;
     case ChunkType::kCookieAck:
     case ChunkType::kHeartbeatAck:
     case ChunkType::kError:
@@ -319,7 +319,7 @@ void Association::onReconfigResponse(const ReconfigParam& p, int64_t nowUs) {
 
 void Association::resetStream(uint16_t stream, int64_t nowUs, bool discard) {
   if (state_ != State::kEstablished) return;
-  if (discard) sender_->discardStream(stream, nowUs);
+  if (discard) sender_->discardStream(stream);
   if (std::find(resetQueue_.begin(), resetQueue_.end(), stream) == resetQueue_.end()) resetQueue_.push_back(stream);
   if (!resetInFlight_) sendReconfigRequest(nowUs);
   flush(nowUs);
@@ -422,14 +422,14 @@ void Association::abort(std::string_view reason) {
   if (state_ == State::kEstablished) {
     sendControl(peerTag_, [](PacketWriter& w) { return w.beginChunk(ChunkType::kAbort, 0) && w.endChunk(); });
   }
-  close(reason, true);
+  close(reason);
 }
 
-void Association::close(std::string_view reason, bool notify) {
+void Association::close(std::string_view reason) {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   reason_ = reason;
-  if (notify) listener_.onSctpClosed(reason_);
+  listener_.onSctpClosed(reason_);
 }
 
 }  // namespace rtcgate::transport::sctp

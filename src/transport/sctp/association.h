@@ -93,7 +93,7 @@ class Association {
   template <typename F>
   void sendControl(uint32_t tag, F&& write);
   void flush(int64_t nowUs);
-  void close(std::string_view reason, bool notify);
+  void close(std::string_view reason);
 
   AssociationConfig config_;
   AssociationListener& listener_;

@@ -67,7 +67,8 @@ Status DataChannels::send(uint16_t id, bool binary, MessageBytes bytes, int64_t 
       return {};
     }
     ++stats_.overflowClosed;
-    closeChannel(id, nowUs, "the receiver is too slow: its channel's send buffer overflowed", true);
+    closeChannel(id, nowUs, "the receiver is too slow: its channel's send buffer overflowed",
+                 ChannelCloseCause::kOverflow);
     return Error::noSpace("data channel send buffer overflowed");
   }
   if (auto st = sctp_.send(id, ppid, std::move(bytes), optionsOf(c), nowUs); !st.ok()) {
@@ -81,15 +82,19 @@ Status DataChannels::send(uint16_t id, bool binary, MessageBytes bytes, int64_t 
   return {};
 }
 
-void DataChannels::close(uint16_t id, int64_t nowUs, std::string_view reason) { closeChannel(id, nowUs, reason, false); }
+void DataChannels::close(uint16_t id, int64_t nowUs, std::string_view reason) {
+  closeChannel(id, nowUs, reason, ChannelCloseCause::kByUs);
+}
 
-void DataChannels::closeChannel(uint16_t id, int64_t nowUs, std::string_view reason, bool discard) {
+void DataChannels::closeChannel(uint16_t id, int64_t nowUs, std::string_view reason, ChannelCloseCause cause) {
   auto it = channels_.find(id);
   if (it == channels_.end() || it->second.closing) return;
   it->second.closing = true;
+  it->second.closeCause = cause;
   // Our side ends now for the application; the stream is reset and the channel forgotten
   // when the peer resets its side (RFC 8831 §6.7).
-  sctp_.resetStream(id, nowUs, discard);
+  // An overflowed channel's queue is dropped: the slow peer is not owed it.
+  sctp_.resetStream(id, nowUs, cause == ChannelCloseCause::kOverflow);
   listener_.onDataChannelClosed(it->second, reason);
 }
 
@@ -154,6 +159,7 @@ void DataChannels::onSctpStreamsReset(std::span<const uint16_t> streams) {
     if (!it->second.closing) {
       // The peer closed it: our side is reset in turn.
       it->second.closing = true;
+      it->second.closeCause = ChannelCloseCause::kByPeer;
       sctp_.resetStream(id, nowUs_);
       listener_.onDataChannelClosed(it->second, "closed by the peer");
     }

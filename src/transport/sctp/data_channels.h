@@ -19,6 +19,9 @@
 
 namespace rtcgate::transport::sctp {
 
+// Why a channel closed, for a listener that treats them differently.
+enum class ChannelCloseCause : uint8_t { kOpen, kByPeer, kByUs, kOverflow };
+
 struct DataChannelInfo {
   uint16_t id = 0;
   std::string label;
@@ -27,6 +30,7 @@ struct DataChannelInfo {
   bool ours = false;    // opened by this side
   bool acked = true;    // ours: the peer's DATA_CHANNEL_ACK arrived
   bool closing = false;
+  ChannelCloseCause closeCause = ChannelCloseCause::kOpen;  // set once closing
 };
 
 class DataChannelsListener {
@@ -98,7 +102,7 @@ class DataChannels final : AssociationListener {
 
   void onDcep(uint16_t stream, std::span<const uint8_t> message);
   SendOptions optionsOf(const DataChannelInfo& channel) const;
-  void closeChannel(uint16_t id, int64_t nowUs, std::string_view reason, bool discard);
+  void closeChannel(uint16_t id, int64_t nowUs, std::string_view reason, ChannelCloseCause cause);
 
   DataChannelsConfig config_;
   DataChannelsListener& listener_;

@@ -55,8 +55,7 @@ bool Sender::hasQueued(uint16_t stream) const noexcept {
   return std::any_of(queue_.begin(), queue_.end(), [&](const Message& m) { return m.stream == stream; });
 }
 
-void Sender::discardStream(uint16_t stream, int64_t nowUs) {
-  (void)nowUs;
+void Sender::discardStream(uint16_t stream) {
   for (auto it = queue_.begin(); it != queue_.end();) {
     if (it->stream != stream || it->offset > 0) {
       ++it;

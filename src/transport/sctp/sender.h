@@ -60,7 +60,7 @@ class Sender {
   bool hasQueued(uint16_t stream) const noexcept;
   // Drops the messages of `stream` not started yet, and with partial reliability gives up
   // those in flight too (skipped with FORWARD TSN): a channel closed for overflowing.
-  void discardStream(uint16_t stream, int64_t nowUs);
+  void discardStream(uint16_t stream);
   // Sends FORWARD TSN again when the peer has not caught up with it.
   void repeatForwardTsn() noexcept;
   // Outgoing streams are reset: their next SSN is 0.

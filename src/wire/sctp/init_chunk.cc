@@ -21,13 +21,7 @@ Result<InitChunk> InitChunk::parse(std::span<const uint8_t> value) noexcept {
   // RFC 9260 §3.3.2: a zero tag or zero stream counts are protocol violations.
   if (c.initiateTag == 0) return Error::malformed("INIT with a zero initiate tag");
   if (c.outboundStreams == 0 || c.inboundStreams == 0) return Error::malformed("INIT with zero streams");
-  while (r.remaining() >= 4) {
-    uint16_t type = 0, length = 0;
-    r.readU16(type);
-    r.readU16(length);
-    std::span<const uint8_t> body;
-    if (length < 4 || !r.readBytes(length - 4u, body)) return Error::truncated("INIT parameter longer than the chunk");
-    r.skip(std::min<size_t>(r.remaining(), ((length + 3u) & ~3u) - length));
+  RTCGATE_TRY(forEachParameter(r.rest(), [&c](uint16_t type, std::span<const uint8_t> body) noexcept -> Status {
     switch (type) {
       case kStateCookie: c.cookie = body; break;
       case kForwardTsnSupported: c.forwardTsn = true; break;
@@ -39,7 +33,8 @@ Result<InitChunk> InitChunk::parse(std::span<const uint8_t> value) noexcept {
         break;
       default: break;
     }
-  }
+    return {};
+  }));
   return c;
 }
 

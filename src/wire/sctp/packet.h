@@ -3,10 +3,12 @@
 // over the caller's bytes, and a writer that lays chunks into a caller's buffer and seals
 // the packet with its CRC32c.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
 
+#include "base/byte_reader.h"
 #include "base/byte_writer.h"
 #include "base/result.h"
 
@@ -33,6 +35,24 @@ enum class ChunkType : uint8_t {
   kReconfig = 130,
   kForwardTsn = 192,
 };
+
+// Calls visit(type, value) for each type-length-value parameter in `bytes` (INIT and
+// RE-CONFIG parameters, RFC 9260 §3.2.1), padding skipped; stops at the first error visit
+// returns, or when a parameter's length runs past the chunk.
+template <class Visit>
+Status forEachParameter(std::span<const uint8_t> bytes, Visit&& visit) noexcept {
+  ByteReader r(bytes);
+  while (r.remaining() >= 4) {
+    uint16_t type = 0, length = 0;
+    r.readU16(type);
+    r.readU16(length);
+    std::span<const uint8_t> value;
+    if (length < 4 || !r.readBytes(length - 4u, value)) return Error::truncated("SCTP parameter longer than its chunk");
+    r.skip(std::min<size_t>(r.remaining(), ((length + 3u) & ~3u) - length));
+    if (Status st = visit(type, value); !st.ok()) return st;
+  }
+  return {};
+}
 
 // One chunk: its type and flags, and its value (after the 4-byte header, without padding).
 struct ChunkView {

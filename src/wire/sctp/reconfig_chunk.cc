@@ -17,15 +17,8 @@ Status readStreams(ByteReader& r, ReconfigParam& p) noexcept {
 }  // namespace
 
 Result<ReconfigChunk> ReconfigChunk::parse(std::span<const uint8_t> value) noexcept {
-  ByteReader r(value);
   ReconfigChunk c;
-  while (r.remaining() >= 4) {
-    uint16_t type = 0, length = 0;
-    r.readU16(type);
-    r.readU16(length);
-    std::span<const uint8_t> body;
-    if (length < 4 || !r.readBytes(length - 4u, body)) return Error::truncated("RE-CONFIG parameter too long");
-    r.skip(std::min<size_t>(r.remaining(), ((length + 3u) & ~3u) - length));
+  RTCGATE_TRY(forEachParameter(value, [&c](uint16_t type, std::span<const uint8_t> body) noexcept -> Status {
     if (c.paramCount == c.params.size()) return Error::malformed("RE-CONFIG with more than two parameters");
     ReconfigParam& p = c.params[c.paramCount++];
     p.type = type;
@@ -34,25 +27,23 @@ Result<ReconfigChunk> ReconfigChunk::parse(std::span<const uint8_t> value) noexc
       case ReconfigParam::kOutgoingReset:
         if (!b.readU32(p.requestSeq) || !b.readU32(p.responseSeq) || !b.readU32(p.lastTsn))
           return Error::truncated("outgoing stream reset request too short");
-        RTCGATE_TRY(readStreams(b, p));
-        break;
+        return readStreams(b, p);
       case ReconfigParam::kIncomingReset:
         if (!b.readU32(p.requestSeq)) return Error::truncated("incoming stream reset request too short");
-        RTCGATE_TRY(readStreams(b, p));
-        break;
+        return readStreams(b, p);
       case ReconfigParam::kResponse: {
         uint32_t result = 0;
         if (!b.readU32(p.requestSeq) || !b.readU32(result)) return Error::truncated("re-configuration response too short");
         if (result > static_cast<uint32_t>(ReconfigResult::kInProgress)) return Error::malformed("unknown reset result");
         p.result = static_cast<ReconfigResult>(result);
-        break;
+        return {};
       }
       default:
         // Other requests (add streams, SSN/TSN reset) carry their sequence number first.
         if (!b.readU32(p.requestSeq)) return Error::truncated("RE-CONFIG request too short");
-        break;
+        return {};
     }
-  }
+  }));
   if (c.paramCount == 0) return Error::malformed("RE-CONFIG without parameters");
   return c;
 }

@@ -3,10 +3,11 @@
 // join form. One tile per participant (and per screen share), built only from the SDK's events.
 // For tests: window.room is the Room, window.roomState a summary kept up to date.
 import { Room } from './sdk/rtcgate.js';
+import { attachChat, detachChat } from './room_chat.js';
 
 const $ = (id) => document.getElementById(id);
 const grid = $('grid');
-const roomState = { joined: false, error: null, speakers: [], reconnects: 0, left: null };
+const roomState = { joined: false, error: null, speakers: [], reconnects: 0, left: null, chat: [] };
 window.roomState = roomState;
 window.room = null;
 
@@ -196,6 +197,7 @@ $('enable-audio').addEventListener('click', () => {
 // ---- room events ------------------------------------------------------------------------------
 
 function wire(r) {
+  attachChat(r, roomState.chat);
   r.on('participantJoined', (p) => { tileOf(p, 'camera'); refresh(p); });
   // Mixed audio: one <audio> element plays the whole room (without us).
   r.on('mixedAudio', (track) => {
@@ -341,6 +343,7 @@ async function join(name, opts) {
 // Back to the form after leaving (or failing to join).
 function ended() {
   clearGrid();
+  detachChat();
   $('controls').hidden = true;
   $('enable-audio').hidden = true;
   setStatus('not joined', 'failed');

@@ -116,6 +116,7 @@ Outcome parseJoin(const json& o) {
   j.displayName = f.string("displayName", kMaxDisplayNameBytes, false).value_or(j.name);
   j.token = f.string("token", 4096, false).value_or("");
   j.mixedAudio = f.boolean("mixedAudio", false).value_or(false);
+  j.data = f.boolean("data", false).value_or(false);
   if (auto m = f.object("metadata", kMaxMetadataBytes)) j.metadata = std::move(*m);
   if (const json* r = f.find("resume")) {
     if (!r->is_object()) {

@@ -59,6 +59,9 @@ struct Join {
   // Receive the others' audio as one mixed track (everyone but yourself) instead of one
   // track per speaker.
   bool mixedAudio = false;
+  // Data channels on the subscriber connection: messages to everyone or to named
+  // participants (docs/DATA.md "Rooms").
+  bool data = false;
 };
 struct PublishedTrack {
   std::string mid;

@@ -24,6 +24,9 @@ using room::ErrorCode;
 
 namespace {
 
+// The mid of a subscriber connection's data channel section (slot mids are numbers).
+constexpr std::string_view kDataMid = "dc";
+
 // A simulcast layer for a rendered size: the client renders at most this, so a layer
 // above it is wasted (layers are the top size, a half and a quarter of it).
 sfu::Quality qualityForSize(uint32_t width, uint32_t height) {
@@ -102,6 +105,8 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
     m.generation = nextGeneration_++;
     m.subscriberIce = transport::ice::IceCredentials::generate();
     m.sdpSessionId = randomU64() >> 2;
+    m.data = j.data && permissions.subscribe;
+    m.restartIce = m.data;  // the first offer goes out now, data section alone if need be
   }
   members_[j.name].permissions = permissions;
   const bool startMix = j.mixedAudio && permissions.subscribe && ctx_.mixes && !members_[j.name].mixedAudio;
@@ -371,11 +376,12 @@ std::vector<sdp::CodecRef> RoomSession::publishedCodec(const std::string& stream
 
 void RoomSession::sendOffer(const std::string& name, sfu::RoomParticipant& p, Member& m) {
   const sfu::SubscriberOffer plan = p.slots.makeOffer();
-  if (plan.slots.empty()) {
+  if (plan.slots.empty() && !m.data) {
     p.slots.onAnswered(plan.negotiation);  // nothing to receive yet: nothing to offer
     return;
   }
   std::vector<sdp::OfferSlot> slots;
+  if (m.data) slots.push_back(sdp::OfferSlot{std::string(kDataMid), "application", std::nullopt, {}});
   PendingOffer pending{plan.negotiation, {}, {}, false};
   json tracks = json::array();
   for (const auto& s : plan.slots) {
@@ -453,6 +459,8 @@ void RoomSession::answer(const std::string& name, const room::Answer& msg, const
     spec.negotiated = std::move(*negotiated);
     spec.localIce = m.subscriberIce;
     spec.createdMs = unixTimeMs();
+    spec.participant = name;
+    spec.sendsRoomData = m.permissions.publishData;
     m.subscriberId = spec.id;
     ctx_.directory.addSubscriber(
         {spec.id, sfu::SessionKind::kRoomSubscriber, this->name(), worker_, "", spec.negotiated.remoteIce.ufrag});

@@ -41,7 +41,7 @@ struct RoomContext {
 struct RoomPermissions {
   bool publish = true;
   bool subscribe = true;
-  bool publishData = true;  // data channels, when rooms carry them
+  bool publishData = true;  // sending data channel messages to the others
 };
 
 class RoomSession final : public sfu::RoomListener {
@@ -120,6 +120,10 @@ class RoomSession final : public sfu::RoomListener {
     std::optional<PendingOffer> pending;
     bool restartIce = false;
     bool mixedAudio = false;  // hears the room through its mix-minus stream
+    // Its subscriber connection carries data channels: an m=application section, first in
+    // every offer from the first (so its place never changes), offered even before there
+    // is any track to receive.
+    bool data = false;
   };
 
   void send(const std::string& name, const std::string& text);

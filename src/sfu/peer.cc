@@ -6,6 +6,7 @@
 #include "base/random.h"
 
 #include <nlohmann/json.hpp>
+#include "sfu/room_data.h"
 #include "sfu/stream.h"
 #include "transport/sctp/data_channels.h"
 #include "wire/rtcp/compound.h"
@@ -67,6 +68,7 @@ Peer::Peer(PeerHost& host, SessionSpec spec, SessionKind kind, SfuCounters& coun
 
 Peer::~Peer() {
   if (stream_) stream_->removeDataSink(this);
+  if (roomData_) roomData_->remove(spec_.participant, *this);
   if (transport_) host_.releaseTransport(*transport_);
 }
 
@@ -456,16 +458,37 @@ void Peer::onTick(int64_t nowUs) {
 }
 
 bool Peer::takesData() const noexcept {
-  return kind_ == SessionKind::kSubscriber && transport_ && spec_.negotiated.data.has_value();
+  return (kind_ == SessionKind::kSubscriber || kind_ == SessionKind::kRoomSubscriber) && transport_ &&
+         spec_.negotiated.data.has_value();
+}
+
+void Peer::setRoomData(RoomData* room) {
+  if (roomData_) roomData_->remove(spec_.participant, *this);
+  roomData_ = takesData() ? room : nullptr;
+  if (roomData_) roomData_->add(spec_.participant, *this);
+}
+
+void Peer::onRoomData(const transport::sctp::DataChannelInfo& channel, DataMessage message) {
+  Result<size_t> sent = spec_.sendsRoomData ? roomData_->forward(spec_.participant, message)
+                                            : Error::state("this participant may not send data (no publishData grant)");
+  if (sent.ok()) return;
+  // Told on the channel it used, as {"error": "..."}; a sender that ignores these only
+  // fills its own channel's bound.
+  ++counters_.dataMessagesDropped;
+  auto* dc = transport_->dataChannels();
+  const std::string text = nlohmann::json{{"error", sent.error().message}}.dump();
+  (void)dc->send(channel.id, false, std::make_shared<const std::vector<uint8_t>>(text.begin(), text.end()),
+                 host_.clock().nowUs());
 }
 
 void Peer::onTransportDataMessage(transport::MediaTransport&, const transport::sctp::DataChannelInfo& channel,
                                   bool binary, std::vector<uint8_t>&& data) {
   ++counters_.dataMessagesIn;
-  // A publisher's messages go to its stream's players; a player's own are not forwarded.
-  if (kind_ != SessionKind::kPublisher || !stream_) return;
   DataMessage m{channel.label, channel.protocol, channel.reliability, binary,
                 std::make_shared<const std::vector<uint8_t>>(std::move(data)), std::nullopt};
+  if (roomData_) return onRoomData(channel, std::move(m));
+  // A publisher's messages go to its stream's players; a player's own are not forwarded.
+  if (kind_ != SessionKind::kPublisher || !stream_) return;
   if (channel.label == kMetadataLabel) m.stamp = mediaStamp();
   stream_->forwardData(m);
 }
@@ -487,8 +510,8 @@ std::optional<MediaStamp> Peer::mediaStamp() const {
 }
 
 void Peer::onTransportDataChannelClosed(transport::MediaTransport&, const transport::sctp::DataChannelInfo& channel,
-                                        std::string_view reason) {
-  if (reason.find("too slow") == std::string_view::npos) return;
+                                        std::string_view) {
+  if (channel.closeCause != transport::sctp::ChannelCloseCause::kOverflow) return;
   // A player that fell behind is not sent that label again on a channel of ours (it would
   // overflow again); a channel it opens itself with the label takes the messages again.
   ++counters_.dataChannelsOverflowed;

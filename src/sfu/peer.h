@@ -27,6 +27,7 @@
 
 namespace rtcgate::sfu {
 
+class RoomData;
 class Stream;
 
 class Peer final : public transport::MediaTransportListener,
@@ -68,6 +69,9 @@ class Peer final : public transport::MediaTransportListener,
   // The caller attaches a new consumer to its stream, and detaches one before removing it.
   Consumer& addConsumer(const wire::sdp::NegotiatedMedia& media);
   void removeConsumer(Consumer& consumer);
+  // A room subscriber with data channels: the room's data on this worker (null: leaves it).
+  void setRoomData(RoomData* room);
+  RoomData* roomData() const noexcept { return roomData_; }
 
   // StreamSource (a publishing peer)
   const std::string& sourceId() const noexcept override { return spec_.id; }
@@ -102,6 +106,8 @@ class Peer final : public transport::MediaTransportListener,
   // the same label (opened by us when the player has none).
   void onStreamData(const DataMessage& message) override;
   bool takesData() const noexcept;
+  // A room participant's message: to the others through the room, or an error back to it.
+  void onRoomData(const transport::sctp::DataChannelInfo& channel, DataMessage message);
   // Where a publisher's media is now (timed metadata), and a stamped message made into
   // this player's {"rtpTimestamp", "data"} JSON (null when its media is not forwarded yet).
   std::optional<MediaStamp> mediaStamp() const;
@@ -144,6 +150,7 @@ class Peer final : public transport::MediaTransportListener,
   std::vector<std::unique_ptr<Consumer>> consumers_;
   std::vector<SsrcRoute> routes_;
   Stream* stream_ = nullptr;
+  RoomData* roomData_ = nullptr;
   // Data channel labels whose channel we closed for overflowing (not opened again by us).
   std::vector<std::string> overflowedLabels_;
   bool ended_ = false;

@@ -65,7 +65,22 @@ Status Router::addRoomSubscriber(SessionSpec spec, const std::vector<ConsumerBin
   Peer& peer = *session;
   const std::string id = peer.id();
   sessions_.emplace(id, std::move(session));
+  joinRoomData(peer);
   return updateConsumers(id, peer.spec().negotiated, bindings);
+}
+
+void Router::joinRoomData(Peer& p) {
+  if (!p.spec().negotiated.data || p.spec().participant.empty()) return;
+  auto& room = roomData_[p.streamName()];
+  if (!room) room = std::make_unique<RoomData>();
+  p.setRoomData(room.get());
+}
+
+void Router::leaveRoomData(Peer& p) {
+  if (!p.roomData()) return;
+  p.setRoomData(nullptr);
+  auto it = roomData_.find(p.streamName());
+  if (it != roomData_.end() && it->second->empty()) roomData_.erase(it);
 }
 
 Status Router::updateConsumers(const std::string& id, const wire::sdp::NegotiatedSession& negotiated,
@@ -156,6 +171,7 @@ bool Router::setQuality(const std::string& id, Quality quality) {
 void Router::detach(Peer& p) {
   if (p.kind() == SessionKind::kRoomSubscriber) {
     for (Consumer* c : p.consumers()) detachConsumer(p, *c);
+    leaveRoomData(p);
     return;
   }
   auto it = streams_.find(p.streamName());

@@ -13,6 +13,7 @@
 #include "sfu/frame_sink.h"
 #include "sfu/peer.h"
 #include "sfu/peer_host.h"
+#include "sfu/room_data.h"
 #include "sfu/session_info.h"
 #include "sfu/session_spec.h"
 #include "sfu/stream.h"
@@ -99,6 +100,9 @@ class Router final : public FramePublisherListener {
   void attachConsumer(Peer& peer, const wire::sdp::NegotiatedMedia& media, const std::string& stream);
   void detachConsumer(Peer& peer, Consumer& consumer);
   void detach(Peer& p);
+  // A room subscriber with data channels joins its room's data, or leaves it.
+  void joinRoomData(Peer& p);
+  void leaveRoomData(Peer& p);
   // Closes every subscriber of `stream` (the stream is over).
   void endStream(Stream& stream, std::string_view reason);
   void eraseIfEmpty(const std::string& stream);
@@ -118,6 +122,7 @@ class Router final : public FramePublisherListener {
   SfuCounters counters_;
   std::map<std::string, std::unique_ptr<Stream>> streams_;
   std::map<std::string, std::unique_ptr<Peer>> sessions_;
+  std::map<std::string, std::unique_ptr<RoomData>> roomData_;  // by room
   std::vector<std::unique_ptr<Peer>> graveyard_;
   std::map<std::string, std::unique_ptr<FramePublisher>> framePublishers_;
   std::vector<std::unique_ptr<FramePublisher>> frameGraveyard_;

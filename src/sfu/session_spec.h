@@ -18,6 +18,10 @@ struct SessionSpec {
   transport::ice::IceCredentials localIce;
   Quality quality = Quality::kHigh;  // players: the simulcast quality asked for
   int64_t createdMs = 0;
+  // A room subscriber: the participant it belongs to, and whether it may send data to the
+  // others (the publishData grant).
+  std::string participant;
+  bool sendsRoomData = true;
   // SSRCs the SRTP state is kept for, each way (a room subscriber sends a track per slot).
   size_t maxSsrcs = 64;
 };

@@ -5,6 +5,7 @@ import { EventEmitter } from './events.js';
 import { SignalingChannel, RoomError, retryWithBackoff } from './signaling.js';
 import { LocalMedia } from './local.js';
 import { Subscriber } from './subscriber.js';
+import { RoomData } from './room_data.js';
 import { Roster, nameOf, checkJoin, checkProfile } from './participants.js';
 
 // A PeerConnection 'disconnected' often heals by itself within a second or two; only after this
@@ -34,6 +35,7 @@ export class Room extends EventEmitter {
   #channel = null;
   #local = null;          // LocalMedia: our tracks and publisher connections
   #subscriber = null;
+  #data = null;           // RoomData: messages to and from the others
   #join = null;           // the fields of our `join`, sent again (with resume) on reconnect
   #resume = null;
   #ready = null;          // settled when signaling works again after a drop
@@ -99,14 +101,16 @@ export class Room extends EventEmitter {
   }
 
   // Joins `roomName` as `name`; resolves once the server said `joined`. Participants already in
-  // the room are announced (participantJoined) before it resolves.
-  async connect(roomName, name, { displayName, metadata, mixedAudio = false } = {}) {
+  // the room are announced (participantJoined) before it resolves. With `data` (the default),
+  // send() and the 'data' event carry messages between participants.
+  async connect(roomName, name, { displayName, metadata, mixedAudio = false, data = true } = {}) {
     if (this.state !== 'disconnected') throw new RoomError('already_joined', 'this Room is already connected');
     checkJoin(roomName, name);
     checkProfile(displayName, metadata);
     this.state = 'connecting';
     this.roomName = roomName;
-    this.#join = { room: roomName, name, displayName, metadata, token: this.#opts.token, mixedAudio: !!mixedAudio };
+    this.#join = { room: roomName, name, displayName, metadata, token: this.#opts.token, mixedAudio: !!mixedAudio,
+      data: !!data };
     this.#resume = null;
     this.#roster.local = null;
     this.#ready = deferred();
@@ -171,6 +175,21 @@ export class Room extends EventEmitter {
     this.#subscriber.setSubscription(track, settings);
   }
 
+  // Sends `data` (anything JSON can carry) to every other participant, or to those named in `to`
+  // (an array of names); they get it as the 'data' event (data, from, {private, reliable}).
+  // `reliable: false` sends it unordered and without retransmission. Needs connect() with data.
+  send(data, { to, reliable = true } = {}) {
+    this.#requireJoined();
+    if (!this.#join?.data) throw new RoomError('invalid', 'joined without data: connect(..., {data: true})');
+    this.#data.send(data, { to, reliable });
+  }
+
+  // True once our data channels are up: from then on we receive what the others send (a message
+  // sent to everyone before that is not kept for us).
+  get dataReady() {
+    return !!this.#data?.ready;
+  }
+
   // Changes what others see of this participant.
   async updateMetadata({ displayName, metadata } = {}) {
     if (!this.localParticipant) throw new RoomError('not_connected', 'not in a room');
@@ -211,8 +230,10 @@ export class Room extends EventEmitter {
         gone: () => this.state === 'disconnected',
       },
     });
+    this.#data = new RoomData((type, ...args) => this.emit(type, ...args));
     this.#subscriber = new Subscriber({
       iceServers,
+      data: this.#data,
       send: (msg) => this.#trySend(msg),
       emit: (type, ...args) => this.emit(type, ...args),
       roster: this.#roster,

@@ -169,6 +169,15 @@ export interface ConnectOptions {
   mixedAudio?: boolean;
   /** A JSON object, at most 4 KiB serialized. */
   metadata?: JsonObject;
+  /** Data channels for send() and the 'data' event (default true). */
+  data?: boolean;
+}
+
+export interface SendOptions {
+  /** Only these participants (by name); default: everyone else. */
+  to?: string[];
+  /** false: unordered, never retransmitted (for state the next message replaces). Default true. */
+  reliable?: boolean;
 }
 
 export interface PublishOptions {
@@ -214,6 +223,8 @@ export interface RoomEvents extends EventMap {
   localTrackUnpublished: (track: LocalTrack, participant: LocalParticipant, reason: 'unpublished' | 'ended') => void;
   /** With ConnectOptions.mixedAudio: the room's audio without your own, one track; play it. */
   mixedAudio: (track: MediaStreamTrack) => void;
+  /** A message another participant sent with send(); `private` when it named recipients. */
+  data: (data: unknown, from: string, info: { private: boolean; reliable: boolean }) => void;
   /** The browser refused to start playback of an element (autoplay policy); play() it from a click. */
   playbackBlocked: (element: HTMLMediaElement, track: RemoteTrack) => void;
   reconnecting: (reason: string) => void;
@@ -241,6 +252,8 @@ export class Room extends EventEmitter<RoomEvents> {
   /** The `screen` publisher connection while sharing. */
   readonly screenConnection: RTCPeerConnection | null;
   readonly subscriberConnection: RTCPeerConnection | null;
+  /** Our data channels are up: from then on we get what the others send() (earlier messages are not kept for us). */
+  readonly dataReady: boolean;
 
   /** Opens the socket, sends `join`, resolves on `joined`. */
   connect(roomName: string, name: string, options?: ConnectOptions): Promise<void>;
@@ -256,6 +269,12 @@ export class Room extends EventEmitter<RoomEvents> {
   /** A remote track by id (`{name}/{source}`). */
   getTrack(trackId: string): RemoteTrack | null;
   updateMetadata(update: { displayName?: string; metadata?: JsonObject }): Promise<void>;
+  /**
+   * Sends `data` (anything JSON can carry) to the others, or to `options.to`; the gateway adds
+   * our name. A refusal (an unknown recipient, no publishData grant) comes as an `error` event
+   * with code 'data_refused'. Reliable messages sent before the channel opens wait (up to 256).
+   */
+  send(data: unknown, options?: SendOptions): void;
   /** Sends `leave`, closes every PeerConnection and the socket; emits disconnected('client'). */
   disconnect(): Promise<void>;
 }

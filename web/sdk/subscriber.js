@@ -15,14 +15,16 @@ export class Subscriber {
   #emit;      // the Room's emit
   #roster;
   #onPeerConnection;
+  #data;      // RoomData, when the room carries our data channels
   #adaptive = null;
   #mids = new Map();  // mid → the offer's `tracks` entry (+ mediaStreamTrack) it carries now
   #byMid = new Map(); // mid → the RemoteTrack subscribed through it
   #chain = Promise.resolve();
   #closed = false;
 
-  constructor({ iceServers = [], send, emit, roster, adaptiveStream, onPeerConnection }) {
+  constructor({ iceServers = [], send, emit, roster, adaptiveStream, onPeerConnection, data = null }) {
     this.#config = { iceServers, bundlePolicy: 'max-bundle' };
+    this.#data = data;
     this.#send = send;
     this.#emit = emit;
     this.#roster = roster;
@@ -78,6 +80,7 @@ export class Subscriber {
     this.#adaptive?.dispose();
     this.pc?.close();
     this.pc = null;
+    this.#data?.detach();
     this.#mids.clear();
   }
 
@@ -112,6 +115,8 @@ export class Subscriber {
     }
     const pc = this.pc;
     await pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
+    // The data channel section (first in every offer when we asked for data at join).
+    if (this.#data && /^m=application /m.test(offerSdp)) this.#data.attach(pc);
     await pc.setLocalDescription(await pc.createAnswer());
     await waitForGathering(pc, GATHER_TIMEOUT_MS);
     return pc.localDescription.sdp;
@@ -120,6 +125,7 @@ export class Subscriber {
   #restart() {
     this.pc.close();
     this.pc = null;
+    this.#data?.detach();
     for (const track of [...this.#byMid.values()]) this.unsubscribe(track);
     this.#mids.clear();
   }

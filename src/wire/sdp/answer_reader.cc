@@ -186,13 +186,22 @@ SdpResult<NegotiatedSession> AnswerReader::read(const SessionDescription& answer
     // One transport for everything (RFC 9143): a section outside the group would need its own.
     if (std::find(bundle.begin(), bundle.end(), offered_[i].mid) == bundle.end())
       return sdpError("answer accepts mid " + offered_[i].mid + " outside its BUNDLE group", m.line);
+    if (offered_[i].kind == "application") {
+      // Our data channel section: the browser's SCTP parameters (RFC 8841).
+      NegotiatedData data;
+      data.mid = offered_[i].mid;
+      if (auto read = readSctpParameters(m, data); !read) return read.error();
+      session.data = std::move(data);
+      continue;
+    }
     auto media = readSection(answer, m, offered_[i]);
     if (!media) return media.error();
     session.media.push_back(std::move(media.value()));
   }
   for (const auto& mid : bundle) {
     bool ours =
-        std::any_of(session.media.begin(), session.media.end(), [&](const auto& m) { return m.mid == mid; });
+        std::any_of(session.media.begin(), session.media.end(), [&](const auto& m) { return m.mid == mid; }) ||
+        (session.data && session.data->mid == mid);
     auto& kept = session.bundleMids;
     if (ours && std::find(kept.begin(), kept.end(), mid) == kept.end()) kept.push_back(mid);
   }

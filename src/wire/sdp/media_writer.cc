@@ -1,6 +1,5 @@
 // MediaNegotiator's writing half: turns a NegotiatedMedia into the answer's m= section,
 // in the attribute order Chromium itself produces (JSEP RFC 9429 §5.3.1).
-#include <charconv>
 #include <string>
 
 #include "wire/sdp/media_negotiator.h"
@@ -11,14 +10,6 @@ namespace rtcgate::wire::sdp {
 namespace {
 
 std::string connectionAddress(const std::string& ip) { return (ip.find(':') == std::string::npos ? "IN IP4 " : "IN IP6 ") + ip; }
-
-template <typename T>
-std::optional<T> number(std::string_view text) {
-  T v{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
 
 
 }  // namespace
@@ -89,16 +80,7 @@ MediaSection MediaNegotiator::write(const MediaSection& offered, const Negotiate
 // RFC 8841: a data channel section carries SCTP over the bundle's DTLS.
 SdpResult<SectionAnswer> MediaNegotiator::negotiateData(const MediaSection& offered, NegotiatedData& data) const {
   data.mid = std::string(offered.mid().value_or(""));
-  if (const Attribute* a = offered.attributes.find("sctp-port")) {
-    auto port = number<uint16_t>(a->value);
-    if (!port || *port == 0) return sdpError("a=sctp-port must be a port number", a->line);
-    data.remoteSctpPort = *port;
-  }
-  if (const Attribute* a = offered.attributes.find("max-message-size")) {
-    auto size = number<uint64_t>(a->value);
-    if (!size) return sdpError("a=max-message-size must be a number", a->line);
-    data.remoteMaxMessageSize = *size;  // 0: no limit (RFC 8841 §6)
-  }
+  if (auto read = readSctpParameters(offered, data); !read) return read.error();
   data.localMaxMessageSize = options_.maxMessageSize;
 
   SectionAnswer answer;
@@ -115,8 +97,7 @@ SdpResult<SectionAnswer> MediaNegotiator::negotiateData(const MediaSection& offe
   out.fields.push_back(Field{'c', connectionAddress(address)});
   writeTransport(out);
   out.attributes.add("mid", data.mid);
-  out.attributes.add("sctp-port", std::to_string(data.localSctpPort));
-  out.attributes.add("max-message-size", std::to_string(data.localMaxMessageSize));
+  writeSctpParameters(out.attributes, data);
   return answer;
 }
 

@@ -108,6 +108,8 @@ std::vector<NegotiatedCodec> slotCodecs(const OfferSlot& slot, const std::vector
   return out;
 }
 
+constexpr std::string_view kApplication = "application";
+
 // RFC 8866 §9 token-char: what a mid (RFC 5888) is made of.
 bool isToken(std::string_view s) {
   static constexpr std::string_view kSpecials = "\"(),/:;<=>?@[\\]";
@@ -131,8 +133,10 @@ SdpResult<bool> checkSlot(const OfferSlot& slot) {
   // The mid travels in the sdes:mid RTP header extension, one-byte form: 16 bytes at most.
   if (!isToken(slot.mid) || slot.mid.size() > 16)
     return sdpError("slot mid '" + slot.mid + "' is not a 1-16 character token");
-  if (slot.kind != "audio" && slot.kind != "video")
-    return sdpError("slot " + slot.mid + ": kind must be audio or video");
+  if (slot.kind != "audio" && slot.kind != "video" && slot.kind != kApplication)
+    return sdpError("slot " + slot.mid + ": kind must be audio, video or application");
+  if (slot.kind == kApplication && (slot.track || !slot.codecs.empty()))
+    return sdpError("slot " + slot.mid + ": a data channel section carries no track");
   if (!slot.track) return true;
   const LocalStream& t = *slot.track;
   if (t.ssrc == 0 || t.rtxSsrc == t.ssrc || !isWord(t.cname) || !isWord(t.streamId) || !isWord(t.trackId))
@@ -151,9 +155,11 @@ SdpResult<bool> OfferBuilder::check(const std::vector<OfferSlot>& slots) const {
   if (options_.headerExtensions.size() > 14) return sdpError("more than 14 header extensions to offer");
   if (slots.empty()) return sdpError("an offer needs at least one slot");
   if (slots.size() > kMaxMediaSections) return sdpError("more than 128 slots");
+  size_t dataSlots = 0;
   for (size_t i = 0; i < slots.size(); ++i) {
     auto slot = checkSlot(slots[i]);
     if (!slot) return slot.error();
+    if (slots[i].kind == kApplication && ++dataSlots > 1) return sdpError("more than one data channel slot");
     for (size_t j = 0; j < i; ++j)
       if (slots[j].mid == slots[i].mid) return sdpError("duplicate slot mid " + slots[i].mid);
   }
@@ -171,15 +177,7 @@ MediaSection OfferBuilder::writeSection(const NegotiatedMedia& media, bool withC
   }
   out.fields.push_back(Field{'c', "IN IP4 0.0.0.0"});
   AttributeList& a = out.attributes;
-  if (withCandidates) {
-    for (const auto& c : hostCandidates(options_.candidates)) a.add("candidate", c.toString());
-    a.addFlag("end-of-candidates");
-  }
-  a.add("ice-ufrag", options_.iceUfrag);
-  a.add("ice-pwd", options_.icePwd);
-  a.add("fingerprint", options_.fingerprintAlgorithm + ' ' + options_.fingerprint);
-  a.add("setup", "actpass");  // JSEP RFC 9429 §5.2.1: the offerer lets the answerer choose
-  a.add("mid", media.mid);
+  writeTransport(a, media.mid, withCandidates);
   std::vector<std::pair<uint8_t, std::string>> extensions;
   for (const auto& [uri, id] : media.extensions) extensions.emplace_back(id, uri);
   std::sort(extensions.begin(), extensions.end());
@@ -194,6 +192,31 @@ MediaSection OfferBuilder::writeSection(const NegotiatedMedia& media, bool withC
                            [](const NegotiatedCodec& c) { return c.rtxPt; });
     writeLocalStreamLines(a, *media.local, rtx);
   }
+  return out;
+}
+
+void OfferBuilder::writeTransport(AttributeList& a, const std::string& mid, bool withCandidates) const {
+  if (withCandidates) {
+    for (const auto& c : hostCandidates(options_.candidates)) a.add("candidate", c.toString());
+    a.addFlag("end-of-candidates");
+  }
+  a.add("ice-ufrag", options_.iceUfrag);
+  a.add("ice-pwd", options_.icePwd);
+  a.add("fingerprint", options_.fingerprintAlgorithm + ' ' + options_.fingerprint);
+  a.add("setup", "actpass");  // JSEP RFC 9429 §5.2.1: the offerer lets the answerer choose
+  a.add("mid", mid);
+}
+
+// RFC 8841 §5: m=application 9 UDP/DTLS/SCTP webrtc-datachannel.
+MediaSection OfferBuilder::writeDataSection(const std::string& mid, bool withCandidates) const {
+  MediaSection out;
+  out.kind = std::string(kApplication);
+  out.port = 9;
+  out.proto = "UDP/DTLS/SCTP";
+  out.formats = {"webrtc-datachannel"};
+  out.fields.push_back(Field{'c', "IN IP4 0.0.0.0"});
+  writeTransport(out.attributes, mid, withCandidates);
+  writeSctpParameters(out.attributes, NegotiatedData{});
   return out;
 }
 
@@ -222,6 +245,13 @@ SdpResult<Offer> OfferBuilder::build(const std::vector<OfferSlot>& slots, uint64
     NegotiatedMedia media;
     media.mid = slot.mid;
     media.kind = slot.kind;
+    const bool withCandidates = options_.candidatesInAllSections || i == 0;
+    if (slot.kind == kApplication) {
+      media.direction = Direction::kInactive;
+      offer.description.media.push_back(writeDataSection(slot.mid, withCandidates));
+      offer.media.push_back(std::move(media));
+      continue;
+    }
     media.direction = slot.track ? Direction::kSendOnly : Direction::kInactive;
     media.local = slot.track;
     media.rtcpRsize = true;
@@ -231,7 +261,7 @@ SdpResult<Offer> OfferBuilder::build(const std::vector<OfferSlot>& slots, uint64
                       " capabilities");
     for (size_t j = 0; j < options_.headerExtensions.size(); ++j)
       media.extensions.emplace(options_.headerExtensions[j], static_cast<uint8_t>(j + 1));
-    offer.description.media.push_back(writeSection(media, options_.candidatesInAllSections || i == 0));
+    offer.description.media.push_back(writeSection(media, withCandidates));
     offer.media.push_back(std::move(media));
   }
   writeSessionLevel(slots, sessionVersion, offer.description);

@@ -23,9 +23,11 @@ struct CodecRef {
 
 // One m= section of the offer. Sections are never removed (RFC 3264 §8.1): a slot whose
 // track ended stays, inactive, with its mid, until the next track of its kind reuses it.
+// A slot of kind "application" is the session's data channel section (RFC 8841): SCTP
+// over the bundle's DTLS, no track and no codecs; at most one per offer.
 struct OfferSlot {
   std::string mid;
-  std::string kind;                  // "audio" or "video"
+  std::string kind;                  // "audio", "video" or "application"
   std::optional<LocalStream> track;  // what we send here (sendonly); none = inactive
   // Offer only these of our codecs (e.g. the publisher's, so no transcoding is needed);
   // empty = every capability of the slot's kind.
@@ -61,7 +63,8 @@ struct Offer {
   SessionDescription description;
   std::string sdp;  // description.serialize(), CRLF line ends
   // One per slot in m= order: mid, kind, our direction (sendonly/inactive), the offered
-  // codecs with their payload types, extension ids, and the stream we send.
+  // codecs with their payload types, extension ids, and the stream we send (a data
+  // channel section: its mid and kind "application" alone).
   std::vector<NegotiatedMedia> media;
 };
 
@@ -77,6 +80,8 @@ class OfferBuilder {
  private:
   SdpResult<bool> check(const std::vector<OfferSlot>& slots) const;
   MediaSection writeSection(const NegotiatedMedia& media, bool withCandidates) const;
+  MediaSection writeDataSection(const std::string& mid, bool withCandidates) const;
+  void writeTransport(AttributeList& a, const std::string& mid, bool withCandidates) const;
   void writeSessionLevel(const std::vector<OfferSlot>& slots, uint64_t sessionVersion,
                          SessionDescription& offer) const;
 

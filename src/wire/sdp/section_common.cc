@@ -148,4 +148,23 @@ void writeLocalStreamLines(AttributeList& out, const LocalStream& s, bool withRt
   }
 }
 
+SdpResult<bool> readSctpParameters(const MediaSection& m, NegotiatedData& data) {
+  if (const Attribute* a = m.attributes.find("sctp-port")) {
+    auto port = parseNumber<uint16_t>(a->value);
+    if (!port || *port == 0) return sdpError("a=sctp-port must be a port number", a->line);
+    data.remoteSctpPort = *port;
+  }
+  if (const Attribute* a = m.attributes.find("max-message-size")) {
+    auto size = parseNumber<uint64_t>(a->value);
+    if (!size) return sdpError("a=max-message-size must be a number", a->line);
+    data.remoteMaxMessageSize = *size;  // 0: no limit (RFC 8841 §6)
+  }
+  return true;
+}
+
+void writeSctpParameters(AttributeList& out, const NegotiatedData& data) {
+  out.add("sctp-port", std::to_string(data.localSctpPort));
+  out.add("max-message-size", std::to_string(data.localMaxMessageSize));
+}
+
 }  // namespace rtcgate::wire::sdp

@@ -48,6 +48,12 @@ bool sameCodecVariant(std::string_view name, const std::vector<FmtpParam>& a,
 SdpResult<bool> readRemoteIdentity(const SessionDescription& sd, const MediaSection& first,
                                    std::string_view role, NegotiatedSession& session);
 
+// The peer's SCTP port and max-message-size (RFC 8841 §5-6) from a data channel section
+// into `data` (left at their defaults when absent).
+SdpResult<bool> readSctpParameters(const MediaSection& m, NegotiatedData& data);
+// Our a=sctp-port and a=max-message-size lines of a data channel section.
+void writeSctpParameters(AttributeList& out, const NegotiatedData& data);
+
 // Our host candidates in SDP form (RFC 8445 §5.1.2.1 priorities).
 std::vector<Candidate> hostCandidates(const std::vector<HostCandidate>& hosts);
 // The priority of our `index`-th host candidate: UDP, or passive TCP (RFC 6544 §4.2) below it.

@@ -326,5 +326,67 @@ TEST(AnswerReader, EveryTruncationOfTheAnswerFailsOrReadsCleanly) {
   EXPECT_GT(accepted, 0u);  // at least the whole answer (and cuts inside its last lines)
 }
 
+// A room subscriber that asked for data: the data channel section first, then media.
+TEST(AnswerReader, DataChannelSectionIsOfferedAndItsAnswerRead) {
+  std::vector<OfferSlot> slots = {{"dc", "application", std::nullopt, {}},
+                                  {"0", "video", LocalStream{2222, 3333, "rtcgatecname", "alice", "alice-cam"}, {}}};
+  auto offer = OfferBuilder(options()).build(slots, 1);
+  ASSERT_TRUE(offer.ok()) << offer.error().toString();
+  EXPECT_NE(offer->sdp.find("m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"), std::string::npos);
+  EXPECT_NE(offer->sdp.find("a=group:BUNDLE dc 0\r\n"), std::string::npos);
+  EXPECT_NE(offer->sdp.find("a=sctp-port:5000\r\na=max-message-size:65536\r\n"), std::string::npos);
+  // The candidates ride on the first section, the data one.
+  EXPECT_LT(offer->sdp.find("a=candidate:"), offer->sdp.find("m=video"));
+  ASSERT_EQ(offer->media.size(), 2u);
+  EXPECT_EQ(offer->media[0].kind, "application");
+
+  // What Chromium answers to such an offer (its data section as in its own offers).
+  const std::string answer = R"(v=0
+o=- 5238019247513849213 2 IN IP4 127.0.0.1
+s=-
+t=0 0
+a=group:BUNDLE dc 0
+a=msid-semantic: WMS
+m=application 9 UDP/DTLS/SCTP webrtc-datachannel
+c=IN IP4 0.0.0.0
+a=ice-ufrag:Hq7c
+a=ice-pwd:4yUjzK2m8Yq1pZbXc0fRt3sN
+a=ice-options:trickle
+a=fingerprint:sha-256 5C:1E:A7:3B:90:0D:62:F4:8E:21:C9:7A:D3:55:0B:E8:46:9F:12:AB:7C:E0:33:58:C1:6D:94:2F:B7:08:EA:71
+a=setup:active
+a=mid:dc
+a=sctp-port:5000
+a=max-message-size:262144
+m=video 9 UDP/TLS/RTP/SAVPF 96 97
+c=IN IP4 0.0.0.0
+a=ice-ufrag:Hq7c
+a=ice-pwd:4yUjzK2m8Yq1pZbXc0fRt3sN
+a=fingerprint:sha-256 5C:1E:A7:3B:90:0D:62:F4:8E:21:C9:7A:D3:55:0B:E8:46:9F:12:AB:7C:E0:33:58:C1:6D:94:2F:B7:08:EA:71
+a=setup:active
+a=mid:0
+a=recvonly
+a=rtcp-mux
+a=rtpmap:96 VP8/90000
+a=rtpmap:97 rtx/90000
+a=fmtp:97 apt=96
+)";
+  NegotiatedSession s = read(answer, *offer);
+  ASSERT_TRUE(s.data.has_value());
+  EXPECT_EQ(s.data->mid, "dc");
+  EXPECT_EQ(s.data->remoteMaxMessageSize, 262144u);
+  EXPECT_EQ(s.data->remoteSctpPort, 5000);
+  ASSERT_EQ(s.media.size(), 1u);
+  EXPECT_EQ(s.media[0].mid, "0");
+  EXPECT_EQ(s.bundleMids, (std::vector<std::string>{"dc", "0"}));
+  EXPECT_EQ(s.localDtlsRole, DtlsRole::kServer);
+
+  // Rejected (port 0): no data; and a data slot with a track, or two of them, is refused.
+  EXPECT_FALSE(read(replaced(answer, "m=application 9 ", "m=application 0 "), *offer).data.has_value());
+  std::vector<OfferSlot> two = {slots[0], {"dc2", "application", std::nullopt, {}}};
+  EXPECT_FALSE(OfferBuilder(options()).build(two, 1).ok());
+  std::vector<OfferSlot> withTrack = {{"dc", "application", LocalStream{1, 0, "c", "s", "t"}, {}}};
+  EXPECT_FALSE(OfferBuilder(options()).build(withTrack, 1).ok());
+}
+
 }  // namespace
 }  // namespace rtcgate::wire::sdp

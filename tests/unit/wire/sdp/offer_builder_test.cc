@@ -211,8 +211,9 @@ TEST(OfferBuilder, ReportsSpecificErrors) {
                    "slot mid 'a b' is not a 1-16 character token");
   expectOfferError(with([](auto& s) { s[2].mid = std::string(17, 'm'); }), options(),
                    "slot mid 'mmmmmmmmmmmmmmmmm' is not a 1-16 character token");
-  expectOfferError(with([](auto& s) { s[2].kind = "application"; }), options(),
-                   "slot 2: kind must be audio or video");
+  expectOfferError(with([](auto& s) { s[2].kind = "text"; }), options(),
+                   "slot 2: kind must be audio, video or application");
+
   const std::string badTrack =
       "slot 1: track needs an ssrc (and a distinct rtx ssrc), a cname, a stream id and a track id";
   expectOfferError(with([](auto& s) { s[1].track->ssrc = 0; }), options(), badTrack);

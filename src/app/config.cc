@@ -72,7 +72,7 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
   static const std::vector<std::string_view> kKnown = {
       "http_listen", "udp_listen_ip", "udp_port", "workers",      "advertised_ips",    "cert_file",
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
-      "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms",
+      "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms", "sei_metadata",
       "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections",
       "max_streams", "max_transcodes", "egress_allowed_networks", "client_sessions_per_second",
       "client_session_burst", "client_max_pending_sessions", "max_mixes", "recordings_dir", "max_recordings"};
@@ -116,6 +116,7 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
   if (maxSessions < 1) throw std::runtime_error("config: max_sessions must be at least 1");
   config.maxSessions = static_cast<size_t>(maxSessions);
   take(root, "replace_publisher", config.replacePublisher);
+  take(root, "sei_metadata", config.seiMetadata);
   int64_t maxRooms = static_cast<int64_t>(config.maxRooms), maxRoomParticipants =
                                                                 static_cast<int64_t>(config.maxRoomParticipants);
   take(root, "max_rooms", maxRooms);

@@ -58,6 +58,9 @@ struct Config {
   unsigned codecThreads = 0;
   // Keyframe interval of the H.264 renditions rtcgate encodes.
   unsigned keyframeIntervalMs = 2000;
+  // Timed metadata also as SEI user data unregistered in the H.264 rtcgate encodes
+  // (docs/DATA.md), for players that read it from the video.
+  bool seiMetadata = false;
 
   // Limits (docs/SECURITY.md): what clients together can make the gateway hold.
   size_t maxStreams = 1000;    // streams published at once; more get 503

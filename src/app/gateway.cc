@@ -95,7 +95,7 @@ std::optional<int> Gateway::startWorkers() {
       return 2;
     }
     auto worker = std::make_unique<cluster::Worker>(i, cert_, static_cast<cluster::WorkerObserver&>(*this));
-    worker->setCodecPool(&codecPool_, static_cast<int>(config_.keyframeIntervalMs));
+    worker->setCodecPool(&codecPool_, {static_cast<int>(config_.keyframeIntervalMs), config_.seiMetadata});
     if (config_.iceTcp) {
       cluster::IceTcpLimits limits;
       limits.maxConnections = config_.iceTcpMaxConnections;

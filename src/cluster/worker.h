@@ -57,9 +57,9 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   void enableIceTcp(IceTcpLimits limits) { iceTcpLimits_ = limits; }
 
   // Renditions of this worker's streams run on `pool` (set before start; null: pass-through only).
-  void setCodecPool(codec::CodecPool* pool, int keyframeIntervalMs) noexcept {
+  void setCodecPool(codec::CodecPool* pool, sfu::EncodeOptions encode) noexcept {
     codecPool_ = pool;
-    keyframeIntervalMs_ = keyframeIntervalMs;
+    encode_ = encode;
   }
 
   // Runs `fn(router)` on the worker thread without waiting (frames, teardown).
@@ -93,7 +93,7 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   void sendDatagram(PacketRef datagram, const SocketAddress& to) override;
   void onPeerEnded(sfu::Peer& peer, std::string_view reason) override;
   void onPeerConnected(sfu::Peer& peer) override;
-  sfu::StreamContext streamContext() override { return {codecPool_, this, keyframeIntervalMs_}; }
+  sfu::StreamContext streamContext() override { return {codecPool_, this, encode_}; }
   void onFrameSourceEnded(const std::string& id, std::string_view reason) override;
   // Executor (transcoded frames come back through it)
   void post(std::function<void()> fn) override { loop_.post(std::move(fn)); }
@@ -119,7 +119,7 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   std::unique_ptr<sfu::Router> router_;
   net::Timer tickTimer_;
   codec::CodecPool* codecPool_ = nullptr;
-  int keyframeIntervalMs_ = 2000;
+  sfu::EncodeOptions encode_;
   std::atomic<int64_t> lastTickUs_{0};  // read by the control thread: is the loop turning?
 };
 

@@ -50,7 +50,16 @@ Status AudioTranscoder::push(const media::MediaFrame& in, std::vector<media::Med
     RTCGATE_TRY(resampler_.convertInto(*pcm, fifo_.get()));
   }
   expectedInUs_ = in.ptsUs + decodedUs;
-  return drainFifo(out);
+  if (!in.metadata.empty() && metadata_.size() < 64) metadata_.insert(metadata_.end(), in.metadata.begin(), in.metadata.end());
+  const size_t before = out.size();
+  RTCGATE_TRY(drainFifo(out));
+  // Timed metadata goes on the first frame encoded after its own arrived (an audio frame
+  // or two later than its samples at most: the encoder's delay).
+  if (!metadata_.empty() && out.size() > before) {
+    out[before].metadata.insert(out[before].metadata.end(), metadata_.begin(), metadata_.end());
+    metadata_.clear();
+  }
+  return {};
 }
 
 // Output time restarts at the input's: the samples still in the FIFO come just before

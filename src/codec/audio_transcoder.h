@@ -42,6 +42,8 @@ class AudioTranscoder final : public Transcoder {
   int64_t samplesSinceAnchor_ = 0;  // samples taken from the FIFO since
   int64_t expectedInUs_ = 0;     // where the next input frame should start
   int64_t lastSentUs_ = INT64_MIN;  // pts of the last frame handed to the encoder
+  // Timed metadata of input frames, given to the next frame encoded (bounded).
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> metadata_;
 };
 
 }  // namespace rtcgate::codec

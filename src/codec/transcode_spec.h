@@ -23,6 +23,9 @@ struct TranscodeSpec {
   // Pictures larger than this many pixels are scaled down to it (aspect kept): a source's
   // size never decides how much encoding work one transcode costs.
   int maxPixels = 1920 * 1080;
+  // The timed metadata of the input frames also goes into the H.264 made from them, as
+  // SEI user data unregistered (media/h264_sei.h) before the frame's slices.
+  bool seiMetadata = false;
 
   // Audio output: Opus is always 48 kHz; AAC keeps this rate.
   int sampleRate = 48000;

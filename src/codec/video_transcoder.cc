@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "media/annex_b.h"
+#include "media/h264_sei.h"
+
 namespace rtcgate::codec {
 
 namespace {
@@ -63,10 +66,36 @@ Status VideoTranscoder::push(const media::MediaFrame& in, std::vector<media::Med
       if (std::find(given.begin(), given.end(), out[i].codec) != given.end()) continue;
       given.push_back(out[i].codec);
       out[i].metadata.insert(out[i].metadata.end(), metadata_.begin(), metadata_.end());
+      if (spec_.seiMetadata && out[i].codec == media::MediaCodec::kH264) addSei(out[i]);
     }
     metadata_.clear();
   }
   return sent;
+}
+
+void VideoTranscoder::addSei(media::MediaFrame& frame) {
+  std::vector<uint8_t> data;
+  for (const auto& m : frame.metadata) {
+    const auto nal = media::writeSeiUserData(media::kRtcgateSeiUuid, *m);
+    if (!nal.empty()) media::appendNal(data, nal);
+  }
+  if (data.empty()) return;
+  // H.264 7.4.1.2.3: SEI comes before the first slice of its access unit, after SPS/PPS;
+  // x264 output starts with those (or a slice), so the SEI goes before the first slice.
+  media::AnnexBReader nals(frame.data);
+  std::span<const uint8_t> nal;
+  size_t at = frame.data.size();
+  while (nals.next(nal)) {
+    const uint8_t type = media::nalType(nal[0]);
+    if (type == 1 || type == media::kNalIdr) {
+      at = static_cast<size_t>(nal.data() - frame.data.data());
+      while (at > 0 && frame.data[at - 1] == 0) --at;  // its start code
+      if (at > 0 && frame.data[at - 1] == 1) --at;
+      while (at > 0 && frame.data[at - 1] == 0) --at;
+      break;
+    }
+  }
+  frame.data.insert(frame.data.begin() + static_cast<std::ptrdiff_t>(at), data.begin(), data.end());
 }
 
 // The picture's presentation time in µs, strictly after the previous one (encoders

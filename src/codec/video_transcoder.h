@@ -54,6 +54,8 @@ class VideoTranscoder final : public Transcoder {
   // The output time of a picture: on the encoder's frame grid (what its SPS says).
   int64_t onGrid(int64_t ptsUs);
   Status ensureEncoder(Output& o, int width, int height);
+  // Puts the frame's metadata in front of its NAL units as SEI user data (spec.seiMetadata).
+  static void addSei(media::MediaFrame& frame);
 
   TranscodeSpec spec_;
   std::unique_ptr<VideoDecoder> decoder_;

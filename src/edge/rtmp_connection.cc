@@ -259,8 +259,17 @@ void RtmpConnection::pushFrames() {
   // Only Baseline H.264 is known to have no B-frames; anything else gets a re-encode for
   // players that decode in order (browsers).
   const bool reorders = video && (video->reorders || video->profileIdc != 66);
-  for (auto& f : frames_)
+  for (auto& f : frames_) {
+    // SEI user data in the H.264: timed metadata at the frame's time, ahead of the frame.
+    seiTexts_.clear();
+    sei_.read(f, seiTexts_);
+    for (const auto& text : seiTexts_) {
+      if (text.size() > kMaxTimedDataBytes) continue;
+      server_.workers().pushTimedData(worker_, id_, f.ptsUs,
+                                      std::make_shared<const std::vector<uint8_t>>(text.begin(), text.end()));
+    }
     server_.workers().pushFrame(worker_, id_, std::make_shared<const media::MediaFrame>(std::move(f)), reorders);
+  }
 }
 
 void RtmpConnection::onFrame(std::shared_ptr<const media::MediaFrame> frame) {

@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "edge/flv_output.h"
+#include "edge/sei_metadata.h"
 #include "media/flv_demuxer.h"
 #include "net/tcp_writer.h"
 #include "sfu/posting_frame_sink.h"
@@ -113,6 +114,8 @@ class RtmpConnection final : public std::enable_shared_from_this<RtmpConnection>
   int64_t startedMs_ = 0;
   int64_t lastMediaMs_ = 0;
   media::FlvDemuxer demuxer_;
+  SeiMetadataReader sei_;  // timed metadata in the H.264 (SEI user data)
+  std::vector<std::string> seiTexts_;
   FlvOutput flv_;
   std::vector<media::MediaFrame> frames_;
   std::vector<std::shared_ptr<const media::MediaFrame>> early_;  // while kJoining

@@ -43,8 +43,8 @@ class Renditions::Output final : public codec::TranscodeOutput {
   Rendition& rendition_;
 };
 
-Renditions::Renditions(codec::CodecPool* pool, Executor* executor, RenditionsListener& listener, int keyframeIntervalMs)
-    : pool_(pool), executor_(executor), listener_(listener), keyframeIntervalMs_(keyframeIntervalMs) {}
+Renditions::Renditions(codec::CodecPool* pool, Executor* executor, RenditionsListener& listener, EncodeOptions encode)
+    : pool_(pool), executor_(executor), listener_(listener), encode_(encode) {}
 
 Renditions::~Renditions() = default;
 
@@ -127,7 +127,8 @@ Renditions::Rendition* Renditions::startRendition(MediaKind kind, MediaCodec to)
   spec.from = r->from;
   spec.to = r->to.front();
   spec.alsoTo.assign(r->to.begin() + 1, r->to.end());
-  spec.keyframeIntervalMs = keyframeIntervalMs_;
+  spec.keyframeIntervalMs = encode_.keyframeIntervalMs;
+  spec.seiMetadata = encode_.seiMetadata;
   spec.sampleRate = 48000;
   spec.channels = 2;
   r->handle = pool_->start(spec, *executor_, r->output);

@@ -15,6 +15,7 @@
 #include "codec/codec_pool.h"
 #include "sfu/frame_sink.h"
 #include "sfu/media_kind.h"
+#include "sfu/stream_context.h"
 
 namespace rtcgate::sfu {
 
@@ -49,7 +50,7 @@ struct RenditionCounters {
 class Renditions {
  public:
   // Without a pool (tests, a gateway with transcoding off) only pass-through works.
-  Renditions(codec::CodecPool* pool, Executor* executor, RenditionsListener& listener, int keyframeIntervalMs = 2000);
+  Renditions(codec::CodecPool* pool, Executor* executor, RenditionsListener& listener, EncodeOptions encode = {});
   ~Renditions();
   Renditions(const Renditions&) = delete;
   Renditions& operator=(const Renditions&) = delete;
@@ -98,7 +99,7 @@ class Renditions {
   codec::CodecPool* pool_;
   Executor* executor_;
   RenditionsListener& listener_;
-  int keyframeIntervalMs_;
+  EncodeOptions encode_;
   std::vector<FrameSink*> sinks_;
   std::vector<std::unique_ptr<Rendition>> renditions_;
   bool haveSource_[kMediaKinds] = {false, false};

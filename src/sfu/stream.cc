@@ -82,7 +82,7 @@ void Stream::forward(const ForwardedPacket& packet) {
 
 void Stream::addFrameSink(FrameSink* sink) {
   if (!renditions_)
-    renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.keyframeIntervalMs);
+    renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.encode);
   renditions_->addSink(sink);
   // A WebRTC source's next keyframe may be minutes away: ask for one now.
   if (publisher_ && !publisher_->producesFrames()) onSourceKeyframeNeeded();
@@ -102,7 +102,7 @@ void Stream::removeFrameSink(FrameSink* sink) {
 void Stream::onSourceFrame(const std::shared_ptr<const media::MediaFrame>& frame, bool videoReorders) {
   // Made before any sink exists, so the first one to join gets the current GOP at once.
   if (!renditions_)
-    renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.keyframeIntervalMs);
+    renditions_ = std::make_unique<Renditions>(context_.pool, context_.executor, *this, context_.encode);
   renditions_->setSourceVideoReorders(videoReorders);
   if (!pendingMetadata_.empty()) {
     auto copy = std::make_shared<media::MediaFrame>(*frame);

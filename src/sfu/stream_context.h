@@ -7,10 +7,16 @@
 
 namespace rtcgate::sfu {
 
+// How renditions encode.
+struct EncodeOptions {
+  int keyframeIntervalMs = 2000;  // of the H.264 renditions
+  bool seiMetadata = false;       // timed metadata also as SEI user data in their H.264
+};
+
 struct StreamContext {
   codec::CodecPool* pool = nullptr;
   Executor* executor = nullptr;
-  int keyframeIntervalMs = 2000;  // of the H.264 renditions
+  EncodeOptions encode;
 };
 
 }  // namespace rtcgate::sfu

@@ -61,3 +61,40 @@ e2eTest('RTMP timed data: ffmpeg\'s subtitle lines (onTextData) reach a Chromium
     await pub.stop();
   }
 }, { gateway: { rtmp: true } });
+
+// H.264 SEI user data unregistered from an RTMP source: ffmpeg's h264_metadata filter puts a
+// text under a UUID into every keyframe (one a second); the player gets each as
+// {"type": "sei", "uuid", "data"} at its frame's time, and x264's own version SEI is left out.
+e2eTest('RTMP SEI user data: each keyframe\'s text reaches a Chromium player as metadata at its time', async ({ gw, browser }) => {
+  const uuid = '086f3693-b7b3-4f2c-9653-21492feee5b8';
+  const pub = publishRtmp(gw.rtmpUrl('sei'), {
+    profile: 'baseline', size: '320x240', gop: 30,
+    extraArgs: ['-bsf:v', `h264_metadata=sei_user_data=${uuid}+chorus line`],
+  });
+  try {
+    await pub.waitFrames(30);
+    const page = await openDemo(browser, gw, 'player');
+    await startPlayer(page, 'sei', { dataChannels: ['metadata'] });
+    await waitConnected(page, 'play');
+    await page.evaluate(() => {
+      const s = window.__e2e.sessions.play;
+      window.__e2e.events = [];
+      s.showMetadataWith(window.__e2e.elements.play.video);
+      s.onmetadata = (data, info) => window.__e2e.events.push({ data, ts: info.rtpTimestamp, shownTs: info.frame?.rtpTimestamp });
+    });
+    const events = await waitUntil('five SEI messages at the player', async () => {
+      const e = await page.evaluate(() => window.__e2e.events);
+      return e.length >= 5 && e;
+    }, { timeoutMs: 30000 });
+    figure('first event', events[0].data);
+    const steps = events.slice(1).map((e, i) => Math.round(((e.ts - events[i].ts) | 0) / 90));
+    figure('RTP time between consecutive SEI messages (ms)', steps, 'each 1000 ± 40: one per keyframe');
+    const lag = events.map((e) => Math.round((((e.shownTs - e.ts) | 0) / 90)));
+    figure('presented frame minus message time at each event (ms)', lag, 'each in [0, 100]');
+    for (const e of events) assert.deepEqual(e.data, { type: 'sei', uuid, data: 'chorus line' });
+    for (const s of steps) assert.ok(Math.abs(s - 1000) <= 40, `SEI messages ${s} ms apart in RTP time`);
+    for (const l of lag) assert.ok(l >= 0 && l <= 100, `raised ${l} ms off its frame`);
+  } finally {
+    await pub.stop();
+  }
+}, { gateway: { rtmp: true } });

@@ -1,8 +1,12 @@
 // Timed metadata out over RTMP: a Chromium WHIP publisher sends a line on its 'metadata'
 // channel every second; an RTMP reader of the gateway (ffprobe) finds them as onTextData
 // (a subtitle track to ffmpeg), one second apart at the FLV time of the frames they were
-// sent with — through the VP8 → H.264 transcode.
+// sent with — through the VP8 → H.264 transcode. With sei_metadata on, the same lines are
+// also in the H.264 as SEI user data (read back with ffmpeg's trace_headers).
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { e2eTest, figure } from './lib/harness.mjs';
 import { ManagedProcess } from './lib/process.mjs';
 import * as api from './lib/api.mjs';
@@ -57,3 +61,53 @@ e2eTest('timed metadata from a WebRTC publisher reaches RTMP readers as onTextDa
   assert.ok(pushed.times.length >= 3, `only ${pushed.times.length} lines came through the push\n${pushed.stderr}`);
   for (const s of pushedSteps) assert.ok(Math.abs(s - 1000) <= 100, `pushed lines ${s} ms apart`);
 }, { gateway: { rtmp: true } });
+
+// The SEI user data unregistered messages in an RTMP stream's H.264 (ffmpeg's trace_headers
+// prints every syntax element): [{uuid, text}] in stream order.
+async function seiMessages(url, seconds) {
+  const lines = [];
+  const p = new ManagedProcess('ffmpeg SEI reader', 'ffmpeg', ['-hide_banner', '-rw_timeout', '10000000', '-i', url,
+    '-t', String(seconds), '-map', '0:v', '-c', 'copy', '-bsf:v', 'trace_headers', '-f', 'null', '-'],
+  { onStderrLine: (line) => lines.push(line) });
+  const code = await p.waitExit((seconds + 20) * 1000);
+  if (code === undefined) await p.stop();
+  const out = [];
+  let current = null;
+  for (const line of lines) {
+    const m = /(uuid_iso_iec_11578|user_data_payload_byte)\[(\d+)\]\s+\S+\s+=\s+(\d+)/.exec(line);
+    if (!m) continue;
+    if (m[1] === 'uuid_iso_iec_11578' && m[2] === '0') out.push(current = { uuid: [], bytes: [] });
+    if (!current) continue;
+    (m[1] === 'uuid_iso_iec_11578' ? current.uuid : current.bytes).push(Number(m[3]));
+  }
+  return out.map((s) => ({
+    uuid: Buffer.from(s.uuid).toString('hex'),
+    text: Buffer.from(s.bytes).toString('utf8'),
+  }));
+}
+
+const seiConfig = (() => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rtcgate-sei-'));
+  const file = path.join(dir, 'sei.toml');
+  writeFileSync(file, 'sei_metadata = true\n');
+  return file;
+})();
+
+e2eTest('with sei_metadata, a WebRTC publisher\'s timed metadata is also SEI user data in the H.264 rtcgate encodes', async ({ gw, browser }) => {
+  const pub = await openDemo(browser, gw, 'publisher');
+  await startPublisher(pub, 'meta2sei', { width: 320, height: 180, dataChannels: ['metadata'] });
+  await waitConnected(pub, 'pub');
+  await waitUntil('the metadata channel to open', () =>
+    pub.evaluate(() => window.__e2e.sessions.pub.channels.get('metadata')?.readyState === 'open'));
+  await pub.evaluate(() => {
+    let n = 0;
+    window.__e2e.lines = setInterval(() => window.__e2e.sessions.pub.send('metadata', `line ${++n}`), 1000);
+  });
+  const found = await seiMessages(gw.rtmpUrl('meta2sei'), 6);
+  await pub.evaluate(() => clearInterval(window.__e2e.lines));
+  const ours = found.filter((s) => s.uuid === '7c1e5b42930d4e61a82f6b3c91d405e7');
+  figure('SEI user data in the gateway\'s H.264 (uuid: text)', found.map((s) => `${s.uuid.slice(0, 8)}: ${s.text.slice(0, 40)}`));
+  assert.ok(ours.length >= 3, `only ${ours.length} SEI lines in the H.264`);
+  const numbers = ours.map((s) => Number(/^line (\d+)$/.exec(s.text)?.[1]));
+  for (let i = 1; i < numbers.length; i++) assert.equal(numbers[i], numbers[i - 1] + 1, `SEI lines ${numbers}`);
+}, { gateway: { rtmp: true, extraArgs: ['--config', seiConfig] } });

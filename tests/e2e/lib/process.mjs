@@ -23,7 +23,7 @@ export function requireProgram(program) {
 export class ManagedProcess {
   // Spawns `program args`; `onStdoutLine(line)` sees stdout line by line unless stdout is raw
   // (`rawStdout: true` leaves proc.stdout to the caller).
-  constructor(label, program, args, { onStdoutLine, rawStdout = false, stdin = 'ignore', cwd } = {}) {
+  constructor(label, program, args, { onStdoutLine, onStderrLine, rawStdout = false, stdin = 'ignore', cwd } = {}) {
     this.label = label;
     this.program = program;
     this.args = args;
@@ -45,6 +45,7 @@ export class ManagedProcess {
       this.proc.once('exit', (code, signal) => done(code ?? signal));
     });
     splitLines(this.proc.stderr, (line) => {
+      onStderrLine?.(line);
       this.stderrLines.push(line);
       if (this.stderrLines.length > 5000) this.stderrLines.splice(0, 1000);
     });

@@ -78,6 +78,25 @@ TEST(AudioTranscoderTest, OpusToAac48kAnd44k) {
   }
 }
 
+// An audio-only stream's timed metadata keeps its place through Opus → AAC: once, on the
+// first AAC frame made after it, within an AAC frame or two of its own time.
+TEST(AudioTranscoderTest, MetadataGoesOnTheNextFrameOut) {
+  auto in = testing::encodeSine(MediaCodec::kOpus, 48'000, 2, 1000);
+  ASSERT_GE(in.size(), 30u);
+  const std::string line = "verse";
+  in[25].metadata.push_back(std::make_shared<const std::vector<uint8_t>>(line.begin(), line.end()));
+  auto t = make(MediaCodec::kOpus, MediaCodec::kAac);
+  const auto out = pushAll(*t, in);
+  int carried = 0;
+  for (const auto& f : out) {
+    if (f.metadata.empty()) continue;
+    ++carried;
+    EXPECT_EQ(std::string(f.metadata[0]->begin(), f.metadata[0]->end()), line);
+    EXPECT_NEAR(static_cast<double>(f.ptsUs), static_cast<double>(in[25].ptsUs), 60'000.0);
+  }
+  EXPECT_EQ(carried, 1);
+}
+
 TEST(AudioTranscoderTest, StereoToMono) {
   const auto in = testing::encodeSine(MediaCodec::kOpus, 48'000, 2, 500);
   auto t = make(MediaCodec::kOpus, MediaCodec::kAac, 48'000, 1);

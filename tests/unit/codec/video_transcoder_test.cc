@@ -6,6 +6,8 @@
 
 #include "codec/transcoder.h"
 #include "codec_test_media.h"
+#include "media/annex_b.h"
+#include "media/h264_sei.h"
 
 namespace rtcgate::codec {
 namespace {
@@ -286,6 +288,44 @@ TEST(VideoTranscoderTest, UnsupportedPairsAreRefused) {
   spec.from = MediaCodec::kVp8;
   spec.to = MediaCodec::kVp9;
   EXPECT_FALSE(Transcoder::create(spec).ok());
+}
+
+// With seiMetadata the metadata of an input frame is in the H.264 made from it, as SEI user
+// data before the slices, and the output still decodes.
+TEST(VideoTranscoderTest, MetadataRidesAsSeiWhenAsked) {
+  TranscodeSpec spec;
+  spec.from = MediaCodec::kVp8;
+  spec.to = MediaCodec::kH264;
+  spec.seiMetadata = true;
+  auto t = Transcoder::create(spec);
+  ASSERT_TRUE(t.ok());
+  auto in = testing::encodeVideo(MediaCodec::kVp8, 320, 240, 10);
+  const std::string line = R"({"line":"twinkle"})";
+  in[4].metadata.push_back(std::make_shared<const std::vector<uint8_t>>(line.begin(), line.end()));
+  const auto out = pushAll(**t, in);
+  int withSei = 0;
+  for (const auto& f : out) {
+    media::AnnexBReader nals(f.data);
+    std::span<const uint8_t> nal;
+    bool sliceSeen = false;
+    while (nals.next(nal)) {
+      const uint8_t type = media::nalType(nal[0]);
+      if (type == 1 || type == media::kNalIdr) sliceSeen = true;
+      if (type != media::kNalSei) continue;
+      media::SeiReader reader;
+      std::vector<media::SeiUserData> found;
+      ASSERT_TRUE(reader.read(nal, found).ok());
+      for (const auto& sei : found) {
+        if (sei.uuid != media::kRtcgateSeiUuid) continue;
+        EXPECT_FALSE(sliceSeen) << "SEI after a slice";
+        EXPECT_EQ(std::string(sei.payload.begin(), sei.payload.end()), line);
+        EXPECT_FALSE(f.metadata.empty());
+        ++withSei;
+      }
+    }
+  }
+  EXPECT_EQ(withSei, 1);
+  EXPECT_EQ(testing::decodeVideo(out, MediaCodec::kH264).errors, 0);
 }
 
 }  // namespace

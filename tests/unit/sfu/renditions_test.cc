@@ -204,7 +204,7 @@ class TranscodeTest : public ::testing::Test {
   codec::CodecPool pool{1};
   testing::TestExecutor executor;
   RecordingListener listener;
-  Renditions renditions{&pool, &executor, listener, 1000};
+  Renditions renditions{&pool, &executor, listener, EncodeOptions{1000}};
 };
 
 TEST_F(TranscodeTest, OneSharedRenditionStartsAndStopsWithItsSinks) {

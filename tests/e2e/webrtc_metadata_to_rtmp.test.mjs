@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { e2eTest, figure } from './lib/harness.mjs';
 import { ManagedProcess } from './lib/process.mjs';
+import { startNginx } from './lib/nginx.mjs';
 import * as api from './lib/api.mjs';
 import { openDemo, startPublisher, waitConnected, waitUntil } from './lib/pages.mjs';
 
@@ -104,10 +105,28 @@ e2eTest('with sei_metadata, a WebRTC publisher\'s timed metadata is also SEI use
     window.__e2e.lines = setInterval(() => window.__e2e.sessions.pub.send('metadata', `line ${++n}`), 1000);
   });
   const found = await seiMessages(gw.rtmpUrl('meta2sei'), 6);
-  await pub.evaluate(() => clearInterval(window.__e2e.lines));
   const ours = found.filter((s) => s.uuid === '7c1e5b42930d4e61a82f6b3c91d405e7');
   figure('SEI user data in the gateway\'s H.264 (uuid: text)', found.map((s) => `${s.uuid.slice(0, 8)}: ${s.text.slice(0, 40)}`));
   assert.ok(ours.length >= 3, `only ${ours.length} SEI lines in the H.264`);
   const numbers = ours.map((s) => Number(/^line (\d+)$/.exec(s.text)?.[1]));
   for (let i = 1; i < numbers.length; i++) assert.equal(numbers[i], numbers[i - 1] + 1, `SEI lines ${numbers}`);
+
+  // Pushed to nginx-rtmp (the CDN stand-in): the lines travel inside the video, which nginx
+  // passes on to its players (it drops data messages other than onMetaData), so a reader of
+  // nginx finds them.
+  const nginx = await startNginx();
+  try {
+    const created = await api.request(gw, 'POST', '/api/streams/meta2sei/egress', {
+      body: JSON.stringify({ url: nginx.rtmpUrl('lyrics') }), contentType: 'application/json',
+    });
+    assert.equal(created.status, 201, created.text);
+    await new Promise((r) => setTimeout(r, 1500));
+    const atNginx = (await seiMessages(nginx.rtmpUrl('lyrics'), 5)).filter((s) => s.uuid === '7c1e5b42930d4e61a82f6b3c91d405e7');
+    figure('SEI lines read from nginx-rtmp', atNginx.map((s) => s.text));
+    assert.ok(atNginx.length >= 2, `only ${atNginx.length} SEI lines came through nginx-rtmp`);
+    for (const s of atNginx) assert.match(s.text, /^line \d+$/);
+  } finally {
+    await pub.evaluate(() => clearInterval(window.__e2e.lines));
+    await nginx.stop();
+  }
 }, { gateway: { rtmp: true, extraArgs: ['--config', seiConfig] } });

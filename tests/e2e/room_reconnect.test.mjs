@@ -71,6 +71,11 @@ e2eTest('room: a participant cut off for 5 s comes back without leaving', async 
   assert.deepEqual(leaves, [null, null]);
   const shown = await Promise.all(others.map((p) => p.evaluate(() => window.room.participants.has('r1'))));
   assert.deepEqual(shown, [true, true]);
+  // Then it keeps flowing: after its first 30 frames (the receiver's keyframe and layer
+  // settle after a loss), 2 s of steady decoding.
+  const since = (await received(cut)).r2?.camera?.framesDecoded ?? 0;
+  await waitUntil('r1 to decode 30 frames of r2 after the cut', async () =>
+    ((await received(cut)).r2?.camera?.framesDecoded ?? 0) >= since + 30, { timeoutMs: 10000, intervalMs: 250 });
   const r0 = await received(cut);
   await sleep(2000);
   const r1 = await received(cut);

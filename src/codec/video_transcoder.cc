@@ -88,8 +88,8 @@ void VideoTranscoder::addSei(media::MediaFrame& frame) {
   while (nals.next(nal)) {
     const uint8_t type = media::nalType(nal[0]);
     if (type == 1 || type == media::kNalIdr) {
+      // Back over its start code: the 01 right before it and the zeros before that.
       at = static_cast<size_t>(nal.data() - frame.data.data());
-      while (at > 0 && frame.data[at - 1] == 0) --at;  // its start code
       if (at > 0 && frame.data[at - 1] == 1) --at;
       while (at > 0 && frame.data[at - 1] == 0) --at;
       break;

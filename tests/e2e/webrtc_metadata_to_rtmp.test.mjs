@@ -13,6 +13,21 @@ import { startNginx } from './lib/nginx.mjs';
 import * as api from './lib/api.mjs';
 import { openDemo, startPublisher, waitConnected, waitUntil } from './lib/pages.mjs';
 
+// A Chromium WHIP publisher of `stream` that sends "line N" on its 'metadata' channel every
+// second (stopped with clearInterval(window.__e2e.lines)).
+async function publishLines(browser, gw, stream) {
+  const pub = await openDemo(browser, gw, 'publisher');
+  await startPublisher(pub, stream, { width: 320, height: 180, dataChannels: ['metadata'] });
+  await waitConnected(pub, 'pub');
+  await waitUntil('the metadata channel to open', () =>
+    pub.evaluate(() => window.__e2e.sessions.pub.channels.get('metadata')?.readyState === 'open'));
+  await pub.evaluate(() => {
+    let n = 0;
+    window.__e2e.lines = setInterval(() => window.__e2e.sessions.pub.send('metadata', `line ${++n}`), 1000);
+  });
+  return pub;
+}
+
 async function subtitlePackets(url, seconds) {
   const out = [];
   const p = new ManagedProcess('ffprobe metadata reader', 'ffprobe', ['-v', 'error', '-rw_timeout', '10000000',
@@ -30,15 +45,7 @@ async function subtitlePackets(url, seconds) {
 }
 
 e2eTest('timed metadata from a WebRTC publisher reaches RTMP readers as onTextData at its frames\' times', async ({ gw, browser }) => {
-  const pub = await openDemo(browser, gw, 'publisher');
-  await startPublisher(pub, 'meta2rtmp', { width: 320, height: 180, dataChannels: ['metadata'] });
-  await waitConnected(pub, 'pub');
-  await waitUntil('the metadata channel to open', () =>
-    pub.evaluate(() => window.__e2e.sessions.pub.channels.get('metadata')?.readyState === 'open'));
-  await pub.evaluate(() => {
-    let n = 0;
-    window.__e2e.lines = setInterval(() => window.__e2e.sessions.pub.send('metadata', `line ${++n}`), 1000);
-  });
+  const pub = await publishLines(browser, gw, 'meta2rtmp');
   const got = await subtitlePackets(gw.rtmpUrl('meta2rtmp'), 8);
   // And through an RTMP push (the egress a CDN push uses), here into the gateway's own
   // RTMP ingest, read back as another stream. (nginx-rtmp forwards no data messages but
@@ -95,15 +102,7 @@ const seiConfig = (() => {
 })();
 
 e2eTest('with sei_metadata, a WebRTC publisher\'s timed metadata is also SEI user data in the H.264 rtcgate encodes', async ({ gw, browser }) => {
-  const pub = await openDemo(browser, gw, 'publisher');
-  await startPublisher(pub, 'meta2sei', { width: 320, height: 180, dataChannels: ['metadata'] });
-  await waitConnected(pub, 'pub');
-  await waitUntil('the metadata channel to open', () =>
-    pub.evaluate(() => window.__e2e.sessions.pub.channels.get('metadata')?.readyState === 'open'));
-  await pub.evaluate(() => {
-    let n = 0;
-    window.__e2e.lines = setInterval(() => window.__e2e.sessions.pub.send('metadata', `line ${++n}`), 1000);
-  });
+  const pub = await publishLines(browser, gw, 'meta2sei');
   const found = await seiMessages(gw.rtmpUrl('meta2sei'), 6);
   const ours = found.filter((s) => s.uuid === '7c1e5b42930d4e61a82f6b3c91d405e7');
   figure('SEI user data in the gateway\'s H.264 (uuid: text)', found.map((s) => `${s.uuid.slice(0, 8)}: ${s.text.slice(0, 40)}`));

@@ -19,10 +19,12 @@ packages=(
   libavcodec-dev libavutil-dev       # Transcoder (codec/) and rtcgate-load: H.264 (x264), VP8, Opus, AAC
   libswscale-dev libswresample-dev   # Transcoder: pixel formats, 44.1/48 kHz and channel layouts
   libavformat-dev                    # recordings: fragmented MP4 and WebM files (mcu/Recorder)
+  libhiredis-dev                     # cluster: the Redis directory's client (cluster/, Asio adapter ours)
   # tools the test suite drives
   iproute2 util-linux curl
   chromium ffmpeg nftables nodejs npm   # end-to-end suite (tests/e2e, see docs TESTING)
   nginx libnginx-mod-rtmp               # end-to-end suite: an RTMP CDN to push to
+  redis-server                          # cluster: the directory (tests start their own; scripts/cluster-demo.sh)
   # end-to-end suite: GStreamer webrtcbin (libnice ICE), a second WebRTC stack as a WHIP publisher
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-nice python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gir1.2-gst-plugins-bad-1.0

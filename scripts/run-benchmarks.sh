@@ -20,6 +20,13 @@ if [ -x "$build/bench/rtcgate-load" ]; then
     "${LOAD_ROOMS:-25x25,100x10}"
 fi
 
+# One relay hop between two nodes of a cluster (docs/CLUSTER.md): added latency against the same
+# run on one node, and the relay's CPU per packet.
+if [ -x "$build/bench/rtcgate-load" ] && command -v redis-server >/dev/null; then
+  echo "== relay hop (two one-worker nodes and Redis; publish on one, ${RELAY_SUBSCRIBERS:-10} subscribers on the other)"
+  python3 "$(dirname "$0")/relay-bench.py" "$build" "${RELAY_SUBSCRIBERS:-10}" "${LOAD_SECONDS:-20}" | tee "$out/relay.log"
+fi
+
 # Glass-to-glass latency with a time code in the pixels (bench/latency/README.md): the nginx-rtmp
 # and WebRTC-loopback baselines, then both directions of rtcgate's RTMP ⇄ WebRTC bridge and
 # WHIP → WHEP through it.

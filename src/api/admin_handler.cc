@@ -10,7 +10,7 @@ namespace rtcgate::api {
 namespace {
 
 nlohmann::json toJson(const sfu::SessionInfo& s) {
-  return {{"id", s.id},
+  nlohmann::json j = {{"id", s.id},
           {"kind", sfu::sessionKindName(s.kind)},
           {"stream", s.stream},
           {"state", s.state},
@@ -22,6 +22,8 @@ nlohmann::json toJson(const sfu::SessionInfo& s) {
           {"packetsOut", s.packetsOut},
           {"bytesIn", s.bytesIn},
           {"bytesOut", s.bytesOut}};
+  if (!s.peerNode.empty()) j["peerNode"] = s.peerNode;  // relays: the node at the other end
+  return j;
 }
 
 nlohmann::json toJson(const sfu::StreamInfo& s) {
@@ -147,6 +149,8 @@ void AdminHandler::rooms(const net::HttpRequest& req, std::string_view rest, con
 }
 
 void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, net::HttpReply reply) {
+  if (relays_ && (rest == "cluster/relays" || rest.rfind("cluster/relays/", 0) == 0))
+    return relays_->handle(req, rest.substr(14), std::move(reply));
   // The admin API is for operators and their tools, never for other sites' pages: no CORS
   // headers (a browser shows no answer to another origin), and a request a page of another
   // origin made a browser send is refused before it acts (a simple cross-origin POST needs
@@ -169,6 +173,7 @@ void AdminHandler::handle(const net::HttpRequest& req, std::string_view rest, ne
     if (const auto decision = access_->admin(bearerToken(req)); !decision.allowed())
       return reply(accessRefused(req, decision));
   }
+  if (rest.rfind("cluster/", 0) == 0) return clusterApi(req, rest.substr(8), reply);
   if (rest == "rooms" || rest.rfind("rooms/", 0) == 0) return rooms(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (rest == "mixes" || rest.rfind("mixes/", 0) == 0) return mixes(req, rest.substr(rest.size() > 5 ? 6 : 5), reply);
   if (const auto rec = streamSubPath(rest, "recordings")) return recordings(req, rec->first, rec->second, reply);

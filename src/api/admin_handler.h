@@ -2,7 +2,7 @@
 // AdminHandler: the operator's REST API — GET /api/streams, GET /api/sessions,
 // DELETE /api/sessions/{id}, RTMP pushes: POST/GET /api/streams/{stream}/egress,
 // GET/DELETE /api/streams/{stream}/egress/{id}, rooms, mixes (/api/mixes) and recordings
-// (/api/streams/{stream}/recordings, GET /api/recordings).
+// (/api/streams/{stream}/recordings, GET /api/recordings), the cluster (/api/cluster/...).
 
 #include "api/room_signaling.h"
 #include "edge/egress_control.h"
@@ -11,6 +11,7 @@
 #include "cluster/access_policy.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
+#include "cluster/node_directory.h"
 #include "net/http_server.h"
 
 namespace rtcgate::api {
@@ -24,6 +25,11 @@ class AdminHandler final : public net::HttpHandler {
                edge::MixManager* mixes = nullptr)
       : registry_(registry), workers_(workers), egress_(egress), rooms_(rooms), access_(access), mixes_(mixes) {}
   void setRecordings(edge::RecordingManager* recordings) noexcept { recordings_ = recordings; }
+  // The cluster's API (/api/cluster/...) when the node is in one; 404 otherwise.
+  void setCluster(cluster::NodeDirectory* cluster) noexcept { cluster_ = cluster; }
+  // What nodes ask each other (/api/cluster/relays): checked by its own handler (the
+  // cluster's secret), not as the admin API.
+  void setRelayHandler(net::HttpHandler* relays) noexcept { relays_ = relays; }
   // Lists answer when the workers' snapshots arrive; the rest at once.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
 
@@ -38,6 +44,8 @@ class AdminHandler final : public net::HttpHandler {
   // (`stream` empty) (admin_recordings.cc).
   void recordings(const net::HttpRequest& request, const std::string& stream, std::string_view id,
                   const net::HttpReply& reply);
+  // GET cluster/nodes, GET cluster/streams, POST cluster/drain (admin_cluster.cc).
+  void clusterApi(const net::HttpRequest& request, std::string_view rest, const net::HttpReply& reply);
   cluster::Directory& registry_;
   cluster::MediaWorkers& workers_;
   edge::EgressControl* egress_;
@@ -45,6 +53,8 @@ class AdminHandler final : public net::HttpHandler {
   const cluster::AccessPolicy* access_;
   edge::MixManager* mixes_;
   edge::RecordingManager* recordings_ = nullptr;
+  cluster::NodeDirectory* cluster_ = nullptr;
+  net::HttpHandler* relays_ = nullptr;
 };
 
 }  // namespace rtcgate::api

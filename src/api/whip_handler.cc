@@ -123,6 +123,11 @@ void WhipHandler::create(const net::HttpRequest& req, const std::string& stream,
   if (auto denied = authorize(req, stream)) return reply(*denied);
   if (mediaType(req) != "application/sdp")
     return reply(errorResponse(req, http::status::unsupported_media_type, "Content-Type must be application/sdp"));
+  if (cluster_) return place(req, stream, reply);
+  admit(req, stream, reply);
+}
+
+void WhipHandler::admit(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply) {
   const std::string id = cluster::newSessionId();
   const std::string client = limits_ ? sessionLimitKey(reply.remote(), limits_->config().exemptLoopback) : "";
   if (client.empty()) return createAdmitted(req, stream, id, reply);

@@ -8,6 +8,8 @@
 #include "api/session_limits.h"
 #include "cluster/media_workers.h"
 #include "cluster/directory.h"
+#include "cluster/node_directory.h"
+#include "edge/relay_manager.h"
 #include "crypto/dtls/certificate.h"
 #include "net/http_server.h"
 #include "wire/sdp/answer_options.h"
@@ -23,6 +25,11 @@ class WhipHandler final : public net::HttpHandler {
 
   // New sessions count against `limits` per client address (null: not limited).
   void setSessionLimits(SessionLimits* limits) noexcept { limits_ = limits; }
+  // In a cluster, new sessions are placed (served here or redirected) through `cluster`.
+  void setCluster(cluster::NodeDirectory* cluster, edge::RelayManager* relays = nullptr) noexcept {
+    cluster_ = cluster;
+    relays_ = relays;
+  }
 
   // Answers at once, or (session setup, layer choice, ICE restart) when the worker does.
   void handle(const net::HttpRequest& request, std::string_view rest, net::HttpReply reply) override;
@@ -30,6 +37,14 @@ class WhipHandler final : public net::HttpHandler {
  private:
   net::HttpResponse options(const net::HttpRequest& req) const;
   void create(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
+  // The session, past placement: counted against the client's limits, then created.
+  void admit(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
+  // In a cluster (api/whip_placement.cc): serves here, redirects (307) to the node that should
+  // serve, or refuses with why (503 without the directory, 409, 404).
+  void place(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
+  void placePublisher(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
+  void placePlayer(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
+  net::HttpResponse redirect(const net::HttpRequest& req, const std::string& stream, const cluster::NodeInfo& node) const;
   // The session `id`, admitted by the per-client limits.
   void createAdmitted(const net::HttpRequest& req, const std::string& stream, const std::string& id,
                       const net::HttpReply& reply);
@@ -56,6 +71,8 @@ class WhipHandler final : public net::HttpHandler {
   const ApiConfig& config_;
   const crypto::dtls::Certificate& certificate_;
   SessionLimits* limits_ = nullptr;
+  cluster::NodeDirectory* cluster_ = nullptr;
+  edge::RelayManager* relays_ = nullptr;  // players of streams held elsewhere are served through relays
 };
 
 }  // namespace rtcgate::api

@@ -48,6 +48,13 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* turnTlsNameOpt =
       cli.add_option("--turn-tls-server-name", "DNS name (SNI) that makes the HTTPS port serve TURN over TLS");
   auto* recordingsOpt = cli.add_option("--recordings-dir", "folder of the recordings (default recordings)");
+  auto* redisOpt = cli.add_option("--cluster-redis", "join the cluster coordinated by this Redis (redis://HOST:PORT)");
+  auto* nodeIdOpt = cli.add_option("--node-id", "this node's id in the cluster (default: the host name)");
+  auto* regionOpt = cli.add_option("--region", "this node's region in the cluster (default \"default\")");
+  auto* httpUrlOpt = cli.add_option("--advertised-http-url", "URL clients and other nodes reach this node's HTTP at"
+                                                             " (default: from --http-listen)");
+  auto* relayHostOpt = cli.add_option("--relay-host", "IP other nodes send relayed media to (default: the first"
+                                                      " advertised IP, else --udp-listen-ip)");
   try {
     cli.parse(argc, argv);
     if (!configFile.empty()) loadConfigFile(configFile, config);
@@ -75,6 +82,12 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*turnTlsOpt) config.turnTlsListen = turnTlsOpt->as<std::string>();
     if (*turnTlsNameOpt) config.turnTlsServerName = turnTlsNameOpt->as<std::string>();
     if (*recordingsOpt) config.recordingsDir = recordingsOpt->as<std::string>();
+    if (*redisOpt) config.cluster.redis = redisOpt->as<std::string>();
+    if (*nodeIdOpt) config.cluster.nodeId = nodeIdOpt->as<std::string>();
+    if (*regionOpt) config.cluster.region = regionOpt->as<std::string>();
+    if (*httpUrlOpt) config.cluster.httpUrl = httpUrlOpt->as<std::string>();
+    if (*relayHostOpt) config.cluster.relayHost = relayHostOpt->as<std::string>();
+    checkClusterConfig(config.cluster);
     if (*turnOpt) {
       config.turnListen = turnOpt->as<std::string>();
       config.turnEnabled = !config.turnListen.empty();

@@ -75,7 +75,8 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms", "sei_metadata",
       "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections",
       "max_streams", "max_transcodes", "egress_allowed_networks", "client_sessions_per_second",
-      "client_session_burst", "client_max_pending_sessions", "max_mixes", "recordings_dir", "max_recordings"};
+      "client_session_burst", "client_max_pending_sessions", "max_mixes", "recordings_dir", "max_recordings",
+      "cluster"};
   for (const auto& [key, node] : root) {
     if (std::find(kKnown.begin(), kKnown.end(), key.str()) == kKnown.end() && !isHttpConfigKey(key.str()) &&
         !isTurnConfigKey(key.str()))
@@ -175,6 +176,10 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
   take(root, "log_level", config.logLevel);
   loadHttpConfig(root, config.http);
   loadTurnConfig(root, config);
+  if (const auto* cluster = root.get("cluster")) {
+    if (!cluster->is_table()) throw std::runtime_error("config: 'cluster' must be a table ([cluster])");
+    loadClusterConfig(*cluster->as_table(), path, config.cluster);
+  }
 }
 
 HostPort parseHostPort(const std::string& text) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/config_cluster.h"
 #include "app/http_config.h"
 
 namespace rtcgate::app {
@@ -77,6 +78,8 @@ struct Config {
   size_t clientMaxPendingSessions = 20;
   // HTTPS/WSS and the limits of the HTTP listeners (app/http_config.h).
   HttpConfig http;
+  // [cluster] (docs/CLUSTER.md): many nodes as one gateway, through Redis.
+  ClusterConfig cluster;
 
   // [auth] (docs/AUTH.md): JWT access control, on when any key below is set. Then every
   // WHIP/WHEP/RTMP/room access and the admin API need a token (static tokens still work).

@@ -83,7 +83,8 @@ std::optional<int> Gateway::start() {
   }
   if (auto rc = startTurn()) return rc;
   if (auto rc = startHttp()) return rc;
-  return startRtmp();
+  if (auto rc = startRtmp()) return rc;
+  return startCluster();
 }
 
 std::optional<int> Gateway::startWorkers() {
@@ -277,6 +278,8 @@ void Gateway::run() {
 void Gateway::stop() { control_.context().stop(); }
 
 void Gateway::shutdown() {
+  if (relays_) relays_->stop();
+  if (cluster_) cluster_->stop();
   if (http_) http_->close();
   if (turn_) turn_->stop();
   if (rooms_) {
@@ -301,7 +304,14 @@ void Gateway::onSessionEnded(unsigned, const std::string& id, const std::string&
   control_.post([this, id] {
     if (sessionLimits_) sessionLimits_->settled(id);
     directory_.remove(id);
+    if (relays_) relays_->onSessionEnded(id);
     if (rooms_) rooms_->onSessionEnded(id);
+  });
+}
+
+void Gateway::onRelayLinkEnded(unsigned, const std::string& id, const std::string&) {
+  control_.post([this, id] {
+    if (relays_) relays_->onLinkEnded(id);
   });
 }
 

@@ -15,10 +15,13 @@
 #include "api/whip_handler.h"
 #include "app/config.h"
 #include "cluster/local_directory.h"
+#include "cluster/node_directory.h"
 #include "cluster/worker_pool.h"
 #include "codec/codec_pool.h"
 #include "crypto/dtls/certificate.h"
 #include "edge/egress_manager.h"
+#include "edge/relay_manager.h"
+#include "api/relay_handler.h"
 #include "edge/rtmp_server.h"
 #include "edge/mix_manager.h"
 #include "edge/recording_manager.h"
@@ -31,7 +34,7 @@
 
 namespace rtcgate::app {
 
-class Gateway final : private cluster::WorkerObserver {
+class Gateway final : private cluster::WorkerObserver, cluster::NodeReporter, cluster::DirectoryObserver {
  public:
   Gateway(const Config& config, std::shared_ptr<const crypto::dtls::Certificate> certificate);
   ~Gateway() override;
@@ -47,12 +50,25 @@ class Gateway final : private cluster::WorkerObserver {
   std::optional<int> startHttp();
   std::optional<int> startRtmp();
   std::optional<int> startTurn();
+  // Joins the cluster when [cluster] redis is set (app/gateway_cluster.cc).
+  std::optional<int> startCluster();
   void shutdown();
+
+  // cluster::NodeReporter (control thread)
+  cluster::NodeLoad nodeLoad() override;
+  std::vector<cluster::NodeStream> nodeStreams() override;
+  void onStreamClaimedElsewhere(const std::string& stream, const std::string& owner) override;
+  // cluster::DirectoryObserver (control thread)
+  void onStreamPublished(const std::string& stream) override;
+  void onStreamUnpublished(const std::string& stream) override;
+  // Ends this node's source of `stream` (another node holds the name).
+  void endLocalSource(const std::string& stream, const std::string& reason);
 
   // cluster::WorkerObserver (on worker threads)
   void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) override;
   void onFrameSourceEnded(unsigned worker, const std::string& id, const std::string& reason) override;
   void onSessionConnected(unsigned worker, const std::string& id) override;
+  void onRelayLinkEnded(unsigned worker, const std::string& id, const std::string& reason) override;
 
   const Config& config_;
   std::shared_ptr<const crypto::dtls::Certificate> cert_;
@@ -78,6 +94,17 @@ class Gateway final : private cluster::WorkerObserver {
   std::shared_ptr<net::TlsContext> tls_;  // HTTPS and TURN over TLS; null without a certificate
   std::unique_ptr<edge::TurnService> turn_;  // runs on its own thread
   std::unique_ptr<edge::TurnTlsClaimant> turnTlsClaimant_;  // TURN over TLS on the HTTPS port
+  std::unique_ptr<cluster::NodeDirectory> cluster_;  // null on a single node
+  std::unique_ptr<edge::RelayManager> relays_;       // with the cluster
+  std::unique_ptr<api::RelayHandler> relayHandler_;
+  // The node's load as reported to the cluster: CPU time and media bytes sent since the last report.
+  struct LoadSample {
+    int64_t atUs = 0;
+    int64_t cpuUs = 0;
+    uint64_t bytesOut = 0;
+  } lastLoad_;
+  double cpuShare_ = 0;
+  uint64_t egressBps_ = 0;
 };
 
 }  // namespace rtcgate::app

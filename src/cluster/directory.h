@@ -4,6 +4,7 @@
 // codecs). The control thread's view; LocalDirectory is the in-process one, a Redis-backed
 // one spans nodes.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,9 +30,19 @@ struct StreamEntry {
   size_t sessions = 0;
 };
 
+// Told (on the control thread) when a stream gets a publisher or loses it: a cluster claims
+// and releases the stream's name for this node.
+class DirectoryObserver {
+ public:
+  virtual ~DirectoryObserver() = default;
+  virtual void onStreamPublished(const std::string& stream) = 0;
+  virtual void onStreamUnpublished(const std::string& stream) = 0;
+};
+
 class Directory {
  public:
   virtual ~Directory() = default;
+  virtual void setObserver(DirectoryObserver* observer) = 0;
   // The stream's worker, or (for a new stream) where it should go.
   virtual unsigned workerFor(const std::string& stream) const = 0;
   // Records a session (from the moment its setup is asked of the worker).
@@ -44,6 +55,7 @@ class Directory {
 
   virtual const SessionEntry* find(const std::string& id) const = 0;
   virtual const StreamEntry* stream(const std::string& name) const = 0;
+  virtual void forEachStream(const std::function<void(const std::string&, const StreamEntry&)>& fn) const = 0;
   virtual size_t sessionCount() const noexcept = 0;
   virtual size_t streamCount() const noexcept = 0;
 };

@@ -17,12 +17,14 @@ StreamEntry& LocalDirectory::streamEntry(const std::string& name, unsigned worke
 
 void LocalDirectory::addPublisher(const SessionEntry& e, std::vector<wire::sdp::NegotiatedMedia> media) {
   auto& s = streamEntry(e.stream, e.worker);
-  if (!s.publisherId.empty()) sessions_.erase(s.publisherId);  // replaced
+  const bool replaced = !s.publisherId.empty();
+  if (replaced) sessions_.erase(s.publisherId);
   else ++s.sessions;
   s.publisherId = e.id;
   s.published = std::move(media);
   sessions_[e.id] = e;
   ++load_[e.worker];
+  if (!replaced && observer_) observer_->onStreamPublished(e.stream);
 }
 
 void LocalDirectory::addSubscriber(const SessionEntry& e) {
@@ -40,12 +42,14 @@ void LocalDirectory::remove(const std::string& id) {
   if (load_[e.worker] > 0) --load_[e.worker];
   auto st = streams_.find(e.stream);
   if (st == streams_.end()) return;
-  if (st->second.publisherId == id) {
+  const bool unpublished = st->second.publisherId == id;
+  if (unpublished) {
     st->second.publisherId.clear();
     st->second.published.clear();
   }
   if (st->second.sessions > 0) --st->second.sessions;
   if (st->second.sessions == 0) streams_.erase(st);
+  if (unpublished && observer_) observer_->onStreamUnpublished(e.stream);
 }
 
 void LocalDirectory::restartedIce(const std::string& id, std::string remoteUfrag, std::string etag) {

@@ -120,4 +120,14 @@ void Worker::onFrameSourceEnded(const std::string& id, std::string_view reason) 
   observer_.onFrameSourceEnded(index_, id, std::string(reason));
 }
 
+void Worker::onRelayEnded(const std::string& id, std::string_view reason) {
+  spdlog::info("worker {}: relay {} ended: {}", index_, id, reason);
+  observer_.onSessionEnded(index_, id, std::string(reason));
+}
+
+void Worker::onRelayLinkEnded(const std::string& id, std::string_view reason) {
+  spdlog::info("worker {}: relay link {} ended: {}", index_, id, reason);
+  observer_.onRelayLinkEnded(index_, id, std::string(reason));
+}
+
 }  // namespace rtcgate::cluster

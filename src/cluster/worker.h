@@ -32,6 +32,12 @@ class WorkerObserver {
   virtual void onSessionEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
   // A frame source (RTMP publisher) was ended by the worker (replaced, closed by an operator).
   virtual void onFrameSourceEnded(unsigned worker, const std::string& id, const std::string& reason) = 0;
+  // A relay link to another node's worker ended (its relays end as sessions).
+  virtual void onRelayLinkEnded(unsigned worker, const std::string& id, const std::string& reason) {
+    (void)worker;
+    (void)id;
+    (void)reason;
+  }
   // A session's transport connected for the first time (it is no longer pending).
   virtual void onSessionConnected(unsigned worker, const std::string& id) {
     (void)worker;
@@ -95,6 +101,8 @@ class Worker final : public net::UdpSocketListener, public sfu::PeerHost, public
   void onPeerConnected(sfu::Peer& peer) override;
   sfu::StreamContext streamContext() override { return {codecPool_, this, encode_}; }
   void onFrameSourceEnded(const std::string& id, std::string_view reason) override;
+  void onRelayEnded(const std::string& id, std::string_view reason) override;
+  void onRelayLinkEnded(const std::string& id, std::string_view reason) override;
   // Executor (transcoded frames come back through it)
   void post(std::function<void()> fn) override { loop_.post(std::move(fn)); }
 

@@ -71,6 +71,40 @@ void WorkerPool::addPublisher(unsigned worker, sfu::SessionSpec spec, bool repla
       [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
 }
 
+void WorkerPool::addRelayLink(unsigned worker, sfu::RelayLinkSpec spec, cluster::Completion<Status> done) {
+  const std::string id = spec.id;
+  auto shared = std::make_shared<sfu::RelayLinkSpec>(std::move(spec));
+  change<Status>(
+      worker, [shared](sfu::Router& r) { return r.addRelayLink(std::move(*shared)); },
+      [id](sfu::Router& r) { r.closeRelayLink(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
+}
+
+void WorkerPool::closeRelayLink(unsigned worker, std::string id, std::string reason) {
+  workers_.at(worker)->postToRouter([id, reason](sfu::Router& r) { r.closeRelayLink(id, reason); });
+}
+
+void WorkerPool::addRelaySender(unsigned worker, std::string id, std::string stream, std::string linkId,
+                                std::string toNode, std::vector<wire::sdp::NegotiatedMedia> published,
+                                cluster::Completion<Result<std::vector<sfu::RelayTrack>>> done) {
+  using Tracks = Result<std::vector<sfu::RelayTrack>>;
+  auto shared = std::make_shared<std::vector<wire::sdp::NegotiatedMedia>>(std::move(published));
+  change<Tracks>(
+      worker,
+      [id, stream, linkId, toNode, shared](sfu::Router& r) { return r.addRelaySender(id, stream, linkId, toNode, *shared); },
+      [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Tracks(kWorkerTimeout), std::move(done));
+}
+
+void WorkerPool::addRelayReceiver(unsigned worker, sfu::SessionSpec spec, std::string linkId,
+                                  std::vector<sfu::RelayTrack> tracks, cluster::Completion<Status> done) {
+  const std::string id = spec.id;
+  auto shared = std::make_shared<std::pair<sfu::SessionSpec, std::vector<sfu::RelayTrack>>>(std::move(spec),
+                                                                                            std::move(tracks));
+  change<Status>(
+      worker,
+      [shared, linkId](sfu::Router& r) { return r.addRelayReceiver(std::move(shared->first), linkId, shared->second); },
+      [id](sfu::Router& r) { r.closeSession(id, "setup timed out"); }, Status(kWorkerTimeout), std::move(done));
+}
+
 void WorkerPool::addSubscriber(unsigned worker, sfu::SessionSpec spec, cluster::Completion<Status> done) {
   const std::string id = spec.id;
   auto shared = std::make_shared<sfu::SessionSpec>(std::move(spec));

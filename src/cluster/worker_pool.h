@@ -64,6 +64,14 @@ class WorkerPool final : public MediaWorkers {
   void addFrameSink(unsigned worker, std::string id, std::string stream, sfu::SessionKind kind,
                     std::unique_ptr<sfu::FrameSink> sink, Completion<Status> done);
   void removeFrameSink(unsigned worker, std::string id);
+  // Relays between nodes (docs/CLUSTER.md), timed out and undone like session setups.
+  void addRelayLink(unsigned worker, sfu::RelayLinkSpec spec, Completion<Status> done);
+  void closeRelayLink(unsigned worker, std::string id, std::string reason);
+  void addRelaySender(unsigned worker, std::string id, std::string stream, std::string linkId, std::string toNode,
+                      std::vector<wire::sdp::NegotiatedMedia> published,
+                      Completion<Result<std::vector<sfu::RelayTrack>>> done);
+  void addRelayReceiver(unsigned worker, sfu::SessionSpec spec, std::string linkId, std::vector<sfu::RelayTrack> tracks,
+                        Completion<Status> done);
   void requestSinkKeyframe(unsigned worker, std::string id);
 
   // Requests waiting for a worker's answer (for tests).

@@ -1,5 +1,7 @@
 #include "edge/rtmp_server.h"
 
+#include "edge/relay_manager.h"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -140,6 +142,24 @@ RtmpDecision RtmpServer::decidePlay(RtmpConnection& c, std::string_view app, std
     return RtmpDecision::kReject;
   }
   if (!authorized(t, c, false)) return RtmpDecision::kReject;
+  const cluster::StreamEntry* entry = registry_.stream(t.stream);
+  if ((!entry || entry->publisherId.empty()) && relays_) {
+    // Held on another node (or nowhere): relayed here once for every player of this node.
+    relays_->pull(t.stream, [this, weak = c.weak_from_this(), t, app = std::string(app)](std::optional<RelayError> error) {
+      auto conn = weak.lock();
+      if (!conn) return;
+      if (error) {
+        spdlog::warn("rtmp {} ({}): play of '{}' refused: {}", conn->id(), conn->peer(), t.stream, error->reason);
+        return conn->settle(false, false, t.stream, 0);
+      }
+      if (beginPlay(*conn, t, app) == RtmpDecision::kReject) conn->settle(false, false, t.stream, 0);
+    });
+    return RtmpDecision::kPending;
+  }
+  return beginPlay(c, t, app);
+}
+
+RtmpDecision RtmpServer::beginPlay(RtmpConnection& c, const Target& t, std::string_view app) {
   const cluster::StreamEntry* entry = registry_.stream(t.stream);
   if (!entry || entry->publisherId.empty()) {
     spdlog::warn("rtmp {} ({}): play refused: stream '{}' is not being published", c.id(), c.peer(), t.stream);

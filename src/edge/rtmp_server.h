@@ -18,6 +18,8 @@
 
 namespace rtcgate::edge {
 
+class RelayManager;
+
 struct RtmpServerOptions {
   transport::rtmp::RtmpServerConfig session;  // apps allowed, chunk size, limits
   RtmpConnectionLimits limits;
@@ -56,6 +58,8 @@ class RtmpServer final : public net::TcpAcceptHandler {
   transport::rtmp::RtmpDecision decidePlay(RtmpConnection& c, std::string_view app, std::string_view key);
   void onConnectionClosed(RtmpConnection& c, const std::string& reason);
   cluster::WorkerPool& workers() noexcept { return workers_; }
+  // In a cluster: a player of a stream held on another node is served through a relay.
+  void setRelays(RelayManager* relays) noexcept { relays_ = relays; }
 
  private:
   // Stream name and token from a publish/play key ("KEY?token=SECRET"); empty name if bad.
@@ -66,6 +70,8 @@ class RtmpServer final : public net::TcpAcceptHandler {
   Target parseKey(std::string_view app, std::string_view key) const;
   // Publish (`publish` true) or play allowed by the target's token; a refusal is logged.
   bool authorized(const Target& t, const RtmpConnection& c, bool publish) const;
+  // The play of a stream published (or relayed) here: a frame sink on its worker.
+  transport::rtmp::RtmpDecision beginPlay(RtmpConnection& c, const Target& t, std::string_view app);
   // What to do with the worker's answer to `c`'s publish or play.
   cluster::Completion<Status> answerWhenSet(RtmpConnection& c, bool publisher, const std::string& stream,
                                             std::string_view app, unsigned worker);
@@ -78,6 +84,7 @@ class RtmpServer final : public net::TcpAcceptHandler {
   RtmpServerOptions options_;
   net::TcpListener listener_;
   std::map<std::string, std::shared_ptr<RtmpConnection>> connections_;
+  RelayManager* relays_ = nullptr;
 };
 
 // What WHEP players of an RTMP-published stream are offered: H.264 (packetization-mode 1,

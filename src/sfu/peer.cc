@@ -77,6 +77,11 @@ Status Peer::start() {
   return transport_->start();
 }
 
+Status Peer::start(std::unique_ptr<transport::MediaTransport> transport) {
+  transport_ = std::move(transport);
+  return transport_->start();
+}
+
 void Peer::close(std::string_view reason) { transport_->close(reason); }
 
 void Peer::attach(Stream* stream) {
@@ -166,6 +171,7 @@ SessionInfo Peer::info(unsigned worker) const {
   i.reason = transport_->reason();
   i.worker = worker;
   i.createdMs = spec_.createdMs;
+  i.peerNode = spec_.peerNode;
   if (!consumers_.empty()) i.layer = std::string(qualityName(spec_.quality));
   const auto& s = transport_->stats();
   i.packetsIn = s.rtpIn + s.rtcpIn;
@@ -488,7 +494,7 @@ void Peer::onTransportDataMessage(transport::MediaTransport&, const transport::s
                 std::make_shared<const std::vector<uint8_t>>(std::move(data)), std::nullopt};
   if (roomData_) return onRoomData(channel, std::move(m));
   // A publisher's messages go to its stream's players; a player's own are not forwarded.
-  if (kind_ != SessionKind::kPublisher || !stream_) return;
+  if ((kind_ != SessionKind::kPublisher && kind_ != SessionKind::kRelayIn) || !stream_) return;
   if (channel.label == kMetadataLabel) m.stamp = mediaStamp();
   stream_->forwardData(m);
 }

@@ -42,6 +42,8 @@ class Peer final : public transport::MediaTransportListener,
 
   // Makes the transport (through the host) and starts it.
   Status start();
+  // Starts on a transport made elsewhere (a relay link's channel).
+  Status start(std::unique_ptr<transport::MediaTransport> transport);
   // Ends the peer (telling the remote side where the transport can); the host is told.
   void close(std::string_view reason);
   // Timers of the transport and the RTCP the peer schedules.

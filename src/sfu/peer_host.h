@@ -40,6 +40,16 @@ class PeerHost {
   virtual void releaseTransport(transport::MediaTransport& t) { demux().removeSink(t); }
   // Codec pool and executor for the streams' renditions (none: pass-through only).
   virtual StreamContext streamContext() { return {}; }
+  // A relay to another node, or a link to one, ended on this worker (the control thread
+  // forgets it); a relay that brought a stream here ends as a peer (onPeerEnded).
+  virtual void onRelayEnded(const std::string& id, std::string_view reason) {
+    (void)id;
+    (void)reason;
+  }
+  virtual void onRelayLinkEnded(const std::string& id, std::string_view reason) {
+    (void)id;
+    (void)reason;
+  }
   // A frame source (RTMP publisher) was ended from the worker (replaced, closed by an
   // operator): its connection should close.
   virtual void onFrameSourceEnded(const std::string& id, std::string_view reason) {

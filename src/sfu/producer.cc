@@ -51,6 +51,13 @@ Producer::Producer(MediaKind kind, const wire::sdp::NegotiatedMedia& media, Prod
     simulcast_ = true;
     for (const auto& r : media.ridLayers)
       if (!r.paused) layers_.emplace_back(r.rid, kind_);
+    // Layers whose SSRCs are announced in order (a relayed stream's SIM group, RFC 5576 §4.3).
+    if (media.simGroups.size() == 1 && media.simGroups.front().size() == layers_.size()) {
+      for (size_t i = 0; i < layers_.size(); ++i) {
+        layers_[i].ssrc = media.simGroups.front()[i];
+        layers_[i].stats.emplace(layers_[i].ssrc, codec_.clockRate);
+      }
+    }
   }
   if (layers_.empty()) {
     auto& l = layers_.emplace_back("", kind_);

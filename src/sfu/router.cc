@@ -5,6 +5,18 @@
 namespace rtcgate::sfu {
 
 Router::~Router() {
+  // Relays first, while the streams they take and their publishers are still whole: their
+  // far ends hear at once (BYE, DTLS close_notify) rather than after a consent timeout.
+  auto senders = std::move(relaySenders_);
+  relaySenders_.clear();
+  for (auto& [id, r] : senders) {
+    r->setListener(nullptr);
+    r->close(false, "shutdown");
+  }
+  senders.clear();
+  auto links = std::move(links_);
+  links_.clear();
+  for (auto& [id, link] : links) link->close("shutdown");
   // Taken out first: closing reports back through onSessionEnded, which must find nothing.
   auto sessions = std::move(sessions_);
   sessions_.clear();
@@ -155,6 +167,10 @@ bool Router::closeSession(const std::string& id, std::string_view reason) {
     sink->second.sink->onStreamEnded(reason);
     return removeFrameSink(id);
   }
+  if (auto relay = relaySenders_.find(id); relay != relaySenders_.end()) {
+    relay->second->close(false, reason);  // reports back through onRelaySenderEnded
+    return true;
+  }
   Peer* s = find(id);
   if (!s) return false;
   s->close(reason);  // reports ended through the host, which calls onSessionEnded
@@ -194,6 +210,7 @@ void Router::endStream(Stream& stream, std::string_view reason) {
   for (auto& [id, peer] : sessions_)
     if (peer->streamName() == name && peer->kind() == SessionKind::kSubscriber && !peer->ended()) players.push_back(peer.get());
   for (auto* p : players) p->close(reason);
+  endRelaySenders(name, true, reason);
   eraseIfEmpty(name);
 }
 
@@ -325,7 +342,8 @@ void Router::onPeerEnded(Peer& session) {
   auto it = sessions_.find(session.id());
   if (it == sessions_.end() || it->second.get() != &session) return;
   auto st = streams_.find(session.streamName());
-  const bool wasPublisher = st != streams_.end() && session.kind() == SessionKind::kPublisher &&
+  const bool wasPublisher = st != streams_.end() &&
+                            (session.kind() == SessionKind::kPublisher || session.kind() == SessionKind::kRelayIn) &&
                             st->second->publisher() == &session;
   detach(session);
   if (wasPublisher && (st = streams_.find(session.streamName())) != streams_.end()) {
@@ -345,6 +363,7 @@ void Router::onPeerEnded(Peer& session) {
 void Router::onTick(int64_t nowUs) {
   graveyard_.clear();
   frameGraveyard_.clear();
+  tickRelays(nowUs);
   // A tick may end sessions (consent expiry), which leaves sessions_: walk a snapshot. The
   // ended ones stay alive in the graveyard until the next tick.
   ticking_.clear();
@@ -363,6 +382,7 @@ std::vector<SessionInfo> Router::sessions() const {
   for (const auto& [id, s] : sessions_) out.push_back(s->info(worker_));
   for (const auto& [id, fp] : framePublishers_) out.push_back(fp->info(worker_));
   for (const auto& [id, e] : frameSinks_) out.push_back(e.info);
+  for (const auto& [id, r] : relaySenders_) out.push_back(r->info(worker_));
   return out;
 }
 

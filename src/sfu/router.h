@@ -13,6 +13,9 @@
 #include "sfu/frame_sink.h"
 #include "sfu/peer.h"
 #include "sfu/peer_host.h"
+#include "sfu/relay_link.h"
+#include "sfu/relay_sender.h"
+#include "sfu/relay_track.h"
 #include "sfu/room_data.h"
 #include "sfu/session_info.h"
 #include "sfu/session_spec.h"
@@ -32,7 +35,7 @@ struct ConsumerOptions {
   Quality quality = Quality::kHigh;
 };
 
-class Router final : public FramePublisherListener {
+class Router final : public FramePublisherListener, private RelayLinkListener, private RelaySender::Listener {
  public:
   // A publisher lost without ending its stream (consent expired, network gone) has this
   // long to come back before its subscribers are closed.
@@ -73,6 +76,19 @@ class Router final : public FramePublisherListener {
   bool requestSinkKeyframe(const std::string& id);
   bool hasStreamPublisher(const std::string& stream) const;
 
+  // Relays between nodes (sfu/router_relays.cc, docs/CLUSTER.md). A link to another node's
+  // worker; a stream sent over a link (the tracks as they travel); a stream received over
+  // one, which becomes the local stream's source (its players wait for it like for a lost
+  // publisher when it fails, and end with it when the far side's stream ended).
+  Status addRelayLink(RelayLinkSpec spec);
+  bool hasRelayLink(const std::string& id) const { return links_.count(id) > 0; }
+  void closeRelayLink(const std::string& id, std::string_view reason);
+  Result<std::vector<RelayTrack>> addRelaySender(const std::string& id, const std::string& stream,
+                                                 const std::string& linkId, const std::string& toNode,
+                                                 const std::vector<wire::sdp::NegotiatedMedia>& published);
+  Status addRelayReceiver(SessionSpec spec, const std::string& linkId, const std::vector<RelayTrack>& tracks);
+  size_t relayLinkCount() const noexcept { return links_.size(); }
+
   // FramePublisherListener
   void onFramePublisherEnded(const std::string& id, std::string_view reason) override;
 
@@ -87,7 +103,9 @@ class Router final : public FramePublisherListener {
   // publisher's audio is not silent.
   std::vector<std::pair<std::string, float>> audioLevels(std::string_view prefix) const;
   const SfuCounters& counters() const noexcept { return counters_; }
-  size_t sessionCount() const noexcept { return sessions_.size() + framePublishers_.size() + frameSinks_.size(); }
+  size_t sessionCount() const noexcept {
+    return sessions_.size() + framePublishers_.size() + frameSinks_.size() + relaySenders_.size();
+  }
   // Transcodes: counters over every stream (ended ones included), and how many run now.
   RenditionCounters renditionCounters() const;
   size_t renditionsRunning() const;
@@ -106,6 +124,12 @@ class Router final : public FramePublisherListener {
   // Closes every subscriber of `stream` (the stream is over).
   void endStream(Stream& stream, std::string_view reason);
   void eraseIfEmpty(const std::string& stream);
+  // RelayLinkListener, RelaySender::Listener
+  void onRelayLinkEnded(const std::string& id, std::string_view reason) override;
+  void onRelaySenderEnded(RelaySender& sender, std::string_view reason) override;
+  void tickRelays(int64_t nowUs);
+  // Closes the relays sending `stream` (it ended, or lost its source).
+  void endRelaySenders(const std::string& stream, bool streamEnded, std::string_view reason);
   // Removes a stream, keeping its rendition counters in the router's totals.
   void eraseStream(std::map<std::string, std::unique_ptr<Stream>>::iterator it);
   // Detaches a frame publisher from its stream; it is destroyed on the next tick.
@@ -128,6 +152,11 @@ class Router final : public FramePublisherListener {
   std::vector<std::unique_ptr<FramePublisher>> frameGraveyard_;
   std::map<std::string, FrameSinkEntry> frameSinks_;
   std::vector<Peer*> ticking_;  // reused every tick, so ticking does not allocate
+  std::map<std::string, std::unique_ptr<RelayLink>> links_;
+  std::vector<std::unique_ptr<RelayLink>> linkGraveyard_;
+  std::map<std::string, int64_t> idleLinksSinceUs_;
+  std::map<std::string, std::unique_ptr<RelaySender>> relaySenders_;
+  std::vector<std::unique_ptr<RelaySender>> relayGraveyard_;
   DropCounters endedDrops_;
   RenditionCounters endedRenditions_;  // of streams already gone, so totals never go down
 };

@@ -23,10 +23,12 @@ enum class SessionKind : uint8_t {
   kRoomSubscriber,
   kMix,
   kMixInput,
-  kRecording
+  kRecording,
+  kRelayIn,   // a stream relayed here from another node: its source on this node
+  kRelayOut   // a stream relayed from here to another node
 };
 
-inline constexpr size_t kSessionKindCount = 9;
+inline constexpr size_t kSessionKindCount = 11;
 
 // The name the API and metrics use for a session kind.
 constexpr const char* sessionKindName(SessionKind k) noexcept {
@@ -49,12 +51,17 @@ constexpr const char* sessionKindName(SessionKind k) noexcept {
       return "mix-input";
     case SessionKind::kRecording:
       return "recording";
+    case SessionKind::kRelayIn:
+      return "relay-in";
+    case SessionKind::kRelayOut:
+      return "relay-out";
   }
   return "?";
 }
 // True for the kinds that feed a stream.
 constexpr bool isPublisherKind(SessionKind k) noexcept {
-  return k == SessionKind::kPublisher || k == SessionKind::kRtmpPublisher || k == SessionKind::kMix;
+  return k == SessionKind::kPublisher || k == SessionKind::kRtmpPublisher || k == SessionKind::kMix ||
+         k == SessionKind::kRelayIn;
 }
 
 struct SessionInfo {
@@ -66,6 +73,7 @@ struct SessionInfo {
   unsigned worker = 0;
   int64_t createdMs = 0;
   std::string layer;  // subscribers: the simulcast layer they receive
+  std::string peerNode;  // relays: the node at the other end
   uint64_t packetsIn = 0, packetsOut = 0, bytesIn = 0, bytesOut = 0;
 };
 

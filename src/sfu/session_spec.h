@@ -22,6 +22,8 @@ struct SessionSpec {
   // others (the publishData grant).
   std::string participant;
   bool sendsRoomData = true;
+  // A stream relayed here: the node it comes from.
+  std::string peerNode;
   // SSRCs the SRTP state is kept for, each way (a room subscriber sends a track per slot).
   size_t maxSsrcs = 64;
 };

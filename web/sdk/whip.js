@@ -222,11 +222,15 @@ async function negotiate(pc, url, token, layer, channels = []) {
   const headers = authHeaders(token);
   const target = new URL(url, location.href);
   if (layer) target.searchParams.set('layer', layer);
-  const res = await fetch(target, {
+  const post = (to) => fetch(to, {
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/sdp' },
     body: pc.localDescription.sdp,
   });
+  let res = await post(target);
+  // A cluster node may send the session to another node (307, RFC 9725 §4.5). Browsers drop
+  // the Authorization header on a redirect to another origin: ask the node it came to again.
+  if (res.redirected && token && (res.status === 401 || res.status === 403)) res = await post(res.url);
   if (res.status !== 201) {
     pc.close();
     throw new WhipError(res.status, await res.text());
@@ -237,7 +241,8 @@ async function negotiate(pc, url, token, layer, channels = []) {
     pc.close();
     throw new WhipError(res.status, 'answer without a Location header');
   }
-  const session = new Session(pc, new URL(where, target).href, res.headers.get('ETag'), headers);
+  // Relative to the node that answered, which is not the one asked after a redirect.
+  const session = new Session(pc, new URL(where, res.url || target).href, res.headers.get('ETag'), headers);
   session.layer = layer ?? null;
   for (const c of channels) session.addChannel(c);
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });

@@ -24,6 +24,7 @@ WebRtcTransport::WebRtcTransport(Clock& clock, PacketPool& pool, dtls::DtlsConte
     config.remote = options_.remoteIce;
     config.remoteAddress = options_.remoteCandidate;
     config.consentTimeoutUs = options_.consentTimeoutUs;
+    config.consentIntervalUs = options_.consentIntervalUs;
     client_ = std::make_unique<ice::IceClientAgent>(clock, static_cast<ice::IceListener&>(*this), std::move(config));
   }
   if (options_.dataChannels) {

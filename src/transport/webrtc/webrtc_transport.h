@@ -41,6 +41,7 @@ struct WebRtcTransportOptions {
   std::string remoteFingerprintAlgorithm = "sha-256";
   std::string remoteFingerprint;
   int64_t consentTimeoutUs = 30'000'000;  // RFC 7675
+  int64_t consentIntervalUs = 5'000'000;  // client mode: how often consent is checked
   // A peer that has not completed ICE + DTLS by then is given up.
   int64_t connectTimeoutUs = 30'000'000;
   // SSRCs each SRTP direction keeps state for (ours sent, theirs received).

@@ -11,7 +11,8 @@ export class UdpLoss {
   // Drops `percent` % (100: all) of the UDP packets sent to `port` on this namespace's loopback. At the
   // `output` hook the sending process sees the drop (sendmsg fails; Chromium then sends the
   // packet again); at `input` it is lost the way a network loses it, unseen by the sender.
-  constructor(table, port, percent, hook = 'output') {
+  // `sourcePort` narrows it to the packets sent from that port (one hop between two servers).
+  constructor(table, port, percent, hook = 'output', { sourcePort } = {}) {
     try {
       execFileSync('nft', ['--version']);
     } catch {
@@ -21,7 +22,8 @@ export class UdpLoss {
     nft('add', 'table', 'inet', table);
     nft('add', 'chain', 'inet', table, 'loss', `{ type filter hook ${hook} priority 0; policy accept; }`);
     const share = percent >= 100 ? [] : ['numgen', 'random', 'mod', '100', '<', String(percent)];
-    nft('add', 'rule', 'inet', table, 'loss', 'udp', 'dport', String(port), ...share, 'counter', 'drop');
+    const from = sourcePort ? ['udp', 'sport', String(sourcePort)] : [];
+    nft('add', 'rule', 'inet', table, 'loss', ...from, 'udp', 'dport', String(port), ...share, 'counter', 'drop');
   }
 
   dropped() {

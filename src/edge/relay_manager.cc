@@ -1,0 +1,366 @@
+#include "edge/relay_manager.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "base/clock.h"
+#include "cluster/session_id.h"
+#include "net/http_client.h"
+#include "sfu/relay_track.h"
+
+namespace rtcgate::edge {
+
+namespace {
+
+int64_t nowUs() { return SteadyClock().nowUs(); }
+
+std::optional<SocketAddress> parseAddress(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  try {
+    const unsigned long port = std::stoul(text.substr(colon + 1));
+    if (port == 0 || port > 65535) return std::nullopt;
+    return SocketAddress::parse(host, static_cast<uint16_t>(port));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::vector<wire::sdp::NegotiatedMedia> mediaOf(const std::vector<sfu::RelayTrack>& tracks) {
+  std::vector<wire::sdp::NegotiatedMedia> out;
+  for (const auto& t : tracks) out.push_back(sfu::relayedMedia(t));
+  return out;
+}
+
+}  // namespace
+
+RelayManager::RelayManager(net::EventLoop& loop, cluster::Directory& directory, cluster::WorkerPool& workers,
+                           cluster::NodeDirectory& cluster, RelayManagerOptions options)
+    : loop_(loop), directory_(directory), workers_(workers), cluster_(cluster), options_(std::move(options)), timer_(loop) {}
+
+RelayManager::~RelayManager() {
+  *alive_ = false;
+  stop();
+}
+
+void RelayManager::start() {
+  if (running_) return;
+  running_ = true;
+  tick();
+}
+
+void RelayManager::stop() {
+  running_ = false;
+  timer_.cancel();
+  for (auto& [stream, p] : pulls_)
+    for (auto& w : p.waiters) w(RelayError{503, "shutting down"});
+  pulls_.clear();
+}
+
+std::string RelayManager::workerAddress(unsigned worker) const {
+  const SocketAddress a = workers_.udpAddress(worker);
+  const std::string host = options_.relayHost.empty() ? a.ipString() : options_.relayHost;
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(a.port());
+}
+
+// --- pulling a stream held on another node ---
+
+void RelayManager::pull(const std::string& stream, std::function<void(std::optional<RelayError>)> done) {
+  if (auto it = pulls_.find(stream); it != pulls_.end()) {
+    if (it->second.active && !it->second.ending) return done(std::nullopt);
+    if (!it->second.ending) return it->second.waiters.push_back(std::move(done));
+  }
+  if (pulls_.size() >= options_.maxPulled) return done(RelayError{503, "this node relays its most streams (relays)"});
+  Pull& p = pulls_[stream];
+  p = Pull{};
+  p.waiters.push_back(std::move(done));
+  ++stats_.pullsStarted;
+  startPull(stream);
+}
+
+void RelayManager::startPull(const std::string& stream) {
+  cluster_.locateStream(stream, [this, alive = alive_, stream](cluster::StreamOwner owner) {
+    if (!*alive || !pulls_.count(stream)) return;
+    if (!owner.answered) return finishPull(stream, RelayError{503, "the cluster directory did not answer: " + owner.error});
+    if (owner.node.empty() || owner.node == cluster_.self().id)
+      return finishPull(stream, RelayError{404, "stream '" + stream + "' is not being published"});
+    const cluster::NodeInfo* node = cluster_.node(owner.node);
+    if (!node) return finishPull(stream, RelayError{503, "stream '" + stream + "' is on node " + owner.node + ", not known here yet"});
+    requestRelay(stream, *node);
+  });
+}
+
+void RelayManager::requestRelay(const std::string& stream, const cluster::NodeInfo& node) {
+  Pull& p = pulls_[stream];
+  p.fromNode = node.id;
+  p.worker = directory_.workerFor(stream);
+  cluster::RelayRequest req;
+  req.stream = stream;
+  req.node = cluster_.self().id;
+  const auto ice = transport::ice::IceCredentials::generate();
+  req.endpoint = {workerAddress(p.worker), ice.ufrag, ice.pwd, options_.fingerprint};
+  for (const auto& [id, l] : links_)
+    if (l.node == node.id && l.worker == p.worker) req.knownLinks.push_back(id);
+  net::HttpClientRequest http;
+  http.method = net::HttpMethod::post;
+  http.url = node.httpUrl + "/api/cluster/relays";
+  http.headers.emplace_back("Authorization", "Bearer " + cluster_.secret());
+  http.contentType = "application/json";
+  http.body = cluster::relayRequestToJson(req);
+  http.timeoutUs = options_.requestTimeoutUs;
+  net::httpRequest(loop_, std::move(http), [this, alive = alive_, stream, node, ice](net::HttpClientResult r) {
+    if (!*alive || !pulls_.count(stream)) return;
+    if (!r.ok) return finishPull(stream, RelayError{502, "node " + node.id + " did not answer the relay request: " + r.error});
+    onRelayAnswer(stream, node, ice, r.status, r.body);
+  });
+}
+
+void RelayManager::onRelayAnswer(const std::string& stream, const cluster::NodeInfo& node,
+                                 transport::ice::IceCredentials ice, unsigned status, const std::string& body) {
+  if (status != 201) {
+    const unsigned mine = status == 404 ? 404 : 502;
+    return finishPull(stream, RelayError{mine, "node " + node.id + " refused the relay (" + std::to_string(status) + "): " + body});
+  }
+  std::string why;
+  auto answer = cluster::parseRelayAnswer(body, &why);
+  if (!answer) return finishPull(stream, RelayError{502, "node " + node.id + " answered a bad relay: " + why});
+  Pull& p = pulls_[stream];
+  p.relayId = answer->relay;
+  if (!answer->linkEndpoint) {
+    const auto link = links_.find(answer->link);
+    if (link == links_.end() || link->second.worker != p.worker) {
+      releaseRemote(node.id, answer->relay);
+      return finishPull(stream, RelayError{502, "node " + node.id + " offered a relay link this node does not hold"});
+    }
+    return receive(stream, *answer, node.id);
+  }
+  const auto remote = parseAddress(answer->linkEndpoint->address);
+  if (!remote || links_.count(answer->link)) {
+    releaseRemote(node.id, answer->relay);
+    return finishPull(stream, RelayError{502, "node " + node.id + " offered an unusable relay link"});
+  }
+  sfu::RelayLinkSpec spec;
+  spec.id = answer->link;
+  spec.client = true;
+  spec.localIce = ice;
+  spec.remoteIce = {answer->linkEndpoint->iceUfrag, answer->linkEndpoint->icePwd};
+  spec.remoteFingerprint = answer->linkEndpoint->fingerprint;
+  spec.remoteAddress = *remote;
+  links_[answer->link] = {p.worker, node.id, answer->linkEndpoint->address};
+  workers_.addRelayLink(p.worker, spec, [this, alive = alive_, stream, answer = *answer, node = node.id](Status st) {
+    if (!*alive) return;
+    if (!st.ok()) {
+      links_.erase(answer.link);
+      releaseRemote(node, answer.relay);
+      return finishPull(stream, RelayError{503, std::string("cannot open the relay link: ") + st.error().message});
+    }
+    if (!pulls_.count(stream)) return releaseRemote(node, answer.relay);
+    receive(stream, answer, node);
+  });
+}
+
+void RelayManager::receive(const std::string& stream, const cluster::RelayAnswer& answer, const std::string& fromNode) {
+  Pull& p = pulls_[stream];
+  const cluster::StreamEntry* entry = directory_.stream(stream);
+  if (entry && !entry->publisherId.empty()) {
+    // Published here meanwhile: players take the local source.
+    releaseRemote(fromNode, answer.relay);
+    return finishPull(stream, std::nullopt);
+  }
+  sfu::SessionSpec spec;
+  spec.id = answer.relay;
+  spec.stream = stream;
+  spec.peerNode = fromNode;
+  spec.createdMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  directory_.addPublisher({answer.relay, sfu::SessionKind::kRelayIn, stream, p.worker, "", ""}, mediaOf(answer.tracks));
+  workers_.addRelayReceiver(p.worker, std::move(spec), answer.link, answer.tracks,
+                            [this, alive = alive_, stream, relay = answer.relay, fromNode](Status st) {
+                              if (!*alive) return;
+                              if (!st.ok()) {
+                                directory_.remove(relay);
+                                releaseRemote(fromNode, relay);
+                                return finishPull(stream, RelayError{503, std::string("cannot receive the relay: ") +
+                                                                              st.error().message});
+                              }
+                              auto it = pulls_.find(stream);
+                              if (it == pulls_.end() || it->second.relayId != relay) return;
+                              it->second.active = true;
+                              it->second.retryDelayUs = 0;
+                              spdlog::info("relay: '{}' relayed from node {} ({})", stream, fromNode, relay);
+                              finishPull(stream, std::nullopt);
+                            });
+}
+
+void RelayManager::finishPull(const std::string& stream, std::optional<RelayError> error) {
+  auto it = pulls_.find(stream);
+  if (it == pulls_.end()) return;
+  auto waiters = std::move(it->second.waiters);
+  it->second.waiters.clear();
+  if (error) {
+    ++stats_.pullsFailed;
+    spdlog::warn("relay: cannot relay '{}' here: {}", stream, error->reason);
+    // Players already here wait for the stream (as for a lost publisher) and it is asked for
+    // again; with none, the pull is forgotten.
+    const cluster::StreamEntry* entry = directory_.stream(stream);
+    if (entry && entry->sessions > 0 && error->status != 404) {
+      Pull& p = it->second;
+      p.active = false;
+      p.relayId.clear();
+      p.retryDelayUs = std::min(options_.maxRetryUs, p.retryDelayUs ? p.retryDelayUs * 2 : options_.retryUs);
+      p.retryAtUs = nowUs() + p.retryDelayUs;
+    } else {
+      pulls_.erase(it);
+    }
+  }
+  for (auto& w : waiters) w(error);
+}
+
+void RelayManager::endPull(const std::string& stream, const std::string& reason) {
+  auto it = pulls_.find(stream);
+  if (it == pulls_.end()) return;
+  Pull p = std::move(it->second);
+  pulls_.erase(it);
+  for (auto& w : p.waiters) w(RelayError{503, reason});
+  if (p.relayId.empty()) return;
+  spdlog::info("relay: '{}' from node {} let go: {}", stream, p.fromNode, reason);
+  directory_.remove(p.relayId);
+  workers_.closeSession(p.worker, p.relayId, reason);
+  releaseRemote(p.fromNode, p.relayId);
+}
+
+void RelayManager::releaseRemote(const std::string& nodeId, const std::string& relayId) {
+  const cluster::NodeInfo* node = cluster_.node(nodeId);
+  if (!node) return;  // gone: its relays went with it
+  net::HttpClientRequest http;
+  http.method = net::HttpMethod::delete_;
+  http.url = node->httpUrl + "/api/cluster/relays/" + relayId + "?node=" + cluster_.self().id;
+  http.headers.emplace_back("Authorization", "Bearer " + cluster_.secret());
+  http.timeoutUs = options_.requestTimeoutUs;
+  net::httpRequest(loop_, std::move(http), [](net::HttpClientResult) {});
+}
+
+// --- serving another node ---
+
+void RelayManager::serve(const cluster::RelayRequest& req, std::function<void(unsigned, std::string)> done) {
+  const cluster::StreamEntry* entry = directory_.stream(req.stream);
+  if (!entry || entry->publisherId.empty()) return done(404, "stream '" + req.stream + "' is not published on this node");
+  if (served_.size() >= options_.maxServed) return done(503, "this node sends its most relays");
+  if (!parseAddress(req.endpoint.address)) return done(400, "endpoint address is not ip:port");
+  const unsigned worker = entry->worker;
+  // One link per pair of workers: reuse the one to the asking worker when the asker holds it too.
+  for (const auto& id : req.knownLinks) {
+    auto it = links_.find(id);
+    if (it != links_.end() && it->second.worker == worker && it->second.address == req.endpoint.address &&
+        it->second.node == req.node)
+      return addSender(req, id, std::nullopt, worker, std::move(done));
+  }
+  sfu::RelayLinkSpec spec;
+  spec.id = cluster::newSessionId();
+  spec.client = false;
+  spec.localIce = transport::ice::IceCredentials::generate();
+  spec.remoteIce = {req.endpoint.iceUfrag, req.endpoint.icePwd};
+  spec.remoteFingerprint = req.endpoint.fingerprint;
+  spec.remoteAddress = *parseAddress(req.endpoint.address);
+  const cluster::LinkEndpoint mine{workerAddress(worker), spec.localIce.ufrag, spec.localIce.pwd, options_.fingerprint};
+  links_[spec.id] = {worker, req.node, req.endpoint.address};
+  const std::string linkId = spec.id;
+  workers_.addRelayLink(worker, std::move(spec), [this, alive = alive_, req, linkId, mine, worker, done](Status st) {
+    if (!*alive) return;
+    if (!st.ok()) {
+      links_.erase(linkId);
+      return done(503, std::string("cannot open a relay link: ") + st.error().message);
+    }
+    addSender(req, linkId, mine, worker, done);
+  });
+}
+
+void RelayManager::addSender(const cluster::RelayRequest& req, const std::string& linkId,
+                             std::optional<cluster::LinkEndpoint> newLink, unsigned worker,
+                             std::function<void(unsigned, std::string)> done) {
+  const cluster::StreamEntry* entry = directory_.stream(req.stream);
+  if (!entry || entry->publisherId.empty()) return done(404, "stream '" + req.stream + "' ended");
+  const std::string id = cluster::newSessionId();
+  workers_.addRelaySender(
+      worker, id, req.stream, linkId, req.node, entry->published,
+      [this, alive = alive_, req, id, linkId, newLink, worker, done](Result<std::vector<sfu::RelayTrack>> tracks) {
+        if (!*alive) return;
+        if (!tracks.ok()) {
+          ++stats_.servedRefused;
+          const unsigned status = tracks.error().code == Error::Code::kNotFound ? 404 : 503;
+          return done(status, std::string("cannot relay: ") + tracks.error().message);
+        }
+        directory_.addSubscriber({id, sfu::SessionKind::kRelayOut, req.stream, worker, "", ""});
+        served_[id] = {req.stream, req.node, worker};
+        ++stats_.served;
+        spdlog::info("relay: '{}' sent to node {} ({}, link {})", req.stream, req.node, id, linkId);
+        cluster::RelayAnswer a;
+        a.relay = id;
+        a.link = linkId;
+        a.linkEndpoint = newLink;
+        a.tracks = std::move(*tracks);
+        done(201, cluster::relayAnswerToJson(a));
+      });
+}
+
+bool RelayManager::release(const std::string& relayId, const std::string& node) {
+  auto it = served_.find(relayId);
+  if (it == served_.end() || it->second.node != node) return false;
+  workers_.closeSession(it->second.worker, relayId, "released by node " + node);
+  return true;
+}
+
+// --- endings ---
+
+void RelayManager::onSessionEnded(const std::string& id) {
+  if (served_.erase(id)) return;
+  for (auto& [stream, p] : pulls_) {
+    if (p.relayId != id) continue;
+    // The relay failed (link lost, the far side's source lost or replaced) while players may
+    // wait: ask again soon (finishPull keeps the pull while players remain).
+    spdlog::info("relay: '{}' from node {} ended", stream, p.fromNode);
+    p.active = false;
+    p.relayId.clear();
+    const cluster::StreamEntry* entry = directory_.stream(stream);
+    if (!entry || entry->sessions == 0) {
+      pulls_.erase(stream);
+      return;
+    }
+    ++stats_.pullsRetried;
+    p.retryDelayUs = options_.retryUs;
+    p.retryAtUs = nowUs() + options_.retryUs / 2;
+    return;
+  }
+}
+
+void RelayManager::onLinkEnded(const std::string& id) { links_.erase(id); }
+
+void RelayManager::tick() {
+  if (!running_) return;
+  timer_.startUs(250'000, [this] { tick(); });
+  const int64_t now = nowUs();
+  std::vector<std::string> idle, retry;
+  for (auto& [stream, p] : pulls_) {
+    const cluster::StreamEntry* entry = directory_.stream(stream);
+    const size_t players = entry ? entry->sessions - (entry->publisherId.empty() ? 0 : 1) : 0;
+    if (players > 0 || !p.waiters.empty()) {
+      p.idleSinceUs = 0;
+    } else if (p.idleSinceUs == 0) {
+      p.idleSinceUs = now;
+    } else if (now - p.idleSinceUs >= options_.lingerUs) {
+      idle.push_back(stream);
+      continue;
+    }
+    if (!p.active && p.retryAtUs && now >= p.retryAtUs && p.relayId.empty()) {
+      p.retryAtUs = 0;
+      retry.push_back(stream);
+    }
+  }
+  for (const auto& s : idle) endPull(s, "no players left");
+  for (const auto& s : retry)
+    if (pulls_.count(s)) startPull(s);
+}
+
+}  // namespace rtcgate::edge

@@ -1,0 +1,208 @@
+#include "sfu/relay_link.h"
+
+#include <algorithm>
+
+#include "transport/webrtc/webrtc_transport.h"
+#include "wire/rtcp/bye.h"
+#include "wire/rtcp/compound.h"
+#include "wire/rtp/rtp_packet.h"
+
+namespace rtcgate::sfu {
+
+namespace webrtc = transport::webrtc;
+using transport::TransportState;
+
+namespace {
+
+webrtc::WebRtcTransportOptions linkOptions(const RelayLinkSpec& spec) {
+  webrtc::WebRtcTransportOptions o;
+  o.iceMode = spec.client ? webrtc::WebRtcTransportOptions::IceMode::kClient : webrtc::WebRtcTransportOptions::IceMode::kLite;
+  o.localIce = spec.localIce;
+  o.remoteIce = spec.remoteIce;
+  o.remoteCandidate = spec.remoteAddress;
+  o.dtlsRole = spec.client ? crypto::dtls::DtlsRole::kClient : crypto::dtls::DtlsRole::kServer;
+  const auto space = spec.remoteFingerprint.find(' ');
+  o.remoteFingerprintAlgorithm = spec.remoteFingerprint.substr(0, space);
+  o.remoteFingerprint = space == std::string::npos ? "" : spec.remoteFingerprint.substr(space + 1);
+  o.consentTimeoutUs = spec.consentTimeoutUs;
+  o.consentIntervalUs = std::max<int64_t>(200'000, spec.consentTimeoutUs / 6);
+  o.connectTimeoutUs = 10'000'000;
+  o.maxSsrcs = 1024;  // every layer of every relayed stream, both ways
+  return o;
+}
+
+}  // namespace
+
+RelayLink::RelayLink(PeerHost& host, RelayLinkSpec spec, RelayLinkListener& listener)
+    : host_(host), spec_(std::move(spec)), listener_(listener) {}
+
+RelayLink::~RelayLink() {
+  for (RelayChannel* c : channels_) c->onLinkGone("relay link gone");
+  if (transport_) host_.demux().removeSink(*transport_);
+}
+
+Status RelayLink::start() {
+  transport_ = std::make_unique<webrtc::WebRtcTransport>(host_.clock(), host_.pool(), host_.dtlsContext(),
+                                                         linkOptions(spec_), *this);
+  if (spec_.client) host_.demux().bindAddress(spec_.remoteAddress, *transport_);
+  else host_.demux().addUfrag(spec_.localIce.ufrag, *transport_);
+  return transport_->start();
+}
+
+void RelayLink::onTick(int64_t nowUs) {
+  if (!transport_) return;
+  if (auto t = transport_->nextTimeoutUs(); t && *t <= nowUs) transport_->onTimer();
+}
+
+void RelayLink::close(std::string_view reason) {
+  if (transport_) transport_->close(reason);
+}
+
+TransportState RelayLink::state() const noexcept { return transport_ ? transport_->state() : TransportState::kNew; }
+
+const std::string& RelayLink::reason() const noexcept {
+  static const std::string kNone;
+  return transport_ ? transport_->reason() : kNone;
+}
+
+std::unique_ptr<RelayChannel> RelayLink::openChannel(const std::vector<uint32_t>& inboundSsrcs) {
+  auto c = std::make_unique<RelayChannel>(*this, inboundSsrcs);
+  channels_.push_back(c.get());
+  for (uint32_t ssrc : inboundSsrcs) bySsrc_[ssrc] = c.get();
+  return c;
+}
+
+void RelayLink::detach(RelayChannel& channel) noexcept {
+  channels_.erase(std::remove(channels_.begin(), channels_.end(), &channel), channels_.end());
+  for (uint32_t ssrc : channel.inboundSsrcs())
+    if (auto it = bySsrc_.find(ssrc); it != bySsrc_.end() && it->second == &channel) bySsrc_.erase(it);
+}
+
+Status RelayLink::sendRtp(PacketRef packet) noexcept {
+  if (!transport_) return Error::state("relay link not started");
+  ++stats_.rtpOut;
+  stats_.bytesOut += packet->size;
+  return transport_->sendRtp(std::move(packet));
+}
+
+Status RelayLink::sendRtcp(PacketRef packet) noexcept {
+  if (!transport_) return Error::state("relay link not started");
+  ++stats_.rtcpOut;
+  return transport_->sendRtcp(std::move(packet));
+}
+
+void RelayLink::onTransportSend(transport::MediaTransport&, PacketRef datagram, const SocketAddress& to) {
+  host_.sendDatagram(std::move(datagram), to);
+}
+
+void RelayLink::onTransportPathBound(transport::MediaTransport& t, const SocketAddress& remote) {
+  host_.demux().bindAddress(remote, t);
+}
+
+void RelayLink::onTransportStateChanged(transport::MediaTransport&, TransportState state, std::string_view reason) {
+  // A channel may close itself (and leave the list) from inside its listener.
+  const auto channels = channels_;
+  for (RelayChannel* c : channels)
+    if (std::find(channels_.begin(), channels_.end(), c) != channels_.end()) c->onLinkState(state, reason);
+  if ((state == TransportState::kFailed || state == TransportState::kClosed) && !ended_) {
+    ended_ = true;
+    listener_.onRelayLinkEnded(spec_.id, reason);
+  }
+}
+
+void RelayLink::onTransportRtp(transport::MediaTransport&, PacketRef packet) {
+  ++stats_.rtpIn;
+  stats_.bytesIn += packet->size;
+  // The transport validated the header; the SSRC is at bytes 8-11.
+  const auto& b = packet->span();
+  const uint32_t ssrc = (uint32_t(b[8]) << 24) | (uint32_t(b[9]) << 16) | (uint32_t(b[10]) << 8) | b[11];
+  const auto it = bySsrc_.find(ssrc);
+  if (it == bySsrc_.end()) {
+    ++stats_.unroutedRtp;
+    return;
+  }
+  it->second->deliverRtp(std::move(packet));
+}
+
+void RelayLink::onTransportRtcp(transport::MediaTransport&, PacketRef packet) {
+  ++stats_.rtcpIn;
+  // A BYE ends the channel receiving those SSRCs, after the rest of the compound is read.
+  std::vector<std::pair<RelayChannel*, bool>> byes;
+  wire::rtcp::CompoundIterator it(packet->span());
+  wire::rtcp::RtcpPacketRef ref;
+  while (it.next(ref)) {
+    if (ref.kind() != wire::rtcp::RtcpKind::kBye) continue;
+    auto bye = wire::rtcp::Bye::parse(ref.packet);
+    if (!bye.ok()) continue;
+    for (uint8_t i = 0; i < bye->count; ++i)
+      if (auto c = bySsrc_.find(bye->ssrcs[i]); c != bySsrc_.end()) byes.emplace_back(c->second, bye->reasonText() == "ended");
+  }
+  const auto channels = channels_;
+  for (RelayChannel* c : channels)
+    if (std::find(channels_.begin(), channels_.end(), c) != channels_.end()) c->deliverRtcp(packet);
+  for (auto [c, ended] : byes)
+    if (std::find(channels_.begin(), channels_.end(), c) != channels_.end()) c->onRemoteBye(ended);
+}
+
+RelayChannel::~RelayChannel() {
+  if (link_) link_->detach(*this);
+}
+
+void RelayChannel::deliverRtp(PacketRef packet) {
+  ++stats_.rtpIn;
+  stats_.bytesIn += packet->size;
+  if (listener_ && !ended_) listener_->onTransportRtp(*this, std::move(packet));
+}
+
+void RelayChannel::deliverRtcp(const PacketRef& packet) {
+  ++stats_.rtcpIn;
+  // Each channel reads the compound in place without changing it.
+  if (listener_ && !ended_) listener_->onTransportRtcp(*this, packet);
+}
+
+Status RelayChannel::sendRtp(PacketRef packet) noexcept {
+  if (!link_ || ended_ || link_->state() != TransportState::kConnected) {
+    drops_.count(DropReason::kNotConnected);
+    return Error::state("relay link not connected");
+  }
+  ++stats_.rtpOut;
+  stats_.bytesOut += packet->size;
+  return link_->sendRtp(std::move(packet));
+}
+
+Status RelayChannel::sendRtcp(PacketRef packet) noexcept {
+  if (!link_ || ended_ || link_->state() != TransportState::kConnected) return Error::state("relay link not connected");
+  ++stats_.rtcpOut;
+  return link_->sendRtcp(std::move(packet));
+}
+
+TransportState RelayChannel::state() const noexcept {
+  if (ended_) return *ended_;
+  return link_ ? link_->state() : TransportState::kFailed;
+}
+
+void RelayChannel::close(std::string_view reason) { end(TransportState::kClosed, reason); }
+
+void RelayChannel::onLinkState(TransportState state, std::string_view reason) {
+  if (ended_) return;
+  if (state == TransportState::kFailed || state == TransportState::kClosed) return end(state, reason);
+  if (listener_) listener_->onTransportStateChanged(*this, state, reason);
+}
+
+void RelayChannel::onLinkGone(std::string_view reason) {
+  link_ = nullptr;
+  end(TransportState::kFailed, reason);
+}
+
+void RelayChannel::end(TransportState state, std::string_view reason) {
+  if (ended_) return;
+  ended_ = state;
+  reason_ = std::string(reason);
+  if (link_) {
+    link_->detach(*this);
+    link_ = nullptr;
+  }
+  if (listener_) listener_->onTransportStateChanged(*this, state, reason);
+}
+
+}  // namespace rtcgate::sfu

@@ -55,8 +55,10 @@ void WhipHandler::place(const net::HttpRequest& req, const std::string& stream, 
 
 void WhipHandler::placePublisher(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply) {
   const cluster::StreamEntry* local = registry_.stream(stream);
-  // Published here already: a second publisher is refused (or replaces it) as on one node.
-  if (local && !local->publisherId.empty()) return admit(req, stream, reply);
+  const cluster::SessionEntry* source = local ? registry_.find(local->publisherId) : nullptr;
+  // Published here already: a second publisher is refused (or replaces it) as on one node. A
+  // stream relayed here is published on another node: that node decides (the claim below).
+  if (source && source->kind != sfu::SessionKind::kRelayIn) return admit(req, stream, reply);
   const cluster::NodeInfo& self = cluster_->self();
   const bool sentHere = queryParam(req, "node") == self.id && !cluster_->draining();
   if (!sentHere) {

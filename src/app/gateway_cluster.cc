@@ -72,7 +72,10 @@ std::optional<int> Gateway::startCluster() {
   whep_->setCluster(cluster_.get(), relays_.get());
   admin_->setCluster(cluster_.get());
   admin_->setRelayHandler(relayHandler_.get());
-  if (rtmp_) rtmp_->setRelays(relays_.get());
+  if (rtmp_) {
+    rtmp_->setRelays(relays_.get());
+    rtmp_->setDraining([this] { return cluster_->draining(); });
+  }
   spdlog::info("cluster: node '{}' in region '{}' at {} (relays to {}), directory redis://{}:{}", self.id, self.region,
                self.httpUrl, self.relayHost, endpoint->host, endpoint->port);
   return std::nullopt;
@@ -108,7 +111,9 @@ std::vector<cluster::NodeStream> Gateway::nodeStreams() {
   directory_.forEachStream([&](const std::string& name, const cluster::StreamEntry& e) {
     if (e.publisherId.empty()) return;
     const cluster::SessionEntry* publisher = directory_.find(e.publisherId);
-    out.push_back({name, publisher ? sfu::sessionKindName(publisher->kind) : "?", e.sessions > 0 ? e.sessions - 1 : 0});
+    cluster::NodeStream s{name, publisher ? sfu::sessionKindName(publisher->kind) : "?", e.sessions > 0 ? e.sessions - 1 : 0, ""};
+    if (publisher && publisher->kind == sfu::SessionKind::kRelayIn && relays_) s.from = relays_->sourceNode(name);
+    out.push_back(std::move(s));
   });
   return out;
 }

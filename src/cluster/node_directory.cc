@@ -106,16 +106,21 @@ void NodeDirectory::refresh() {
     available_ = true;
   });
   redis_.command({"SADD", options_.keyPrefix + "nodes", self_.id}, [](const net::RedisReply&) {});
-  // A Redis that came back empty gets the cluster's secret back from the nodes that know it.
-  if (!secret_.empty()) redis_.command({"SET", options_.keyPrefix + "secret", secret_, "NX"}, [](const net::RedisReply&) {});
-  if (secret_.empty()) {
+  // The cluster's secret: made by the first node; a Redis that came back empty gets it back from
+  // the nodes that know it; every node takes what Redis holds, so all agree.
+  std::string offer = secret_;
+  if (offer.empty()) {
     std::vector<uint8_t> fresh(32);
     randomBytes(fresh);
-    redis_.command({"SET", options_.keyPrefix + "secret", toHex(fresh), "NX"}, [](const net::RedisReply&) {});
-    redis_.command({"GET", options_.keyPrefix + "secret"}, [this](const net::RedisReply& r) {
-      if (r.type == net::RedisReply::Type::kString && r.str.size() >= 32) secret_ = r.str;
-    });
+    offer = toHex(fresh);
   }
+  redis_.command({"SET", options_.keyPrefix + "secret", offer, "NX"}, [](const net::RedisReply&) {});
+  redis_.command({"GET", options_.keyPrefix + "secret"}, [this](const net::RedisReply& r) {
+    if (r.type == net::RedisReply::Type::kString && r.str.size() >= 32 && r.str != secret_) {
+      if (!secret_.empty()) spdlog::warn("cluster: the nodes' secret in Redis changed; taking it");
+      secret_ = r.str;
+    }
+  });
   // Keep (or take back, after Redis was away) the claim of every stream this node holds.
   for (const auto& s : self_.streams) {
     if (s.source == "relay-in") continue;  // relayed here: the stream's own node holds the claim

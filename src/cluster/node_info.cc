@@ -54,7 +54,11 @@ bool validNodeName(std::string_view name) noexcept {
 
 std::string nodeInfoToJson(const NodeInfo& n) {
   json streams = json::array();
-  for (const auto& s : n.streams) streams.push_back({{"name", s.name}, {"source", s.source}, {"players", s.players}});
+  for (const auto& s : n.streams) {
+    json j{{"name", s.name}, {"source", s.source}, {"players", s.players}};
+    if (!s.from.empty()) j["from"] = s.from;
+    streams.push_back(std::move(j));
+  }
   const json load = {{"cpu", n.load.cpu},
                      {"sessions", n.load.sessions},
                      {"max_sessions", n.load.maxSessions},
@@ -101,7 +105,8 @@ std::optional<NodeInfo> parseNodeInfo(std::string_view text, std::string* why) {
     for (const auto& e : *s) {
       NodeStream st;
       if (!e.is_object() || !read(e, "name", st.name) || !validStreamName(st.name) || !read(e, "source", st.source) ||
-          st.source.size() > 32 || !read(e, "players", st.players))
+          st.source.size() > 32 || !read(e, "players", st.players) || !read(e, "from", st.from) ||
+          (!st.from.empty() && !validNodeName(st.from)))
         return fail("a stream needs a valid name, a source and a player count");
       n.streams.push_back(std::move(st));
     }

@@ -26,8 +26,9 @@ double loadScore(const NodeLoad& load) noexcept;
 // A stream a node holds the source of.
 struct NodeStream {
   std::string name;
-  std::string source;  // "whip", "rtmp-publish", "mix", "relay"...
+  std::string source;  // "whip", "rtmp-publish", "mix", "relay-in"...
   uint64_t players = 0;
+  std::string from;  // relay-in: the node it is relayed from
 };
 
 struct NodeInfo {

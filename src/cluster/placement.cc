@@ -1,5 +1,7 @@
 #include "cluster/placement.h"
 
+#include <algorithm>
+
 namespace rtcgate::cluster {
 
 namespace {
@@ -31,6 +33,23 @@ const NodeInfo* chooseNode(const std::vector<NodeInfo>& nodes, std::string_view 
                            PlacementOptions options) {
   if (const NodeInfo* n = chooseAmong(nodes, selfId, false, region, options)) return n;
   return chooseAmong(nodes, selfId, true, region, options);
+}
+
+const NodeInfo* chooseRelaySource(const std::vector<NodeInfo>& nodes, std::string_view selfId, std::string_view region,
+                                  std::string_view stream, std::string_view origin) {
+  const NodeInfo* source = nullptr;
+  for (const auto& n : nodes)
+    if (n.id == origin) source = &n;
+  if (!source || source->region == region) return source;
+  const NodeInfo* best = nullptr;
+  for (const auto& n : nodes) {
+    if (n.id == selfId || n.id == origin || n.region != region || n.draining) continue;
+    const bool firstHand = std::any_of(n.streams.begin(), n.streams.end(), [&](const NodeStream& s) {
+      return s.name == stream && s.source == "relay-in" && s.from == origin;
+    });
+    if (firstHand && (!best || lessLoaded(n, *best))) best = &n;
+  }
+  return best ? best : source;
 }
 
 }  // namespace rtcgate::cluster

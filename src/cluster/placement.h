@@ -20,4 +20,12 @@ struct PlacementOptions {
 const NodeInfo* chooseNode(const std::vector<NodeInfo>& nodes, std::string_view selfId, std::string_view region,
                            PlacementOptions options = {});
 
+// The node a relay of `stream` is asked of, for node `selfId` of `region`, when the stream's
+// source is on node `origin`: the origin when it is of the same region; else a node of the
+// region that holds the stream one relay from the origin (its record says so), the least
+// loaded such, so a region takes one copy from afar and shares it (A → B → C); else the
+// origin. Trees stay two hops deep, so relays never loop. Null when the origin is not known.
+const NodeInfo* chooseRelaySource(const std::vector<NodeInfo>& nodes, std::string_view selfId, std::string_view region,
+                                  std::string_view stream, std::string_view origin);
+
 }  // namespace rtcgate::cluster

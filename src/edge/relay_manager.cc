@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "base/clock.h"
+#include "cluster/placement.h"
 #include "cluster/session_id.h"
 #include "net/http_client.h"
 #include "sfu/relay_track.h"
@@ -81,13 +82,21 @@ void RelayManager::pull(const std::string& stream, std::function<void(std::optio
   startPull(stream);
 }
 
+bool RelayManager::current(const std::string& stream, uint64_t attempt) const {
+  auto it = pulls_.find(stream);
+  return it != pulls_.end() && it->second.attempt == attempt;
+}
+
 void RelayManager::startPull(const std::string& stream) {
-  cluster_.locateStream(stream, [this, alive = alive_, stream](cluster::StreamOwner owner) {
-    if (!*alive || !pulls_.count(stream)) return;
+  const uint64_t attempt = pulls_[stream].attempt = ++nextAttempt_;
+  cluster_.locateStream(stream, [this, alive = alive_, stream, attempt](cluster::StreamOwner owner) {
+    if (!*alive || !current(stream, attempt)) return;
     if (!owner.answered) return finishPull(stream, RelayError{503, "the cluster directory did not answer: " + owner.error});
     if (owner.node.empty() || owner.node == cluster_.self().id)
       return finishPull(stream, RelayError{404, "stream '" + stream + "' is not being published"});
-    const cluster::NodeInfo* node = cluster_.node(owner.node);
+    // From the source's node, or from a node of this region that has it from there already.
+    const cluster::NodeInfo* node =
+        cluster::chooseRelaySource(cluster_.nodes(), cluster_.self().id, cluster_.self().region, stream, owner.node);
     if (!node) return finishPull(stream, RelayError{503, "stream '" + stream + "' is on node " + owner.node + ", not known here yet"});
     requestRelay(stream, *node);
   });
@@ -104,6 +113,13 @@ void RelayManager::requestRelay(const std::string& stream, const cluster::NodeIn
   req.endpoint = {workerAddress(p.worker), ice.ufrag, ice.pwd, options_.fingerprint};
   for (const auto& [id, l] : links_)
     if (l.node == node.id && l.worker == p.worker) req.knownLinks.push_back(id);
+  const LinkKey key{node.id, p.worker};
+  const bool opening = req.knownLinks.empty();
+  if (opening) {
+    if (linkPending_.count(key)) return waitingForLink_[key].push_back(stream);
+    linkPending_.insert(key);
+  }
+  const uint64_t attempt = p.attempt;
   net::HttpClientRequest http;
   http.method = net::HttpMethod::post;
   http.url = node.httpUrl + "/api/cluster/relays";
@@ -111,10 +127,25 @@ void RelayManager::requestRelay(const std::string& stream, const cluster::NodeIn
   http.contentType = "application/json";
   http.body = cluster::relayRequestToJson(req);
   http.timeoutUs = options_.requestTimeoutUs;
-  net::httpRequest(loop_, std::move(http), [this, alive = alive_, stream, node, ice](net::HttpClientResult r) {
-    if (!*alive || !pulls_.count(stream)) return;
-    if (!r.ok) return finishPull(stream, RelayError{502, "node " + node.id + " did not answer the relay request: " + r.error});
-    onRelayAnswer(stream, node, ice, r.status, r.body);
+  net::httpRequest(loop_, std::move(http), [this, alive = alive_, stream, node, ice, attempt, key, opening](net::HttpClientResult r) {
+    if (!*alive) return;
+    if (!current(stream, attempt)) {
+      // Let go meanwhile: a relay made for it is released.
+      if (const auto a = r.ok && r.status == 201 ? cluster::parseRelayAnswer(r.body) : std::nullopt) releaseRemote(node.id, a->relay);
+    } else if (!r.ok) {
+      finishPull(stream, RelayError{502, "node " + node.id + " did not answer the relay request: " + r.error});
+    } else {
+      onRelayAnswer(stream, node, ice, r.status, r.body);
+    }
+    if (!opening) return;
+    // The link (if one was made) is known now: the requests that waited for it go.
+    linkPending_.erase(key);
+    auto waiting = std::move(waitingForLink_[key]);
+    waitingForLink_.erase(key);
+    for (const auto& s : waiting) {
+      auto it = pulls_.find(s);
+      if (it != pulls_.end() && !it->second.active && it->second.relayId.empty()) requestRelay(s, node);
+    }
   });
 }
 
@@ -150,14 +181,17 @@ void RelayManager::onRelayAnswer(const std::string& stream, const cluster::NodeI
   spec.remoteFingerprint = answer->linkEndpoint->fingerprint;
   spec.remoteAddress = *remote;
   links_[answer->link] = {p.worker, node.id, answer->linkEndpoint->address};
-  workers_.addRelayLink(p.worker, spec, [this, alive = alive_, stream, answer = *answer, node = node.id](Status st) {
+  const uint64_t attempt = p.attempt;
+  workers_.addRelayLink(p.worker, spec, [this, alive = alive_, stream, answer = *answer, node = node.id, attempt](Status st) {
     if (!*alive) return;
     if (!st.ok()) {
       links_.erase(answer.link);
       releaseRemote(node, answer.relay);
-      return finishPull(stream, RelayError{503, std::string("cannot open the relay link: ") + st.error().message});
+      if (current(stream, attempt))
+        finishPull(stream, RelayError{503, std::string("cannot open the relay link: ") + st.error().message});
+      return;
     }
-    if (!pulls_.count(stream)) return releaseRemote(node, answer.relay);
+    if (!current(stream, attempt)) return releaseRemote(node, answer.relay);
     receive(stream, answer, node);
   });
 }
@@ -177,16 +211,24 @@ void RelayManager::receive(const std::string& stream, const cluster::RelayAnswer
   spec.createdMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   directory_.addPublisher({answer.relay, sfu::SessionKind::kRelayIn, stream, p.worker, "", ""}, mediaOf(answer.tracks));
   workers_.addRelayReceiver(p.worker, std::move(spec), answer.link, answer.tracks,
-                            [this, alive = alive_, stream, relay = answer.relay, fromNode](Status st) {
+                            [this, alive = alive_, stream, relay = answer.relay, fromNode, attempt = p.attempt,
+                             worker = p.worker](Status st) {
                               if (!*alive) return;
                               if (!st.ok()) {
                                 directory_.remove(relay);
                                 releaseRemote(fromNode, relay);
-                                return finishPull(stream, RelayError{503, std::string("cannot receive the relay: ") +
-                                                                              st.error().message});
+                                if (current(stream, attempt))
+                                  finishPull(stream, RelayError{503, std::string("cannot receive the relay: ") +
+                                                                         st.error().message});
+                                return;
                               }
                               auto it = pulls_.find(stream);
-                              if (it == pulls_.end() || it->second.relayId != relay) return;
+                              if (it == pulls_.end() || it->second.attempt != attempt || it->second.relayId != relay) {
+                                // Let go meanwhile: undone here and there.
+                                directory_.remove(relay);
+                                workers_.closeSession(worker, relay, "no longer wanted");
+                                return releaseRemote(fromNode, relay);
+                              }
                               it->second.active = true;
                               it->second.retryDelayUs = 0;
                               spdlog::info("relay: '{}' relayed from node {} ({})", stream, fromNode, relay);
@@ -202,10 +244,11 @@ void RelayManager::finishPull(const std::string& stream, std::optional<RelayErro
   if (error) {
     ++stats_.pullsFailed;
     spdlog::warn("relay: cannot relay '{}' here: {}", stream, error->reason);
-    // Players already here wait for the stream (as for a lost publisher) and it is asked for
-    // again; with none, the pull is forgotten.
+    // Players already here wait for the stream (as for a lost publisher, until the worker's
+    // grace period ends them) and it is asked for again, wherever it is published by then;
+    // with none, the pull is forgotten.
     const cluster::StreamEntry* entry = directory_.stream(stream);
-    if (entry && entry->sessions > 0 && error->status != 404) {
+    if (entry && entry->sessions > 0) {
       Pull& p = it->second;
       p.active = false;
       p.relayId.clear();
@@ -256,6 +299,15 @@ void RelayManager::serve(const cluster::RelayRequest& req, std::function<void(un
     if (it != links_.end() && it->second.worker == worker && it->second.address == req.endpoint.address &&
         it->second.node == req.node)
       return addSender(req, id, std::nullopt, worker, std::move(done));
+  }
+  // A link to that worker the asker did not name is one it no longer has (it restarted): replaced.
+  for (auto it = links_.begin(); it != links_.end();) {
+    if (it->second.worker == worker && it->second.address == req.endpoint.address) {
+      workers_.closeRelayLink(worker, it->first, "replaced by a new link from node " + req.node);
+      it = links_.erase(it);
+    } else {
+      ++it;
+    }
   }
   sfu::RelayLinkSpec spec;
   spec.id = cluster::newSessionId();
@@ -321,8 +373,10 @@ void RelayManager::onSessionEnded(const std::string& id) {
     // The relay failed (link lost, the far side's source lost or replaced) while players may
     // wait: ask again soon (finishPull keeps the pull while players remain).
     spdlog::info("relay: '{}' from node {} ended", stream, p.fromNode);
+    releaseRemote(p.fromNode, p.relayId);  // ended here (replaced, closed): the sender there goes too
     p.active = false;
     p.relayId.clear();
+    p.attempt = ++nextAttempt_;  // answers still out for the old relay are released
     const cluster::StreamEntry* entry = directory_.stream(stream);
     if (!entry || entry->sessions == 0) {
       pulls_.erase(stream);

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,11 @@ class RelayManager {
   void onSessionEnded(const std::string& id);
   void onLinkEnded(const std::string& id);
 
+  // The node a stream relayed here comes from (empty when it is not relayed here).
+  std::string sourceNode(const std::string& stream) const {
+    auto it = pulls_.find(stream);
+    return it != pulls_.end() && it->second.active ? it->second.fromNode : std::string();
+  }
   size_t pulledCount() const noexcept { return pulls_.size(); }
   size_t servedCount() const noexcept { return served_.size(); }
   size_t linkCount() const noexcept { return links_.size(); }
@@ -88,6 +94,7 @@ class RelayManager {
     int64_t idleSinceUs = 0;
     int64_t retryAtUs = 0;
     int64_t retryDelayUs = 0;
+    uint64_t attempt = 0;  // answers of an earlier attempt are released, never applied
   };
   struct Served {
     std::string stream;
@@ -100,6 +107,8 @@ class RelayManager {
   void onRelayAnswer(const std::string& stream, const cluster::NodeInfo& node, transport::ice::IceCredentials ice,
                      unsigned status, const std::string& body);
   void receive(const std::string& stream, const cluster::RelayAnswer& answer, const std::string& fromNode);
+  // True while `attempt` is the current attempt of the pull of `stream`.
+  bool current(const std::string& stream, uint64_t attempt) const;
   void finishPull(const std::string& stream, std::optional<RelayError> error);
   void endPull(const std::string& stream, const std::string& reason);
   void releaseRemote(const std::string& node, const std::string& relayId);
@@ -118,6 +127,12 @@ class RelayManager {
   std::map<std::string, Link> links_;
   std::map<std::string, Pull> pulls_;      // by stream
   std::map<std::string, Served> served_;   // by relay id
+  // One link per pair of workers: while a request that may open a link to (node, worker) is
+  // out, further requests to that pair wait for it and then name the link it made.
+  using LinkKey = std::pair<std::string, unsigned>;
+  std::set<LinkKey> linkPending_;
+  std::map<LinkKey, std::vector<std::string>> waitingForLink_;
+  uint64_t nextAttempt_ = 0;
   RelayStats stats_;
   bool running_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // answers after destruction are dropped

@@ -121,6 +121,10 @@ RtmpDecision RtmpServer::decidePublish(RtmpConnection& c, std::string_view app, 
     spdlog::warn("rtmp {} ({}): publish refused: stream '{}' is already being published", c.id(), c.peer(), t.stream);
     return RtmpDecision::kReject;
   }
+  if (!entry && draining_ && draining_()) {
+    spdlog::warn("rtmp {} ({}): publish of '{}' refused: this node is draining", c.id(), c.peer(), t.stream);
+    return RtmpDecision::kReject;
+  }
   if (registry_.sessionCount() >= options_.maxSessions || (!entry && registry_.streamCount() >= options_.maxStreams)) {
     spdlog::warn("rtmp {} ({}): publish refused: gateway at capacity (max_sessions or max_streams)", c.id(), c.peer());
     return RtmpDecision::kReject;

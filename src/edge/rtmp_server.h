@@ -4,6 +4,7 @@
 // tokens as WHIP/WHEP), starts the stream's frame source or frame sink on its worker, and
 // keeps every live connection.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -60,6 +61,9 @@ class RtmpServer final : public net::TcpAcceptHandler {
   cluster::WorkerPool& workers() noexcept { return workers_; }
   // In a cluster: a player of a stream held on another node is served through a relay.
   void setRelays(RelayManager* relays) noexcept { relays_ = relays; }
+  // In a cluster: a draining node takes no new RTMP streams (encoders are sent nowhere by RTMP;
+  // they retry and their DNS or load balancer picks another node).
+  void setDraining(std::function<bool()> draining) { draining_ = std::move(draining); }
 
  private:
   // Stream name and token from a publish/play key ("KEY?token=SECRET"); empty name if bad.
@@ -85,6 +89,7 @@ class RtmpServer final : public net::TcpAcceptHandler {
   net::TcpListener listener_;
   std::map<std::string, std::shared_ptr<RtmpConnection>> connections_;
   RelayManager* relays_ = nullptr;
+  std::function<bool()> draining_;
 };
 
 // What WHEP players of an RTMP-published stream are offered: H.264 (packetization-mode 1,

@@ -221,7 +221,6 @@ void RedisClient::connect() {
 
 void RedisClient::onConnected(bool ok, const std::string& why) {
   if (!ok) return onDisconnected(why);  // hiredis frees the context after this callback
-  backoffUs_ = options_.minBackoffUs;
   const auto handshakeDone = [this](const RedisReply& r, const char* what) {
     if (r.ok()) return true;
     spdlog::error("redis: {} refused by {}:{}: {}", what, endpoint_.host, endpoint_.port, r.str);
@@ -314,6 +313,8 @@ void RedisClient::send(std::vector<std::string> args, Callback done, bool handsh
 void RedisClient::setReady(bool ready) {
   if (ready_ == ready) return;
   ready_ = ready;
+  // Back-off starts over only once the server took us (AUTH, SELECT): a refused password keeps backing off.
+  if (ready) backoffUs_ = options_.minBackoffUs;
   if (ready) spdlog::info("redis: connected to {}:{}", endpoint_.host, endpoint_.port);
   if (stateListener_) stateListener_(ready);
 }

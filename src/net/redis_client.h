@@ -65,7 +65,8 @@ class RedisClient {
   void setStateListener(StateListener listener) { stateListener_ = std::move(listener); }
   // Connects (and keeps reconnecting); on the loop thread.
   void start();
-  // Disconnects; pending callbacks get an error. No callback runs after it returns.
+  // Disconnects; commands in flight are dropped without their callbacks (their owner is going
+  // away too). No callback runs after it returns.
   void stop();
 
   bool connected() const noexcept { return ready_; }

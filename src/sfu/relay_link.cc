@@ -14,6 +14,9 @@ using transport::TransportState;
 
 namespace {
 
+// A relayed stream sends video at least every keyframe interval and audio every 20 ms.
+constexpr int64_t kMediaTimeoutUs = 10'000'000;
+
 webrtc::WebRtcTransportOptions linkOptions(const RelayLinkSpec& spec) {
   webrtc::WebRtcTransportOptions o;
   o.iceMode = spec.client ? webrtc::WebRtcTransportOptions::IceMode::kClient : webrtc::WebRtcTransportOptions::IceMode::kLite;
@@ -52,6 +55,10 @@ Status RelayLink::start() {
 void RelayLink::onTick(int64_t nowUs) {
   if (!transport_) return;
   if (auto t = transport_->nextTimeoutUs(); t && *t <= nowUs) transport_->onTimer();
+  if (transport_->state() != TransportState::kConnected) return;
+  const auto channels = channels_;
+  for (RelayChannel* c : channels)
+    if (std::find(channels_.begin(), channels_.end(), c) != channels_.end()) c->checkMedia(nowUs, kMediaTimeoutUs);
 }
 
 void RelayLink::close(std::string_view reason) {
@@ -66,10 +73,19 @@ const std::string& RelayLink::reason() const noexcept {
 }
 
 std::unique_ptr<RelayChannel> RelayLink::openChannel(const std::vector<uint32_t>& inboundSsrcs) {
-  auto c = std::make_unique<RelayChannel>(*this, inboundSsrcs);
+  // An SSRC another channel receives already would take its media: refused.
+  for (uint32_t ssrc : inboundSsrcs)
+    if (bySsrc_.count(ssrc)) return nullptr;
+  auto c = std::make_unique<RelayChannel>(*this, inboundSsrcs, host_.clock().nowUs());
   channels_.push_back(c.get());
   for (uint32_t ssrc : inboundSsrcs) bySsrc_[ssrc] = c.get();
   return c;
+}
+
+void RelayLink::forgetSsrcs(const std::vector<uint32_t>& sent, const std::vector<uint32_t>& received) noexcept {
+  if (!transport_) return;
+  for (uint32_t s : sent) transport_->forgetSendSsrc(s);
+  for (uint32_t s : received) transport_->forgetReceiveSsrc(s);
 }
 
 void RelayLink::detach(RelayChannel& channel) noexcept {
@@ -145,11 +161,24 @@ void RelayLink::onTransportRtcp(transport::MediaTransport&, PacketRef packet) {
 }
 
 RelayChannel::~RelayChannel() {
-  if (link_) link_->detach(*this);
+  if (link_) {
+    link_->forgetSsrcs(rtcpSsrcs_, ssrcs_);
+    link_->detach(*this);
+  }
+}
+
+void RelayChannel::forgetSendSsrc(uint32_t ssrc) noexcept {
+  if (link_) link_->forgetSsrcs({ssrc}, {});
+}
+
+void RelayChannel::checkMedia(int64_t nowUs, int64_t timeoutUs) {
+  if (ended_ || ssrcs_.empty() || nowUs - lastMediaUs_ < timeoutUs) return;
+  end(TransportState::kFailed, "no media from the relay");
 }
 
 void RelayChannel::deliverRtp(PacketRef packet) {
   ++stats_.rtpIn;
+  lastMediaUs_ = packet->receivedUs;
   stats_.bytesIn += packet->size;
   if (listener_ && !ended_) listener_->onTransportRtp(*this, std::move(packet));
 }
@@ -173,6 +202,12 @@ Status RelayChannel::sendRtp(PacketRef packet) noexcept {
 Status RelayChannel::sendRtcp(PacketRef packet) noexcept {
   if (!link_ || ended_ || link_->state() != TransportState::kConnected) return Error::state("relay link not connected");
   ++stats_.rtcpOut;
+  // The sender SSRC of what we report (RFC 3550 §6.4), remembered to be forgotten with us.
+  if (packet->size >= 8 && rtcpSsrcs_.size() < 8) {
+    const uint8_t* b = packet->data();
+    const uint32_t ssrc = (uint32_t(b[4]) << 24) | (uint32_t(b[5]) << 16) | (uint32_t(b[6]) << 8) | b[7];
+    if (std::find(rtcpSsrcs_.begin(), rtcpSsrcs_.end(), ssrc) == rtcpSsrcs_.end()) rtcpSsrcs_.push_back(ssrc);
+  }
   return link_->sendRtcp(std::move(packet));
 }
 
@@ -199,6 +234,7 @@ void RelayChannel::end(TransportState state, std::string_view reason) {
   ended_ = state;
   reason_ = std::string(reason);
   if (link_) {
+    link_->forgetSsrcs(rtcpSsrcs_, ssrcs_);
     link_->detach(*this);
     link_ = nullptr;
   }

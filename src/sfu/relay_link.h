@@ -66,6 +66,9 @@ class RelayLink final : public transport::MediaTransportListener {
   Status sendRtp(PacketRef packet) noexcept;
   Status sendRtcp(PacketRef packet) noexcept;
   void detach(RelayChannel& channel) noexcept;
+  // A channel's SSRCs end: their SRTP state leaves the link's tables (bounded), so a link that
+  // lives long carries any number of relays over time.
+  void forgetSsrcs(const std::vector<uint32_t>& sent, const std::vector<uint32_t>& received) noexcept;
 
   // transport::MediaTransportListener (the link's own transport)
   void onTransportSend(transport::MediaTransport& t, PacketRef datagram, const SocketAddress& to) override;
@@ -91,7 +94,8 @@ class RelayLink final : public transport::MediaTransportListener {
 // link's until it is closed.
 class RelayChannel final : public transport::MediaTransport {
  public:
-  RelayChannel(RelayLink& link, std::vector<uint32_t> inboundSsrcs) : link_(&link), ssrcs_(std::move(inboundSsrcs)) {}
+  RelayChannel(RelayLink& link, std::vector<uint32_t> inboundSsrcs, int64_t nowUs)
+      : link_(&link), ssrcs_(std::move(inboundSsrcs)), lastMediaUs_(nowUs) {}
   ~RelayChannel() override;
 
   void setListener(transport::MediaTransportListener* listener) noexcept { listener_ = listener; }
@@ -103,6 +107,9 @@ class RelayChannel final : public transport::MediaTransport {
   void deliverRtcp(const PacketRef& packet);
   void onLinkState(transport::TransportState state, std::string_view reason);
   void onLinkGone(std::string_view reason);
+  // A receiving channel whose media stopped for `timeoutUs` (its BYE lost, its sender stuck)
+  // fails, so its players wait for the stream to be relayed again rather than freeze.
+  void checkMedia(int64_t nowUs, int64_t timeoutUs);
   // The sending side said goodbye (RTCP BYE): the stream ended there (`ended`, closed) or its
   // source was lost (failed: players here wait for it).
   void onRemoteBye(bool ended) { end(ended ? transport::TransportState::kClosed : transport::TransportState::kFailed,
@@ -116,6 +123,7 @@ class RelayChannel final : public transport::MediaTransport {
   Status sendRtp(PacketRef packet) noexcept override;
   Status sendRtcp(PacketRef packet) noexcept override;
   void close(std::string_view reason) override;
+  void forgetSendSsrc(uint32_t ssrc) noexcept override;
   transport::TransportState state() const noexcept override;
   const std::string& reason() const noexcept override { return reason_.empty() && link_ ? link_->reason() : reason_; }
   const transport::MediaTransportStats& stats() const noexcept override { return stats_; }
@@ -126,6 +134,8 @@ class RelayChannel final : public transport::MediaTransport {
 
   RelayLink* link_;  // null once detached
   std::vector<uint32_t> ssrcs_;
+  std::vector<uint32_t> rtcpSsrcs_;  // sender SSRCs of the RTCP sent (forgotten with the channel)
+  int64_t lastMediaUs_ = 0;          // the last RTP received (or when the channel opened)
   transport::MediaTransportListener* listener_ = nullptr;
   std::optional<transport::TransportState> ended_;
   std::string reason_;

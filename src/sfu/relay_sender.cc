@@ -228,7 +228,11 @@ void RelaySender::close(bool streamEnded, std::string_view reason) {
       for (int l = 0; l < o->layers; ++l) bye.addSsrc(o->ssrcs[l]);
     const std::string_view why = streamEnded ? "ended" : "lost";
     bye.reason = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(why.data()), why.size());
-    if (PacketRef p = host_.pool().acquire()) {
+    // Three times: one lost datagram must not leave the far players on a silent source (they
+    // would still give up on it after the link's media timeout).
+    for (int copy = 0; copy < 3; ++copy) {
+      PacketRef p = host_.pool().acquire();
+      if (!p) break;
       if (auto n = bye.serializeTo(std::span<uint8_t>(p->data(), p->tailCapacity() - 64)); n.ok()) {
         p->size = static_cast<uint32_t>(*n);
         (void)channel_->sendRtcp(std::move(p));
@@ -236,6 +240,8 @@ void RelaySender::close(bool streamEnded, std::string_view reason) {
     }
   }
   detach();
+  for (auto& o : outputs_)
+    for (int l = 0; l < o->layers; ++l) channel_->forgetSendSsrc(o->ssrcs[l]);
   channel_->close(reason);  // reports back through onTransportStateChanged
 }
 

@@ -29,10 +29,12 @@ Result<std::vector<RelayTrack>> Router::addRelaySender(const std::string& id, co
                                                        const std::vector<wire::sdp::NegotiatedMedia>& published) {
   if (relaySenders_.count(id) || sessions_.count(id)) return Error::state("duplicate session id");
   auto link = links_.find(linkId);
-  if (link == links_.end()) return Error{Error::Code::kNotFound, "no such relay link"};
+  if (link == links_.end()) return Error::state("no such relay link (closed meanwhile)");
   auto st = streams_.find(streamName);
   if (st == streams_.end() || !st->second->publisher()) return Error{Error::Code::kNotFound, "stream not published here"};
-  auto sender = std::make_unique<RelaySender>(id, toNode, host_, link->second->openChannel({}), counters_);
+  auto channel = link->second->openChannel({});
+  if (!channel) return Error::state("relay link refused a channel");
+  auto sender = std::make_unique<RelaySender>(id, toNode, host_, std::move(channel), counters_);
   sender->setListener(this);
   auto tracks = sender->attach(*st->second, published);
   if (tracks.empty()) return Error::state("the stream has no track to relay");
@@ -58,6 +60,10 @@ Status Router::addRelayReceiver(SessionSpec spec, const std::string& linkId, con
   }
   const std::string name = spec.stream;
   auto channel = link->second->openChannel(ssrcs);
+  if (!channel) {
+    eraseIfEmpty(name);
+    return Error::state("relay SSRCs already in use on the link");
+  }
   auto peer = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kRelayIn, counters_);
   channel->setListener(peer.get());
   if (Status s = peer->start(std::move(channel)); !s.ok()) {

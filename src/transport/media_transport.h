@@ -85,6 +85,8 @@ class MediaTransport : public webrtc::DatagramSink {
   virtual std::string_view answeringUfrag() const noexcept { return {}; }
   // An SSRC we sent ends for good (a room subscriber's track went away): forget its state.
   virtual void forgetSendSsrc(uint32_t ssrc) noexcept { (void)ssrc; }
+  // The remote side stopped sending `ssrc` for good: forget its state.
+  virtual void forgetReceiveSsrc(uint32_t ssrc) noexcept { (void)ssrc; }
   // The data channels of this transport (null when none were negotiated).
   virtual sctp::DataChannels* dataChannels() noexcept { return nullptr; }
 

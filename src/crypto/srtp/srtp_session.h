@@ -60,6 +60,11 @@ class SrtpSession {
     rtpSend_.erase(ssrc);
     rtcpSend_.erase(ssrc);
   }
+  // The other side stopped sending `ssrc` for good (a relayed stream ended): its slot is free.
+  void forgetReceiveSsrc(uint32_t ssrc) noexcept {
+    rtpRecv_.erase(ssrc);
+    rtcpRecv_.erase(ssrc);
+  }
 
  private:
   SrtpSession(SrtpProfile profile, size_t maxSsrcs);

@@ -85,6 +85,9 @@ class WebRtcTransport final : public MediaTransport,
   void onLocalAddressChanged();
   // Sends DTLS close_notify (when connected) and ends the transport.
   void close(std::string_view reason) override;
+  void forgetReceiveSsrc(uint32_t ssrc) noexcept override {
+    if (srtpIn_) srtpIn_->forgetReceiveSsrc(ssrc);
+  }
   void forgetSendSsrc(uint32_t ssrc) noexcept override {
     if (srtpOut_) srtpOut_->forgetSendSsrc(ssrc);
   }

@@ -69,8 +69,9 @@ export async function waitForMembers(nodes, ids, timeoutMs = 10000) {
   }
 }
 
-// Registers cluster scenario `name`: body({redis, nodes, browser}) with `count` nodes n1..nN.
-export function clusterTest(name, body, { count = 3, timeoutMs = 180000, node = {} } = {}) {
+// Registers cluster scenario `name`: body({redis, nodes, browser}) with `count` nodes n1..nN,
+// node i in `regions[i]` (all in "test" by default).
+export function clusterTest(name, body, { count = 3, timeoutMs = 180000, node = {}, regions = [] } = {}) {
   test(name, { timeout: timeoutMs + 30000 }, async () => {
     let redis = null;
     const nodes = [];
@@ -78,7 +79,7 @@ export function clusterTest(name, body, { count = 3, timeoutMs = 180000, node = 
     let failed = false;
     try {
       redis = await startRedis();
-      for (let i = 1; i <= count; ++i) nodes.push(await startNode(redis, `n${i}`, node));
+      for (let i = 1; i <= count; ++i) nodes.push(await startNode(redis, `n${i}`, { ...node, region: regions[i - 1] ?? 'test' }));
       await waitForMembers(nodes, nodes.map((n) => n.nodeId));
       browser = await launchBrowser();
       let timer;

@@ -49,3 +49,45 @@ TEST(Placement, ARegionWithNoNodeThatCanTakeItFallsBackToAnyRegion) {
 
 }  // namespace
 }  // namespace rtcgate::cluster
+
+namespace rtcgate::cluster {
+namespace {
+
+NodeInfo holding(const std::string& id, const std::string& region, const std::string& stream, const std::string& source,
+                 const std::string& from = "") {
+  NodeInfo n = node(id, region, 0.1);
+  n.streams.push_back({stream, source, 1, from});
+  return n;
+}
+
+TEST(RelaySource, TheSourcesNodeWhenItIsOfTheSameRegion) {
+  const std::vector<NodeInfo> nodes{holding("a", "eu", "cam", "whip"), holding("b", "eu", "cam", "relay-in", "a"),
+                                    node("c", "eu", 0)};
+  EXPECT_EQ(chooseRelaySource(nodes, "c", "eu", "cam", "a")->id, "a");
+}
+
+TEST(RelaySource, ARegionTakesOneCopyFromAfarAndSharesIt) {
+  std::vector<NodeInfo> nodes{holding("a", "eu", "cam", "whip"), node("b", "us", 0.0), node("c", "us", 0.0)};
+  // Nobody in the region has it yet: from the source's node.
+  EXPECT_EQ(chooseRelaySource(nodes, "c", "us", "cam", "a")->id, "a");
+  // b has it one relay from a: c asks b.
+  nodes[1] = holding("b", "us", "cam", "relay-in", "a");
+  EXPECT_EQ(chooseRelaySource(nodes, "c", "us", "cam", "a")->id, "b");
+  // A node that has it second-hand (from c) is never asked: trees stay two hops deep, no loops.
+  nodes[1] = holding("b", "us", "cam", "relay-in", "c");
+  EXPECT_EQ(chooseRelaySource(nodes, "c", "us", "cam", "a")->id, "a");
+  // Draining nodes and this node itself are not asked.
+  nodes[1] = holding("b", "us", "cam", "relay-in", "a");
+  nodes[1].draining = true;
+  EXPECT_EQ(chooseRelaySource(nodes, "c", "us", "cam", "a")->id, "a");
+  nodes[1].draining = false;
+  EXPECT_EQ(chooseRelaySource(nodes, "b", "us", "cam", "a")->id, "a");
+}
+
+TEST(RelaySource, AnUnknownSourceNodeIsNoAnswer) {
+  const std::vector<NodeInfo> nodes{holding("b", "us", "cam", "relay-in", "a")};
+  EXPECT_EQ(chooseRelaySource(nodes, "c", "us", "cam", "a"), nullptr);
+}
+
+}  // namespace
+}  // namespace rtcgate::cluster

@@ -71,8 +71,8 @@ std::string RelayManager::workerAddress(unsigned worker) const {
 
 void RelayManager::pull(const std::string& stream, std::function<void(std::optional<RelayError>)> done) {
   if (auto it = pulls_.find(stream); it != pulls_.end()) {
-    if (it->second.active && !it->second.ending) return done(std::nullopt);
-    if (!it->second.ending) return it->second.waiters.push_back(std::move(done));
+    if (it->second.active) return done(std::nullopt);
+    return it->second.waiters.push_back(std::move(done));
   }
   if (pulls_.size() >= options_.maxPulled) return done(RelayError{503, "this node relays its most streams (relays)"});
   Pull& p = pulls_[stream];

@@ -86,7 +86,6 @@ class RelayManager {
   };
   struct Pull {
     bool active = false;
-    bool ending = false;
     std::string relayId;
     std::string fromNode;
     unsigned worker = 0;

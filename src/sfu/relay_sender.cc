@@ -181,7 +181,6 @@ void RelaySender::onKeyframeRequest(uint32_t mediaSsrc) {
   Output* out = nullptr;
   int layer = 0;
   if (!locate(mediaSsrc, out, layer) || !stream_ || out->kind_ != MediaKind::kVideo) return;
-  ++keyframeRequests_;
   stream_->requestKeyframe(MediaKind::kVideo, layer);  // the source rate-limits what reaches the publisher
 }
 

@@ -100,7 +100,7 @@ class RelaySender final : private transport::MediaTransportListener {
   uint32_t rtcpSsrc_;
   int64_t nextReportUs_ = 0;
   int64_t createdMs_ = 0;
-  uint64_t forwarded_ = 0, retransmitted_ = 0, keyframeRequests_ = 0;
+  uint64_t forwarded_ = 0, retransmitted_ = 0;
   bool ended_ = false;
   Listener* listener_ = nullptr;
 };

@@ -87,7 +87,6 @@ class Router final : public FramePublisherListener, private RelayLinkListener, p
                                                  const std::string& linkId, const std::string& toNode,
                                                  const std::vector<wire::sdp::NegotiatedMedia>& published);
   Status addRelayReceiver(SessionSpec spec, const std::string& linkId, const std::vector<RelayTrack>& tracks);
-  size_t relayLinkCount() const noexcept { return links_.size(); }
 
   // FramePublisherListener
   void onFramePublisherEnded(const std::string& id, std::string_view reason) override;

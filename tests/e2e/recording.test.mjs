@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { e2eTest, figure } from './lib/harness.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { startGateway } from './lib/gateway.mjs';
-import { openDemo, startPublisher, waitConnected } from './lib/pages.mjs';
+import { openDemo, startPublisher, waitConnected, waitUntil } from './lib/pages.mjs';
 import { publishRtmp } from './lib/ffmpeg.mjs';
 import * as api from './lib/api.mjs';
 import { postMix, waitForStreams } from './lib/mixes.mjs';
@@ -112,8 +112,13 @@ test('recordings cut by killing rtcgate still read', { timeout: 90000 }, async (
     await waitForStreams(gw, ['mx']);
     const started = [];
     for (const stream of ['cam', 'mx']) started.push(JSON.parse((await startRecording(gw, stream)).text));
-    await sleep(5000);
-    const files = (await api.getJson(gw, '/api/recordings')).map((r) => r.file);
+    // Kill once each file has taken 5 s of media (a loaded machine starts recordings late).
+    let recorded = [];
+    await waitUntil('both recordings to hold 5 s', async () => {
+      recorded = await api.getJson(gw, '/api/recordings');
+      return recorded.length === 2 && recorded.every((r) => r.duration_seconds >= 5);
+    }, { timeoutMs: 30000 });
+    const files = recorded.map((r) => r.file);
     process.kill(gw.pid, 'SIGKILL');
     await gw.exited;
     const read = files.map((f) => ({ f, exists: existsSync(f), bytes: existsSync(f) ? statSync(f).size : 0, ...inspect(f) }));

@@ -49,6 +49,8 @@ RoomSession::RoomSession(std::string name, unsigned worker, RoomContext& context
 
 RoomSession::~RoomSession() {
   *alive_ = false;
+  for (auto& [name, r] : remotes_) releaseRemote(r);
+  if (ctx_.roomDirectory) ctx_.roomDirectory->write(room_.name(), {});  // none of ours here now
   if (ctx_.mixes) ctx_.mixes->roomEnded(room_.name());
 }
 
@@ -106,6 +108,7 @@ bool RoomSession::join(const std::shared_ptr<net::WebSocketChannel>& channel, co
     m.subscriberIce = transport::ice::IceCredentials::generate();
     m.sdpSessionId = randomU64() >> 2;
     m.data = j.data && permissions.subscribe;
+    m.joinedMs = unixTimeMs();
     m.restartIce = m.data;  // the first offer goes out now, data section alone if need be
   }
   members_[j.name].permissions = permissions;
@@ -163,11 +166,17 @@ void RoomSession::closeMedia(Member& m) {
 // --- what everyone is told ---
 
 void RoomSession::onParticipantJoined(const sfu::RoomParticipant& p) {
+  localChanged(p);
   sendToOthers(p.name, room::message("participantJoined", {{"participant", room::participantJson(p)}}));
 }
 
 void RoomSession::onParticipantLeft(const sfu::RoomParticipant& p, std::string_view reason) {
   sendToOthers(p.name, room::message("participantLeft", {{"participant", p.name}, {"reason", reason}}));
+  localChanged(p);
+  if (auto r = remotes_.find(p.name); r != remotes_.end()) {
+    releaseRemote(r->second);
+    remotes_.erase(r);
+  }
   auto it = members_.find(p.name);
   if (it == members_.end()) return;
   if (auto& ch = it->second.channel) {
@@ -181,15 +190,18 @@ void RoomSession::onParticipantLeft(const sfu::RoomParticipant& p, std::string_v
 }
 
 void RoomSession::onParticipantUpdated(const sfu::RoomParticipant& p) {
+  localChanged(p);
   sendToOthers(p.name, room::message("participantUpdated", {{"participant", room::participantJson(p)}}));
 }
 
 void RoomSession::onTrackPublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
+  localChanged(p);
   sendToOthers(p.name, room::message("trackPublished", {{"participant", p.name}, {"track", room::trackJson(t)}}));
   updateMixSources();
 }
 
 void RoomSession::onTrackUnpublished(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
+  localChanged(p);
   sendToOthers(p.name, room::message("trackUnpublished", {{"participant", p.name}, {"track", t.id}}));
   updateMixSources();
 }
@@ -229,6 +241,7 @@ void RoomSession::updateMixSources() {
 }
 
 void RoomSession::onTrackMuted(const sfu::RoomParticipant& p, const sfu::RoomTrack& t) {
+  localChanged(p);
   sendToOthers(p.name, room::message("trackMuted", {{"participant", p.name}, {"track", t.id}, {"muted", t.muted}}));
 }
 
@@ -279,6 +292,7 @@ void RoomSession::restartIce(const std::string& name) {
 void RoomSession::onTick() {
   const int64_t now = ctx_.clock.nowUs();
   room_.expire(now);
+  syncCluster(now);
   pollSpeakers(now);
   pollQuality(now);
   for (auto& [name, m] : members_) {
@@ -541,6 +555,7 @@ json RoomSession::describe() const {
     json j = room::participantJson(*p);
     auto it = members_.find(name);
     j["connected"] = it != members_.end() && it->second.channel != nullptr;
+    if (auto r = remotes_.find(name); r != remotes_.end()) j["node"] = r->second.node;
     json sessions = json::array();
     if (it != members_.end()) {
       for (const auto& [c, pc] : it->second.publishers) sessions.push_back(pc.sessionId);

@@ -8,12 +8,14 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "api/api_config.h"
 #include "api/room_messages.h"
 #include "cluster/directory.h"
 #include "cluster/media_workers.h"
+#include "cluster/room_directory.h"
 #include "edge/mix_manager.h"
 #include "crypto/dtls/certificate.h"
 #include "net/websocket.h"
@@ -21,6 +23,10 @@
 #include "transport/ice/ice_types.h"
 #include "wire/sdp/negotiated_session.h"
 #include "wire/sdp/offer_builder.h"
+
+namespace rtcgate::edge {
+class RelayManager;
+}
 
 namespace rtcgate::api {
 
@@ -35,6 +41,10 @@ struct RoomContext {
   std::function<void(room::ErrorCode)> countError;
   // Room mixes and mixed audio for participants; null: no mixing.
   edge::MixManager* mixes = nullptr;
+  // Rooms across nodes (docs/CLUSTER.md): the room records in Redis and the relays that
+  // bring other nodes' participants' tracks here. Null: this node alone.
+  cluster::RoomDirectory* roomDirectory = nullptr;
+  edge::RelayManager* relays = nullptr;
 };
 
 // What a participant may do in its room (its token's grants; all of it with no JWT auth).
@@ -51,6 +61,10 @@ class RoomSession final : public sfu::RoomListener {
   static constexpr float kSpeakingLevel = 0.005f;
   // A subscriber offer not answered in this long is offered again.
   static constexpr int64_t kAnswerTimeoutUs = 10'000'000;
+  // In a cluster: the other nodes' participants are read this often; this node's are written
+  // at once when they change, and at least this often.
+  static constexpr int64_t kClusterReadUs = 500'000;
+  static constexpr int64_t kClusterWriteUs = 1'000'000;
 
   RoomSession(std::string name, unsigned worker, RoomContext& context);
   ~RoomSession() override;
@@ -58,7 +72,13 @@ class RoomSession final : public sfu::RoomListener {
   const std::string& name() const noexcept { return room_.name(); }
   unsigned worker() const noexcept { return worker_; }
   const sfu::Room& room() const noexcept { return room_; }
-  bool empty() const noexcept { return room_.empty(); }
+  // No participant connects through this node (the other nodes' alone keep no room here).
+  bool empty() const noexcept { return members_.empty(); }
+  size_t localCount() const noexcept { return members_.size(); }
+  // A participant of another node, seen here through the cluster.
+  bool isRemote(std::string_view name) const { return remotes_.find(name) != remotes_.end(); }
+  // A stream relayed here may be a remote participant's track.
+  void onStreamRelayed(const std::string& stream);
 
   // The signaling of one participant; `channel` is its WebSocket. Errors go back on it.
   // False (and the error sent) when refused. Without `permissions.subscribe` it is offered
@@ -124,6 +144,13 @@ class RoomSession final : public sfu::RoomListener {
     // every offer from the first (so its place never changes), offered even before there
     // is any track to receive.
     bool data = false;
+    int64_t joinedMs = 0;  // wall clock, for the cluster (of two of one name the later wins)
+  };
+  // A participant of another node: its record there, and the streams held (relayed) for it.
+  struct Remote {
+    std::string node;
+    int64_t joinedMs = 0;
+    std::set<std::string> held;
   };
 
   void send(const std::string& name, const std::string& text);
@@ -149,6 +176,17 @@ class RoomSession final : public sfu::RoomListener {
   // Tells the room's mixes who publishes now.
   void updateMixSources();
   std::vector<wire::sdp::CodecRef> publishedCodec(const std::string& stream, sfu::MediaKind kind) const;
+  // Rooms across nodes (room_session_cluster.cc).
+  void syncCluster(int64_t nowUs);
+  void writeCluster(int64_t nowUs);
+  // Brings the room's remote participants in line with the other nodes' records.
+  void applyRemote();
+  void applyRemoteTracks(const std::string& name, Remote& remote, const cluster::RoomMemberRecord& record);
+  void releaseRemote(Remote& remote);
+  // A change other nodes must see (a participant of this node joined, published...).
+  void localChanged(const sfu::RoomParticipant& p) {
+    if (!isRemote(p.name)) clusterDirty_ = true;
+  }
 
   RoomContext& ctx_;
   unsigned worker_;
@@ -161,6 +199,12 @@ class RoomSession final : public sfu::RoomListener {
   std::map<std::string, std::string> lastQuality_;
   bool levelsPending_ = false;
   std::vector<std::string> lastSpeakers_;
+  std::map<std::string, Remote, std::less<>> remotes_;
+  cluster::RoomDirectory::Members remoteRecords_;
+  bool clusterDirty_ = true;
+  bool clusterReading_ = false;
+  int64_t nextClusterReadUs_ = 0;
+  int64_t nextClusterWriteUs_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for completions that outlive us
 };
 

@@ -5,6 +5,7 @@
 #include "api/http_util.h"
 #include "api/room_json.h"
 #include "base/log.h"
+#include "edge/relay_manager.h"
 
 namespace rtcgate::api {
 
@@ -145,6 +146,19 @@ void RoomSignaling::onClosed(Connection& c) {
   loop_.post([gone = std::shared_ptr<Connection>(std::move(owned))] {});
 }
 
+void RoomSignaling::setCluster(cluster::RoomDirectory* rooms, edge::RelayManager* relays) {
+  context_.roomDirectory = rooms;
+  context_.relays = relays;
+  if (!relays) return;
+  // A relayed stream named {room}/{participant}[.screen] may be a remote participant's track.
+  relays->setPulledListener([this](const std::string& stream) {
+    const auto slash = stream.find('/');
+    if (slash == std::string::npos) return;
+    if (auto it = rooms_.find(std::string_view(stream).substr(0, slash)); it != rooms_.end())
+      it->second->onStreamRelayed(stream);
+  });
+}
+
 void RoomSignaling::tick() {
   for (auto it = rooms_.begin(); it != rooms_.end();) {
     it->second->onTick();
@@ -172,7 +186,8 @@ std::optional<json> RoomSignaling::describeRoom(const std::string& room) const {
 
 bool RoomSignaling::kick(const std::string& room, const std::string& name) {
   auto it = rooms_.find(room);
-  if (it == rooms_.end() || !it->second->room().participants().count(name)) return false;
+  // A participant of another node is kicked there (each node holds its own connections).
+  if (it == rooms_.end() || !it->second->room().participants().count(name) || it->second->isRemote(name)) return false;
   it->second->leave(name, "kicked");
   return true;
 }
@@ -198,7 +213,7 @@ void RoomSignaling::endAll(std::string_view reason) {
 RoomCounters RoomSignaling::counters() const {
   RoomCounters c;
   c.rooms = rooms_.size();
-  for (const auto& [name, s] : rooms_) c.participants += s->room().size();
+  for (const auto& [name, s] : rooms_) c.participants += s->localCount();  // this node's, not the other nodes'
   c.connections = connections_.size();
   c.messages = messages_;
   c.errors = errors_;

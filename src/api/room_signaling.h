@@ -55,6 +55,8 @@ class RoomSignaling final : public net::WebSocketHandler {
   RoomCounters counters() const;
   // Mixed audio for participants and room mixes (null: none).
   void setMixes(edge::MixManager* mixes) noexcept { context_.mixes = mixes; }
+  // Rooms across nodes: their records in Redis, and the relays of remote participants' tracks.
+  void setCluster(cluster::RoomDirectory* rooms, edge::RelayManager* relays);
   // Runs the rooms' clock once (the timer does, every kTickUs; tests call it directly).
   void tick();
 

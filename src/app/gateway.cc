@@ -278,14 +278,15 @@ void Gateway::run() {
 void Gateway::stop() { control_.context().stop(); }
 
 void Gateway::shutdown() {
+  if (rooms_) {  // first: a room across nodes lets go of its relays and its record
+    rooms_->endAll("shutdown");
+    rooms_->setMixes(nullptr);
+    rooms_->setCluster(nullptr, nullptr);
+  }
   if (relays_) relays_->stop();
   if (cluster_) cluster_->stop();
   if (http_) http_->close();
   if (turn_) turn_->stop();
-  if (rooms_) {
-    rooms_->endAll("shutdown");
-    rooms_->setMixes(nullptr);
-  }
   if (rtmp_) rtmp_->closeAll("shutdown");
   if (egress_) egress_->stopAll();
   if (mixes_) mixes_->stopAll();

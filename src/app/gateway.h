@@ -97,6 +97,7 @@ class Gateway final : private cluster::WorkerObserver, cluster::NodeReporter, cl
   std::unique_ptr<cluster::NodeDirectory> cluster_;  // null on a single node
   std::unique_ptr<edge::RelayManager> relays_;       // with the cluster
   std::unique_ptr<api::RelayHandler> relayHandler_;
+  std::unique_ptr<cluster::RoomDirectory> roomDirectory_;  // rooms across nodes, with the cluster
   // The node's load as reported to the cluster: CPU time and media bytes sent since the last report.
   struct LoadSample {
     int64_t atUs = 0;

@@ -68,6 +68,8 @@ std::optional<int> Gateway::startCluster() {
   relays_ = std::make_unique<edge::RelayManager>(control_, directory_, workers_, *cluster_, ro);
   relays_->start();
   relayHandler_ = std::make_unique<api::RelayHandler>(*cluster_, *relays_);
+  roomDirectory_ = std::make_unique<cluster::RoomDirectory>(*cluster_);
+  if (rooms_) rooms_->setCluster(roomDirectory_.get(), relays_.get());
   whip_->setCluster(cluster_.get(), relays_.get());
   whep_->setCluster(cluster_.get(), relays_.get());
   admin_->setCluster(cluster_.get());

@@ -82,6 +82,10 @@ class NodeDirectory {
   // Writes this node's record now (after a change such as draining) rather than at the next tick.
   void refreshNow();
 
+  // The connection, for the other records nodes keep in Redis (rooms), under keyPrefix().
+  net::RedisClient& redis() noexcept { return redis_; }
+  const std::string& keyPrefix() const noexcept { return options_.keyPrefix; }
+
  private:
   void tick();
   void refresh();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cluster/json_fields.h"
 #include "cluster/stream_access.h"
 
 namespace rtcgate::cluster {
@@ -18,24 +19,6 @@ bool validUrl(std::string_view url) {
   if (url.size() > 256) return false;
   const bool scheme = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
   return scheme && std::none_of(url.begin(), url.end(), [](char c) { return c <= ' ' || c == '"' || c == 0x7f; });
-}
-
-// The field `key` of `o` as T when present and of that type; `fallback` when absent.
-template <typename T>
-bool read(const json& o, const char* key, T& out) {
-  const auto it = o.find(key);
-  if (it == o.end()) return true;
-  if constexpr (std::is_same_v<T, std::string>) {
-    if (!it->is_string()) return false;
-  } else if constexpr (std::is_same_v<T, bool>) {
-    if (!it->is_boolean()) return false;
-  } else if constexpr (std::is_floating_point_v<T>) {
-    if (!it->is_number()) return false;
-  } else {
-    if (!it->is_number_unsigned() && !(it->is_number_integer() && it->template get<int64_t>() >= 0)) return false;
-  }
-  out = it->template get<T>();
-  return true;
 }
 
 }  // namespace
@@ -85,18 +68,18 @@ std::optional<NodeInfo> parseNodeInfo(std::string_view text, std::string* why) {
   const json o = json::parse(text, nullptr, false);
   if (o.is_discarded() || !o.is_object()) return fail("not a JSON object");
   NodeInfo n;
-  if (!read(o, "id", n.id) || !validNodeName(n.id)) return fail("id must be 1-64 of [A-Za-z0-9_.-]");
-  if (!read(o, "region", n.region) || !validNodeName(n.region)) return fail("region must be 1-64 of [A-Za-z0-9_.-]");
-  if (!read(o, "http_url", n.httpUrl) || !validUrl(n.httpUrl)) return fail("http_url must be an http(s) URL");
-  if (!read(o, "relay_host", n.relayHost) || n.relayHost.size() > 64) return fail("relay_host must be an address");
-  if (!read(o, "draining", n.draining) || !read(o, "started_ms", n.startedMs) || !read(o, "updated_ms", n.updatedMs))
+  if (!readField(o, "id", n.id) || !validNodeName(n.id)) return fail("id must be 1-64 of [A-Za-z0-9_.-]");
+  if (!readField(o, "region", n.region) || !validNodeName(n.region)) return fail("region must be 1-64 of [A-Za-z0-9_.-]");
+  if (!readField(o, "http_url", n.httpUrl) || !validUrl(n.httpUrl)) return fail("http_url must be an http(s) URL");
+  if (!readField(o, "relay_host", n.relayHost) || n.relayHost.size() > 64) return fail("relay_host must be an address");
+  if (!readField(o, "draining", n.draining) || !readField(o, "started_ms", n.startedMs) || !readField(o, "updated_ms", n.updatedMs))
     return fail("draining, started_ms and updated_ms must be a boolean and times");
   if (const auto l = o.find("load"); l != o.end()) {
     if (!l->is_object()) return fail("load must be an object");
     auto& d = n.load;
-    if (!read(*l, "cpu", d.cpu) || !read(*l, "sessions", d.sessions) || !read(*l, "max_sessions", d.maxSessions) ||
-        !read(*l, "egress_bps", d.egressBps) || !read(*l, "transcodes", d.transcodes) ||
-        !read(*l, "max_transcodes", d.maxTranscodes) || !(d.cpu >= 0 && d.cpu <= 1024))
+    if (!readField(*l, "cpu", d.cpu) || !readField(*l, "sessions", d.sessions) || !readField(*l, "max_sessions", d.maxSessions) ||
+        !readField(*l, "egress_bps", d.egressBps) || !readField(*l, "transcodes", d.transcodes) ||
+        !readField(*l, "max_transcodes", d.maxTranscodes) || !(d.cpu >= 0 && d.cpu <= 1024))
       return fail("load fields must be non-negative numbers");
   }
   if (const auto s = o.find("streams"); s != o.end()) {
@@ -104,8 +87,8 @@ std::optional<NodeInfo> parseNodeInfo(std::string_view text, std::string* why) {
     n.streams.reserve(s->size());
     for (const auto& e : *s) {
       NodeStream st;
-      if (!e.is_object() || !read(e, "name", st.name) || !validStreamName(st.name) || !read(e, "source", st.source) ||
-          st.source.size() > 32 || !read(e, "players", st.players) || !read(e, "from", st.from) ||
+      if (!e.is_object() || !readField(e, "name", st.name) || !validStreamName(st.name) || !readField(e, "source", st.source) ||
+          st.source.size() > 32 || !readField(e, "players", st.players) || !readField(e, "from", st.from) ||
           (!st.from.empty() && !validNodeName(st.from)))
         return fail("a stream needs a valid name, a source and a player count");
       n.streams.push_back(std::move(st));

@@ -82,6 +82,35 @@ void RelayManager::pull(const std::string& stream, std::function<void(std::optio
   startPull(stream);
 }
 
+void RelayManager::hold(const std::string& stream, unsigned worker) {
+  if (auto it = pulls_.find(stream); it != pulls_.end()) {
+    ++it->second.holds;
+    if (!it->second.workerHint) it->second.workerHint = worker;
+    return;
+  }
+  if (pulls_.size() >= options_.maxPulled) {
+    spdlog::warn("relay: cannot hold '{}': this node relays its most streams", stream);
+    return;
+  }
+  Pull& p = pulls_[stream];
+  p = Pull{};
+  p.holds = 1;
+  p.workerHint = worker;
+  ++stats_.pullsStarted;
+  startPull(stream);
+}
+
+void RelayManager::unhold(const std::string& stream) {
+  auto it = pulls_.find(stream);
+  if (it != pulls_.end() && it->second.holds > 0) --it->second.holds;  // let go by tick() when idle
+}
+
+size_t RelayManager::wanted(const std::string& stream, const Pull& p) const {
+  const cluster::StreamEntry* entry = directory_.stream(stream);
+  const size_t players = entry ? entry->sessions - (entry->publisherId.empty() ? 0 : 1) : 0;
+  return players + p.holds + p.waiters.size();
+}
+
 bool RelayManager::current(const std::string& stream, uint64_t attempt) const {
   auto it = pulls_.find(stream);
   return it != pulls_.end() && it->second.attempt == attempt;
@@ -105,7 +134,11 @@ void RelayManager::startPull(const std::string& stream) {
 void RelayManager::requestRelay(const std::string& stream, const cluster::NodeInfo& node) {
   Pull& p = pulls_[stream];
   p.fromNode = node.id;
-  p.worker = directory_.workerFor(stream);
+  // Players of it here are on the worker of its entry; a holder names the worker it wants.
+  p.worker = directory_.stream(stream) || !p.workerHint ? directory_.workerFor(stream) : *p.workerHint;
+  if (p.workerHint && p.worker != *p.workerHint)
+    spdlog::warn("relay: '{}' is played here on worker {}, not on worker {} where it is held", stream, p.worker,
+                 *p.workerHint);
   cluster::RelayRequest req;
   req.stream = stream;
   req.node = cluster_.self().id;
@@ -233,6 +266,7 @@ void RelayManager::receive(const std::string& stream, const cluster::RelayAnswer
                               it->second.retryDelayUs = 0;
                               spdlog::info("relay: '{}' relayed from node {} ({})", stream, fromNode, relay);
                               finishPull(stream, std::nullopt);
+                              if (pulledListener_) pulledListener_(stream);
                             });
 }
 
@@ -248,7 +282,7 @@ void RelayManager::finishPull(const std::string& stream, std::optional<RelayErro
     // grace period ends them) and it is asked for again, wherever it is published by then;
     // with none, the pull is forgotten.
     const cluster::StreamEntry* entry = directory_.stream(stream);
-    if (entry && entry->sessions > 0) {
+    if ((entry && entry->sessions > 0) || it->second.holds > 0) {
       Pull& p = it->second;
       p.active = false;
       p.relayId.clear();
@@ -378,7 +412,7 @@ void RelayManager::onSessionEnded(const std::string& id) {
     p.relayId.clear();
     p.attempt = ++nextAttempt_;  // answers still out for the old relay are released
     const cluster::StreamEntry* entry = directory_.stream(stream);
-    if (!entry || entry->sessions == 0) {
+    if ((!entry || entry->sessions == 0) && p.holds == 0) {
       pulls_.erase(stream);
       return;
     }
@@ -397,9 +431,7 @@ void RelayManager::tick() {
   const int64_t now = nowUs();
   std::vector<std::string> idle, retry;
   for (auto& [stream, p] : pulls_) {
-    const cluster::StreamEntry* entry = directory_.stream(stream);
-    const size_t players = entry ? entry->sessions - (entry->publisherId.empty() ? 0 : 1) : 0;
-    if (players > 0 || !p.waiters.empty()) {
+    if (wanted(stream, p) > 0) {
       p.idleSinceUs = 0;
     } else if (p.idleSinceUs == 0) {
       p.idleSinceUs = now;

@@ -58,6 +58,12 @@ class RelayManager {
   // `stream`, held on another node, is wanted here: `done` gets nullopt once it is a local
   // stream (relayed), or why not.
   void pull(const std::string& stream, std::function<void(std::optional<RelayError>)> done);
+  // `stream`, held on another node, is wanted here on `worker` whether or not players ask
+  // for it (a room's remote participant's tracks): pulled, and pulled again after a failure,
+  // until as many unhold() calls; `listener` hears each time it becomes a local stream.
+  void hold(const std::string& stream, unsigned worker);
+  void unhold(const std::string& stream);
+  void setPulledListener(std::function<void(const std::string& stream)> listener) { pulledListener_ = std::move(listener); }
   // Another node's request (its secret already checked): `done` gets 201 and the answer's
   // JSON, or the error.
   void serve(const cluster::RelayRequest& request, std::function<void(unsigned, std::string)> done);
@@ -94,6 +100,8 @@ class RelayManager {
     int64_t retryAtUs = 0;
     int64_t retryDelayUs = 0;
     uint64_t attempt = 0;  // answers of an earlier attempt are released, never applied
+    unsigned holds = 0;    // hold() calls not yet undone: wanted with or without players
+    std::optional<unsigned> workerHint;  // where the holder wants it
   };
   struct Served {
     std::string stream;
@@ -116,6 +124,8 @@ class RelayManager {
                  std::function<void(unsigned, std::string)> done);
   std::string workerAddress(unsigned worker) const;
   void tick();
+  // Players of a pulled stream here, holds included.
+  size_t wanted(const std::string& stream, const Pull& p) const;
 
   net::EventLoop& loop_;
   cluster::Directory& directory_;
@@ -133,6 +143,7 @@ class RelayManager {
   std::map<LinkKey, std::vector<std::string>> waitingForLink_;
   uint64_t nextAttempt_ = 0;
   RelayStats stats_;
+  std::function<void(const std::string&)> pulledListener_;
   bool running_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // answers after destruction are dropped
 };

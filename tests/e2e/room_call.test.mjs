@@ -3,26 +3,10 @@
 import assert from 'node:assert/strict';
 import { e2eTest, figure } from './lib/harness.mjs';
 import { waitUntil, openDemo, startPlayer, waitConnected, readStats } from './lib/pages.mjs';
-import { joinRoom, received, framesSent, framesSentOnLayer, remoteNames, watchFreezes, readFreezes, recordLeaves, leaveDelay } from './lib/rooms.mjs';
+import { joinRoom, waitEveryoneReceives, received, framesSent, framesSentOnLayer, remoteNames, watchFreezes, readFreezes, recordLeaves, leaveDelay } from './lib/rooms.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const GRACE_S = 4;
-
-// Until every page decodes video and hears audio from every other name in `names`.
-async function waitEveryoneReceives(pages, names, timeoutMs = 30000) {
-  return waitUntil(`every page to receive video and audio from ${names.join(', ')}`, async () => {
-    const missing = [];
-    for (const p of pages) {
-      const r = await received(p);
-      for (const other of names) {
-        if (other === p.roomName) continue;
-        if (!(r[other]?.camera?.framesDecoded > 0)) missing.push(`${p.roomName}<-${other} video`);
-        if (!(r[other]?.microphone?.totalAudioEnergy > 0)) missing.push(`${p.roomName}<-${other} audio`);
-      }
-    }
-    return missing.length ? { ok: false, missing } : true;
-  }, { timeoutMs, intervalMs: 500 });
-}
 
 e2eTest('room: four pages call, a fifth joins late, leave and close', async ({ gw, browser }) => {
   const names = ['p1', 'p2', 'p3', 'p4'];

@@ -111,3 +111,19 @@ export async function readFreezes(page) {
   return page.evaluate(() => Object.fromEntries(Object.entries(window.__freezes ?? {}).map(([n, m]) =>
     [n, { frames: m.frames, maxGapMs: Math.round(Math.max(m.maxGapMs, performance.now() - (m.last ?? m.since))) }])));
 }
+
+// Until every page decodes video and hears audio from every other name in `names`.
+export async function waitEveryoneReceives(pages, names, timeoutMs = 30000) {
+  return waitUntil(`every page to receive video and audio from ${names.join(', ')}`, async () => {
+    const missing = [];
+    for (const p of pages) {
+      const r = await received(p);
+      for (const other of names) {
+        if (other === p.roomName) continue;
+        if (!(r[other]?.camera?.framesDecoded > 0)) missing.push(`${p.roomName}<-${other} video`);
+        if (!(r[other]?.microphone?.totalAudioEnergy > 0)) missing.push(`${p.roomName}<-${other} audio`);
+      }
+    }
+    return missing.length ? { ok: false, missing } : true;
+  }, { timeoutMs, intervalMs: 500 });
+}

@@ -499,6 +499,11 @@ void Peer::onTransportDataMessage(transport::MediaTransport&, const transport::s
   stream_->forwardData(m);
 }
 
+void Peer::onRelayedData(DataMessage&& m) {
+  ++counters_.dataMessagesIn;
+  if (kind_ == SessionKind::kRelayIn && stream_) stream_->forwardData(m);
+}
+
 std::optional<MediaStamp> Peer::mediaStamp() const {
   // The video being received now, or the audio of a stream without video.
   for (MediaKind kind : {MediaKind::kVideo, MediaKind::kAudio}) {

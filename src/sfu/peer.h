@@ -44,6 +44,8 @@ class Peer final : public transport::MediaTransportListener,
   Status start();
   // Starts on a transport made elsewhere (a relay link's channel).
   Status start(std::unique_ptr<transport::MediaTransport> transport);
+  // A relay's peer: a data message of the stream, from its node, stamped there.
+  void onRelayedData(DataMessage&& message);
   // Ends the peer (telling the remote side where the transport can); the host is told.
   void close(std::string_view reason);
   // Timers of the transport and the RTCP the peer schedules.

@@ -1,7 +1,9 @@
 #include "sfu/relay_link.h"
 
 #include <algorithm>
+#include <charconv>
 
+#include "sfu/relay_data.h"
 #include "transport/webrtc/webrtc_transport.h"
 #include "wire/rtcp/bye.h"
 #include "wire/rtcp/compound.h"
@@ -31,6 +33,14 @@ webrtc::WebRtcTransportOptions linkOptions(const RelayLinkSpec& spec) {
   o.consentIntervalUs = std::max<int64_t>(200'000, spec.consentTimeoutUs / 6);
   o.connectTimeoutUs = 10'000'000;
   o.maxSsrcs = 1024;  // every layer of every relayed stream, both ways
+  // Data of the relayed streams: a channel per stream that has any, a message of up to what a
+  // publisher may send plus its header.
+  transport::sctp::DataChannelsConfig data;
+  data.maxChannels = 1024;
+  data.sctp.maxMessageSize = 256 * 1024 + kMaxRelayDataHeader;
+  data.remoteMaxMessageSize = data.sctp.maxMessageSize;
+  data.maxBufferedPerChannel = 2 * RelayLink::kMaxDataBuffered;
+  o.dataChannels = data;
   return o;
 }
 
@@ -116,6 +126,8 @@ void RelayLink::onTransportPathBound(transport::MediaTransport& t, const SocketA
 }
 
 void RelayLink::onTransportStateChanged(transport::MediaTransport&, TransportState state, std::string_view reason) {
+  if (state == TransportState::kConnected && spec_.client)
+    if (auto* dc = transport_->dataChannels(); dc && !dc->ready()) dc->connect(host_.clock().nowUs());
   // A channel may close itself (and leave the list) from inside its listener.
   const auto channels = channels_;
   for (RelayChannel* c : channels)
@@ -160,7 +172,56 @@ void RelayLink::onTransportRtcp(transport::MediaTransport&, PacketRef packet) {
     if (std::find(channels_.begin(), channels_.end(), c) != channels_.end()) c->onRemoteBye(ended);
 }
 
+void RelayLink::sendData(uint32_t key, const DataMessage& message, std::optional<uint16_t>& channelId) {
+  auto* dc = transport_ ? transport_->dataChannels() : nullptr;
+  if (!dc || !dc->ready() || state() != TransportState::kConnected) {
+    ++stats_.dataDropped;
+    return;
+  }
+  const int64_t now = host_.clock().nowUs();
+  if (channelId && !dc->find(*channelId)) channelId.reset();  // closed meanwhile
+  if (!channelId) {
+    auto opened = dc->open("rd:" + std::to_string(key), "", {}, now);
+    if (!opened.ok()) {
+      ++stats_.dataDropped;
+      return;
+    }
+    channelId = *opened;
+  }
+  if (dc->bufferedBytes(*channelId) > kMaxDataBuffered) {
+    ++stats_.dataDropped;  // the far node reads slower than this stream's publisher writes
+    return;
+  }
+  auto bytes = std::make_shared<const std::vector<uint8_t>>(encodeRelayData(message));
+  if (dc->send(*channelId, true, std::move(bytes), now).ok()) ++stats_.dataOut;
+  else ++stats_.dataDropped;
+}
+
+void RelayLink::closeData(uint16_t channelId) {
+  if (auto* dc = transport_ ? transport_->dataChannels() : nullptr; dc && dc->find(channelId))
+    dc->close(channelId, host_.clock().nowUs(), "relay ended");
+}
+
+void RelayLink::onTransportDataMessage(transport::MediaTransport&, const transport::sctp::DataChannelInfo& channel,
+                                       bool, std::vector<uint8_t>&& data) {
+  // "rd:{ssrc}": the stream whose first SSRC that is; anything else is not ours to read.
+  uint32_t key = 0;
+  const std::string_view label = channel.label;
+  const auto parsed = label.rfind("rd:", 0) == 0
+                          ? std::from_chars(label.data() + 3, label.data() + label.size(), key)
+                          : std::from_chars_result{label.data(), std::errc::invalid_argument};
+  auto it = parsed.ec == std::errc() && parsed.ptr == label.data() + label.size() ? bySsrc_.find(key) : bySsrc_.end();
+  auto message = it != bySsrc_.end() ? parseRelayData(data) : Result<DataMessage>(Error::state("unrouted"));
+  if (!message.ok()) {
+    ++stats_.dataDropped;
+    return;
+  }
+  ++stats_.dataIn;
+  it->second->deliverData(std::move(*message));
+}
+
 RelayChannel::~RelayChannel() {
+  if (link_ && dataChannel_) link_->closeData(*dataChannel_);
   if (link_) {
     link_->forgetSsrcs(rtcpSsrcs_, ssrcs_);
     link_->detach(*this);

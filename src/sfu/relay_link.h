@@ -4,15 +4,21 @@
 // DTLS and SRTP on the workers' own UDP ports, carrying any number of relayed streams both
 // ways, each on SSRCs of its own. One link per pair of worker addresses, since the worker's
 // demux knows a remote address once. Streams use it through RelayChannels: RTP is routed to
-// a channel by its SSRC, RTCP to every channel (each takes what names its SSRCs).
+// a channel by its SSRC, RTCP to every channel (each takes what names its SSRCs). A stream's
+// data channel messages cross on an SCTP association over the link's DTLS (the side that
+// asked for the link connects it): one reliable, ordered link channel per relayed stream,
+// named after the stream's first SSRC, carrying each message with its original channel and
+// media stamp (sfu/relay_data.h).
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/socket_address.h"
+#include "sfu/data_sink.h"
 #include "sfu/peer_host.h"
 #include "transport/ice/ice_types.h"
 #include "transport/media_transport.h"
@@ -41,6 +47,8 @@ class RelayLinkListener {
 struct RelayLinkStats {
   uint64_t rtpIn = 0, rtpOut = 0, rtcpIn = 0, rtcpOut = 0, bytesIn = 0, bytesOut = 0;
   uint64_t unroutedRtp = 0;  // RTP of an SSRC no channel takes (a relay just removed)
+  uint64_t dataIn = 0, dataOut = 0;
+  uint64_t dataDropped = 0;  // not sent (the far side reads too slowly, not ready) or not routed
 };
 
 class RelayLink final : public transport::MediaTransportListener {
@@ -69,6 +77,12 @@ class RelayLink final : public transport::MediaTransportListener {
   // A channel's SSRCs end: their SRTP state leaves the link's tables (bounded), so a link that
   // lives long carries any number of relays over time.
   void forgetSsrcs(const std::vector<uint32_t>& sent, const std::vector<uint32_t>& received) noexcept;
+  // Sends a relayed stream's data message on the link channel of `key` (the stream's first
+  // SSRC), opening it when `channelId` is unset; dropped (counted) while the association is
+  // not up or the far side has more than kMaxDataBuffered of it unread.
+  void sendData(uint32_t key, const DataMessage& message, std::optional<uint16_t>& channelId);
+  void closeData(uint16_t channelId);
+  static constexpr size_t kMaxDataBuffered = 512 * 1024;
 
   // transport::MediaTransportListener (the link's own transport)
   void onTransportSend(transport::MediaTransport& t, PacketRef datagram, const SocketAddress& to) override;
@@ -77,6 +91,8 @@ class RelayLink final : public transport::MediaTransportListener {
                                std::string_view reason) override;
   void onTransportRtp(transport::MediaTransport& t, PacketRef packet) override;
   void onTransportRtcp(transport::MediaTransport& t, PacketRef packet) override;
+  void onTransportDataMessage(transport::MediaTransport& t, const transport::sctp::DataChannelInfo& channel,
+                              bool binary, std::vector<uint8_t>&& data) override;
 
  private:
   PeerHost& host_;
@@ -115,6 +131,17 @@ class RelayChannel final : public transport::MediaTransport {
   void onRemoteBye(bool ended) { end(ended ? transport::TransportState::kClosed : transport::TransportState::kFailed,
                                      ended ? "the stream ended on its node" : "the stream's source was lost on its node"); }
 
+  // A relayed stream's data: what arrives for the SSRCs this channel receives goes to `handler`
+  // (the relay's peer); what the sender sends goes out under `key`, its first SSRC.
+  void setDataHandler(std::function<void(DataMessage&&)> handler) { dataHandler_ = std::move(handler); }
+  void deliverData(DataMessage&& message) {
+    if (dataHandler_ && !ended_) dataHandler_(std::move(message));
+  }
+  void setDataKey(uint32_t key) noexcept { dataKey_ = key; }
+  void sendData(const DataMessage& message) {
+    if (link_ && !ended_ && dataKey_) link_->sendData(*dataKey_, message, dataChannel_);
+  }
+
   // transport::MediaTransport
   Status start() override { return {}; }
   void onDatagram(PacketRef, const SocketAddress&) override {}
@@ -137,6 +164,9 @@ class RelayChannel final : public transport::MediaTransport {
   std::vector<uint32_t> rtcpSsrcs_;  // sender SSRCs of the RTCP sent (forgotten with the channel)
   int64_t lastMediaUs_ = 0;          // the last RTP received (or when the channel opened)
   transport::MediaTransportListener* listener_ = nullptr;
+  std::function<void(DataMessage&&)> dataHandler_;
+  std::optional<uint32_t> dataKey_;
+  std::optional<uint16_t> dataChannel_;  // the link channel this stream's data is sent on
   std::optional<transport::TransportState> ended_;
   std::string reason_;
   transport::MediaTransportStats stats_;

@@ -82,6 +82,10 @@ std::vector<RelayTrack> RelaySender::attach(Stream& stream, const std::vector<wi
   streamName_ = stream.name();
   source_ = source;
   for (auto& o : outputs_) stream.addConsumer(o.get());
+  if (!tracks.empty() && !tracks.front().layers.empty()) {
+    channel_->setDataKey(tracks.front().layers.front().ssrc);
+    stream.addDataSink(this);
+  }
   // The far side starts with a keyframe of every layer.
   for (auto& o : outputs_)
     if (o->kind_ == MediaKind::kVideo)
@@ -92,6 +96,7 @@ std::vector<RelayTrack> RelaySender::attach(Stream& stream, const std::vector<wi
 void RelaySender::detach() {
   if (!stream_) return;
   for (auto& o : outputs_) stream_->removeConsumer(o.get());
+  stream_->removeDataSink(this);
   stream_ = nullptr;
 }
 

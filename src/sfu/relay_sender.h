@@ -4,13 +4,15 @@
 // layer's link SSRC), with the source's sender reports (so the far side keeps lip sync),
 // NACKs answered from the source's history and keyframe requests passed to the source, which
 // rate-limits them. It ends with an RTCP BYE saying whether the stream ended ("ended") or its
-// source went away ("lost"): the far side ends its players or lets them wait, as here.
+// source went away ("lost"): the far side ends its players or lets them wait, as here. The
+// stream's data channel messages (timed metadata with their media stamp) cross with it.
 
 #include <array>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "sfu/data_sink.h"
 #include "sfu/peer_host.h"
 #include "sfu/relay_link.h"
 #include "sfu/relay_track.h"
@@ -22,7 +24,7 @@ namespace rtcgate::sfu {
 
 class Stream;
 
-class RelaySender final : private transport::MediaTransportListener {
+class RelaySender final : private transport::MediaTransportListener, private DataSink {
  public:
   RelaySender(std::string id, std::string toNode, PeerHost& host, std::unique_ptr<RelayChannel> channel,
               SfuCounters& counters);
@@ -86,6 +88,8 @@ class RelaySender final : private transport::MediaTransportListener {
                                std::string_view reason) override;
   void onTransportRtp(transport::MediaTransport&, PacketRef) override {}
   void onTransportRtcp(transport::MediaTransport& t, PacketRef packet) override;
+  // DataSink: the stream's data channel messages cross with it.
+  void onStreamData(const DataMessage& message) override { channel_->sendData(message); }
 
   std::string id_;
   std::string toNode_;

@@ -66,6 +66,7 @@ Status Router::addRelayReceiver(SessionSpec spec, const std::string& linkId, con
   }
   auto peer = std::make_unique<Peer>(host_, std::move(spec), SessionKind::kRelayIn, counters_);
   channel->setListener(peer.get());
+  channel->setDataHandler([p = peer.get()](DataMessage&& m) { p->onRelayedData(std::move(m)); });
   if (Status s = peer->start(std::move(channel)); !s.ok()) {
     eraseIfEmpty(name);
     return s;

@@ -2,12 +2,15 @@
 // going away: a draining node sends a new publisher to another node with a 307 and Chromium
 // publishes there; a killed node leaves every node's list within 10 s while a stream relayed
 // between the two others plays on; with Redis stopped for 10 s the streams keep playing, new
-// streams are refused with a clear 503, and after Redis is back new sessions work again.
+// streams are refused with a clear 503, and after Redis is back new sessions work again. A
+// network split between two nodes' workers fails their relay; once it heals a new relay feeds
+// the far player in the same session.
 import assert from 'node:assert/strict';
 import { figure } from './lib/harness.mjs';
 import { clusterTest, clusterNodeIds, waitForMembers } from './lib/cluster.mjs';
 import { getJson, request } from './lib/api.mjs';
 import { openDemo, startPublisher, startPlayer, waitConnected, readStats, waitUntil } from './lib/pages.mjs';
+import { UdpLoss } from './lib/loss.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const decoded = async (page, name) => (await readStats(page, name)).videoIn?.framesDecoded ?? 0;
@@ -96,3 +99,41 @@ clusterTest('a killed node drops out, and playback survives it and a Redis outag
   await waitConnected(pub2, 'pub');
   figure('nodes listed after Redis came back', await clusterNodeIds(n1));
 });
+
+clusterTest('a network split between two nodes heals: the far player plays again in the same session', async ({ nodes, browser }) => {
+  const [n1, n2] = nodes;
+  const pub = await openDemo(browser, n1, 'publisher');
+  await startPublisher(pub, 'split', { width: 320, height: 180 });
+  await waitConnected(pub, 'pub');
+  const player = await openDemo(browser, n2, 'player-n2');
+  await startPlayer(player, 'split');
+  await waitConnected(player, 'play');
+  await waitUntil('the player on node 2 to decode', async () => (await decoded(player, 'play')) > 30, { timeoutMs: 20000 });
+  const relayOf = async () => (await getJson(n2, '/api/sessions')).find((s) => s.kind === 'relay-in' && s.stream === 'split');
+  const before = await relayOf();
+
+  // Nothing passes between the two nodes' workers, both ways, for 12 s (the link's consent
+  // fails after 6 s); HTTP between them still works, as when one path of a network breaks.
+  const [p1] = n1.udpPorts();
+  const [p2] = n2.udpPorts();
+  const cut = [new UdpLoss('split1', p2, 100, 'input', { sourcePort: p1 }),
+    new UdpLoss('split2', p1, 100, 'input', { sourcePort: p2 })];
+  let healedAt;
+  try {
+    await waitUntil('the relay to fail', async () => (await relayOf())?.id !== before.id, { timeoutMs: 15000 });
+    await sleep(12000 - 6000);
+  } finally {
+    for (const c of cut) c.remove();
+    healedAt = Date.now();
+  }
+  const frames = await decoded(player, 'play');
+  await waitUntil('the player on node 2 to decode again', async () => (await decoded(player, 'play')) > frames + 30,
+    { timeoutMs: 20000 });
+  const after = await relayOf();
+  figure('seconds from the heal to 30 new frames on node 2; relay before, after', [(Date.now() - healedAt) / 1000,
+    before.id.slice(0, 8), after?.id.slice(0, 8)], '< 20 s; a new relay');
+  assert.ok(after && after.id !== before.id && after.state === 'connected', 'a new relay carries the stream');
+  const sessions = (await getJson(n2, '/api/sessions')).filter((s) => s.kind === 'whep').map((s) => s.state);
+  figure('the player\'s session on node 2 afterwards', sessions, '["connected"]');
+  assert.deepEqual(sessions, ['connected']);
+}, { count: 2 });

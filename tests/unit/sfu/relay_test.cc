@@ -227,5 +227,36 @@ TEST_F(RelayTest, ALinkWhoseFarEndFallsSilentFailsAndEndsItsRelays) {
   EXPECT_TRUE(log->endReasons.empty()) << "B's players wait for the stream to be relayed again";
 }
 
+TEST_F(RelayTest, TimedMetadataCrossesTheLinkInOrderThroughLoss) {
+  relay();
+  int next = 0;
+  run(1000, [&](int64_t t) {
+    if (t % 35 == 0) pushFrames(next++, 1);
+  });
+  net.loseEvery = 20;  // 5 % both ways: the link's SCTP sends the lost messages again
+  int sent = 0;
+  run(4000, [&](int64_t t) {
+    if (t % 35 != 0) return;
+    pushFrames(next, 1);
+    if (next % 10 == 0) {
+      const std::string text = "{\"k\":" + std::to_string(sent++) + "}";
+      ASSERT_TRUE(ra.pushTimedData("src", int64_t(next) * 33'333,
+                                   std::make_shared<const std::vector<uint8_t>>(text.begin(), text.end())));
+    }
+    ++next;
+  });
+  net.loseEvery = 0;
+  run(1000, [&](int64_t t) {
+    if (t % 35 == 0) pushFrames(next++, 1);
+  });
+  // On B each message rides on a frame to the frame sink, in the order sent.
+  std::vector<std::string> got;
+  for (const auto& f : log->of(media::MediaCodec::kH264))
+    for (const auto& m : f->metadata) got.emplace_back(m->begin(), m->end());
+  ASSERT_GT(sent, 10);
+  ASSERT_EQ(got.size(), size_t(sent));
+  for (int i = 0; i < sent; ++i) EXPECT_EQ(got[i], "{\"k\":" + std::to_string(i) + "}");
+}
+
 }  // namespace
 }  // namespace rtcgate::sfu

@@ -165,8 +165,20 @@ void WhipHandler::createAdmitted(const net::HttpRequest& req, const std::string&
     return reply(errorResponse(req, http::status::service_unavailable, "gateway has its most streams (max_streams)"));
   if (!publishing && (!entry || entry->publisherId.empty()))
     return reply(errorResponse(req, http::status::not_found, "stream '" + stream + "' is not being published"));
+  if (publishing || !fanout_) return startSession(req, stream, id, reply, registry_.workerFor(stream));
+  // A player: on the stream's worker, or on a replica of it when that worker has its share.
+  fanout_->placePlayer(stream, [this, copy = std::make_shared<net::HttpRequest>(req), stream, id, reply](unsigned worker) {
+    const cluster::StreamEntry* e = registry_.stream(stream);
+    if (!e || e->publisherId.empty())
+      return reply(errorResponse(*copy, http::status::not_found, "stream '" + stream + "' is not being published"));
+    startSession(*copy, stream, id, reply, worker);
+  });
+}
 
-  const unsigned worker = registry_.workerFor(stream);
+void WhipHandler::startSession(const net::HttpRequest& req, const std::string& stream, const std::string& id,
+                               const net::HttpReply& reply, unsigned worker) {
+  const bool publishing = mode_ == Mode::kWhip;
+  const cluster::StreamEntry* entry = registry_.stream(stream);
   const auto ice = transport::ice::IceCredentials::generate();
   sdp::AnswerOptions options = answerOptions(worker, ice.ufrag, ice.pwd);
   if (!publishing) offerPublished(*entry, stream, options);

@@ -10,6 +10,7 @@
 #include "cluster/directory.h"
 #include "cluster/node_directory.h"
 #include "edge/relay_manager.h"
+#include "edge/worker_fanout.h"
 #include "crypto/dtls/certificate.h"
 #include "net/http_server.h"
 #include "wire/sdp/answer_options.h"
@@ -26,6 +27,8 @@ class WhipHandler final : public net::HttpHandler {
   // New sessions count against `limits` per client address (null: not limited).
   void setSessionLimits(SessionLimits* limits) noexcept { limits_ = limits; }
   // In a cluster, new sessions are placed (served here or redirected) through `cluster`.
+  // WHEP: players past what one worker should serve of a stream go to its replicas.
+  void setFanout(edge::WorkerFanout* fanout) noexcept { fanout_ = fanout; }
   void setCluster(cluster::NodeDirectory* cluster, edge::RelayManager* relays = nullptr) noexcept {
     cluster_ = cluster;
     relays_ = relays;
@@ -46,6 +49,9 @@ class WhipHandler final : public net::HttpHandler {
   void placePlayer(const net::HttpRequest& req, const std::string& stream, const net::HttpReply& reply);
   net::HttpResponse redirect(const net::HttpRequest& req, const std::string& stream, const cluster::NodeInfo& node) const;
   // The session `id`, admitted by the per-client limits.
+  // Answers the offer and starts the session on `worker`.
+  void startSession(const net::HttpRequest& req, const std::string& stream, const std::string& id,
+                    const net::HttpReply& reply, unsigned worker);
   void createAdmitted(const net::HttpRequest& req, const std::string& stream, const std::string& id,
                       const net::HttpReply& reply);
   net::HttpResponse remove(const net::HttpRequest& req, const std::string& stream, const std::string& id);
@@ -73,6 +79,7 @@ class WhipHandler final : public net::HttpHandler {
   SessionLimits* limits_ = nullptr;
   cluster::NodeDirectory* cluster_ = nullptr;
   edge::RelayManager* relays_ = nullptr;  // players of streams held elsewhere are served through relays
+  edge::WorkerFanout* fanout_ = nullptr;
 };
 
 }  // namespace rtcgate::api

@@ -18,6 +18,9 @@ int parseCommandLine(int argc, char** argv, Config& config) {
   auto* udpPortOpt = cli.add_option("--udp-port", "UDP port of the first media worker; worker i uses port+i;"
                                                   " 0 = free ports (default 40000)");
   auto* workersOpt = cli.add_option("--workers", "media worker threads, one UDP port each; 0 = one per core");
+  auto* fanoutOpt = cli.add_option("--fanout-players", "WHEP players of a stream per worker before it fans out to"
+                                                       " another worker; 0 = never (default 500)")
+                        ->check(CLI::Range(0, 1'000'000));
   auto* iceTcpOpt = cli.add_option("--ice-tcp", "ICE over TCP on each worker's port number (true/false, default true)");
   auto* advOpt = cli.add_option("--advertised-ip", "IP announced in ICE candidates (repeatable; for NAT/cloud)");
   auto* certOpt = cli.add_option("--cert", "DTLS certificate PEM file (default: generated at start)");
@@ -62,6 +65,7 @@ int parseCommandLine(int argc, char** argv, Config& config) {
     if (*udpIpOpt) config.udpListenIp = udpIpOpt->as<std::string>();
     if (*udpPortOpt) config.udpPort = udpPortOpt->as<uint16_t>();
     if (*workersOpt) config.workers = workersOpt->as<unsigned>();
+    if (*fanoutOpt) config.fanoutPlayersPerWorker = fanoutOpt->as<size_t>();
     if (*iceTcpOpt) config.iceTcp = iceTcpOpt->as<bool>();
     if (*advOpt) config.advertisedIps = advOpt->as<std::vector<std::string>>();
     if (*certOpt) config.certFile = certOpt->as<std::string>();

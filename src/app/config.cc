@@ -74,7 +74,7 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
       "key_file",    "log_level",     "web_root", "ice_servers", "tokens", "max_sessions", "replace_publisher",
       "rtmp_listen", "rtmp_apps", "rtmp_stream_name",     "codec_threads", "keyframe_interval_ms", "sei_metadata",
       "max_rooms",   "max_room_participants", "room_grace_seconds", "auth", "ice_tcp", "ice_tcp_max_connections",
-      "max_streams", "max_transcodes", "egress_allowed_networks", "client_sessions_per_second",
+      "max_streams", "max_transcodes", "fanout_players_per_worker", "egress_allowed_networks", "client_sessions_per_second",
       "client_session_burst", "client_max_pending_sessions", "max_mixes", "recordings_dir", "max_recordings",
       "cluster"};
   for (const auto& [key, node] : root) {
@@ -150,6 +150,10 @@ void loadConfigText(std::string_view text, const std::string& path, Config& conf
     throw std::runtime_error("config: max_streams must be at least 1, max_transcodes at least 0");
   config.maxStreams = static_cast<size_t>(maxStreams);
   config.maxTranscodes = static_cast<size_t>(maxTranscodes);
+  int64_t fanout = static_cast<int64_t>(config.fanoutPlayersPerWorker);
+  take(root, "fanout_players_per_worker", fanout);
+  if (fanout < 0 || fanout > 1'000'000) throw std::runtime_error("config: fanout_players_per_worker must be 0..1000000");
+  config.fanoutPlayersPerWorker = static_cast<size_t>(fanout);
   int64_t maxMixes = static_cast<int64_t>(config.maxMixes);
   take(root, "max_mixes", maxMixes);
   if (maxMixes < 0 || maxMixes > 256) throw std::runtime_error("config: max_mixes must be 0..256");

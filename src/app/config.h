@@ -66,6 +66,9 @@ struct Config {
   // Limits (docs/SECURITY.md): what clients together can make the gateway hold.
   size_t maxStreams = 1000;    // streams published at once; more get 503
   size_t maxTranscodes = 16;   // transcodes running at once, all streams together
+  // WHEP players of one stream a worker takes before the stream fans out to another worker
+  // (a replica relayed from its own); 0: never.
+  size_t fanoutPlayersPerWorker = 500;
   // Networks RTMP pushes may reach besides public addresses and loopback (CIDR), e.g.
   // ["10.0.0.0/8"] for a CDN ingest inside the network. Private, link-local (cloud
   // metadata) and other special ranges are refused unless named here.

@@ -141,6 +141,14 @@ std::optional<int> Gateway::startHttp() {
       .exemptLoopback = !config_.http.limitLoopback});
   whip_->setSessionLimits(sessionLimits_.get());
   whep_->setSessionLimits(sessionLimits_.get());
+  if (workers_.count() > 1 && config_.fanoutPlayersPerWorker > 0) {
+    edge::WorkerFanoutOptions fo;
+    fo.playersPerWorker = config_.fanoutPlayersPerWorker;
+    fo.fingerprint = "sha-256 " + cert_->sdpFingerprint();
+    fanout_ = std::make_unique<edge::WorkerFanout>(control_, directory_, workers_, fo);
+    fanout_->start();
+    whep_->setFanout(fanout_.get());
+  }
   egress_ = std::make_unique<edge::EgressManager>(control_, controlExecutor_, directory_, workers_,
                                                  edge::EgressPolicy(config_.egressAllowedNetworks));
   rooms_ = std::make_unique<api::RoomSignaling>(control_, directory_, workers_, apiConfig_, *cert_);
@@ -283,6 +291,7 @@ void Gateway::shutdown() {
     rooms_->setMixes(nullptr);
     rooms_->setCluster(nullptr, nullptr);
   }
+  if (fanout_) fanout_->stop();
   if (relays_) relays_->stop();
   if (cluster_) cluster_->stop();
   if (http_) http_->close();
@@ -306,6 +315,7 @@ void Gateway::onSessionEnded(unsigned, const std::string& id, const std::string&
     if (sessionLimits_) sessionLimits_->settled(id);
     directory_.remove(id);
     if (relays_) relays_->onSessionEnded(id);
+    if (fanout_) fanout_->onSessionEnded(id);
     if (rooms_) rooms_->onSessionEnded(id);
   });
 }
@@ -313,6 +323,7 @@ void Gateway::onSessionEnded(unsigned, const std::string& id, const std::string&
 void Gateway::onRelayLinkEnded(unsigned, const std::string& id, const std::string&) {
   control_.post([this, id] {
     if (relays_) relays_->onLinkEnded(id);
+    if (fanout_) fanout_->onLinkEnded(id);
   });
 }
 

@@ -83,6 +83,7 @@ class Gateway final : private cluster::WorkerObserver, cluster::NodeReporter, cl
   std::unique_ptr<net::HttpServer> http_;  // built from the config in startHttp
   api::HealthHandler health_;
   std::unique_ptr<api::WhipHandler> whip_, whep_;
+  std::unique_ptr<edge::WorkerFanout> fanout_;  // a stream's players past one worker's share; null with one worker
   std::unique_ptr<edge::EgressManager> egress_;
   std::unique_ptr<edge::MixManager> mixes_;  // its mixing runs on its own thread
   std::unique_ptr<edge::RecordingManager> recordings_;  // files are written on its own thread

@@ -5,6 +5,7 @@
 // one spans nodes.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct StreamEntry {
   std::string publisherId;  // empty while unpublished
   std::vector<wire::sdp::NegotiatedMedia> published;  // the publisher's accepted sections
   size_t sessions = 0;
+  // Its players (subscribers) by worker: the stream's own, and those a fan-out placed on
+  // other workers (edge/WorkerFanout).
+  std::map<unsigned, size_t> subscribersOn;
 };
 
 // Told (on the control thread) when a stream gets a publisher or loses it: a cluster claims

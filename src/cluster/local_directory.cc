@@ -30,6 +30,7 @@ void LocalDirectory::addPublisher(const SessionEntry& e, std::vector<wire::sdp::
 void LocalDirectory::addSubscriber(const SessionEntry& e) {
   auto& s = streamEntry(e.stream, e.worker);
   ++s.sessions;
+  ++s.subscribersOn[e.worker];
   sessions_[e.id] = e;
   ++load_[e.worker];
 }
@@ -46,6 +47,8 @@ void LocalDirectory::remove(const std::string& id) {
   if (unpublished) {
     st->second.publisherId.clear();
     st->second.published.clear();
+  } else if (auto w = st->second.subscribersOn.find(e.worker); w != st->second.subscribersOn.end() && --w->second == 0) {
+    st->second.subscribersOn.erase(w);
   }
   if (st->second.sessions > 0) --st->second.sessions;
   if (st->second.sessions == 0) streams_.erase(st);

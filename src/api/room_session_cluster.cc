@@ -103,7 +103,8 @@ void RoomSession::applyRemoteTracks(const std::string& name, Remote& remote, con
     listed.push_back(*source);
     const std::string stream = room_.streamOf(name, *source);
     streams.insert(stream);
-    if (remote.held.insert(stream).second && ctx_.relays) ctx_.relays->hold(stream, worker_);
+    // Held once per stream (a refused hold is asked again at the next read).
+    if (!remote.held.count(stream) && ctx_.relays && ctx_.relays->hold(stream, worker_)) remote.held.insert(stream);
     // A track is offered here once its stream is: relayed to the room's worker.
     const cluster::StreamEntry* e = ctx_.directory.stream(stream);
     const bool here = e && !e->publisherId.empty() && e->worker == worker_;

@@ -147,6 +147,7 @@ void RoomSignaling::onClosed(Connection& c) {
 }
 
 void RoomSignaling::setCluster(cluster::RoomDirectory* rooms, edge::RelayManager* relays) {
+  if (context_.relays && context_.relays != relays) context_.relays->setPulledListener(nullptr);
   context_.roomDirectory = rooms;
   context_.relays = relays;
   if (!relays) return;

@@ -18,19 +18,25 @@ StreamEntry& LocalDirectory::streamEntry(const std::string& name, unsigned worke
 void LocalDirectory::addPublisher(const SessionEntry& e, std::vector<wire::sdp::NegotiatedMedia> media) {
   auto& s = streamEntry(e.stream, e.worker);
   const bool replaced = !s.publisherId.empty();
-  if (replaced) sessions_.erase(s.publisherId);
+  // A stream relayed here that a local source takes over is this node's from now on.
+  bool wasRelayed = false;
+  if (replaced) {
+    if (auto old = sessions_.find(s.publisherId); old != sessions_.end()) wasRelayed = old->second.kind == sfu::SessionKind::kRelayIn;
+    sessions_.erase(s.publisherId);
+  }
   else ++s.sessions;
   s.publisherId = e.id;
   s.published = std::move(media);
   sessions_[e.id] = e;
   ++load_[e.worker];
-  if (!replaced && observer_) observer_->onStreamPublished(e.stream);
+  if ((!replaced || (wasRelayed && e.kind != sfu::SessionKind::kRelayIn)) && observer_)
+    observer_->onStreamPublished(e.stream);
 }
 
 void LocalDirectory::addSubscriber(const SessionEntry& e) {
   auto& s = streamEntry(e.stream, e.worker);
   ++s.sessions;
-  ++s.subscribersOn[e.worker];
+  if (e.kind == sfu::SessionKind::kSubscriber) ++s.subscribersOn[e.worker];
   sessions_[e.id] = e;
   ++load_[e.worker];
 }
@@ -47,7 +53,8 @@ void LocalDirectory::remove(const std::string& id) {
   if (unpublished) {
     st->second.publisherId.clear();
     st->second.published.clear();
-  } else if (auto w = st->second.subscribersOn.find(e.worker); w != st->second.subscribersOn.end() && --w->second == 0) {
+  } else if (auto w = st->second.subscribersOn.find(e.worker);
+             e.kind == sfu::SessionKind::kSubscriber && w != st->second.subscribersOn.end() && --w->second == 0) {
     st->second.subscribersOn.erase(w);
   }
   if (st->second.sessions > 0) --st->second.sessions;

@@ -82,15 +82,21 @@ void RelayManager::pull(const std::string& stream, std::function<void(std::optio
   startPull(stream);
 }
 
-void RelayManager::hold(const std::string& stream, unsigned worker) {
+bool RelayManager::hold(const std::string& stream, unsigned worker) {
   if (auto it = pulls_.find(stream); it != pulls_.end()) {
-    ++it->second.holds;
-    if (!it->second.workerHint) it->second.workerHint = worker;
-    return;
+    // Lingering on another worker (a room that closed and opened again elsewhere) with nobody
+    // on it: pulled again where it is wanted now.
+    if (it->second.worker != worker && it->second.workerHint != worker && wanted(stream, it->second) == 0) {
+      endPull(stream, "wanted on worker " + std::to_string(worker));
+    } else {
+      ++it->second.holds;
+      if (!it->second.workerHint) it->second.workerHint = worker;
+      return true;
+    }
   }
   if (pulls_.size() >= options_.maxPulled) {
     spdlog::warn("relay: cannot hold '{}': this node relays its most streams", stream);
-    return;
+    return false;
   }
   Pull& p = pulls_[stream];
   p = Pull{};
@@ -98,6 +104,7 @@ void RelayManager::hold(const std::string& stream, unsigned worker) {
   p.workerHint = worker;
   ++stats_.pullsStarted;
   startPull(stream);
+  return true;
 }
 
 void RelayManager::unhold(const std::string& stream) {

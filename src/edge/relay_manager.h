@@ -61,7 +61,8 @@ class RelayManager {
   // `stream`, held on another node, is wanted here on `worker` whether or not players ask
   // for it (a room's remote participant's tracks): pulled, and pulled again after a failure,
   // until as many unhold() calls; `listener` hears each time it becomes a local stream.
-  void hold(const std::string& stream, unsigned worker);
+  // False when it cannot be held (this node relays its most streams): ask again later.
+  bool hold(const std::string& stream, unsigned worker);
   void unhold(const std::string& stream);
   void setPulledListener(std::function<void(const std::string& stream)> listener) { pulledListener_ = std::move(listener); }
   // Another node's request (its secret already checked): `done` gets 201 and the answer's

@@ -22,7 +22,7 @@ size_t playersOn(const cluster::StreamEntry& e, unsigned worker) {
 
 WorkerFanout::WorkerFanout(net::EventLoop& loop, cluster::Directory& directory, cluster::WorkerPool& workers,
                            WorkerFanoutOptions options)
-    : loop_(loop), directory_(directory), workers_(workers), options_(std::move(options)), timer_(loop) {}
+    : directory_(directory), workers_(workers), options_(std::move(options)), timer_(loop) {}
 
 WorkerFanout::~WorkerFanout() {
   *alive_ = false;
@@ -63,13 +63,19 @@ void WorkerFanout::placePlayer(const std::string& stream, std::function<void(uns
     ++stats_.playersPlaced;
     return done(*best);
   }
+  // One being made: its waiters count against its share (a crowd arriving at once).
   for (auto& [w, r] : reps)
-    if (!r.ready && r.source == own && playersOn(*e, w) < limit) return r.waiters.push_back(std::move(done));
-  // A new replica on the least-loaded worker that has none.
+    if (!r.ready && r.source == own && playersOn(*e, w) + r.waiters.size() < limit) return r.waiters.push_back(std::move(done));
+  // A new replica on the worker with the fewest players of all streams that has none of this one.
+  std::vector<size_t> load(workers_.count(), 0);
+  directory_.forEachStream([&](const std::string&, const cluster::StreamEntry& s) {
+    for (const auto& [w, n] : s.subscribersOn)
+      if (w < load.size()) load[w] += n;
+  });
   std::optional<unsigned> free;
   for (unsigned w = 0; w < workers_.count(); ++w) {
     if (w == own || reps.count(w)) continue;
-    if (!free || playersOn(*e, w) < playersOn(*e, *free)) free = w;
+    if (!free || load[w] < load[*free]) free = w;
   }
   if (!free) {
     // Every worker has the stream and is full: the least filled takes one more.
@@ -110,9 +116,12 @@ void WorkerFanout::makeReplica(const std::string& stream, unsigned worker) {
     const cluster::StreamEntry* e = directory_.stream(stream);
     if (!e || e->publisherId.empty() || e->worker != source) return onReplicaFailed(stream, worker, "the stream moved or ended");
     Replica* r = find(stream, worker, attempt);
+    auto link = links_.find({source, worker});
+    if (link == links_.end()) return onReplicaFailed(stream, worker, "the workers' link ended");
     workers_.addRelaySender(
-        source, r->senderId, stream, links_.at({source, worker}), "", e->published,
-        [this, alive, stream, worker, source, attempt, sender = r->senderId](Result<std::vector<sfu::RelayTrack>> tracks) {
+        source, r->senderId, stream, link->second, "", e->published,
+        [this, alive, stream, worker, source, attempt, sender = r->senderId,
+         linkId = link->second](Result<std::vector<sfu::RelayTrack>> tracks) {
           if (!*alive) return;
           Replica* r = find(stream, worker, attempt);
           if (!r) {
@@ -125,7 +134,7 @@ void WorkerFanout::makeReplica(const std::string& stream, unsigned worker) {
           spec.stream = stream;
           spec.createdMs = unixTimeMs();
           workers_.addRelayReceiver(
-              worker, std::move(spec), links_.at({source, worker}), *tracks,
+              worker, std::move(spec), linkId, *tracks,
               [this, alive, stream, worker, attempt, receiver = r->receiverId](Status st) {
                 if (!*alive) return;
                 Replica* r = find(stream, worker, attempt);
@@ -214,7 +223,10 @@ void WorkerFanout::letGo(const std::string& stream, unsigned worker, const std::
   ++stats_.replicasLetGo;
   workers_.closeSession(it->second.source, it->second.senderId, reason);
   workers_.closeSession(worker, it->second.receiverId, reason);
+  auto waiters = std::move(it->second.waiters);
+  const unsigned source = it->second.source;
   s->second.erase(it);
+  for (auto& w : waiters) w(source);  // the stream's own worker takes them
   if (s->second.empty()) replicas_.erase(s);
 }
 
@@ -257,7 +269,7 @@ void WorkerFanout::tick() {
   for (auto& [stream, reps] : replicas_) {
     const cluster::StreamEntry* e = directory_.stream(stream);
     for (auto& [worker, r] : reps) {
-      const size_t players = e ? playersOn(*e, worker) : 0;
+      const size_t players = (e ? playersOn(*e, worker) : 0) + r.waiters.size();
       if (r.ready) {
         if (players > 0) r.idleSinceUs = 0;
         else if (r.idleSinceUs == 0) r.idleSinceUs = now;
@@ -267,6 +279,8 @@ void WorkerFanout::tick() {
         if (players > 0 && published) {
           r.source = e->worker;
           retry.emplace_back(stream, worker);
+        } else if (players > 0 && e) {
+          r.retryAtUs = now + options_.retryUs;  // its players wait for the publisher to come back
         } else {
           gone.emplace_back(stream, worker);
         }

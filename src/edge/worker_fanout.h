@@ -73,7 +73,6 @@ class WorkerFanout {
   Replica* find(const std::string& stream, unsigned worker, uint64_t attempt);
   void tick();
 
-  net::EventLoop& loop_;
   cluster::Directory& directory_;
   cluster::WorkerPool& workers_;
   WorkerFanoutOptions options_;

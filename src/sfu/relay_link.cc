@@ -295,6 +295,8 @@ void RelayChannel::end(TransportState state, std::string_view reason) {
   ended_ = state;
   reason_ = std::string(reason);
   if (link_) {
+    if (dataChannel_) link_->closeData(*dataChannel_);  // the link outlives its relays: ids are bounded
+    dataChannel_.reset();
     link_->forgetSsrcs(rtcpSsrcs_, ssrcs_);
     link_->detach(*this);
     link_ = nullptr;

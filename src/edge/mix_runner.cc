@@ -43,7 +43,8 @@ void MixRunner::push(const std::string& source, const media::MediaFrame& frame) 
   // shown together, whatever the network did to either.
   const int64_t arrived = nowUs();
   auto& offset = offsets_[source];
-  if (!offset || std::llabs(arrived - frame.ptsUs - *offset) > kReanchorUs) offset = arrived - frame.ptsUs;
+  if (!offset || std::llabs(arrived - frame.ptsUs - *offset) > kReanchorUs || arrived - frame.ptsUs - *offset > kLateReanchorUs)
+    offset = arrived - frame.ptsUs;
   const int64_t now = frame.ptsUs + *offset;
   if (media::isVideo(frame.codec)) {
     if (video_) (void)video_->push(source, frame, now);  // a frame that does not decode waits for a keyframe

@@ -114,6 +114,7 @@ std::variant<RecordingInfo, RecordingRefusal> RecordingManager::start(const std:
   r->stream = stream;
   r->createdMs = unixTimeMs();
   r->recorder = std::make_shared<mcu::Recorder>((std::filesystem::path(options_.dir) / fileStem(stream, r->id)).string());
+  r->recorder->expectVideo(std::any_of(e->published.begin(), e->published.end(), [](const auto& m) { return m.kind == "video"; }));
   Recording& rec = *r;
   recordings_.emplace(r->id, std::move(r));
   attach(rec);

@@ -82,8 +82,12 @@ Status AudioMixEngine::push(const std::string& id, const media::MediaFrame& fram
   blocks_.clear();
   RTCGATE_TRY(s.decoder->push(frame, blocks_));
   const auto channels = static_cast<int64_t>(mixer_.stepSamples() / kMixStepFrames);
+  // The owner placed the source's clock again (its frames came late, or jumped): so do we.
+  const int64_t frameOffset = nowUs - frame.ptsUs;
+  if (s.placed && std::llabs(frameOffset - s.frameOffsetUs) > kJumpUs) s.placed = false;
   for (auto& block : blocks_) {
     if (!s.placed || std::llabs(block.ptsUs - s.expectedPtsUs) > kJumpUs) {
+      s.frameOffsetUs = frameOffset;
       deliver(id, s, true);
       s.offsetUs = nowUs - block.ptsUs;  // the first block after a start or a jump: captured now
       s.placed = true;

@@ -72,6 +72,7 @@ class AudioMixEngine {
     std::unique_ptr<codec::AudioBlockDecoder> decoder;
     bool placed = false;
     int64_t offsetUs = 0;        // mix clock minus the source's clock
+    int64_t frameOffsetUs = 0;   // the owner's mapping of the frames (now minus pts) when placed
     int64_t expectedPtsUs = 0;   // the next block's pts when nothing jumps
     int64_t carrySlot = 0;       // the slot `carry` begins
     std::vector<int16_t> carry;  // that slot's samples so far (silence before the source began)

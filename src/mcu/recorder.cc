@@ -85,7 +85,7 @@ void Recorder::tryOpen() {
   // Both kinds among the frames kept (audio from before the first picture is not).
   const bool both = std::any_of(pending_.begin(), pending_.end(), [](const auto& f) { return media::isVideo(f.codec); }) &&
                     std::any_of(pending_.begin(), pending_.end(), [](const auto& f) { return !media::isVideo(f.codec); });
-  if (!both && waited < kWaitForTracksUs) return;
+  if (!both && waited < (expectVideo_ && !sawVideo_ ? kWaitForDeclaredVideoUs : kWaitForTracksUs)) return;
   if (!open()) return;
   auto frames = std::move(pending_);
   pending_.clear();

@@ -37,11 +37,17 @@ class Recorder {
  public:
   // Source time to wait for the second kind of track before recording one alone.
   static constexpr int64_t kWaitForTracksUs = 3'000'000;
+  // ... and for the video of a stream that declares video (a mix's first picture comes after
+  // its encoder starts, later than its audio on a loaded machine).
+  static constexpr int64_t kWaitForDeclaredVideoUs = 10'000'000;
   static constexpr size_t kMaxPendingFrames = 600;
 
   // `basePath`: the file's path without extension (".mp4" or ".webm" is added).
   explicit Recorder(std::string basePath);
 
+  // The stream declares video (before the first frame): its audio alone does not start a file
+  // until kWaitForDeclaredVideoUs.
+  void expectVideo(bool expected) noexcept { expectVideo_ = expected; }
   void push(const media::MediaFrame& frame);
   // The stream's publisher went away: the file stays open for its return.
   void sourceEnded();
@@ -59,6 +65,7 @@ class Recorder {
   RecordingFile file_;
   std::vector<media::MediaFrame> pending_;  // starting: from the first video keyframe on
   bool sawVideo_ = false;
+  bool expectVideo_ = false;
   int64_t firstPendingUs_ = INT64_MIN;
   bool resuming_ = false;          // the first frames after a pause set a new offset
   int64_t offsetUs_ = 0;           // file time = source time + offset

@@ -43,7 +43,10 @@ void MixRunner::push(const std::string& source, const media::MediaFrame& frame) 
   // shown together, whatever the network did to either.
   const int64_t arrived = nowUs();
   auto& offset = offsets_[source];
-  if (!offset || std::llabs(arrived - frame.ptsUs - *offset) > kReanchorUs || arrived - frame.ptsUs - *offset > kLateReanchorUs)
+  // Late audio is placed again at once (the mix would drop it); video arriving later than its
+  // audio is not, or the audio would run ahead of the mix's jitter buffer.
+  const int64_t late = arrived - frame.ptsUs - (offset ? *offset : 0);
+  if (!offset || std::llabs(late) > kReanchorUs || (!media::isVideo(frame.codec) && late > kLateReanchorUs))
     offset = arrived - frame.ptsUs;
   const int64_t now = frame.ptsUs + *offset;
   if (media::isVideo(frame.codec)) {

@@ -62,8 +62,8 @@ class MixRunner {
   std::map<std::string, std::optional<int64_t>> offsets_;
   // A source whose frames move this far from where its clock says is placed again.
   static constexpr int64_t kReanchorUs = 1'000'000;
-  // ... and one whose frames come this much later than its clock says (a sender whose clock
-  // runs slow, a stall): the mix would drop them as late, so it is placed again.
+  // ... and one whose audio comes this much later than its clock says (a sender whose clock
+  // runs slow, a stall): the mix would drop it as late, so it is placed again.
   static constexpr int64_t kLateReanchorUs = 150'000;
   bool stopped_ = false;
 };

@@ -9,6 +9,7 @@ namespace rtcgate::mcu {
 namespace {
 
 constexpr int64_t kJumpUs = 200'000;  // a source block this far from where it should be: re-place it
+constexpr int64_t kOwnerMoveUs = 100'000;  // the owner's mapping of a source moved this far: re-place it
 
 int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
@@ -83,8 +84,10 @@ Status AudioMixEngine::push(const std::string& id, const media::MediaFrame& fram
   RTCGATE_TRY(s.decoder->push(frame, blocks_));
   const auto channels = static_cast<int64_t>(mixer_.stepSamples() / kMixStepFrames);
   // The owner placed the source's clock again (its frames came late, or jumped): so do we.
+  // kOwnerMoveUs is below the smallest move an owner makes (MixRunner: 150 ms) and above the
+  // jitter of an owner that passes arrival times.
   const int64_t frameOffset = nowUs - frame.ptsUs;
-  if (s.placed && std::llabs(frameOffset - s.frameOffsetUs) > kJumpUs) s.placed = false;
+  if (s.placed && std::llabs(frameOffset - s.frameOffsetUs) > kOwnerMoveUs) s.placed = false;
   for (auto& block : blocks_) {
     if (!s.placed || std::llabs(block.ptsUs - s.expectedPtsUs) > kJumpUs) {
       s.frameOffsetUs = frameOffset;
